@@ -1,0 +1,22 @@
+"""lstmshape: LSTM input shapes that cannot be wrong.
+
+Turn a 1-D or 2-D series into the 3-D ``(samples, timesteps, features)`` input that
+Keras' recurrent layers take, with targets lined up; split it by time without leakage;
+stream it through ``tf.data``; and build the classic LSTM models from it.
+
+``import lstmshape`` needs only numpy and pandas: TensorFlow is imported the first time
+a TensorFlow feature (``Windows.to_dataset``, ``build_model``, ``check_model``) is used.
+"""
+
+from ._errors import ShapeError
+from ._reshape import to_3d
+from ._version import __version__
+from ._windows import Windows, windows
+
+__all__ = [
+    "ShapeError",
+    "Windows",
+    "__version__",
+    "to_3d",
+    "windows",
+]

@@ -1,0 +1,208 @@
+"""The window plan: which rows sample ``i`` reads, and which rows are its target.
+
+Everything else in lstmshape reads this plan: the numpy views (``Windows.X`` / ``.y``),
+the ``tf.data`` pipeline, the splits, ``to_frame`` and ``explain``. Alignment is answered
+here once, so the readers cannot disagree.
+
+For a sample starting at row ``s``:
+
+* inputs are rows ``s + input_offsets``, i.e. ``s .. s + lookback - 1``;
+* targets are rows ``s + target_offsets``:
+  ``s + lookback - 1 + shift .. + horizon - 1`` (many-to-one) or
+  ``s + shift .. s + shift + lookback - 1`` (per-timestep); none for inputs-only plans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Run = tuple[int, int]
+"""A half-open range of rows ``[start, stop)`` that windows may not cross."""
+
+
+@dataclass(frozen=True)
+class Framing:
+    """How one sample is framed, independent of the data's length."""
+
+    lookback: int
+    horizon: int = 1
+    shift: int = 1
+    stride: int = 1
+    per_timestep: bool = False
+    inputs_only: bool = False
+
+    @property
+    def target_start(self) -> int:
+        """Row of the first target, relative to the sample's first input row."""
+        return self.shift if self.per_timestep else self.lookback - 1 + self.shift
+
+    @property
+    def target_length(self) -> int:
+        """Number of target rows per sample (0 for inputs-only framing)."""
+        if self.inputs_only:
+            return 0
+        return self.lookback if self.per_timestep else self.horizon
+
+    @property
+    def extent(self) -> int:
+        """Number of consecutive rows one sample needs, inputs and targets together."""
+        if self.inputs_only:
+            return self.lookback
+        return max(self.lookback, self.target_start + self.target_length)
+
+    @property
+    def input_offsets(self) -> np.ndarray:
+        """Rows of a sample's inputs, relative to its first input row."""
+        return np.arange(self.lookback)
+
+    @property
+    def target_offsets(self) -> np.ndarray:
+        """Rows of a sample's targets, relative to its first input row."""
+        return self.target_start + np.arange(self.target_length)
+
+    def samples_in(self, rows: int) -> int:
+        """Return how many samples fit in ``rows`` consecutive rows.
+
+        >>> Framing(lookback=60).samples_in(100)   # (100 - 60 - 1 - 1 + 1) // 1 + 1
+        40
+        >>> Framing(lookback=3, per_timestep=True, stride=2).samples_in(10)
+        4
+        """
+        return max(0, (rows - self.extent) // self.stride + 1)
+
+
+@dataclass(frozen=True)
+class WindowPlan:
+    """A framing applied to a table: the start row of every sample.
+
+    ``runs`` are the stretches of rows that windows may not cross (one per group, split
+    further at gaps); ``run_of_sample[i]`` is the run sample ``i`` lies in and ``run_groups``
+    names each run's group (``None`` without groups).
+    """
+
+    framing: Framing
+    n_rows: int
+    starts: np.ndarray
+    runs: tuple[Run, ...]
+    run_of_sample: np.ndarray
+    run_groups: tuple[Hashable, ...] = field(default=())
+
+    @property
+    def n_samples(self) -> int:
+        """Number of samples."""
+        return len(self.starts)
+
+    @property
+    def first_target_rows(self) -> np.ndarray:
+        """Row of each sample's first target (its last input row for inputs-only plans)."""
+        f = self.framing
+        offset = f.lookback - 1 if f.inputs_only else f.target_start
+        return self.starts + offset
+
+    @property
+    def last_target_rows(self) -> np.ndarray:
+        """Row of each sample's last target (its last input row for inputs-only plans)."""
+        f = self.framing
+        length = max(f.target_length, 1)
+        return self.first_target_rows + length - 1
+
+    @property
+    def sample_groups(self) -> np.ndarray | None:
+        """The group of each sample, or ``None`` when the data has no groups."""
+        if not self.run_groups:
+            return None
+        groups = np.empty(len(self.run_groups), dtype=object)
+        groups[:] = list(self.run_groups)
+        return groups[self.run_of_sample]
+
+    def subset(self, samples: np.ndarray) -> WindowPlan:
+        """Return the plan of the chosen samples (a boolean mask or positions), order kept."""
+        return WindowPlan(
+            framing=self.framing,
+            n_rows=self.n_rows,
+            starts=_readonly(self.starts[samples]),
+            runs=self.runs,
+            run_of_sample=_readonly(self.run_of_sample[samples]),
+            run_groups=self.run_groups,
+        )
+
+
+def make_plan(
+    framing: Framing,
+    n_rows: int,
+    runs: Sequence[Run] | None = None,
+    run_groups: Sequence[Hashable] = (),
+) -> WindowPlan:
+    """Place samples in every run: forward from each run's start, every ``stride`` rows.
+
+    Inputs-only plans are anchored at each run's end instead, so that the last window ends
+    on the run's last row: that is the window a forecaster needs.
+
+    >>> plan = make_plan(Framing(lookback=3, stride=2), n_rows=10)
+    >>> plan.starts.tolist(), plan.first_target_rows.tolist()
+    ([0, 2, 4, 6], [3, 5, 7, 9])
+    >>> make_plan(Framing(lookback=3, stride=2, inputs_only=True), n_rows=10).starts.tolist()
+    [1, 3, 5, 7]
+    """
+    runs = ((0, n_rows),) if runs is None else tuple(runs)
+    starts, owners = [], []
+    for number, (begin, end) in enumerate(runs):
+        count = framing.samples_in(end - begin)
+        first = begin
+        if framing.inputs_only and count:
+            first = begin + (end - begin - framing.extent) % framing.stride
+        starts.append(first + framing.stride * np.arange(count, dtype=np.int64))
+        owners.append(np.full(count, number, dtype=np.int64))
+    return WindowPlan(
+        framing=framing,
+        n_rows=n_rows,
+        starts=_readonly(np.concatenate(starts) if starts else np.empty(0, np.int64)),
+        runs=runs,
+        run_of_sample=_readonly(np.concatenate(owners) if owners else np.empty(0, np.int64)),
+        run_groups=tuple(run_groups),
+    )
+
+
+def runs_between_breaks(n_rows: int, breaks: np.ndarray, skip: np.ndarray | None) -> list[Run]:
+    """Cut ``range(n_rows)`` into runs.
+
+    ``breaks[i]`` is True where row ``i + 1`` does not follow row ``i`` (a gap, a new
+    group); rows where ``skip`` is True (missing values) belong to no run.
+
+    >>> runs_between_breaks(6, np.array([False, True, False, False, False]), None)
+    [(0, 2), (2, 6)]
+    >>> runs_between_breaks(6, np.zeros(5, bool), np.array([0, 0, 1, 0, 0, 0], bool))
+    [(0, 2), (3, 6)]
+    """
+    cut = np.ones(n_rows + 1, dtype=bool)
+    cut[1:n_rows] = breaks
+    keep = np.ones(n_rows, dtype=bool) if skip is None else ~np.asarray(skip, dtype=bool)
+    before = np.concatenate([[False], keep[:-1]])
+    after = np.concatenate([keep[1:], [False]])
+    firsts = np.flatnonzero(keep & (cut[:-1] | ~before))
+    lasts = np.flatnonzero(keep & (cut[1:] | ~after))
+    return [(int(a), int(b) + 1) for a, b in zip(firsts, lasts, strict=True)]
+
+
+def arithmetic_step(values: np.ndarray | Sequence[int]) -> int | None:
+    """Return the common step of an arithmetic progression, or ``None`` if there is none.
+
+    A single value has step 1. Used to decide whether a set of rows or columns can be
+    read as a strided view (a constant step) or needs a gather (a copy).
+
+    >>> arithmetic_step([4, 6, 8]), arithmetic_step([2, 0]), arithmetic_step([0, 1, 3])
+    (2, -2, None)
+    """
+    array = np.asarray(values, dtype=np.int64)
+    if len(array) < 2:
+        return 1
+    steps = np.diff(array)
+    return int(steps[0]) if (steps == steps[0]).all() else None
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array

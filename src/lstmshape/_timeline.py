@@ -1,0 +1,210 @@
+"""The rows of a series and the runs that windows may not cross: groups, gaps, missing rows.
+
+A *run* is a stretch of consecutive rows of one series with no missing timestamp and no
+missing value inside. Without ``group_by``, ``freq`` and ``dropna`` the whole table is one
+run, which is the common case.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+from ._errors import ShapeError, plural, received
+from ._plan import Framing, Run, WindowPlan, make_plan, runs_between_breaks
+from ._validate import ColumnSelection, Table, as_table, check_time_order
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A validated table plus the runs its windows must stay inside."""
+
+    table: Table
+    runs: tuple[Run, ...]
+    run_groups: tuple[Hashable, ...]
+    group_by: Hashable | None = None
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows in the table."""
+        return int(self.table.values.shape[0])
+
+    def with_values(self, values: np.ndarray) -> Timeline:
+        """Return the same timeline over other values of the same shape (scaled ones)."""
+        values.flags.writeable = False
+        table = Table(
+            values=values,
+            names=self.table.names,
+            index=self.table.index,
+            feature_cols=self.table.feature_cols,
+            target_cols=self.table.target_cols,
+            missing_rows=self.table.missing_rows,
+        )
+        return Timeline(table, self.runs, self.run_groups, self.group_by)
+
+
+def read_timeline(
+    data: Any,
+    *,
+    features: ColumnSelection = None,
+    targets: ColumnSelection = None,
+    group_by: Hashable | None = None,
+    freq: str | pd.DateOffset | None = None,
+    dropna: bool = False,
+) -> Timeline:
+    """Validate ``data`` and find its runs (see the module docstring)."""
+    group_codes: np.ndarray | None = None
+    group_names: list[Hashable] = []
+    if group_by is not None:
+        data, group_codes, group_names = _order_by_group(data, group_by)
+    table = as_table(
+        data,
+        features=features,
+        targets=targets,
+        exclude=() if group_by is None else (group_by,),
+        allow_nan=dropna,
+        check_order=group_by is None,
+    )
+    n_rows = table.values.shape[0]
+    breaks = np.zeros(max(n_rows - 1, 0), dtype=bool)
+    if group_codes is not None:
+        breaks |= group_codes[1:] != group_codes[:-1]
+        _check_order_within_groups(table.index, group_codes, group_names)
+    if freq is not None:
+        breaks |= _gaps(table.index, freq)
+    runs = runs_between_breaks(n_rows, breaks, table.missing_rows)
+    run_groups: tuple[Hashable, ...] = ()
+    if group_codes is not None:
+        run_groups = tuple(group_names[group_codes[begin]] for begin, _ in runs)
+    return Timeline(table, tuple(runs), run_groups, group_by)
+
+
+def plan_windows(timeline: Timeline, framing: Framing) -> WindowPlan:
+    """Place windows in every run; raise if none fits, warn about groups left without any."""
+    plan = make_plan(framing, timeline.n_rows, timeline.runs, timeline.run_groups)
+    if plan.n_samples == 0:
+        raise ShapeError(_too_short_message(timeline, framing))
+    if timeline.run_groups:
+        _warn_about_empty_groups(plan, timeline.group_by)
+    return plan
+
+
+def rows_needed(framing: Framing) -> str:
+    """Say how many rows one window needs, with the formula, for messages."""
+    f = framing
+    if f.inputs_only:
+        return f"{f.extent} rows (lookback)"
+    if f.per_timestep:
+        return f"{f.extent} rows (lookback + shift = {f.lookback} + {f.shift})"
+    if f.extent == f.lookback:
+        return f"{f.extent} rows (lookback)"
+    return (
+        f"{f.extent} rows (lookback + shift + horizon - 1 = "
+        f"{f.lookback} + {f.shift} + {f.horizon} - 1)"
+    )
+
+
+def framing_words(framing: Framing) -> str:
+    """Name the parameters that decide a window's length: ``lookback=60 and horizon=1``."""
+    f = framing
+    if f.inputs_only:
+        return f"lookback={f.lookback}"
+    if f.per_timestep:
+        return f"per_timestep=True, lookback={f.lookback} and shift={f.shift}"
+    shift = f", shift={f.shift}" if f.shift != 1 else ""
+    return f"lookback={f.lookback}{shift} and horizon={f.horizon}"
+
+
+def _too_short_message(timeline: Timeline, framing: Framing) -> str:
+    longest = max((end - begin for begin, end in timeline.runs), default=0)
+    need = rows_needed(framing)
+    if len(timeline.runs) == 1 and timeline.runs[0] == (0, timeline.n_rows):
+        return (
+            f"Cannot make windows with {framing_words(framing)} from a series of "
+            f"{plural(timeline.n_rows, 'row')}: need at least {need}."
+        )
+    pieces = "group" if timeline.run_groups and len(timeline.runs) == len(
+        set(timeline.run_groups)
+    ) else "contiguous run (split at groups, gaps and missing values)"
+    return (
+        f"Cannot make windows with {framing_words(framing)}: the longest {pieces} has "
+        f"{plural(longest, 'row')}, and one window needs at least {need}."
+    )
+
+
+def _warn_about_empty_groups(plan: WindowPlan, group_by: Hashable | None) -> None:
+    with_windows = {plan.run_groups[r] for r in np.unique(plan.run_of_sample)}
+    skipped = [g for g in dict.fromkeys(plan.run_groups) if g not in with_windows]
+    if skipped:
+        listed = ", ".join(repr(g) for g in skipped[:10])
+        more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
+        warnings.warn(
+            f"Skipped {plural(len(skipped), 'group')} of `{group_by}` too short for one window "
+            f"of {rows_needed(plan.framing)}: {listed}{more}.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def _order_by_group(
+    data: Any, group_by: Hashable
+) -> tuple[pd.DataFrame, np.ndarray, list[Hashable]]:
+    """Sort rows by group, keeping time order inside each group (a stable sort)."""
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(
+            "`group_by` names a column, so `data` must be a pandas DataFrame. "
+            f"Received: data of type {type(data).__name__}"
+        )
+    if group_by not in data.columns:
+        available = ", ".join(repr(c) for c in list(data.columns)[:20])
+        raise ShapeError(
+            f"`group_by` names a column that `data` does not have: {group_by!r}. "
+            f"Available columns: {available}."
+        )
+    keys = data[group_by]
+    if keys.isna().any():
+        first = int(np.flatnonzero(keys.isna().to_numpy())[0])
+        raise ShapeError(
+            f"Column {group_by!r} (`group_by`) has a missing group label at row {first}; "
+            "every row must belong to a group."
+        )
+    codes, names = pd.factorize(keys, sort=True)
+    order = np.argsort(codes, kind="stable")
+    return data.iloc[order], codes[order], list(names)
+
+
+def _check_order_within_groups(
+    index: pd.Index | None, codes: np.ndarray, names: list[Hashable]
+) -> None:
+    if index is None:
+        return
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    for begin, end in zip(np.r_[0, bounds], np.r_[bounds, len(codes)], strict=True):
+        check_time_order(index[begin:end], f"data (group {names[codes[begin]]!r})")
+
+
+def _gaps(index: pd.Index | None, freq: str | pd.DateOffset) -> np.ndarray:
+    """Return True between rows ``i`` and ``i + 1`` that are not one ``freq`` apart."""
+    if not isinstance(index, pd.DatetimeIndex):
+        kind = "no index (numpy input)" if index is None else f"a {type(index).__name__}"
+        raise TypeError(
+            f"`freq` finds gaps between timestamps, so `data` needs a DatetimeIndex; it has "
+            f"{kind}. Set one first, for example `df.set_index('Date')`. {received('freq', freq)}"
+        )
+    try:
+        offset = to_offset(freq)
+    except (ValueError, TypeError):
+        raise ShapeError(
+            f"`freq` is not a frequency pandas understands. Use an offset alias such as 'D' "
+            f"(days), 'B' (business days), 'h' (hours) or 'min'. {received('freq', freq)}"
+        ) from None
+    if len(index) < 2:
+        return np.zeros(0, dtype=bool)
+    expected = index[:-1] + offset
+    return np.asarray(index[1:] != expected)

@@ -1,0 +1,438 @@
+"""``windows()``: a series framed as supervised learning, and the :class:`Windows` it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ._errors import ShapeError, received
+from ._plan import Framing, WindowPlan, arithmetic_step
+from ._timeline import Timeline, plan_windows, read_timeline
+from ._validate import ColumnSelection, check_bool, check_int
+from ._words import names_in_words, shape_in_words, target_rows_in_words
+
+if TYPE_CHECKING:
+    import tensorflow as tf
+
+
+def windows(
+    data: Any,
+    lookback: int,
+    *,
+    horizon: int = 1,
+    shift: int = 1,
+    stride: int = 1,
+    features: ColumnSelection = None,
+    targets: ColumnSelection = None,
+    per_timestep: bool = False,
+    inputs_only: bool = False,
+    group_by: Hashable | None = None,
+    freq: str | pd.DateOffset | None = None,
+    dropna: bool = False,
+) -> Windows:
+    """Frame a series as supervised learning: sliding input windows and aligned targets.
+
+    Rows are time, in order; columns are features. Window ``i`` starts at row
+    ``s = i * stride`` and its inputs are ``X[i] = data[s : s + lookback, features]``.
+
+    Parameters
+    ----------
+    data : array_like, pandas.Series or pandas.DataFrame
+        A 1-D series ``(rows,)`` or a 2-D table ``(rows, columns)``. Floating columns keep
+        their dtype; integer and boolean columns become float32.
+    lookback : int
+        Timesteps per window (the LSTM's ``timesteps`` axis), at least 1.
+    horizon : int, default 1
+        Target rows per sample in many-to-one mode (multi-step forecasting).
+    shift : int, default 1
+        How far the first target lies after the window's last row: 1 forecasts the next
+        step, 0 labels the window's own last row (classification). For per-timestep
+        windows, how far each target lies after its input row.
+    stride : int, default 1
+        Rows between the starts of consecutive windows.
+    features, targets : column name, position, or a list of them, optional
+        The input and target columns: names for pandas input, integer positions for
+        arrays. Default: every column (except ``group_by``).
+    per_timestep : bool, default False
+        One target per timestep, for ``return_sequences=True`` with ``TimeDistributed``:
+        ``y[i] = data[s + shift : s + shift + lookback, targets]``.
+    inputs_only : bool, default False
+        Forecasting past the end of the data: every full window, anchored so that the last
+        one ends on the last row, and no targets (``y`` is ``None``). ``targets`` and
+        ``horizon`` then only name what the model predicts, for :meth:`Windows.to_frame`.
+    group_by : column name, optional
+        A column that tells several series apart (one per sensor, store, ticker). Windows
+        never cross from one series into another; samples are ordered by group, then time.
+    freq : str or pandas.DateOffset, optional
+        The spacing of a DatetimeIndex (``"D"``, ``"B"``, ``"h"``, ...). Rows that are not
+        one ``freq`` apart are a gap, and no window spans a gap. Without ``freq``,
+        consecutive rows are taken as consecutive time steps, as Keras does (an index with
+        a pandas ``freq`` set has no gaps by construction).
+    dropna : bool, default False
+        Rows holding NaN are an error by default; with ``dropna=True`` they are gaps that
+        no window crosses.
+
+    Returns
+    -------
+    Windows
+        With ``X`` of shape ``(samples, lookback, n_features)`` and ``y`` of shape
+        ``(samples, n_targets)`` if ``horizon == 1``, ``(samples, horizon, n_targets)`` if
+        ``horizon > 1``, and ``(samples, lookback, n_targets)`` if ``per_timestep``, where
+
+        * many-to-one: ``samples = (n - lookback - shift - horizon + 1) // stride + 1``
+        * per-timestep: ``samples = (n - lookback - shift) // stride + 1``
+        * inputs only: ``samples = (n - lookback) // stride + 1``
+
+        for a series of ``n`` rows (per run, when groups, gaps or NaN rows cut it).
+
+    Raises
+    ------
+    ShapeError
+        Parameters out of range, too few rows for one window, NaN or infinite values,
+        unknown columns, a DatetimeIndex that is not strictly increasing.
+    TypeError
+        Parameters or columns of the wrong type (non-integer lookback, text columns).
+
+    Notes
+    -----
+    ``X`` and ``y`` are read-only strided views of one 2-D array (``Windows.data``): they
+    cost no memory beyond it, whatever the number of windows. Writing into them raises.
+    The views need a constant step between window starts and between the selected
+    columns; grouped or gapped windows, or columns picked out of order, are gathered
+    into a copy the first time ``X`` or ``y`` is read (``to_dataset`` stays lazy).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import lstmshape
+    >>> series = np.arange(100.0)
+    >>> w = lstmshape.windows(series, lookback=60)
+    >>> w.X.shape, w.y.shape, w.input_shape
+    ((40, 60, 1), (40, 1), (60, 1))
+    >>> w.X[0, -1, 0], w.y[0, 0]          # the last input and the next step
+    (np.float64(59.0), np.float64(60.0))
+
+    Two features, a three-step horizon, one target column:
+
+    >>> table = np.arange(200.0).reshape(100, 2)
+    >>> w = lstmshape.windows(table, 10, horizon=3, targets=[1])
+    >>> w.X.shape, w.y.shape, w.target_shape
+    ((88, 10, 2), (88, 3, 1), (3, 1))
+
+    One target per timestep, for ``TimeDistributed``:
+
+    >>> lstmshape.windows(series, 10, per_timestep=True).y.shape
+    (90, 10, 1)
+    """
+    framing = check_framing(
+        lookback, horizon=horizon, shift=shift, stride=stride,
+        per_timestep=per_timestep, inputs_only=inputs_only,
+    )  # fmt: skip
+    timeline = read_timeline(
+        data,
+        features=features,
+        targets=targets,
+        group_by=group_by,
+        freq=freq,
+        dropna=check_bool(dropna, "dropna"),
+    )
+    return Windows(timeline, plan_windows(timeline, framing))
+
+
+def check_framing(
+    lookback: Any,
+    *,
+    horizon: Any = 1,
+    shift: Any = 1,
+    stride: Any = 1,
+    per_timestep: Any = False,
+    inputs_only: Any = False,
+) -> Framing:
+    """Validate the framing parameters shared by :func:`windows` and :func:`split`."""
+    framing = Framing(
+        lookback=check_int(lookback, "lookback", minimum=1),
+        horizon=check_int(horizon, "horizon", minimum=1),
+        shift=check_int(shift, "shift", minimum=0),
+        stride=check_int(stride, "stride", minimum=1),
+        per_timestep=check_bool(per_timestep, "per_timestep"),
+        inputs_only=check_bool(inputs_only, "inputs_only"),
+    )
+    if framing.per_timestep and framing.horizon != 1:
+        raise ShapeError(
+            "`horizon` must be 1 with per_timestep=True: per-timestep windows have one target "
+            "per input timestep (use `shift` to look further ahead). "
+            f"{received('horizon', framing.horizon)}"
+        )
+    if framing.per_timestep and framing.inputs_only:
+        raise ShapeError(
+            "`per_timestep` and `inputs_only` cannot both be True: inputs-only windows have "
+            "no targets, per-timestep or otherwise."
+        )
+    return framing
+
+
+class Windows:
+    """Sliding windows over one series, with their targets; made by :func:`windows`.
+
+    Attributes
+    ----------
+    X : numpy.ndarray
+        Inputs, ``(samples, lookback, n_features)``, read-only.
+    y : numpy.ndarray or None
+        Targets, ``(samples,) + target_shape``, read-only; ``None`` for inputs-only windows.
+    data : numpy.ndarray
+        The one 2-D array ``(rows, columns)`` that ``X`` and ``y`` are views of (scaled,
+        when made by :func:`split` with a scaler).
+    input_shape : tuple of int
+        ``(lookback, n_features)``: pass it to ``keras.Input(shape=...)``.
+    target_shape : tuple of int
+        The per-sample shape of ``y``.
+    feature_names, target_names : tuple
+        Column labels (integer positions for numpy input).
+    index : pandas.Index or None
+        The index of ``data``'s rows (``None`` for numpy input).
+    target_index : pandas.Index or None
+        For each sample, the index label (row position for numpy input) of its first
+        target row; ``None`` for inputs-only windows.
+    end_index : pandas.Index
+        For each sample, the index label (or row position) of its window's last row.
+    groups : numpy.ndarray or None
+        For each sample, its group (with ``group_by``), else ``None``.
+    scaler : object or None
+        The scaler fitted by :func:`split`; :meth:`to_frame` undoes it.
+    """
+
+    def __init__(self, timeline: Timeline, plan: WindowPlan, *, scaler: Any = None) -> None:
+        self._timeline = timeline
+        self._table = timeline.table
+        self.plan = plan
+        self.scaler = scaler
+
+    # -- what the windows were made with ---------------------------------------------
+    @property
+    def framing(self) -> Framing:
+        """The framing parameters (lookback, horizon, shift, stride, ...)."""
+        return self.plan.framing
+
+    @property
+    def lookback(self) -> int:
+        """Timesteps per window."""
+        return self.framing.lookback
+
+    @property
+    def horizon(self) -> int:
+        """Target rows per sample (many-to-one)."""
+        return self.framing.horizon
+
+    @property
+    def shift(self) -> int:
+        """Offset of the first target after the window's last row (or after each row)."""
+        return self.framing.shift
+
+    @property
+    def stride(self) -> int:
+        """Rows between the starts of consecutive windows."""
+        return self.framing.stride
+
+    @property
+    def per_timestep(self) -> bool:
+        """Whether there is one target per timestep."""
+        return self.framing.per_timestep
+
+    @property
+    def inputs_only(self) -> bool:
+        """Whether these windows have no targets (forecasting past the data's end)."""
+        return self.framing.inputs_only
+
+    @property
+    def group_by(self) -> Hashable | None:
+        """The column that told series apart, or ``None``."""
+        return self._timeline.group_by
+
+    @property
+    def feature_names(self) -> tuple[Hashable, ...]:
+        """Labels of the input columns."""
+        return self._table.feature_names
+
+    @property
+    def target_names(self) -> tuple[Hashable, ...]:
+        """Labels of the target columns."""
+        return self._table.target_names
+
+    @property
+    def data(self) -> np.ndarray:
+        """The one read-only 2-D array that the windows read."""
+        return self._table.values
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """The dtype of ``X`` and ``y``."""
+        return self.data.dtype
+
+    @property
+    def index(self) -> pd.Index | None:
+        """The index of ``data``'s rows, or ``None`` for numpy input."""
+        return self._table.index
+
+    # -- shapes ------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self.plan.n_samples
+
+    @property
+    def input_shape(self) -> tuple[int, int]:
+        """``(lookback, n_features)``, the shape of one sample's inputs."""
+        return (self.lookback, len(self._table.feature_cols))
+
+    @property
+    def target_shape(self) -> tuple[int, ...]:
+        """The shape of one sample's targets (``()`` for inputs-only windows)."""
+        n_targets = len(self._table.target_cols)
+        if self.inputs_only:
+            return ()
+        if self.per_timestep:
+            return (self.lookback, n_targets)
+        return (n_targets,) if self.horizon == 1 else (self.horizon, n_targets)
+
+    # -- the arrays ----------------------------------------------------------------------
+    @cached_property
+    def X(self) -> np.ndarray:  # noqa: N802 - the conventional name
+        """Inputs ``(samples, lookback, n_features)``, a read-only view when possible."""
+        return read_rows(
+            self.data, self.plan.starts, self.framing.input_offsets, self._table.feature_cols
+        )
+
+    @cached_property
+    def y(self) -> np.ndarray | None:
+        """Targets ``(samples,) + target_shape``, read-only; ``None`` for inputs-only."""
+        if self.inputs_only:
+            return None
+        y = read_rows(
+            self.data, self.plan.starts, self.framing.target_offsets, self._table.target_cols
+        )
+        return y[:, 0, :] if y.shape[1:] != self.target_shape else y
+
+    # -- where samples are in time ---------------------------------------------------------
+    @property
+    def target_index(self) -> pd.Index | None:
+        """Index label (or row position) of each sample's first target row."""
+        if self.inputs_only:
+            return None
+        return self._labels(self.plan.first_target_rows)
+
+    @property
+    def end_index(self) -> pd.Index:
+        """Index label (or row position) of each sample's last input row."""
+        return self._labels(self.plan.starts + self.lookback - 1)
+
+    @property
+    def groups(self) -> np.ndarray | None:
+        """Each sample's group, or ``None`` without ``group_by``."""
+        return self.plan.sample_groups
+
+    def _labels(self, rows: np.ndarray) -> pd.Index:
+        if self.index is None:
+            return pd.Index(rows, name="row")
+        return self.index[rows]
+
+    # -- other readers of the plan --------------------------------------------------------
+    def to_dataset(
+        self,
+        *,
+        batch_size: int = 32,
+        shuffle: bool = False,
+        seed: int | None = None,
+        drop_remainder: bool = False,
+        reshuffle_each_iteration: bool = True,
+        num_shards: int = 1,
+        shard_index: int = 0,
+        num_parallel_calls: int | None = None,
+        prefetch: int | None = None,
+    ) -> tf.data.Dataset:
+        """Stream these windows as a ``tf.data.Dataset`` of ``(X_batch, y_batch)``.
+
+        See :func:`lstmshape.to_dataset`, which this calls, for the parameters.
+        """
+        from ._data import to_dataset
+
+        return to_dataset(
+            self,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            reshuffle_each_iteration=reshuffle_each_iteration,
+            num_shards=num_shards,
+            shard_index=shard_index,
+            num_parallel_calls=num_parallel_calls,
+            prefetch=prefetch,
+        )
+
+    def to_frame(self, predictions: Any) -> pd.DataFrame:
+        """Map model predictions back to time, in original units.
+
+        See :func:`lstmshape._frame.to_frame` for the layout of the result.
+        """
+        from ._frame import to_frame
+
+        return to_frame(self, predictions)
+
+    def __repr__(self) -> str:
+        lines = [f"Windows: {len(self)} samples, {self._mode()}"]
+        features = names_in_words(self.feature_names)
+        lines.append(
+            f"  X {shape_in_words(self.X_shape, ('sample', 'timestep', 'feature'))} ({features})"
+        )
+        if not self.inputs_only:
+            axes = ("sample", "timestep", "target") if self.per_timestep else (
+                ("sample", "target") if self.horizon == 1 else ("sample", "step", "target")
+            )
+            shape = (len(self), *self.target_shape)
+            lines.append(
+                f"  y {shape_in_words(shape, axes)} ({names_in_words(self.target_names)}): "
+                f"{target_rows_in_words(self.framing)}"
+            )
+        lines.append(f"  keras.Input(shape={self.input_shape})")
+        return "\n".join(lines)
+
+    @property
+    def X_shape(self) -> tuple[int, int, int]:  # noqa: N802 - matches X
+        """The shape of ``X``, without reading it."""
+        return (len(self), *self.input_shape)
+
+    def _mode(self) -> str:
+        f = self.framing
+        if f.inputs_only:
+            return "inputs only"
+        if f.per_timestep:
+            return "per-timestep (return_sequences=True)"
+        return "many-to-one" + ("" if f.horizon == 1 else f", {f.horizon}-step horizon")
+
+
+def read_rows(
+    data: np.ndarray, starts: np.ndarray, offsets: np.ndarray, columns: Sequence[int]
+) -> np.ndarray:
+    """Return ``data[starts[:, None] + offsets][:, :, columns]``, read-only.
+
+    A zero-copy strided view when ``starts`` and ``columns`` each have a constant step
+    (always, for plain windows); otherwise a gathered copy.
+    """
+    start_step = arithmetic_step(starts)
+    column_step = arithmetic_step(columns)
+    if start_step is not None and column_step is not None and len(starts):
+        row_bytes, column_bytes = data.strides
+        first = data[int(starts[0]) + int(offsets[0]) :, columns[0] :]
+        view = np.lib.stride_tricks.as_strided(
+            first,
+            shape=(len(starts), len(offsets), len(columns)),
+            strides=(start_step * row_bytes, row_bytes, column_step * column_bytes),
+            writeable=False,
+        )
+        return view
+    rows = starts[:, None] + offsets[None, :]
+    gathered = data[rows[:, :, None], np.asarray(columns)[None, None, :]]
+    gathered.flags.writeable = False
+    return gathered
