@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -75,25 +76,57 @@ class Framing:
 
 
 @dataclass(frozen=True)
-class WindowPlan:
-    """A framing applied to a table: the start row of every sample.
+class Block:
+    """Consecutive samples of one run: starts ``first, first + stride, ...`` (``count`` of them)."""
 
+    first: int
+    count: int
+    run: int
+
+
+@dataclass(frozen=True)
+class WindowPlan:
+    """A framing applied to a table: where every sample starts.
+
+    Samples come in :class:`Block` s, one per run, so a plan costs no memory per sample
+    until someone asks for the per-sample arrays (``starts``, ``run_of_sample``).
     ``runs`` are the stretches of rows that windows may not cross (one per group, split
-    further at gaps); ``run_of_sample[i]`` is the run sample ``i`` lies in and ``run_groups``
-    names each run's group (``None`` without groups).
+    further at gaps); ``run_groups`` names each run's group (empty without groups).
     """
 
     framing: Framing
     n_rows: int
-    starts: np.ndarray
     runs: tuple[Run, ...]
-    run_of_sample: np.ndarray
+    blocks: tuple[Block, ...]
     run_groups: tuple[Hashable, ...] = field(default=())
 
     @property
     def n_samples(self) -> int:
         """Number of samples."""
-        return len(self.starts)
+        return sum(block.count for block in self.blocks)
+
+    @property
+    def progression(self) -> tuple[int, int, int] | None:
+        """``(first_start, step, count)`` when all starts are evenly spaced, else ``None``."""
+        blocks = [b for b in self.blocks if b.count]
+        if not blocks:
+            return (0, self.framing.stride, 0)
+        if len(blocks) == 1:
+            return (blocks[0].first, self.framing.stride, blocks[0].count)
+        return None
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        """The start row of every sample (materialised on first use)."""
+        stride = self.framing.stride
+        parts = [b.first + stride * np.arange(b.count, dtype=np.int64) for b in self.blocks]
+        return _readonly(np.concatenate(parts) if parts else np.empty(0, np.int64))
+
+    @cached_property
+    def run_of_sample(self) -> np.ndarray:
+        """The run each sample lies in."""
+        runs = np.array([b.run for b in self.blocks], dtype=np.int64)
+        return _readonly(np.repeat(runs, [b.count for b in self.blocks]))
 
     @property
     def first_target_rows(self) -> np.ndarray:
@@ -105,9 +138,7 @@ class WindowPlan:
     @property
     def last_target_rows(self) -> np.ndarray:
         """Row of each sample's last target (its last input row for inputs-only plans)."""
-        f = self.framing
-        length = max(f.target_length, 1)
-        return self.first_target_rows + length - 1
+        return self.first_target_rows + max(self.framing.target_length, 1) - 1
 
     @property
     def sample_groups(self) -> np.ndarray | None:
@@ -118,16 +149,28 @@ class WindowPlan:
         groups[:] = list(self.run_groups)
         return groups[self.run_of_sample]
 
-    def subset(self, samples: np.ndarray) -> WindowPlan:
-        """Return the plan of the chosen samples (a boolean mask or positions), order kept."""
-        return WindowPlan(
-            framing=self.framing,
-            n_rows=self.n_rows,
-            starts=_readonly(self.starts[samples]),
-            runs=self.runs,
-            run_of_sample=_readonly(self.run_of_sample[samples]),
-            run_groups=self.run_groups,
-        )
+    def with_targets_in(self, bounds: dict[int, Run]) -> WindowPlan:
+        """Keep the samples whose target rows all lie in ``bounds[run]`` (rows ``[lo, hi)``).
+
+        Runs missing from ``bounds`` keep no samples. Because starts increase inside a
+        block, the kept samples of a block are again one block.
+        """
+        f = self.framing
+        stride = f.stride
+        first_offset = f.lookback - 1 if f.inputs_only else f.target_start
+        last_offset = first_offset + max(f.target_length, 1) - 1
+        blocks = []
+        for block in self.blocks:
+            if block.run not in bounds or not block.count:
+                continue
+            low, high = bounds[block.run]
+            # smallest k with first + k*stride + first_offset >= low
+            k_min = max(0, -((block.first + first_offset - low) // stride))
+            # largest k with first + k*stride + last_offset <= high - 1
+            k_max = min(block.count - 1, (high - 1 - last_offset - block.first) // stride)
+            if k_max >= k_min:
+                blocks.append(Block(block.first + k_min * stride, k_max - k_min + 1, block.run))
+        return WindowPlan(f, self.n_rows, self.runs, tuple(blocks), self.run_groups)
 
 
 def make_plan(
@@ -148,22 +191,14 @@ def make_plan(
     [1, 3, 5, 7]
     """
     runs = ((0, n_rows),) if runs is None else tuple(runs)
-    starts, owners = [], []
+    blocks = []
     for number, (begin, end) in enumerate(runs):
         count = framing.samples_in(end - begin)
         first = begin
         if framing.inputs_only and count:
             first = begin + (end - begin - framing.extent) % framing.stride
-        starts.append(first + framing.stride * np.arange(count, dtype=np.int64))
-        owners.append(np.full(count, number, dtype=np.int64))
-    return WindowPlan(
-        framing=framing,
-        n_rows=n_rows,
-        starts=_readonly(np.concatenate(starts) if starts else np.empty(0, np.int64)),
-        runs=runs,
-        run_of_sample=_readonly(np.concatenate(owners) if owners else np.empty(0, np.int64)),
-        run_groups=tuple(run_groups),
-    )
+        blocks.append(Block(first, count, number))
+    return WindowPlan(framing, n_rows, runs, tuple(blocks), tuple(run_groups))
 
 
 def runs_between_breaks(n_rows: int, breaks: np.ndarray, skip: np.ndarray | None) -> list[Run]:

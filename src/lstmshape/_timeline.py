@@ -72,6 +72,8 @@ def read_timeline(
         check_order=group_by is None,
     )
     n_rows = table.values.shape[0]
+    if group_codes is None and freq is None and table.missing_rows is None:
+        return Timeline(table, ((0, n_rows),), (), None)
     breaks = np.zeros(max(n_rows - 1, 0), dtype=bool)
     if group_codes is not None:
         breaks |= group_codes[1:] != group_codes[:-1]
@@ -129,9 +131,11 @@ def _too_short_message(timeline: Timeline, framing: Framing) -> str:
             f"Cannot make windows with {framing_words(framing)} from a series of "
             f"{plural(timeline.n_rows, 'row')}: need at least {need}."
         )
-    pieces = "group" if timeline.run_groups and len(timeline.runs) == len(
-        set(timeline.run_groups)
-    ) else "contiguous run (split at groups, gaps and missing values)"
+    pieces = (
+        "group"
+        if timeline.run_groups and len(timeline.runs) == len(set(timeline.run_groups))
+        else "contiguous run (split at groups, gaps and missing values)"
+    )
     return (
         f"Cannot make windows with {framing_words(framing)}: the longest {pieces} has "
         f"{plural(longest, 'row')}, and one window needs at least {need}."
@@ -139,7 +143,7 @@ def _too_short_message(timeline: Timeline, framing: Framing) -> str:
 
 
 def _warn_about_empty_groups(plan: WindowPlan, group_by: Hashable | None) -> None:
-    with_windows = {plan.run_groups[r] for r in np.unique(plan.run_of_sample)}
+    with_windows = {plan.run_groups[b.run] for b in plan.blocks if b.count}
     skipped = [g for g in dict.fromkeys(plan.run_groups) if g not in with_windows]
     if skipped:
         listed = ", ".join(repr(g) for g in skipped[:10])

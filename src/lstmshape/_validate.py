@@ -274,7 +274,7 @@ def _select(
     is_single = isinstance(selection, (str, bytes, numbers.Integral)) or not isinstance(
         selection, Sequence | pd.Index | np.ndarray
     )
-    chosen = [selection] if is_single else list(selection)  # type: ignore[arg-type]
+    chosen: list[Any] = [selection] if is_single else list(selection)  # type: ignore[call-overload]
     if not chosen:
         raise ShapeError(
             f"`{param}` selects no columns; select at least one, or leave it as None for all. "
@@ -307,12 +307,13 @@ def _position(item: Any, labels: list[Hashable], param: str, *, by_name: bool) -
             f"work for pandas DataFrames). {received_type(param, item)}"
         )
     n_cols = len(labels)
+    item = int(item)
     if not -n_cols <= item < n_cols:
         raise ShapeError(
             f"`{param}` has column position {item}, but `data` has "
             f"{plural(n_cols, 'column')} (positions 0 to {n_cols - 1})."
         )
-    return int(item) % n_cols
+    return item % n_cols
 
 
 def _common_float_dtype(
@@ -369,7 +370,7 @@ def _check_numeric_dtype(dtype: np.dtype[Any], what: str, param: str) -> None:
             f"{what} has dtype {dtype} (times); time belongs in the index, not in the features. "
             "Set it as the index (`df.set_index('Date')`) or leave it out with `features=`."
         )
-    if not (np.issubdtype(dtype, np.number) or dtype == bool):
+    if not (np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.bool_)):
         raise TypeError(
             f"{what} has non-numeric dtype {dtype} (text or objects); LSTM input must be "
             "numeric. Leave such columns out with `features=` / `targets=`, or convert them."
@@ -399,9 +400,9 @@ def _check_finite(
     allow_nan: bool,
     param: str,
 ) -> np.ndarray | None:
-    finite = np.isfinite(values)
-    if finite.all():
+    if _all_finite(values):
         return None
+    finite = np.isfinite(values)
     infinite = np.isinf(values)
     if infinite.any():
         row, col = (int(i) for i in np.argwhere(infinite)[0])
@@ -422,6 +423,14 @@ def _check_finite(
         f"`{param}` has NaN values in {plural(len(rows), 'row')}: {listed}{more}. LSTMs cannot "
         "learn from missing values: fill them (for example `data.ffill()`), drop them, or pass "
         "`dropna=True` to treat those rows as gaps that no window crosses."
+    )
+
+
+def _all_finite(values: np.ndarray, chunk_rows: int = 1 << 18) -> bool:
+    """Check in chunks, so that a huge series needs no full-size temporary mask."""
+    return all(
+        np.isfinite(values[begin : begin + chunk_rows]).all()
+        for begin in range(0, values.shape[0], chunk_rows)
     )
 
 

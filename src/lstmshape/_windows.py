@@ -301,18 +301,14 @@ class Windows:
     @cached_property
     def X(self) -> np.ndarray:  # noqa: N802 - the conventional name
         """Inputs ``(samples, lookback, n_features)``, a read-only view when possible."""
-        return read_rows(
-            self.data, self.plan.starts, self.framing.input_offsets, self._table.feature_cols
-        )
+        return read_rows(self.data, self.plan, self.framing.input_offsets, self._table.feature_cols)
 
     @cached_property
     def y(self) -> np.ndarray | None:
         """Targets ``(samples,) + target_shape``, read-only; ``None`` for inputs-only."""
         if self.inputs_only:
             return None
-        y = read_rows(
-            self.data, self.plan.starts, self.framing.target_offsets, self._table.target_cols
-        )
+        y = read_rows(self.data, self.plan, self.framing.target_offsets, self._table.target_cols)
         return y[:, 0, :] if y.shape[1:] != self.target_shape else y
 
     # -- where samples are in time ---------------------------------------------------------
@@ -351,10 +347,59 @@ class Windows:
         shard_index: int = 0,
         num_parallel_calls: int | None = None,
         prefetch: int | None = None,
+        dtype: Any = None,
     ) -> tf.data.Dataset:
-        """Stream these windows as a ``tf.data.Dataset`` of ``(X_batch, y_batch)``.
+        """Stream windows as a ``tf.data.Dataset`` of ``(X_batch, y_batch)`` batches.
 
-        See :func:`lstmshape.to_dataset`, which this calls, for the parameters.
+        Batches hold exactly the samples of ``self.X`` / ``self.y``, in the same order
+        unless shuffled; inputs-only windows yield ``X_batch`` alone. Nothing is materialised:
+        each batch is gathered from the one 2-D series by the windows' start rows.
+
+        Parameters
+        ----------
+        batch_size : int, default 32
+            Samples per batch. The last batch may be smaller unless ``drop_remainder``.
+        shuffle : bool, default False
+            Shuffle the windows (not the rows: each window keeps its timesteps in order).
+        seed : int, optional
+            Makes the shuffle reproducible.
+        drop_remainder : bool, default False
+            Drop a last, smaller batch; the batch dimension is then static.
+        reshuffle_each_iteration : bool, default True
+            With ``shuffle``, draw a new order every epoch (Keras' ``fit`` iterates once per
+            epoch), which is what training wants. Pass False to repeat the first order.
+        num_shards, shard_index : int, default 1 and 0
+            For multi-worker training: this dataset holds every ``num_shards``-th sample
+            starting at ``shard_index``. The shards are disjoint and together hold every
+            sample once. TensorFlow's own auto-sharding is turned off when you shard here.
+        num_parallel_calls, prefetch : int, optional
+            Parallel batch gathers and batches prefetched; default ``tf.data.AUTOTUNE``.
+        dtype : str or numpy dtype, optional
+            Cast batches to this dtype (for example ``"float32"`` for float64 data). Default:
+            the windows' dtype.
+
+        Returns
+        -------
+        tf.data.Dataset
+            Elements ``(X, y)`` of shapes ``(batch, lookback, n_features)`` and
+            ``(batch,) + windows.target_shape``; the batch dimension is ``None`` unless
+            ``drop_remainder=True``.
+
+        Notes
+        -----
+        Memory: the series once (a tensor copy, or nothing for a memory-mapped array, which
+        is read from the file batch by batch), the shuffle buffer of sample numbers (8 bytes
+        per window) and a few batches in flight. All windows are never held at once.
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(100.0), 10)
+        >>> ds = w.to_dataset(batch_size=32)
+        >>> [tuple(x.shape) + tuple(y.shape) for x, y in ds]
+        [(32, 10, 1, 32, 1), (32, 10, 1, 32, 1), (26, 10, 1, 26, 1)]
+        >>> ds.element_spec[0].shape.as_list()
+        [None, 10, 1]
         """
         from ._data import to_dataset
 
@@ -369,6 +414,7 @@ class Windows:
             shard_index=shard_index,
             num_parallel_calls=num_parallel_calls,
             prefetch=prefetch,
+            dtype=dtype,
         )
 
     def to_frame(self, predictions: Any) -> pd.DataFrame:
@@ -387,8 +433,10 @@ class Windows:
             f"  X {shape_in_words(self.X_shape, ('sample', 'timestep', 'feature'))} ({features})"
         )
         if not self.inputs_only:
-            axes = ("sample", "timestep", "target") if self.per_timestep else (
-                ("sample", "target") if self.horizon == 1 else ("sample", "step", "target")
+            axes = (
+                ("sample", "timestep", "target")
+                if self.per_timestep
+                else (("sample", "target") if self.horizon == 1 else ("sample", "step", "target"))
             )
             shape = (len(self), *self.target_shape)
             lines.append(
@@ -413,26 +461,26 @@ class Windows:
 
 
 def read_rows(
-    data: np.ndarray, starts: np.ndarray, offsets: np.ndarray, columns: Sequence[int]
+    data: np.ndarray, plan: WindowPlan, offsets: np.ndarray, columns: Sequence[int]
 ) -> np.ndarray:
-    """Return ``data[starts[:, None] + offsets][:, :, columns]``, read-only.
+    """Return ``data[plan.starts[:, None] + offsets][:, :, columns]``, read-only.
 
-    A zero-copy strided view when ``starts`` and ``columns`` each have a constant step
-    (always, for plain windows); otherwise a gathered copy.
+    A zero-copy strided view when the starts and the columns each have a constant step
+    (always, for windows of one run); otherwise a gathered copy.
     """
-    start_step = arithmetic_step(starts)
+    progression = plan.progression
     column_step = arithmetic_step(columns)
-    if start_step is not None and column_step is not None and len(starts):
+    if progression is not None and column_step is not None and progression[2]:
+        first, step, count = progression
         row_bytes, column_bytes = data.strides
-        first = data[int(starts[0]) + int(offsets[0]) :, columns[0] :]
-        view = np.lib.stride_tricks.as_strided(
-            first,
-            shape=(len(starts), len(offsets), len(columns)),
-            strides=(start_step * row_bytes, row_bytes, column_step * column_bytes),
+        origin = data[first + int(offsets[0]) :, columns[0] :]
+        return np.lib.stride_tricks.as_strided(
+            origin,
+            shape=(count, len(offsets), len(columns)),
+            strides=(step * row_bytes, row_bytes, column_step * column_bytes),
             writeable=False,
         )
-        return view
-    rows = starts[:, None] + offsets[None, :]
-    gathered = data[rows[:, :, None], np.asarray(columns)[None, None, :]]
+    rows = plan.starts[:, None] + offsets[None, :]
+    gathered = data[rows[:, :, None], np.asarray(columns, dtype=np.intp)[None, None, :]]
     gathered.flags.writeable = False
     return gathered
