@@ -8,7 +8,9 @@ stream it through ``tf.data``; and build the classic LSTM models from it.
 a TensorFlow feature (``Windows.to_dataset``, ``build_model``, ``check_model``) is used.
 """
 
+from . import datasets
 from ._errors import ShapeError
+from ._models import build_model, check_model
 from ._reshape import to_3d
 from ._version import __version__
 from ._windows import Windows, windows
@@ -17,6 +19,9 @@ __all__ = [
     "ShapeError",
     "Windows",
     "__version__",
+    "build_model",
+    "check_model",
+    "datasets",
     "to_3d",
     "windows",
 ]

@@ -19,6 +19,10 @@ class ShapeError(ValueError):
     """
 
 
+# Tracebacks show the public name, lstmshape.ShapeError, not the private module.
+ShapeError.__module__ = "lstmshape"
+
+
 def received(name: str, value: Any) -> str:
     """Return the closing ``Received: name=value`` of a message."""
     return f"Received: {name}={value!r}"

@@ -31,7 +31,7 @@ def check_int(value: Any, name: str, *, minimum: int) -> int:
     >>> check_int(0, "lookback", minimum=1)
     Traceback (most recent call last):
     ...
-    lstmshape._errors.ShapeError: `lookback` must be at least 1. Received: lookback=0
+    lstmshape.ShapeError: `lookback` must be at least 1. Received: lookback=0
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"`{name}` must be an integer. {received_type(name, value)}")

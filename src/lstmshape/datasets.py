@@ -1,0 +1,108 @@
+"""Built-in data: deterministic, generated on the spot, nothing downloaded.
+
+* :func:`synthetic` -- a daily multivariate series with trend, seasonality and noise,
+  the default data of ``lstmshape demo`` and the examples.
+* :func:`cumulative_sum` -- the sequence-classification toy problem of the classic
+  bidirectional LSTM tutorial.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._validate import check_int
+
+__all__ = ["cumulative_sum", "synthetic"]
+
+
+def synthetic(
+    rows: int = 1500,
+    *,
+    start: str = "2020-01-01",
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Return a seeded daily series with trend, weekly and yearly seasonality and noise.
+
+    The columns are correlated like a small plant's sensors: ``load`` (the target of the
+    demo) follows ``temperature`` with a yearly cycle and a weekly working pattern;
+    ``price`` drifts with load; ``humidity`` moves against temperature.
+
+    Parameters
+    ----------
+    rows : int, default 1500
+        Days, from ``start``.
+    start : str, default "2020-01-01"
+        The first date.
+    seed : int, default 0
+        Seed of the noise; the same seed gives the same frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rows`` rows, a daily ``DatetimeIndex`` named ``"date"`` (``freq="D"``) and the
+        float64 columns ``load``, ``temperature``, ``humidity`` and ``price``.
+
+    Examples
+    --------
+    >>> from lstmshape.datasets import synthetic
+    >>> df = synthetic()
+    >>> df.shape, list(df.columns)
+    ((1500, 4), ['load', 'temperature', 'humidity', 'price'])
+    >>> df.index[0], df.index.freqstr
+    (Timestamp('2020-01-01 00:00:00'), 'D')
+    """
+    rows = check_int(rows, "rows", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
+    day = np.arange(rows, dtype=np.float64)
+    yearly = np.sin(2 * np.pi * day / 365.25)
+    weekly = np.sin(2 * np.pi * day / 7)
+    temperature = 12 + 9 * yearly + rng.normal(0, 1.5, rows)
+    humidity = 65 - 1.2 * (temperature - 12) + rng.normal(0, 3, rows)
+    noise = np.zeros(rows)  # AR(1) noise: today's surprise lingers tomorrow
+    shocks = rng.normal(0, 2.0, rows)
+    for t in range(1, rows):
+        noise[t] = 0.7 * noise[t - 1] + shocks[t]
+    load = 100 + 0.02 * day + 2.5 * (temperature - 12) + 6 * weekly + noise
+    price = 40 + 0.15 * (load - 100) + 0.005 * day + rng.normal(0, 0.8, rows)
+    index = pd.date_range(start, periods=rows, freq="D", name="date")
+    return pd.DataFrame(
+        {"load": load, "temperature": temperature, "humidity": humidity, "price": price},
+        index=index,
+    )
+
+
+def cumulative_sum(
+    samples: int,
+    *,
+    timesteps: int = 10,
+    threshold: float | None = None,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the cumulative-sum classification problem, already shaped for Keras.
+
+    Each sequence holds ``timesteps`` random values in ``[0, 1)``; the label at each step
+    is 1 once the running sum has reached ``threshold`` (default ``timesteps / 4``, so
+    2.5 for 10 steps), else 0. A per-timestep, sequence-labelling problem: the label
+    depends on everything seen so far.
+
+    Returns
+    -------
+    X, y : numpy.ndarray
+        Both of shape ``(samples, timesteps, 1)``, float32.
+
+    Examples
+    --------
+    >>> from lstmshape.datasets import cumulative_sum
+    >>> X, y = cumulative_sum(100)
+    >>> X.shape, y.shape
+    ((100, 10, 1), (100, 10, 1))
+    """
+    samples = check_int(samples, "samples", minimum=1)
+    timesteps = check_int(timesteps, "timesteps", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    limit = timesteps / 4.0 if threshold is None else float(threshold)
+    values = np.random.default_rng(seed).random((samples, timesteps))
+    labels = np.cumsum(values, axis=1) >= limit
+    return values[..., None].astype(np.float32), labels[..., None].astype(np.float32)
