@@ -12,16 +12,19 @@ from . import datasets
 from ._errors import ShapeError
 from ._models import build_model, check_model
 from ._reshape import to_3d
+from ._split import Split, split
 from ._version import __version__
 from ._windows import Windows, windows
 
 __all__ = [
     "ShapeError",
+    "Split",
     "Windows",
     "__version__",
     "build_model",
     "check_model",
     "datasets",
+    "split",
     "to_3d",
     "windows",
 ]

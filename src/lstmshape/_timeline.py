@@ -126,16 +126,16 @@ def framing_words(framing: Framing) -> str:
 def _too_short_message(timeline: Timeline, framing: Framing) -> str:
     longest = max((end - begin for begin, end in timeline.runs), default=0)
     need = rows_needed(framing)
-    if len(timeline.runs) == 1 and timeline.runs[0] == (0, timeline.n_rows):
+    if timeline.group_by is None and timeline.runs == ((0, timeline.n_rows),):
         return (
             f"Cannot make windows with {framing_words(framing)} from a series of "
             f"{plural(timeline.n_rows, 'row')}: need at least {need}."
         )
-    pieces = (
-        "group"
-        if timeline.run_groups and len(timeline.runs) == len(set(timeline.run_groups))
-        else "contiguous run (split at groups, gaps and missing values)"
-    )
+    one_run_per_group = len(timeline.runs) == len(set(timeline.run_groups))
+    if timeline.group_by is not None and one_run_per_group:
+        pieces = f"group of `{timeline.group_by}`"
+    else:
+        pieces = "contiguous run (runs end at groups, gaps and missing values)"
     return (
         f"Cannot make windows with {framing_words(framing)}: the longest {pieces} has "
         f"{plural(longest, 'row')}, and one window needs at least {need}."

@@ -420,7 +420,44 @@ class Windows:
     def to_frame(self, predictions: Any) -> pd.DataFrame:
         """Map model predictions back to time, in original units.
 
-        See :func:`lstmshape._frame.to_frame` for the layout of the result.
+        Parameters
+        ----------
+        predictions : array_like
+            ``model.predict`` output for these windows, in sample order:
+            ``(samples,) + target_shape`` (a trailing axis of size 1 may be squeezed).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by each sample's first target timestamp (``target_index``; row
+            positions, named ``row``, for numpy input), one column per target name.
+
+            * ``horizon > 1``: one column per target and step, named ``"{target}+{k}"``:
+              the prediction for ``k`` rows after the index row (``"Open+0"``,
+              ``"Open+1"``, ...).
+            * per-timestep windows: overlapping predictions of the same row are averaged,
+              one row per timestamp covered.
+            * inputs-only windows: indexed by each window's last row; the predictions are
+              for ``shift`` (and more) rows after it.
+            * with ``group_by``: a MultiIndex of (group, timestamp).
+
+            Values are in original units: when the windows come from :func:`split` with a
+            scaler, its ``inverse_transform`` is applied to the target columns.
+
+        Raises
+        ------
+        ShapeError
+            ``predictions`` of a shape that does not match the windows (both are named).
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(10.0), 3, horizon=2)
+        >>> w.to_frame(w.y).head(2)                # the targets themselves, as a frame
+             0+0  0+1
+        row
+        3    3.0  4.0
+        4    4.0  5.0
         """
         from ._frame import to_frame
 

@@ -1,0 +1,364 @@
+"""``split()``: chronological train / val / test windows without leakage."""
+
+from __future__ import annotations
+
+import copy
+import numbers
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._errors import ShapeError, plural, received, received_type
+from ._plan import Framing, Run, WindowPlan
+from ._timeline import Timeline, framing_words, plan_windows, read_timeline
+from ._windows import Windows, check_framing
+from ._words import names_in_words
+
+PARTS = ("train", "val", "test")
+_WINDOW_OPTIONS = {
+    "horizon", "shift", "stride", "features", "targets", "per_timestep",
+    "group_by", "freq", "dropna",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, repr=False)
+class Split:
+    """Windows of each part of a chronological split; made by :func:`split`.
+
+    Attributes
+    ----------
+    train, test : Windows or None
+        ``test`` is None when no test part was asked for.
+    val : Windows or None
+        None when no validation part was asked for.
+    scaler : object or None
+        A fitted copy of the scaler passed to :func:`split` (fitted on training rows only).
+    boundaries : dict
+        For each part, the first and last index label (or row) of its target rows, per
+        group when there are groups.
+    """
+
+    train: Windows
+    val: Windows | None
+    test: Windows | None
+    scaler: Any
+    boundaries: dict[str, list[tuple[Any, Any]]]
+
+    def parts(self) -> dict[str, Windows]:
+        """Return the parts that exist, by name, in time order."""
+        found = {"train": self.train, "val": self.val, "test": self.test}
+        return {name: w for name, w in found.items() if w is not None}
+
+    def __repr__(self) -> str:
+        first = self.train
+        header = (
+            f"Split (lookback {first.lookback}, {plural(len(first.feature_names), 'feature')}, "
+            f"targets {names_in_words(first.target_names)})"
+        )
+        if self.scaler is not None:
+            header += f", {type(self.scaler).__name__} fitted on training rows only"
+        lines = [header]
+        for name, w in self.parts().items():
+            spans = "; ".join(f"{_label(a)} .. {_label(b)}" for a, b in self.boundaries[name])
+            lines.append(
+                f"  {name + ':':<6} {len(w):>6} windows  X {(len(w), *w.input_shape)}  "
+                f"targets {spans}"
+            )
+        return "\n".join(lines)
+
+
+def split(
+    data: Any,
+    lookback: int,
+    *,
+    val: int | float | str | pd.Timestamp | None = None,
+    test: int | float | str | pd.Timestamp | None = None,
+    scaler: Any = None,
+    **window_options: Any,
+) -> Split:
+    """Split a series by time into train, val and test windows, without leakage.
+
+    The parts follow each other in time: train, then val, then test. Every target row
+    belongs to exactly one part, and each part's windows take their *targets* only from
+    its own rows. Their *inputs* may reach back into the rows before the part: the
+    ``lookback`` rows of context a forecaster really has at that time. So the first test
+    window is the ``lookback`` rows just before the first test row, and no row is lost at
+    the boundaries.
+
+    Parameters
+    ----------
+    data : array_like, pandas.Series or pandas.DataFrame
+        As for :func:`windows`; rows in time order.
+    lookback : int
+        Timesteps per window.
+    val, test : int, float or timestamp, optional
+        The size of the part, at the end of the data (test last, val just before it): an
+        int is a number of rows, a float in (0, 1) a fraction of the rows (rounded), and a
+        timestamp (for a DatetimeIndex) the first row of the part. With ``group_by``, each
+        group is split this way.
+    scaler : object, optional
+        Anything with scikit-learn's ``fit`` / ``transform`` / ``inverse_transform``, such
+        as ``sklearn.preprocessing.MinMaxScaler()``. A copy is fitted on the training rows
+        only (your object is not changed) and applied to every part; it must scale each
+        column on its own, as scikit-learn's scalers do.
+    **window_options
+        ``horizon``, ``shift``, ``stride``, ``features``, ``targets``, ``per_timestep``,
+        ``group_by``, ``freq``, ``dropna``: as for :func:`windows`.
+
+    Returns
+    -------
+    Split
+        ``.train``, ``.val``, ``.test`` (:class:`Windows`, or None when not asked for)
+        and ``.scaler`` (the fitted copy).
+
+    Raises
+    ------
+    ShapeError
+        A part left with no windows (the message says which and how many rows it needs),
+        ``val`` + ``test`` as large as the data, a timestamp outside the index, and
+        everything :func:`windows` refuses.
+    TypeError
+        A scaler without the required methods, an unknown keyword.
+
+    Examples
+    --------
+    >>> import numpy as np, lstmshape
+    >>> parts = lstmshape.split(np.arange(200.0), 20, val=30, test=30)
+    >>> len(parts.train), len(parts.val), len(parts.test)
+    (120, 30, 30)
+    >>> parts.test.X.shape, parts.test.target_index[0]       # targets rows 170..199
+    ((30, 20, 1), np.int64(170))
+    >>> parts.test.X[0, 0, 0], parts.test.X[0, -1, 0]       # inputs reach back: rows 150..169
+    (np.float64(150.0), np.float64(169.0))
+    """
+    unknown = sorted(set(window_options) - _WINDOW_OPTIONS)
+    if unknown:
+        raise TypeError(
+            f"split() got unknown keyword(s): {', '.join(unknown)}. It takes val, test, scaler "
+            f"and the options of windows(): {', '.join(sorted(_WINDOW_OPTIONS))}."
+        )
+    if val is None and test is None:
+        raise ShapeError(
+            "split() needs `val`, `test` or both: the size of each part at the end of the data "
+            "(rows, a fraction, or a start timestamp). For one set of windows use windows()."
+        )
+    framing = check_framing(
+        lookback,
+        horizon=window_options.get("horizon", 1),
+        shift=window_options.get("shift", 1),
+        stride=window_options.get("stride", 1),
+        per_timestep=window_options.get("per_timestep", False),
+    )
+    _check_scaler(scaler)
+    timeline = read_timeline(
+        data,
+        features=window_options.get("features"),
+        targets=window_options.get("targets"),
+        group_by=window_options.get("group_by"),
+        freq=window_options.get("freq"),
+        dropna=window_options.get("dropna", False),
+    )
+    bounds = _part_rows(timeline, val=val, test=test)
+    fitted = None
+    if scaler is not None:
+        fitted, timeline = _scale(timeline, scaler, [r for rows in bounds for r in rows["train"]])
+    plan = plan_windows(timeline, framing)
+    sizes = {"train": None, "val": val, "test": test}
+    parts: dict[str, Windows] = {}
+    boundaries: dict[str, list[tuple[Any, Any]]] = {}
+    for name in (part for part in PARTS if part == "train" or sizes[part] is not None):
+        part_plan = plan.with_targets_in(_run_bounds(timeline, bounds, name))
+        if part_plan.n_samples == 0:
+            raise ShapeError(_empty_part_message(name, bounds, framing, sizes))
+        parts[name] = Windows(timeline, part_plan, scaler=fitted)
+        boundaries[name] = _target_spans(timeline, part_plan)
+    return Split(parts["train"], parts.get("val"), parts.get("test"), fitted, boundaries)
+
+
+def _part_rows(timeline: Timeline, *, val: Any, test: Any) -> list[dict[str, list[Run]]]:
+    """For each series (group), the rows of train, val and test: ``[begin, end)`` ranges."""
+    index = timeline.table.index
+    series: list[dict[str, list[Run]]] = []
+    for begin, end, group in _series_ranges(timeline):
+        label = "" if group is None else f" (group {group!r})"
+        rows = end - begin
+        sub_index = None if index is None else index[begin:end]
+        test_rows = _size(test, "test", rows, sub_index, label)
+        val_rows = _size(val, "val", rows, sub_index, label, before=test_rows)
+        if val is not None and val_rows < 1:
+            raise ShapeError(
+                f"`val` must start before `test`{label}: the parts run train, val, test in "
+                f"time. {received('val', val)}, {received('test', test)}"
+            )
+        if val_rows + test_rows >= rows:
+            raise ShapeError(
+                f"`val` and `test` ask for {val_rows} + {test_rows} = {val_rows + test_rows} of "
+                f"the {rows} rows{label}, leaving none for training. "
+                f"{received('val', val)}, {received('test', test)}"
+            )
+        test_start = end - test_rows
+        val_start = test_start - val_rows
+        series.append(
+            {
+                "train": [(begin, val_start)],
+                "val": [(val_start, test_start)] if val_rows else [],
+                "test": [(test_start, end)] if test_rows else [],
+            }
+        )
+    return series
+
+
+def _series_ranges(timeline: Timeline) -> list[tuple[int, int, Hashable | None]]:
+    """Return the row range of each group (its rows are contiguous), or of the whole table."""
+    if not timeline.run_groups:
+        return [(0, timeline.n_rows, None)]
+    ranges: dict[Hashable, list[int]] = {}
+    for (begin, end), group in zip(timeline.runs, timeline.run_groups, strict=True):
+        span = ranges.setdefault(group, [begin, end])
+        span[0], span[1] = min(span[0], begin), max(span[1], end)
+    return [(b, e, g) for g, (b, e) in ranges.items()]
+
+
+def _size(
+    size: Any, name: str, rows: int, index: pd.Index | None, label: str, before: int = 0
+) -> int:
+    """Rows in a part at the end of ``rows`` rows (``before`` more rows follow it)."""
+    if size is None:
+        return 0
+    if isinstance(size, bool):
+        raise TypeError(f"`{name}` must be a number of rows, a fraction or a timestamp. "
+                        f"{received_type(name, size)}")  # fmt: skip
+    if isinstance(size, numbers.Integral):
+        if size < 1:
+            raise ShapeError(f"`{name}` must be at least 1 row. {received(name, int(size))}")
+        return int(size)
+    if isinstance(size, numbers.Real):
+        if not 0 < float(size) < 1:
+            raise ShapeError(
+                f"`{name}` as a fraction must be between 0 and 1 (exclusive); for a number of "
+                f"rows pass an int. {received(name, size)}"
+            )
+        return max(1, round(float(size) * rows))
+    if isinstance(size, (str, pd.Timestamp, np.datetime64)) or hasattr(size, "isoformat"):
+        return _rows_from(size, name, index, label) - before
+    raise TypeError(
+        f"`{name}` must be a number of rows (int), a fraction (float) or a start timestamp. "
+        f"{received_type(name, size)}"
+    )
+
+
+def _rows_from(start: Any, name: str, index: pd.Index | None, label: str) -> int:
+    """Rows from the timestamp ``start`` to the end of ``index``."""
+    if not isinstance(index, pd.DatetimeIndex):
+        raise TypeError(
+            f"`{name}` is a timestamp, which needs data with a DatetimeIndex. Pass a number "
+            f"of rows or a fraction instead. {received(name, start)}"
+        )
+    try:
+        stamp = pd.Timestamp(start)
+    except (ValueError, TypeError):
+        raise ShapeError(
+            f"`{name}` is not a timestamp pandas can read. {received(name, start)}"
+        ) from None
+    if index.tz is not None and stamp.tz is None:
+        stamp = stamp.tz_localize(index.tz)
+    if not index[0] < stamp <= index[-1]:
+        raise ShapeError(
+            f"`{name}` starts at {stamp}, outside the data{label}, which runs from "
+            f"{index[0]} to {index[-1]}; the part must start after the first row and no later "
+            f"than the last. {received(name, start)}"
+        )
+    return len(index) - int(index.searchsorted(stamp, side="left"))
+
+
+def _run_bounds(
+    timeline: Timeline, bounds: list[dict[str, list[Run]]], part: str
+) -> dict[int, Run]:
+    """Return the target rows allowed in each run for ``part``."""
+    allowed: dict[int, Run] = {}
+    ranges = [r for series in bounds for r in series[part]]
+    for number, (begin, end) in enumerate(timeline.runs):
+        for low, high in ranges:
+            if low < end and begin < high:
+                allowed[number] = (low, high)
+    return allowed
+
+
+def _empty_part_message(
+    name: str, bounds: list[dict[str, list[Run]]], framing: Framing, sizes: dict[str, Any]
+) -> str:
+    rows = min(sum(e - b for b, e in series[name]) for series in bounds)
+    if name == "train":
+        need = f"at least {framing.extent} rows: a whole window and its target"
+        setting = ""
+    else:
+        need = (
+            f"at least {max(framing.target_length, 1)} target row(s) per window, after "
+            f"{framing.lookback} rows of input"
+        )
+        setting = f" {received(name, sizes[name])}"
+    grid = (
+        f"; with stride={framing.stride} the windows may also step over it"
+        if framing.stride > 1
+        else ""
+    )
+    return (
+        f"The {name} part gets no windows with {framing_words(framing)}: it has "
+        f"{plural(rows, 'row')}, and needs {need}{grid}.{setting}"
+    )
+
+
+def _check_scaler(scaler: Any) -> None:
+    if scaler is None:
+        return
+    missing = [
+        m
+        for m in ("fit", "transform", "inverse_transform")
+        if not callable(getattr(scaler, m, None))
+    ]
+    if missing:
+        raise TypeError(
+            f"`scaler` must have scikit-learn's fit, transform and inverse_transform methods "
+            f"(for example sklearn.preprocessing.MinMaxScaler()); it lacks "
+            f"{', '.join(missing)}. {received_type('scaler', scaler)}"
+        )
+
+
+def _scale(timeline: Timeline, scaler: Any, train_rows: list[Run]) -> tuple[Any, Timeline]:
+    """Fit a copy of ``scaler`` on the training rows only; transform every row."""
+    values = timeline.table.values
+    mask = np.zeros(len(values), dtype=bool)
+    for begin, end in train_rows:
+        mask[begin:end] = True
+    if timeline.table.missing_rows is not None:
+        mask &= ~timeline.table.missing_rows
+    fitted = copy.deepcopy(scaler)
+    fitted.fit(np.asarray(values[mask]))
+    scaled = np.array(fitted.transform(np.asarray(values)), dtype=values.dtype)
+    return fitted, timeline.with_values(scaled)
+
+
+def _target_spans(timeline: Timeline, plan: WindowPlan) -> list[tuple[Any, Any]]:
+    """First and last target row label of each block of samples."""
+    index = timeline.table.index
+    spans = []
+    first_rows, last_rows = plan.first_target_rows, plan.last_target_rows
+    at = 0
+    for block in plan.blocks:
+        if not block.count:
+            continue
+        a, b = int(first_rows[at]), int(last_rows[at + block.count - 1])
+        spans.append((a, b) if index is None else (index[a], index[b]))
+        at += block.count
+    if len(spans) > 3:  # many runs: show the overall span
+        spans = [(spans[0][0], spans[-1][1])]
+    return spans
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat().replace("T00:00:00", "")
+    return str(value)
