@@ -10,6 +10,7 @@ a TensorFlow feature (``Windows.to_dataset``, ``build_model``, ``check_model``) 
 
 from . import datasets
 from ._errors import ShapeError
+from ._explain import explain
 from ._models import build_model, check_model
 from ._reshape import to_3d
 from ._split import Split, split
@@ -24,6 +25,7 @@ __all__ = [
     "build_model",
     "check_model",
     "datasets",
+    "explain",
     "split",
     "to_3d",
     "windows",

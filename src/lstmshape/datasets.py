@@ -58,19 +58,26 @@ def synthetic(
     day = np.arange(rows, dtype=np.float64)
     yearly = np.sin(2 * np.pi * day / 365.25)
     weekly = np.sin(2 * np.pi * day / 7)
-    temperature = 12 + 9 * yearly + rng.normal(0, 1.5, rows)
-    humidity = 65 - 1.2 * (temperature - 12) + rng.normal(0, 3, rows)
-    noise = np.zeros(rows)  # AR(1) noise: today's surprise lingers tomorrow
-    shocks = rng.normal(0, 2.0, rows)
-    for t in range(1, rows):
-        noise[t] = 0.7 * noise[t - 1] + shocks[t]
-    load = 100 + 0.02 * day + 2.5 * (temperature - 12) + 6 * weekly + noise
-    price = 40 + 0.15 * (load - 100) + 0.005 * day + rng.normal(0, 0.8, rows)
+    weather = _ar1(rng.normal(0, 1.0, rows), 0.8)  # warm and cold spells last a few days
+    temperature = 12 + 9 * yearly + weather
+    humidity = 65 - 1.2 * (temperature - 12) + rng.normal(0, 2, rows)
+    load = 100 + 0.02 * day + 2.5 * (temperature - 12) + 6 * weekly
+    load += _ar1(rng.normal(0, 1.0, rows), 0.5)
+    price = 40 + 0.15 * (load - 100) + 0.005 * day + rng.normal(0, 0.5, rows)
     index = pd.date_range(start, periods=rows, freq="D", name="date")
     return pd.DataFrame(
         {"load": load, "temperature": temperature, "humidity": humidity, "price": price},
         index=index,
     )
+
+
+def _ar1(shocks: np.ndarray, phi: float) -> np.ndarray:
+    """Autoregressive noise: each value keeps ``phi`` of the previous one."""
+    out = np.empty_like(shocks)
+    out[0] = shocks[0]
+    for t in range(1, len(shocks)):
+        out[t] = phi * out[t - 1] + shocks[t]
+    return out
 
 
 def cumulative_sum(
