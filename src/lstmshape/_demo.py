@@ -142,7 +142,8 @@ def _min_max_scaler() -> object:
         from sklearn.preprocessing import MinMaxScaler
     except ImportError:
         raise CommandError(
-            'The demo scales with scikit-learn, which is not installed: pip install "lstmshape[all]"'
+            "The demo scales with scikit-learn, which is not installed: "
+            'pip install "lstmshape[all]"'
         ) from None
     return MinMaxScaler()
 

@@ -42,7 +42,7 @@ def explain(obj: Any) -> str:
     Model input: keras.Input(shape=(10, 1)), without the samples axis (Keras' batch axis).
     >>> w = lstmshape.windows(np.arange(100.0), 60)
     >>> print(lstmshape.explain(w))  # doctest: +ELLIPSIS
-    X (40, 60, 1) = 40 samples x 60 timesteps x 1 feature (0)
+    X (40, 60, 1) = 40 samples x 60 timesteps x 1 feature (column 0)
     ...
     """
     if isinstance(obj, Split):

@@ -20,8 +20,8 @@ def shape_in_words(shape: Sequence[int], axes: Sequence[str]) -> str:
 
 
 def names_in_words(names: Sequence[Hashable], limit: int = 4) -> str:
-    """List column names briefly: ``'Open', 'High' and 3 more``."""
-    shown = ", ".join(repr(n) for n in names[:limit])
+    """List column names briefly: ``'Open', 'High' and 3 more`` (``column 0`` for arrays)."""
+    shown = ", ".join(f"column {n}" if isinstance(n, int) else repr(n) for n in names[:limit])
     return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
 
 

@@ -1,0 +1,106 @@
+"""Every example script runs with tiny settings, answers --help, and writes valid PNGs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def assert_png(path):
+    path = Path(path)
+    assert path.exists(), f"{path} was not written"
+    assert path.read_bytes()[:8] == PNG_MAGIC
+    image = pytest.importorskip("matplotlib.image").imread(path)
+    assert image.shape[0] > 100 and image.shape[1] > 100
+
+
+def run_example(name, *args, cwd):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg"}
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
+def test_help(name, tmp_path):
+    assert "usage:" in run_example(name, "--help", cwd=tmp_path)
+
+
+def test_reshape_basics(tmp_path):
+    out = run_example("reshape_basics.py", cwd=tmp_path)
+    assert "10 values        -> (1, 10, 1)" in out
+    assert "two series       -> (1, 10, 2)" in out
+    assert (
+        "LSTM(32) for input_shape=(50, 2): input (None, 50, 2), output (None, 1), 4,513 parameters"
+        in out
+    )
+
+
+@pytest.mark.slow
+def test_stock_price_on_built_in_data(tmp_path):
+    out = run_example("stock_price.py", "--epochs", "1", "--plot", "out.png", cwd=tmp_path)
+    assert "Test RMSE, LSTM:" in out
+    assert_png(tmp_path / "out.png")
+
+
+@pytest.mark.slow
+def test_stock_price_on_the_reference_csv(tmp_path, shared_data):
+    out = run_example(
+        "stock_price.py",
+        "--csv",
+        str(shared_data / "NSE-TATAGLOBAL.csv"),
+        "--test",
+        "16",
+        "--epochs",
+        "1",
+        "--plot",
+        "stock.png",
+        cwd=tmp_path,
+    )
+    assert "test: X (16, 60, 1) = 16 samples x 60 timesteps x 1 feature" in out
+    assert_png(tmp_path / "stock.png")
+
+
+@pytest.mark.slow
+def test_per_timestep(tmp_path):
+    out = run_example("per_timestep.py", "--epochs", "1", "--rows", "400", cwd=tmp_path)
+    assert "Model output (None, 20, 1): one value per timestep" in out
+
+
+@pytest.mark.slow
+def test_bidirectional_merge_modes(tmp_path):
+    out = run_example(
+        "bidirectional_merge_modes.py",
+        "--epochs",
+        "1",
+        "--samples",
+        "200",
+        "--plot",
+        "modes.png",
+        cwd=tmp_path,
+    )
+    for name in (
+        "forward",
+        "backward",
+        "bidirectional sum",
+        "bidirectional mul",
+        "bidirectional ave",
+        "bidirectional concat",
+    ):
+        assert name in out
+    assert "3,561" in out and "3,541" in out
+    assert_png(tmp_path / "modes.png")
