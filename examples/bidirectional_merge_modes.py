@@ -23,13 +23,13 @@ import lstmshape
 from lstmshape.datasets import cumulative_sum
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 TIMESTEPS, UNITS = 10, 20
 
 
 def one_direction(backwards: bool) -> keras.Model:
-    """A plain LSTM reading forwards or backwards, with one sigmoid output per timestep."""
+    """Build a plain LSTM reading forwards or backwards, one sigmoid output per timestep."""
     lstm = keras.layers.LSTM(UNITS, return_sequences=True, go_backwards=backwards)
     layers = [keras.Input((TIMESTEPS, 1)), lstm]
     if backwards:  # go_backwards returns the sequence reversed: put it back in time order

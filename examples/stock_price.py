@@ -31,7 +31,7 @@ from sklearn.preprocessing import MinMaxScaler
 import lstmshape
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 
 def load(csv: str | None, date_column: str, target: str) -> pd.DataFrame:
