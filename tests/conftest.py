@@ -38,15 +38,3 @@ def shared_data() -> Path:
             pytest.fail(f"CI=true but the reference data is missing at {SHARED_DATA}")
         pytest.skip(f"reference stock data not found at {SHARED_DATA} (only in the workplace)")
     return SHARED_DATA
-
-
-@pytest.fixture(scope="session")
-def tf():
-    """TensorFlow, imported once; tests that need it take this fixture."""
-    return pytest.importorskip("tensorflow") if not os.environ.get("CI") else _import_tf()
-
-
-def _import_tf():
-    import tensorflow
-
-    return tensorflow
