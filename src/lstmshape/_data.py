@@ -9,6 +9,7 @@ arrays the numpy views use, so the two cannot disagree.
 from __future__ import annotations
 
 import mmap
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,68 +27,54 @@ if TYPE_CHECKING:
 AUTOTUNE = -1  # the value of tf.data.AUTOTUNE, usable without importing TensorFlow
 
 
-def to_dataset(
-    windows: Windows,
-    *,
-    batch_size: int = 32,
-    shuffle: bool = False,
-    seed: int | None = None,
-    drop_remainder: bool = False,
-    reshuffle_each_iteration: bool = True,
-    num_shards: int = 1,
-    shard_index: int = 0,
-    num_parallel_calls: int | None = None,
-    prefetch: int | None = None,
-    dtype: Any = None,
-) -> tf.data.Dataset:
-    """Validate the options, then build the pipeline (see :meth:`Windows.to_dataset`)."""
-    options = _check_options(
-        batch_size=batch_size,
-        shuffle=shuffle,
-        seed=seed,
-        drop_remainder=drop_remainder,
-        reshuffle_each_iteration=reshuffle_each_iteration,
-        num_shards=num_shards,
-        shard_index=shard_index,
-        num_parallel_calls=num_parallel_calls,
-        prefetch=prefetch,
-    )
-    tf = import_tensorflow("Windows.to_dataset")
-    return _build(tf, windows, np.dtype(windows.dtype if dtype is None else dtype), **options)
+@dataclass(frozen=True)
+class DatasetOptions:
+    """The validated options of :meth:`Windows.to_dataset` (see there for their meaning)."""
 
+    batch_size: int = 32
+    shuffle: bool = False
+    seed: int | None = None
+    drop_remainder: bool = False
+    reshuffle_each_iteration: bool = True
+    num_shards: int = 1
+    shard_index: int = 0
+    num_parallel_calls: int = AUTOTUNE
+    prefetch: int = AUTOTUNE
+    dtype: np.dtype[Any] | None = None
 
-def _check_options(
-    *,
-    batch_size: Any,
-    shuffle: Any,
-    seed: Any,
-    drop_remainder: Any,
-    reshuffle_each_iteration: Any,
-    num_shards: Any,
-    shard_index: Any,
-    num_parallel_calls: Any,
-    prefetch: Any,
-) -> dict[str, Any]:
-    num_shards = check_int(num_shards, "num_shards", minimum=1)
-    shard_index = check_int(shard_index, "shard_index", minimum=0)
-    if shard_index >= num_shards:
-        raise ShapeError(
-            f"`shard_index` must be less than `num_shards` ({num_shards}): shards are numbered "
-            f"0 to {num_shards - 1}. {received('shard_index', shard_index)}"
+    @classmethod
+    def from_user(cls, **given: Any) -> DatasetOptions:
+        """Validate what the user passed; ``None`` means the default for the tuning knobs."""
+        num_shards = check_int(given["num_shards"], "num_shards", minimum=1)
+        shard_index = check_int(given["shard_index"], "shard_index", minimum=0)
+        if shard_index >= num_shards:
+            raise ShapeError(
+                f"`shard_index` must be less than `num_shards` ({num_shards}): shards are "
+                f"numbered 0 to {num_shards - 1}. {received('shard_index', shard_index)}"
+            )
+        seed = given["seed"]
+        return cls(
+            batch_size=check_int(given["batch_size"], "batch_size", minimum=1),
+            shuffle=check_bool(given["shuffle"], "shuffle"),
+            seed=None if seed is None else check_int(seed, "seed", minimum=0),
+            drop_remainder=check_bool(given["drop_remainder"], "drop_remainder"),
+            reshuffle_each_iteration=check_bool(
+                given["reshuffle_each_iteration"], "reshuffle_each_iteration"
+            ),
+            num_shards=num_shards,
+            shard_index=shard_index,
+            num_parallel_calls=_autotune_or_int(
+                given["num_parallel_calls"], "num_parallel_calls", 1
+            ),
+            prefetch=_autotune_or_int(given["prefetch"], "prefetch", 0),
+            dtype=None if given["dtype"] is None else np.dtype(given["dtype"]),
         )
-    return {
-        "batch_size": check_int(batch_size, "batch_size", minimum=1),
-        "shuffle": check_bool(shuffle, "shuffle"),
-        "seed": None if seed is None else check_int(seed, "seed", minimum=0),
-        "drop_remainder": check_bool(drop_remainder, "drop_remainder"),
-        "reshuffle_each_iteration": check_bool(
-            reshuffle_each_iteration, "reshuffle_each_iteration"
-        ),
-        "num_shards": num_shards,
-        "shard_index": shard_index,
-        "num_parallel_calls": _autotune_or_int(num_parallel_calls, "num_parallel_calls", 1),
-        "prefetch": _autotune_or_int(prefetch, "prefetch", 0),
-    }
+
+
+def to_dataset(windows: Windows, options: DatasetOptions) -> tf.data.Dataset:
+    """Build the pipeline of :meth:`Windows.to_dataset` from validated options."""
+    tf = import_tensorflow("Windows.to_dataset")
+    return _build(tf, windows, options)
 
 
 def _autotune_or_int(value: Any, name: str, minimum: int) -> int:
@@ -96,24 +83,10 @@ def _autotune_or_int(value: Any, name: str, minimum: int) -> int:
     return check_int(value, name, minimum=minimum)
 
 
-def _build(
-    tf: Any,
-    windows: Windows,
-    dtype: np.dtype[Any],
-    *,
-    batch_size: int,
-    shuffle: bool,
-    seed: int | None,
-    drop_remainder: bool,
-    reshuffle_each_iteration: bool,
-    num_shards: int,
-    shard_index: int,
-    num_parallel_calls: int,
-    prefetch: int,
-) -> tf.data.Dataset:
+def _build(tf: Any, windows: Windows, options: DatasetOptions) -> tf.data.Dataset:
     plan, framing = windows.plan, windows.framing
     starts = _starts_of(tf, plan)
-    read = _reader(tf, windows.data, dtype)
+    read = _reader(tf, windows.data, options.dtype or windows.dtype)
     feature_cols = _column_picker(tf, windows._table.feature_cols, windows.data.shape[1])
     input_offsets = tf.constant(framing.input_offsets, dtype=tf.int64)
     target_offsets = tf.constant(framing.target_offsets, dtype=tf.int64)
@@ -128,36 +101,13 @@ def _build(
         y = target_cols(read(first_rows + target_offsets[None, :]))
         return x, (y[:, 0, :] if squeeze_steps else y)
 
-    dataset = _batches(
-        tf,
-        make_batch,
-        num_parallel_calls=num_parallel_calls,
-        n_samples=plan.n_samples,
-        batch_size=batch_size,
-        drop_remainder=drop_remainder,
-        shuffle=shuffle,
-        seed=seed,
-        reshuffle_each_iteration=reshuffle_each_iteration,
-        num_shards=num_shards,
-        shard_index=shard_index,
-    )
-    dataset = dataset.prefetch(prefetch)
-    return dataset.with_options(_options(tf, sharded=num_shards > 1))
+    dataset = _batches(tf, make_batch, n_samples=plan.n_samples, options=options)
+    dataset = dataset.prefetch(options.prefetch)
+    return dataset.with_options(_tf_options(tf, sharded=options.num_shards > 1))
 
 
 def _batches(
-    tf: Any,
-    make_batch: Any,
-    *,
-    num_parallel_calls: int,
-    n_samples: int,
-    batch_size: int,
-    drop_remainder: bool,
-    shuffle: bool,
-    seed: int | None,
-    reshuffle_each_iteration: bool,
-    num_shards: int,
-    shard_index: int,
+    tf: Any, make_batch: Any, *, n_samples: int, options: DatasetOptions
 ) -> tf.data.Dataset:
     """Return a dataset of ``make_batch(sample_numbers)``, one element per batch.
 
@@ -166,9 +116,14 @@ def _batches(
     dominates at hundreds of thousands of windows per second). A shuffled ordering is a
     stateless permutation drawn from a per-epoch seed.
     """
+    batch_size, num_shards, shard_index = (
+        options.batch_size,
+        options.num_shards,
+        options.shard_index,
+    )
     mine = len(range(shard_index, n_samples, num_shards))
-    n_batches = mine // batch_size if drop_remainder else -(-mine // batch_size)
-    static = batch_size if drop_remainder else None
+    n_batches = mine // batch_size if options.drop_remainder else -(-mine // batch_size)
+    static = batch_size if options.drop_remainder else None
 
     def batches_of(order: tf.Tensor | None) -> tf.data.Dataset:
         """Batches of ``order`` (a permutation of positions), or in order when ``None``."""
@@ -185,15 +140,15 @@ def _batches(
         # to convert, and skipping it saves most of the time it takes to build a dataset.
         return tf.data.Dataset.range(n_batches).map(
             tf.autograph.experimental.do_not_convert(one_batch),
-            num_parallel_calls=num_parallel_calls,
+            num_parallel_calls=options.num_parallel_calls,
             deterministic=True,
         )
 
-    if not shuffle:
+    if not options.shuffle:
         batches = batches_of(None)
     else:
         epoch_seeds = tf.data.Dataset.random(
-            seed=seed, rerandomize_each_iteration=reshuffle_each_iteration
+            seed=options.seed, rerandomize_each_iteration=options.reshuffle_each_iteration
         ).take(1)
 
         def shuffled(epoch_seed: tf.Tensor) -> tf.data.Dataset:
@@ -246,7 +201,7 @@ def _column_picker(tf: Any, columns: tuple[int, ...], n_columns: int) -> Any:
     return lambda batch: tf.gather(batch, picked, axis=-1)
 
 
-def _options(tf: Any, *, sharded: bool) -> Any:
+def _tf_options(tf: Any, *, sharded: bool) -> Any:
     options = tf.data.Options()
     policy = tf.data.experimental.AutoShardPolicy
     # There are no files to shard by. Sharded here: nothing more to do; otherwise a

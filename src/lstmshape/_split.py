@@ -37,15 +37,15 @@ class Split:
     scaler : object or None
         A fitted copy of the scaler passed to :func:`split` (fitted on training rows only).
     boundaries : dict
-        For each part, the first and last index label (or row) of its target rows, per
-        group when there are groups.
+        For each part, its target rows in words: first and last index label (or row) of
+        each run of samples, with the group when there are groups.
     """
 
     train: Windows
     val: Windows | None
     test: Windows | None
     scaler: Any
-    boundaries: dict[str, list[tuple[Any, Any]]]
+    boundaries: dict[str, list[str]]
 
     def parts(self) -> dict[str, Windows]:
         """Return the parts that exist, by name, in time order."""
@@ -62,7 +62,7 @@ class Split:
             header += f", {type(self.scaler).__name__} fitted on training rows only"
         lines = [header]
         for name, w in self.parts().items():
-            spans = "; ".join(f"{_label(a)} .. {_label(b)}" for a, b in self.boundaries[name])
+            spans = "; ".join(self.boundaries[name])
             lines.append(
                 f"  {name + ':':<6} {len(w):>6} windows  X {(len(w), *w.input_shape)}  "
                 f"targets {spans}"
@@ -168,7 +168,7 @@ def split(
     plan = plan_windows(timeline, framing)
     sizes = {"train": None, "val": val, "test": test}
     parts: dict[str, Windows] = {}
-    boundaries: dict[str, list[tuple[Any, Any]]] = {}
+    boundaries: dict[str, list[str]] = {}
     for name in (part for part in PARTS if part == "train" or sizes[part] is not None):
         part_plan = plan.with_targets_in(_run_bounds(timeline, bounds, name))
         if part_plan.n_samples == 0:
@@ -341,20 +341,21 @@ def _scale(timeline: Timeline, scaler: Any, train_rows: list[Run]) -> tuple[Any,
     return fitted, timeline.with_values(scaled)
 
 
-def _target_spans(timeline: Timeline, plan: WindowPlan) -> list[tuple[Any, Any]]:
-    """First and last target row label of each block of samples."""
+def _target_spans(timeline: Timeline, plan: WindowPlan) -> list[str]:
+    """Say which target rows a part covers: one span per block, with its group if any."""
     index = timeline.table.index
     spans = []
     first_rows, last_rows = plan.first_target_rows, plan.last_target_rows
     at = 0
-    for block in plan.blocks:
-        if not block.count:
-            continue
+    for block in (b for b in plan.blocks if b.count):
         a, b = int(first_rows[at]), int(last_rows[at + block.count - 1])
-        spans.append((a, b) if index is None else (index[a], index[b]))
         at += block.count
-    if len(spans) > 3:  # many runs: show the overall span
-        spans = [(spans[0][0], spans[-1][1])]
+        first, last = (a, b) if index is None else (index[a], index[b])
+        span = f"{_label(first)} .. {_label(last)}"
+        group = f"{plan.run_groups[block.run]!r}: " if plan.run_groups else ""
+        spans.append(group + span)
+    if len(spans) > 3:
+        return [f"{spans[0]}; ... ({len(spans)} runs)"]
     return spans
 
 

@@ -176,7 +176,9 @@ def check_framing(
 
 
 class Windows:
-    """Sliding windows over one series, with their targets; made by :func:`windows`.
+    """Sliding windows over one series, with their targets.
+
+    Made by :func:`windows` and :func:`split`; not meant to be constructed directly.
 
     Attributes
     ----------
@@ -401,10 +403,9 @@ class Windows:
         >>> ds.element_spec[0].shape.as_list()
         [None, 10, 1]
         """
-        from ._data import to_dataset
+        from ._data import DatasetOptions, to_dataset
 
-        return to_dataset(
-            self,
+        options = DatasetOptions.from_user(
             batch_size=batch_size,
             shuffle=shuffle,
             seed=seed,
@@ -416,6 +417,7 @@ class Windows:
             prefetch=prefetch,
             dtype=dtype,
         )
+        return to_dataset(self, options)
 
     def to_frame(self, predictions: Any) -> pd.DataFrame:
         """Map model predictions back to time, in original units.
