@@ -7,7 +7,8 @@ front of 2018 ones. Here every step is the short, correct one:
 1. read the CSV and sort it oldest first;
 2. split by time, with the scaler fitted on the training rows only;
 3. build the model from the windows' shapes; train through tf.data;
-4. map predictions back to dates in original units; compare with a naive forecast; plot.
+4. map predictions back to dates in original units; compare with a naive forecast; plot;
+5. forecast the day after the data ends, from the last `lookback` rows, scaled the same way.
 
     python examples/stock_price.py                        # built-in data
     python examples/stock_price.py --csv NSE-TATAGLOBAL.csv --target Open --test 16
@@ -82,6 +83,18 @@ def main() -> None:
         return float(np.sqrt(np.mean((np.asarray(values) - actual.to_numpy()) ** 2)))
 
     print(f"\nTest RMSE, LSTM: {rmse(predicted):.3f}   naive last value: {rmse(naive):.3f}")
+
+    # Past the end of the data: the last window, no target, scaled by the training scaler.
+    future = lstmshape.windows(
+        frame.iloc[-args.lookback :],
+        args.lookback,
+        inputs_only=True,
+        features=features,
+        targets=[args.target],
+        scaler=parts.scaler,
+    )
+    tomorrow = future.to_frame(model.predict(future.X, verbose=0))[args.target]
+    print(f"Forecast for the step after {tomorrow.index[-1]:%Y-%m-%d}: {tomorrow.iloc[-1]:.2f}")
 
     figure, axes = plt.subplots(figsize=(10, 4))
     history = frame[args.target].loc[: actual.index[0]].iloc[-3 * len(actual) :]

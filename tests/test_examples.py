@@ -54,6 +54,7 @@ def test_reshape_basics(tmp_path):
 def test_stock_price_on_built_in_data(tmp_path):
     out = run_example("stock_price.py", "--epochs", "1", "--plot", "out.png", cwd=tmp_path)
     assert "Test RMSE, LSTM:" in out
+    assert "Forecast for the step after 2024-02-08:" in out
     assert_png(tmp_path / "out.png")
 
 

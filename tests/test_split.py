@@ -231,3 +231,25 @@ def test_timestamp_errors():
         lstmshape.split(df, 5, val="2022-01-25", test="2022-01-20")
     with pytest.raises(ShapeError, match=r"not a timestamp pandas can read"):
         lstmshape.split(df, 5, test="next tuesday-ish")
+
+
+def test_fitted_scaler_scales_new_windows_for_a_forecast_past_the_end():
+    index = pd.date_range("2022-01-01", periods=120, freq="D")
+    df = pd.DataFrame(
+        {"price": np.linspace(10, 70, 120), "volume": np.arange(120.0) ** 1.2}, index=index
+    )
+    parts = lstmshape.split(df, 20, test=20, targets=["price"], scaler=MinMaxScaler())
+    future = lstmshape.windows(
+        df.iloc[-20:], 20, inputs_only=True, targets=["price"], scaler=parts.scaler
+    )
+    assert future.X.shape == (1, 20, 2)
+    np.testing.assert_allclose(future.X[0], parts.test.data[-20:])  # scaled like the test inputs
+    assert future.end_index[0] == index[-1]
+    frame = future.to_frame(np.array([[future.X[0, -1, 0]]]))  # "tomorrow = today", scaled
+    assert frame["price"].iloc[0] == pytest.approx(70.0)  # back in original units
+    with pytest.raises(
+        ShapeError, match=r"`scaler` was fitted on 2 columns, but these windows use 1 \('price'\)"
+    ):
+        lstmshape.windows(df, 20, features=["price"], targets=["price"], scaler=parts.scaler)
+    with pytest.raises(TypeError, match=r"`scaler` must have scikit-learn's fit"):
+        lstmshape.windows(df, 20, scaler="minmax")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import numbers
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ import pandas as pd
 
 from ._errors import ShapeError, plural, received, received_type
 from ._plan import Framing, Run, WindowPlan
+from ._scaling import check_scaler, fit_scaler
 from ._timeline import Timeline, framing_words, plan_windows, read_timeline
 from ._windows import Windows, check_framing
 from ._words import names_in_words
@@ -152,7 +152,7 @@ def split(
         stride=window_options.get("stride", 1),
         per_timestep=window_options.get("per_timestep", False),
     )
-    _check_scaler(scaler)
+    check_scaler(scaler)
     timeline = read_timeline(
         data,
         features=window_options.get("features"),
@@ -164,7 +164,8 @@ def split(
     bounds = _part_rows(timeline, val=val, test=test)
     fitted = None
     if scaler is not None:
-        fitted, timeline = _scale(timeline, scaler, [r for rows in bounds for r in rows["train"]])
+        train_rows = [r for rows in bounds for r in rows["train"]]
+        fitted, timeline = fit_scaler(timeline, scaler, train_rows)
     plan = plan_windows(timeline, framing)
     sizes = {"train": None, "val": val, "test": test}
     parts: dict[str, Windows] = {}
@@ -309,36 +310,6 @@ def _empty_part_message(
         f"The {name} part gets no windows with {framing_words(framing)}: it has "
         f"{plural(rows, 'row')}, and needs {need}{grid}.{setting}"
     )
-
-
-def _check_scaler(scaler: Any) -> None:
-    if scaler is None:
-        return
-    missing = [
-        m
-        for m in ("fit", "transform", "inverse_transform")
-        if not callable(getattr(scaler, m, None))
-    ]
-    if missing:
-        raise TypeError(
-            f"`scaler` must have scikit-learn's fit, transform and inverse_transform methods "
-            f"(for example sklearn.preprocessing.MinMaxScaler()); it lacks "
-            f"{', '.join(missing)}. {received_type('scaler', scaler)}"
-        )
-
-
-def _scale(timeline: Timeline, scaler: Any, train_rows: list[Run]) -> tuple[Any, Timeline]:
-    """Fit a copy of ``scaler`` on the training rows only; transform every row."""
-    values = timeline.table.values
-    mask = np.zeros(len(values), dtype=bool)
-    for begin, end in train_rows:
-        mask[begin:end] = True
-    if timeline.table.missing_rows is not None:
-        mask &= ~timeline.table.missing_rows
-    fitted = copy.deepcopy(scaler)
-    fitted.fit(np.asarray(values[mask]))
-    scaled = np.array(fitted.transform(np.asarray(values)), dtype=values.dtype)
-    return fitted, timeline.with_values(scaled)
 
 
 def _target_spans(timeline: Timeline, plan: WindowPlan) -> list[str]:

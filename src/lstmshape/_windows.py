@@ -11,6 +11,7 @@ import pandas as pd
 
 from ._errors import ShapeError, received
 from ._plan import Framing, WindowPlan, arithmetic_step
+from ._scaling import apply_scaler, check_scaler
 from ._timeline import Timeline, plan_windows, read_timeline
 from ._validate import ColumnSelection, check_bool, check_int
 from ._words import names_in_words, shape_in_words, target_rows_in_words
@@ -33,6 +34,7 @@ def windows(
     group_by: Hashable | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
+    scaler: Any = None,
 ) -> Windows:
     """Frame a series as supervised learning: sliding input windows and aligned targets.
 
@@ -75,6 +77,11 @@ def windows(
     dropna : bool, default False
         Rows holding NaN are an error by default; with ``dropna=True`` they are gaps that
         no window crosses.
+    scaler : object, optional
+        An already **fitted** scaler (such as ``split(...).scaler``) to transform the data
+        with; it is not fitted again. :meth:`Windows.to_frame` undoes it. This is how to
+        scale new data, or the last rows for a forecast past the end, exactly like the
+        training data. To fit a scaler on training rows, use :func:`split`.
 
     Returns
     -------
@@ -127,6 +134,12 @@ def windows(
 
     >>> lstmshape.windows(series, 10, per_timestep=True).y.shape
     (90, 10, 1)
+
+    The window for a forecast past the end: the last ``lookback`` rows, no target.
+
+    >>> future = lstmshape.windows(series, 60, inputs_only=True)
+    >>> future.X.shape, future.y, future.X[-1, -1, 0]
+    ((41, 60, 1), None, np.float64(99.0))
     """
     framing = check_framing(
         lookback, horizon=horizon, shift=shift, stride=stride,
@@ -140,7 +153,10 @@ def windows(
         freq=freq,
         dropna=check_bool(dropna, "dropna"),
     )
-    return Windows(timeline, plan_windows(timeline, framing))
+    if scaler is not None:
+        check_scaler(scaler)
+        timeline = apply_scaler(timeline, scaler)
+    return Windows(timeline, plan_windows(timeline, framing), scaler=scaler)
 
 
 def check_framing(
