@@ -253,3 +253,32 @@ def test_fitted_scaler_scales_new_windows_for_a_forecast_past_the_end():
         lstmshape.windows(df, 20, features=["price"], targets=["price"], scaler=parts.scaler)
     with pytest.raises(TypeError, match=r"`scaler` must have scikit-learn's fit"):
         lstmshape.windows(df, 20, scaler="minmax")
+
+
+@st.composite
+def grouped_split_cases(draw):
+    sizes = draw(st.lists(st.integers(30, 60), min_size=1, max_size=3))
+    rows = [(f"s{g}", float(t)) for g, size in enumerate(sizes) for t in range(size)]
+    frame = pd.DataFrame(rows, columns=["series", "t"])
+    frame["value"] = frame["t"] + 1000 * frame["series"].str[1:].astype(int)
+    return frame, sizes, draw(st.integers(1, 6)), draw(st.integers(5, 12))
+
+
+@given(grouped_split_cases())
+def test_grouped_split_splits_every_series_by_time(case):
+    frame, sizes, lookback, test = case
+    parts = lstmshape.split(
+        frame, lookback, test=test, group_by="series", features="value", targets="value"
+    )
+    for name, w in parts.parts().items():
+        # inputs and target of every window come from one series
+        series_of = (w.X[:, :, 0] // 1000).astype(int)
+        assert (series_of == series_of[:, :1]).all()
+        assert ((w.y[:, 0] // 1000).astype(int) == series_of[:, 0]).all()
+        time_of_target = w.y[:, 0] % 1000
+        for g, size in enumerate(sizes):
+            mine = time_of_target[series_of[:, 0] == g]
+            if name == "test":
+                assert (mine >= size - test).all()
+            else:
+                assert (mine < size - test).all()

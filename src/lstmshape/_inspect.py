@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ._csv import CommandError, LoadedTable, require_columns, require_numeric
+from ._errors import plural
 from ._explain import explain
 from ._split import split
 from ._windows import windows
@@ -45,8 +46,8 @@ def inspect_table(
         lines.append("Missing values: none in the chosen columns.")
     else:
         lines.append(
-            f"Missing values: {nan_rows} rows have NaN in the chosen columns; windows() refuses "
-            "them unless you fill them or pass dropna=True (they become gaps)."
+            f"Missing values: {plural(nan_rows, 'row')} with NaN in the chosen columns; "
+            "windows() refuses them unless you fill them or pass dropna=True (they become gaps)."
         )
         return "\n".join(lines)
     try:
