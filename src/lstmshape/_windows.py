@@ -400,14 +400,23 @@ class Windows:
         -------
         tf.data.Dataset
             Elements ``(X, y)`` of shapes ``(batch, lookback, n_features)`` and
-            ``(batch,) + windows.target_shape``; the batch dimension is ``None`` unless
+            ``(batch,) + self.target_shape``; the batch dimension is ``None`` unless
             ``drop_remainder=True``.
+
+        Raises
+        ------
+        ShapeError, TypeError
+            ``batch_size`` < 1 or not an integer, a negative ``seed``, ``num_shards`` < 1,
+            ``shard_index`` outside ``0 .. num_shards - 1``.
+        ImportError
+            TensorFlow is not installed (the message says ``pip install "lstmshape[tf]"``).
 
         Notes
         -----
         Memory: the series once (a tensor copy, or nothing for a memory-mapped array, which
-        is read from the file batch by batch), the shuffle buffer of sample numbers (8 bytes
-        per window) and a few batches in flight. All windows are never held at once.
+        is read from the file batch by batch), when shuffling one permutation of sample
+        numbers (8 bytes per window), and a few batches in flight. All windows are never
+        held at once.
 
         Examples
         --------
