@@ -9,7 +9,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import lstmshape
@@ -175,8 +175,7 @@ def test_parity_with_keras_timeseries_dataset_from_array(n, lookback, shift, str
     sequence_length=lookback, sequence_stride=stride): Keras' targets[i] belongs to the window
     starting at row i, and its windows stop where the targets run out.
     """
-    if n < lookback + shift:
-        return
+    assume(n >= lookback + shift)
     data = np.arange(n * n_features, dtype=np.float32).reshape(n, n_features)
     w = lstmshape.windows(data, lookback, shift=shift, stride=stride)
     theirs = keras.utils.timeseries_dataset_from_array(

@@ -43,34 +43,28 @@ def test_grouped_windows_match_a_loop_over_groups(frame, lookback, stride, shift
             expected_x.append(x)
             expected_y.append(y)
             expected_groups += [name] * len(x)
-    if not expected_x:
+
+    def make():
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with pytest.raises(
-                ShapeError,
-                match=r"the longest group of `site` has \d+ rows?, and one window needs at least",
-            ):
-                lstmshape.windows(
-                    frame,
-                    lookback,
-                    shift=shift,
-                    stride=stride,
-                    group_by="site",
-                    features="value",
-                    targets="value",
-                )
+            warnings.simplefilter("ignore")  # short groups are reported in a warning, tested below
+            return lstmshape.windows(
+                frame,
+                lookback,
+                shift=shift,
+                stride=stride,
+                group_by="site",
+                features="value",
+                targets="value",
+            )
+
+    if not expected_x:
+        with pytest.raises(
+            ShapeError,
+            match=r"the longest group of `site` has \d+ rows?, and one window needs at least",
+        ):
+            make()
         return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # short groups are reported in a warning, tested below
-        w = lstmshape.windows(
-            frame,
-            lookback,
-            shift=shift,
-            stride=stride,
-            group_by="site",
-            features="value",
-            targets="value",
-        )
+    w = make()
     np.testing.assert_array_equal(w.X, np.concatenate(expected_x))
     np.testing.assert_array_equal(w.y, np.concatenate(expected_y))
     assert w.groups.tolist() == expected_groups
