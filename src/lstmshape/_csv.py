@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._errors import ShapeError
-
 
 class CommandError(Exception):
     """A problem with the command line's input, reported as one line, exit code 1."""
@@ -79,10 +77,3 @@ def _guess_date_column(frame: pd.DataFrame) -> str | None:
         if str(name).strip().lower() in {"date", "datetime", "time", "timestamp", "day"}:
             return str(name)
     return None
-
-
-def describe_error(error: Exception) -> str:
-    """One line for a library error raised on the command line's input."""
-    if isinstance(error, (ShapeError, TypeError, ValueError)):
-        return str(error)
-    return f"{type(error).__name__}: {error}"

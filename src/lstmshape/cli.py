@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ._csv import CommandError, describe_error, load_csv
+from ._csv import CommandError, load_csv
 from ._version import __version__
 
 
@@ -20,13 +20,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.run(args))
-    except CommandError as error:
-        print(f"lstmshape {args.command}: error: {error}", file=sys.stderr)
-        return 1
-    except (ValueError, TypeError) as error:
-        print(f"lstmshape {args.command}: error: {describe_error(error)}", file=sys.stderr)
-        return 1
-    except ImportError as error:
+    except (CommandError, ValueError, TypeError, ImportError) as error:
+        # Bad input (our ShapeError is a ValueError) or a missing extra: one line, no traceback.
         print(f"lstmshape {args.command}: error: {error}", file=sys.stderr)
         return 1
 
