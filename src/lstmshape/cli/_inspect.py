@@ -7,11 +7,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._csv import CommandError, LoadedTable, require_columns, require_numeric
-from ._errors import plural
-from ._explain import explain
-from ._split import split
-from ._windows import windows
+from .. import explain, split, windows
+from ._csv import (
+    LoadedTable,
+    choose_columns,
+    decimal_comma_hint,
+    with_lookback_hint,
+)
 
 
 def inspect_table(
@@ -27,43 +29,34 @@ def inspect_table(
     frame = table.frame
     lines = [f"File: {table.source}", f"Rows: {len(frame):,}   Columns: {frame.shape[1]}"]
     for name, dtype in frame.dtypes.items():
-        kind = "numeric" if pd.api.types.is_numeric_dtype(dtype) else "NOT numeric (left out)"
+        numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        kind = "numeric" if numeric else f"NOT numeric{decimal_comma_hint(frame[name])}"
         missing = int(frame[name].isna().sum())
         note = f", {missing} missing" if missing else ""
         lines.append(f"  {name!s:<24} {dtype!s:<10} {kind}{note}")
     lines += _time_report(table)
-    numeric = [str(c) for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
-    chosen_target = target if target is not None else (numeric[0] if numeric else None)
-    if chosen_target is None:
-        raise CommandError("The file has no numeric column: nothing to make windows of.")
-    require_columns(frame, [chosen_target], "--target")
-    require_numeric(frame, [chosen_target], "--target")
-    chosen_features = list(features) if features is not None else numeric
-    require_columns(frame, chosen_features, "--features")
-    require_numeric(frame, chosen_features, "--features")
-    nan_rows = int(frame[list({*chosen_features, chosen_target})].isna().any(axis=1).sum())
+    chosen_target, chosen_features = choose_columns(frame, target, features)
+    lines.append(
+        f"Target: {chosen_target!r}   Features: {', '.join(map(repr, chosen_features))}"
+        + ("  (the target alone; add columns with --features)" if features is None else "")
+    )
+    columns = list(dict.fromkeys([*chosen_features, chosen_target]))
+    nan_rows = int(frame[columns].isna().any(axis=1).sum())
     if not nan_rows:
         lines.append("Missing values: none in the chosen columns.")
     else:
         lines.append(
-            f"Missing values: {plural(nan_rows, 'row')} with NaN in the chosen columns; "
-            "windows() refuses them unless you fill them or pass dropna=True (they become gaps)."
+            f"Missing values: {nan_rows} row{'s' if nan_rows != 1 else ''} with NaN in the "
+            "chosen columns; windows() refuses them unless you fill them or pass dropna=True "
+            "(they become gaps)."
         )
         return "\n".join(lines)
-    try:
-        w = windows(
-            frame, lookback, horizon=horizon, features=chosen_features, targets=[chosen_target]
-        )
-        parts = split(
-            frame,
-            lookback,
-            test=test,
-            horizon=horizon,
-            features=chosen_features,
-            targets=[chosen_target],
-        )
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+
+    def frame_it(size: int) -> tuple[object, object]:
+        options = {"horizon": horizon, "features": chosen_features, "targets": [chosen_target]}
+        return windows(frame, size, **options), split(frame, size, test=test, **options)
+
+    w, parts = with_lookback_hint(frame_it, lookback, rows=len(frame))
     lines.append("")
     lines.append(
         f"lstmshape.windows(data, {lookback}, horizon={horizon}, features={chosen_features!r}, "
@@ -81,6 +74,7 @@ def _time_report(table: LoadedTable) -> list[str]:
     if not isinstance(index, pd.DatetimeIndex):
         return ["Time: no date column found (use --date-column); rows are taken in file order."]
     lines = [f"Time: {index.min().date()} .. {index.max().date()} ({index.name})"]
+    lines += [f"  {note}" for note in table.notes]
     if table.was_sorted:
         lines.append(f"  The file is stored {table.was_sorted}: it will be sorted oldest first.")
     else:
