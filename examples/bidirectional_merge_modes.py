@@ -12,24 +12,21 @@ writes a PNG of the loss curves.
 from __future__ import annotations
 
 import argparse
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras
-import matplotlib
+from typing import TYPE_CHECKING
 
 import lstmshape
 from lstmshape.datasets import cumulative_sum
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+if TYPE_CHECKING:
+    import keras
 
 TIMESTEPS, UNITS = 10, 20
 
 
 def one_direction(backwards: bool) -> keras.Model:
     """Build a plain LSTM reading forwards or backwards, one sigmoid output per timestep."""
+    import keras
+
     lstm = keras.layers.LSTM(UNITS, return_sequences=True, go_backwards=backwards)
     layers = [keras.Input((TIMESTEPS, 1)), lstm]
     if backwards:  # go_backwards returns the sequence reversed: put it back in time order
@@ -43,7 +40,18 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=10, help="training epochs (10)")
     parser.add_argument("--samples", type=int, default=2000, help="training sequences (2000)")
     parser.add_argument("--plot", default="merge_modes.png", help="PNG of the loss curves")
+    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's start-up lines")
     args = parser.parse_args()
+
+    # The heavy imports come after the arguments are parsed, so --help answers at once.
+    # quiet_keras() imports TensorFlow without its start-up noise (unless --verbose).
+    import matplotlib
+
+    from lstmshape.cli import quiet_keras
+
+    keras = quiet_keras(verbose=args.verbose)
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
     X, y = cumulative_sum(args.samples, timesteps=TIMESTEPS, seed=0)
     X_new, y_new = cumulative_sum(1000, timesteps=TIMESTEPS, seed=1)  # fresh sequences

@@ -11,11 +11,7 @@ overlapping predictions of each row into one series.
 from __future__ import annotations
 
 import argparse
-import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras
 import numpy as np
 import pandas as pd
 
@@ -27,7 +23,13 @@ def main() -> None:
     parser.add_argument("--lookback", type=int, default=20, help="timesteps per window (20)")
     parser.add_argument("--epochs", type=int, default=8, help="training epochs (8)")
     parser.add_argument("--rows", type=int, default=2000, help="length of the series (2000)")
+    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's start-up lines")
     args = parser.parse_args()
+
+    # After parsing, so --help answers at once; without TensorFlow's start-up noise.
+    from lstmshape.cli import quiet_keras
+
+    keras = quiet_keras(verbose=args.verbose)
 
     rng = np.random.default_rng(0)
     t = np.arange(args.rows)

@@ -21,6 +21,7 @@ import lstmshape
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-model", action="store_true", help="skip the Keras part")
+    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's start-up lines")
     args = parser.parse_args()
 
     # 1. Ten values of one series: one sample of 10 timesteps with 1 feature.
@@ -46,6 +47,10 @@ def main() -> None:
 
     if args.no_model:
         return
+    # TensorFlow only now, and without its start-up noise (unless --verbose).
+    from lstmshape.cli import quiet_keras
+
+    quiet_keras(verbose=args.verbose)
     # 6. The model for 50 timesteps of 2 features: LSTM(32) + Dense(1).
     model = lstmshape.build_model((50, 2), units=32)
     print(

@@ -19,20 +19,11 @@ Copy it for your own CSV: change --csv, --date-column, --target and --features.
 from __future__ import annotations
 
 import argparse
-import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras
-import matplotlib
 import numpy as np
 import pandas as pd
-from sklearn.preprocessing import MinMaxScaler
 
 import lstmshape
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 
 
 def load(csv: str | None, date_column: str, target: str) -> pd.DataFrame:
@@ -52,7 +43,19 @@ def main() -> None:
     parser.add_argument("--test", type=int, default=60, help="test days at the end (60)")
     parser.add_argument("--epochs", type=int, default=10, help="training epochs (10)")
     parser.add_argument("--plot", default="stock_price.png", help="PNG to write")
+    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's start-up lines")
     args = parser.parse_args()
+
+    # The heavy imports come after the arguments are parsed, so --help answers at once.
+    # quiet_keras() imports TensorFlow without its start-up noise (unless --verbose).
+    import matplotlib
+    from sklearn.preprocessing import MinMaxScaler
+
+    from lstmshape.cli import quiet_keras
+
+    keras = quiet_keras(verbose=args.verbose)
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
     frame = load(args.csv, args.date_column, args.target)
     features = args.features or [args.target]

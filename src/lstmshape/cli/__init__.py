@@ -144,9 +144,7 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--decimal", default=".", choices=[".", ","], help="decimal mark of the numbers ('.')"
     )
-    parser.add_argument(
-        "--target", help="column to forecast (default: the first numeric column)"
-    )
+    parser.add_argument("--target", help="column to forecast (default: the first numeric column)")
     parser.add_argument(
         "--features",
         nargs="+",
@@ -167,10 +165,9 @@ def _csv_options(args: argparse.Namespace) -> object:
 def _run_demo(args: argparse.Namespace) -> int:
     from ._demo import DemoOptions, run_demo
 
-    if args.quiet:
-        keras_verbose = 0
-    else:  # the progress bar rewrites one line: fine on a terminal, 60 KB of noise in a file
-        keras_verbose = 1 if sys.stdout.isatty() else 2
+    # Keras' progress bar rewrites one line: fine on a terminal, 60 KB of noise in a file;
+    # 2 prints one line per epoch instead.
+    keras_verbose = 0 if args.quiet else 1 if sys.stdout.isatty() else 2
     options = DemoOptions(
         csv=args.csv,
         csv_options=_csv_options(args),  # type: ignore[arg-type]
@@ -240,7 +237,7 @@ def _size(text: str) -> float | int:
 
 
 def _separator(text: str) -> str:
-    """Accept ``';'``, ``'\\t'`` or ``tab`` (a tab is hard to type in a shell)."""
+    """Accept one character, or ``tab`` (a tab is hard to type in a shell) for a tab."""
     if text in {"\\t", "tab", "TAB"}:
         return "\t"
     if len(text) != 1:

@@ -121,7 +121,7 @@ def _check_separator(frame: pd.DataFrame, path: Path, options: CsvOptions) -> No
 def _has_decimal_commas(path: Path, sep: str) -> bool:
     """Whether the first lines, split at ``sep``, hold numbers like ``1,5``."""
     with path.open(encoding="utf-8", errors="replace") as file:
-        lines = [line for _, line in zip(range(21), file)][1:]
+        lines = [line for _, line in zip(range(21), file, strict=False)][1:]
     fields = [f.strip().strip('"') for line in lines for f in line.split(sep)]
     return any(_DECIMAL_COMMA.match(f) for f in fields)
 
@@ -215,7 +215,7 @@ def _in_order(dates: pd.DatetimeIndex) -> bool:
 
 
 def _guess_date_column(frame: pd.DataFrame) -> str | None:
-    """The column named like a date, or else the first text column that holds dates."""
+    """Return the column named like a date, or else the first text column that holds dates."""
     for name in frame.columns:
         if str(name).strip().lower() in DATE_NAMES and not pd.api.types.is_numeric_dtype(
             frame[name]
@@ -226,9 +226,9 @@ def _guess_date_column(frame: pd.DataFrame) -> str | None:
         if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
             continue
         sample = column.dropna().astype(str).head(20)
-        looks_like_dates = not sample.empty and sample.str.match(
-            r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"
-        ).all()
+        looks_like_dates = (
+            not sample.empty and sample.str.match(r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}").all()
+        )
         if looks_like_dates:
             return str(name)
     return None
@@ -269,7 +269,7 @@ def decimal_comma_hint(column: pd.Series) -> str:
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[str]:
-    """The names of the numeric (not boolean) columns, in file order."""
+    """Return the names of the numeric (not boolean) columns, in file order."""
     return [
         str(c)
         for c in frame.columns
@@ -299,7 +299,7 @@ def choose_columns(
 
 
 def largest_lookback(fits: Callable[[int], bool], below: int) -> int | None:
-    """The largest lookback under ``below`` for which ``fits`` holds, or None (binary search).
+    """Return the largest lookback under ``below`` for which ``fits`` holds (None: none).
 
     Fewer rows fit a longer lookback, so ``fits`` is true up to some lookback and false above.
     """

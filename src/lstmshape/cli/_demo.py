@@ -155,13 +155,13 @@ def check_ready(options: DemoOptions) -> Path | None:
 
 def check_output_path(path: Path) -> Path:
     """Refuse a plot path that cannot be written, before any work is done."""
+    if path.is_dir():
+        raise CommandError(f"--plot {str(path)!r} is a directory; give a file name in it.")
     if path.suffix.lower() not in PLOT_SUFFIXES:
         raise CommandError(
             f"--plot {str(path)!r} must end in {', '.join(PLOT_SUFFIXES)} (the image format), "
             "or be '' for no plot."
         )
-    if path.is_dir():
-        raise CommandError(f"--plot {str(path)!r} is a directory; give a file name in it.")
     parent = path.parent
     if parent.exists() and not parent.is_dir():
         raise CommandError(f"--plot {str(path)!r} cannot be written: {parent} is not a directory.")
@@ -307,9 +307,9 @@ def forecast_figure(history: pd.Series, forecast: pd.DataFrame, *, target: str) 
         from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
         for axes in (whole, zoom):
-            locator = AutoDateLocator()
+            locator = AutoDateLocator()  # type: ignore[no-untyped-call]
             axes.xaxis.set_major_locator(locator)
-            axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+            axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     figure.tight_layout()
     return figure
 

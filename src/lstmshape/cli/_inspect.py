@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import explain, split, windows
+from .. import Split, Windows, explain, split, windows
 from ._csv import (
     LoadedTable,
     choose_columns,
@@ -52,9 +52,12 @@ def inspect_table(
         )
         return "\n".join(lines)
 
-    def frame_it(size: int) -> tuple[object, object]:
-        options = {"horizon": horizon, "features": chosen_features, "targets": [chosen_target]}
-        return windows(frame, size, **options), split(frame, size, test=test, **options)
+    def frame_it(size: int) -> tuple[Windows, Split]:
+        features, targets = chosen_features, [chosen_target]
+        return (
+            windows(frame, size, horizon=horizon, features=features, targets=targets),
+            split(frame, size, test=test, horizon=horizon, features=features, targets=targets),
+        )
 
     w, parts = with_lookback_hint(frame_it, lookback, rows=len(frame))
     lines.append("")
@@ -91,7 +94,8 @@ def _time_report(table: LoadedTable) -> list[str]:
         usual_step = _duration(pd.Timedelta(int(usual), unit=index.unit))
         longest = _duration(pd.Timedelta(int(steps.max()), unit=index.unit))
         lines.append(
-            f"  Usual spacing {usual_step}; {len(longer)} steps are longer"
+            f"  Usual spacing {usual_step}; "
+            + ("1 step is longer" if len(longer) == 1 else f"{len(longer)} steps are longer")
             + (f" (the longest {longest})" if len(longer) else "")
             + (". Pass freq= to windows() to keep windows from spanning them (for trading days, "
                "freq='B' still spans holidays)." if len(longer) else ".")
