@@ -42,11 +42,12 @@ def as_rows(x, y):
 def test_batches_equal_the_numpy_windows(case, batch_size, drop_remainder):
     data, framing = case
     w = lstmshape.windows(data, **framing)
-    dataset = w.to_dataset(batch_size=batch_size, drop_remainder=drop_remainder)
     kept = len(w) - len(w) % batch_size if drop_remainder else len(w)
-    if kept == 0:
-        assert dataset.cardinality() == 0
+    if kept == 0:  # dropping every window is refused, never an empty dataset
+        with pytest.raises(ShapeError, match=r"drop_remainder=True .* would drop every window"):
+            w.to_dataset(batch_size=batch_size, drop_remainder=drop_remainder)
         return
+    dataset = w.to_dataset(batch_size=batch_size, drop_remainder=drop_remainder)
     x, y = collect(dataset)
     np.testing.assert_array_equal(x, w.X[:kept])
     np.testing.assert_array_equal(y, w.y[:kept])
@@ -85,10 +86,18 @@ def test_shuffle_permutes_windows_and_reshuffles_each_epoch():
 def test_shards_are_disjoint_and_cover_every_window(case, num_shards, batch_size, shuffle):
     data, framing = case
     w = lstmshape.windows(data, **framing)
+    if num_shards > len(w):  # empty shards are refused, never silently empty
+        with pytest.raises(ShapeError, match=r"`num_shards=\d+` is more than the"):
+            w.to_dataset(num_shards=num_shards)
+        return
     parts = []
     for j in range(num_shards):
         ds = w.to_dataset(
-            batch_size=batch_size, num_shards=num_shards, shard_index=j, shuffle=shuffle, seed=0
+            batch_size=batch_size,
+            num_shards=num_shards,
+            shard_index=j,
+            shuffle=shuffle,
+            seed=0 if shuffle else None,
         )
         if ds.cardinality() > 0:
             parts.append(collect(ds))
@@ -153,7 +162,7 @@ def test_memory_mapped_series_is_read_from_the_file(tmp_path):
     mapped = np.load(path, mmap_mode="r")
     w = lstmshape.windows(mapped, 16, targets=[2])
     assert np.shares_memory(w.X, mapped)  # no copy of the file for the numpy views either
-    from lstmshape._data import _is_file_backed
+    from lstmshape._tfdata import _is_file_backed
 
     assert _is_file_backed(w.data)
     x, y = collect(w.to_dataset(batch_size=100, shuffle=True, seed=0))

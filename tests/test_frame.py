@@ -47,7 +47,7 @@ def test_per_timestep_predictions_are_averaged_per_row(lookback, shift, stride):
     )
     predictions = np.random.default_rng(0).normal(size=(len(w), lookback, 1))
     sums, counts = defaultdict(float), defaultdict(int)  # oracle: a plain loop
-    for i, start in enumerate(w.plan.starts):
+    for i, start in enumerate(w.starts):
         for k in range(lookback):
             row = int(start) + shift + k
             sums[row] += predictions[i, k, 0]

@@ -103,7 +103,7 @@ def test_windows_never_span_a_missing_day(frame, lookback, horizon):
     w = lstmshape.windows(frame, lookback, horizon=horizon, freq="D")
     np.testing.assert_array_equal(w.X, np.concatenate(expected))
     # every window covers consecutive days
-    days = np.asarray(w.index)[w.plan.starts[:, None] + np.arange(lookback + horizon)]
+    days = np.asarray(w.index)[w.starts[:, None] + np.arange(lookback + horizon)]
     assert (np.diff(days, axis=1) == np.timedelta64(1, "D")).all()
 
 

@@ -11,13 +11,18 @@ a TensorFlow feature (``Windows.to_dataset``, ``build_model``, ``check_model``) 
 from . import datasets
 from ._errors import ShapeError
 from ._explain import explain
+from ._framing import Framing
 from ._models import build_model, check_model
 from ._reshape import to_3d
+from ._schedule import BatchSchedule
 from ._split import Split, split
 from ._version import __version__
-from ._windows import Windows, windows
+from ._windows import Batches, Windows, windows
 
 __all__ = [
+    "BatchSchedule",
+    "Batches",
+    "Framing",
     "ShapeError",
     "Split",
     "Windows",

@@ -6,16 +6,25 @@ received (``Received: name=value``), plus the fix when there is an obvious one.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable, Sequence
 from typing import Any
+
+import pandas as pd
+
+#: How many items a message lists before it says "and N more".
+MAX_LISTED = 5
 
 
 class ShapeError(ValueError):
     """Data or parameters cannot be framed as LSTM input.
 
     A subclass of :class:`ValueError`, so ``except ValueError`` catches it too. Raised for
-    values that are of the right type but the wrong size, shape, order or content: a
-    lookback longer than the series, a descending date index, NaN values, a model whose
-    input shape does not fit the windows. Wrong types raise :class:`TypeError`.
+    every value of the right type that lstmshape cannot use: a wrong size, shape, order or
+    content (a lookback longer than the series, a descending date index, NaN values, a
+    model whose input shape does not fit the windows) and options that contradict each
+    other (``seed`` without ``shuffle=True``). Values of the wrong *type* (a float
+    lookback, a text column, a tuple where a name was expected) raise :class:`TypeError`.
     """
 
 
@@ -25,7 +34,7 @@ ShapeError.__module__ = "lstmshape"
 
 def received(name: str, value: Any) -> str:
     """Return the closing ``Received: name=value`` of a message."""
-    return f"Received: {name}={value!r}"
+    return f"Received: {name}={_short_repr(value)}"
 
 
 def received_type(name: str, value: Any) -> str:
@@ -41,3 +50,39 @@ def _short_repr(value: Any, limit: int = 60) -> str:
 def plural(count: int, noun: str) -> str:
     """Return ``"1 row"`` or ``"3 rows"``."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def listed(items: Iterable[Any], *, limit: int = MAX_LISTED, sep: str = ", ") -> str:
+    """List items for a message, the first ``limit`` of them: ``a, b, c and 4 more``.
+
+    >>> listed(["'a'", "'b'"]), listed(range(8))
+    ("'a', 'b'", '0, 1, 2, 3, 4 and 3 more')
+    """
+    items = [str(item) for item in items]
+    shown = sep.join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
+
+
+def format_label(label: Any) -> str:
+    """Format an index label for messages: dates without a midnight time.
+
+    >>> format_label(pd.Timestamp("2020-01-04")), format_label(pd.Timestamp("2020-01-04 06:00"))
+    ('2020-01-04', '2020-01-04T06:00:00')
+    """
+    if isinstance(label, pd.Timestamp):
+        return label.isoformat().replace("T00:00:00", "")
+    return str(label)
+
+
+def did_you_mean(wanted: Any, choices: Sequence[Any]) -> str:
+    """Return `` Did you mean 'Open'?`` when a choice is close to ``wanted``, else ``""``.
+
+    >>> did_you_mean("open", ["Date", "Open", "High"])
+    " Did you mean 'Open'?"
+    """
+    by_text = {str(choice): choice for choice in choices}
+    close = difflib.get_close_matches(str(wanted), list(by_text), n=1, cutoff=0.6)
+    if not close:
+        lowered = {text.lower(): text for text in by_text}
+        close = [lowered[str(wanted).lower()]] if str(wanted).lower() in lowered else []
+    return f" Did you mean {by_text[close[0]]!r}?" if close else ""

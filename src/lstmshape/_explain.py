@@ -7,12 +7,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import plural, received_type
+from ._errors import format_label, plural, received_type
+from ._framing import INPUT_AXES, Framing
 from ._split import Split
 from ._windows import Windows
-from ._words import names_in_words, shape_in_words, target_rows_in_words
+from ._words import names_in_words, shape_in_words
 
-_AXES_3D = ("sample", "timestep", "feature")
+#: The lookback ``explain`` suggests for a bare series: 60 rows (the classic tutorial's),
+#: or half the rows of a shorter series, so that the example call always works.
+SUGGESTED_LOOKBACK = 60
 
 
 def explain(obj: Any) -> str:
@@ -52,7 +55,13 @@ def explain(obj: Any) -> str:
     if isinstance(obj, (pd.DataFrame, pd.Series)):
         return _explain_table(obj.shape, obj)
     if isinstance(obj, (np.ndarray, list, tuple)) or hasattr(obj, "shape"):
-        shape = tuple(int(n) for n in np.shape(obj))
+        try:
+            shape = tuple(int(n) for n in np.shape(obj))
+        except (ValueError, TypeError):
+            raise TypeError(
+                "explain() could not read the shape of `obj`: its rows have different "
+                f"lengths. {received_type('obj', obj)}"
+            ) from None
         return _explain_array(shape)
     raise TypeError(
         "explain() takes an array, a pandas DataFrame or Series, lstmshape.Windows or "
@@ -65,7 +74,7 @@ def _explain_array(shape: tuple[int, ...]) -> str:
         _, timesteps, features = shape
         return "\n".join(
             [
-                shape_in_words(shape, _AXES_3D),
+                shape_in_words(shape, INPUT_AXES),
                 f"Each sample is a sequence of {plural(timesteps, 'timestep')} with "
                 f"{plural(features, 'feature')} at every step.",
                 _keras_input((timesteps, features)),
@@ -101,32 +110,43 @@ def _explain_table(shape: tuple[int, ...], table: pd.DataFrame | pd.Series | Non
             if index.is_monotonic_decreasing
             else "NOT in time order: sort it with sort_index()"
         )  # fmt: skip
-        lines.append(f"Time: {_stamp(index.min())} .. {_stamp(index.max())}, {order}.")
-    lookback = max(1, min(60, n // 2))
-    lines.append(
-        f"Sliding windows: lstmshape.windows(data, lookback={lookback}) gives "
-        f"X {(n - lookback, lookback, columns)} and y {(n - lookback, columns)} (next step)."
-    )
-    lines.append(
-        f"One whole sequence: lstmshape.to_3d(data) gives {(1, n, columns)}, one sample "
-        f"of {n} timesteps."
-    )
+        lines.append(f"Time: {format_label(index.min())} .. {format_label(index.max())}, {order}.")
+    lines.extend(_suggestions(n, columns))
     return "\n".join(lines)
 
 
-def _explain_windows(w: Windows) -> str:
-    lines = [f"X {shape_in_words(w.X_shape, _AXES_3D)} ({names_in_words(w.feature_names)})"]
-    if not w.inputs_only:
-        axes = ("sample", "timestep", "target") if w.per_timestep else (
-            ("sample", "target") if w.horizon == 1 else ("sample", "step", "target")
-        )  # fmt: skip
-        lines.append(
-            f"y {shape_in_words((len(w), *w.target_shape), axes)} "
-            f"({names_in_words(w.target_names)})"
+def _suggestions(n: int, columns: int) -> list[str]:
+    """Calls that work on ``n`` rows: sliding windows (when 2 rows or more) and to_3d."""
+    if n == 0:
+        return ["No rows: there is nothing to make windows from."]
+    lines = []
+    if n >= 2:
+        lookback = min(SUGGESTED_LOOKBACK, n // 2)
+        why = (
+            f"{SUGGESTED_LOOKBACK} past steps, as in the classic tutorials"
+            if lookback == SUGGESTED_LOOKBACK
+            else f"half the {n} rows, so that windows fit"
         )
+        samples = Framing(lookback).samples_in(n)
+        lines.append(
+            f"Sliding windows: lstmshape.windows(data, lookback={lookback}) ({why}) gives "
+            f"X {(samples, lookback, columns)} and y {(samples, columns)}: each sample is "
+            f"{lookback} consecutive rows, its target the next row."
+        )
+    else:
+        lines.append("Sliding windows need at least 2 rows: one input step and its target.")
+    lines.append(
+        f"One whole sequence: lstmshape.to_3d(data) gives {(1, n, columns)}, one sample "
+        f"of {plural(n, 'timestep')}."
+    )
+    return lines
+
+
+def _explain_windows(w: Windows) -> str:
+    lines = _shape_lines(w)
     lines.append(
         f"One sample's input: {plural(w.lookback, 'consecutive row')}; "
-        f"its target: {target_rows_in_words(w.framing)}."
+        f"its target: {w.framing.targets_in_words()}."
     )
     lines.extend(_examples(w))
     lines.append(_count_formula(w))
@@ -135,16 +155,29 @@ def _explain_windows(w: Windows) -> str:
     return "\n".join(lines)
 
 
+def _shape_lines(w: Windows) -> list[str]:
+    """``X`` and ``y`` with their shapes axis by axis."""
+    lines = [f"X {shape_in_words(w.X_shape, INPUT_AXES)} ({names_in_words(w.feature_names)})"]
+    if w.y_shape is not None:
+        lines.append(
+            f"y {shape_in_words(w.y_shape, w.framing.target_axes)} "
+            f"({names_in_words(w.target_names)})"
+        )
+    return lines
+
+
 def _examples(w: Windows) -> list[str]:
     """Which rows (timestamps) the first and last sample read."""
     lines = []
-    starts = w.plan.starts
+    plan = w.source.plan
+    f = w.framing
     for name, i in (("first", 0), ("last", len(w) - 1)):
-        begin, end = int(starts[i]), int(starts[i]) + w.lookback - 1
+        begin = int(plan.starts[i])
+        end = begin + f.last_input_offset
         text = f"  {name} sample: input rows {_row(w, begin)} .. {_row(w, end)}"
         if not w.inputs_only:
-            first = int(w.plan.first_target_rows[i])
-            last = int(w.plan.last_target_rows[i])
+            first = begin + f.anchor_offset
+            last = begin + f.last_anchor_offset
             span = _row(w, first) if first == last else f"{_row(w, first)} .. {_row(w, last)}"
             text += f" -> target {span}"
         if w.groups is not None:
@@ -157,40 +190,35 @@ def _examples(w: Windows) -> list[str]:
 
 def _count_formula(w: Windows) -> str:
     f = w.framing
-    runs = w.plan.runs
-    if len(runs) != 1 or runs[0] != (0, w.plan.n_rows) or len(w) != f.samples_in(w.plan.n_rows):
+    plan = w.source.plan
+    if len(plan.runs) != 1 or plan.runs[0] != (0, plan.n_rows) or len(w) != f.samples_in(
+        plan.n_rows
+    ):
         return (
-            f"Samples: {len(w)}, counted run by run (groups, gaps, missing values or a "
-            "split part) with the formula below."
+            f"Samples: {len(w)}, counted stretch by stretch (each series, and each piece "
+            f"between gaps or missing values, or a part of a split) as {f.count_formula()} "
+            "with n the rows of the stretch."
         )
-    n = w.plan.n_rows
-    if f.inputs_only:
-        formula, numbers = "(n - lookback) // stride + 1", f"({n} - {f.lookback})"
-    elif f.per_timestep:
-        formula = "(n - lookback - shift) // stride + 1"
-        numbers = f"({n} - {f.lookback} - {f.shift})"
-    else:
-        formula = "(n - lookback - shift - horizon + 1) // stride + 1"
-        numbers = f"({n} - {f.lookback} - {f.shift} - {f.horizon} + 1)"
-    return f"Samples: {formula} = {numbers} // {f.stride} + 1 = {len(w)}"
+    return f"Samples: {f.count_formula()} = {f.count_in_numbers(plan.n_rows)}"
 
 
 def _output_advice(w: Windows) -> str:
     n_targets = len(w.target_names)
+    shape = w.output_shape
     if w.inputs_only:
         return "inputs only: predict with model.predict(windows.X), then windows.to_frame(...)."
     if w.per_timestep:
         return (
-            f"{(w.lookback, n_targets)} per sample: return_sequences=True on every LSTM, then "
+            f"{shape} per sample: return_sequences=True on every LSTM, then "
             f"TimeDistributed(Dense({n_targets})). lstmshape.build_model(windows) builds it."
         )
     if w.horizon > 1:
         return (
-            f"{(w.horizon, n_targets)} per sample: Dense({w.horizon * n_targets}) then "
-            f"Reshape({(w.horizon, n_targets)}). lstmshape.build_model(windows) builds it."
+            f"{shape} per sample: Dense({w.horizon * n_targets}) then "
+            f"Reshape({shape}). lstmshape.build_model(windows) builds it."
         )
     return (
-        f"{(n_targets,)} per sample: the last LSTM returns only its final state, then "
+        f"{shape} per sample: the last LSTM returns only its final state, then "
         f"Dense({n_targets}). lstmshape.build_model(windows) builds it."
     )
 
@@ -198,7 +226,9 @@ def _output_advice(w: Windows) -> str:
 def _explain_split(parts: Split) -> str:
     lines = [repr(parts).splitlines()[0]]
     for name, w in parts.parts().items():
-        lines.append(f"{name}: " + _explain_windows(w).splitlines()[0])
+        x_line, *y_lines = _shape_lines(w)
+        lines.append(f"{name}: {x_line}")
+        lines.extend(f"{' ' * (len(name) + 2)}{line}" for line in y_lines)
         lines.extend("  " + line for line in _examples(w)[:1])
     lines.append(
         "Targets never repeat across parts; inputs may reach back into the rows before a "
@@ -218,10 +248,4 @@ def _keras_input(shape: tuple[Any, ...]) -> str:
 def _row(w: Windows, row: int) -> str:
     if w.index is None:
         return str(row)
-    return _stamp(w.index[row])
-
-
-def _stamp(label: Any) -> str:
-    if isinstance(label, pd.Timestamp):
-        return label.isoformat().replace("T00:00:00", "")
-    return str(label)
+    return format_label(w.index[row])

@@ -3,39 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ._errors import ShapeError
+from ._scaling import inverse_scale
+from ._source import WindowSource
 
-if TYPE_CHECKING:
-    from ._windows import Windows
 
-
-def to_frame(windows: Windows, predictions: Any) -> pd.DataFrame:
+def to_frame(source: WindowSource, scaler: Any, predictions: Any) -> pd.DataFrame:
     """Implement :meth:`Windows.to_frame`."""
-    expected = (len(windows), *_prediction_shape(windows))
-    values = _as_predictions(predictions, expected)
-    values = _unscale(windows, values)
-    if windows.per_timestep:
-        return _average_per_row(windows, values)
-    rows = windows.plan.starts + windows.lookback - 1  # inputs-only: the window's last row
-    if not windows.inputs_only:
-        rows = windows.plan.first_target_rows
-    columns: list[Hashable] = list(windows.target_names)
+    values = _as_predictions(predictions, (source.n_samples, *source.output_shape))
+    if scaler is not None:
+        values = inverse_scale(scaler, values, source.names, source.target_cols)
+    if source.framing.per_timestep:
+        return _average_per_row(source, values)
+    rows = source.plan.first_target_rows  # inputs-only: the window's last row
+    columns: list[Hashable] = list(source.target_names)
     if values.ndim == 3:  # (samples, horizon, targets): one column per target and step
         columns = [f"{name}+{step}" for name in columns for step in range(values.shape[1])]
         values = values.transpose(0, 2, 1).reshape(len(values), -1)
-    return pd.DataFrame(values, index=_index(windows, rows), columns=columns)
-
-
-def _prediction_shape(windows: Windows) -> tuple[int, ...]:
-    n_targets = len(windows.target_names)
-    if windows.inputs_only:
-        return (n_targets,) if windows.horizon == 1 else (windows.horizon, n_targets)
-    return windows.target_shape
+    return pd.DataFrame(values, index=_index(source, rows), columns=columns)
 
 
 def _as_predictions(predictions: Any, expected: tuple[int, ...]) -> np.ndarray:
@@ -53,40 +43,23 @@ def _as_predictions(predictions: Any, expected: tuple[int, ...]) -> np.ndarray:
     return values.astype(np.float64, copy=False)
 
 
-def _unscale(windows: Windows, values: np.ndarray) -> np.ndarray:
-    """Undo the scaler fitted by ``split`` on the target columns; other columns are zeros."""
-    if windows.scaler is None:
-        return values
-    target_cols = list(windows._table.target_cols)
-    flat = values.reshape(-1, len(target_cols))
-    full = np.zeros((len(flat), windows.data.shape[1]))
-    full[:, target_cols] = flat
-    restored = np.asarray(windows.scaler.inverse_transform(full))[:, target_cols]
-    return restored.reshape(values.shape)
-
-
-def _average_per_row(windows: Windows, values: np.ndarray) -> pd.DataFrame:
+def _average_per_row(source: WindowSource, values: np.ndarray) -> pd.DataFrame:
     """Average overlapping per-timestep predictions of the same row into one value."""
-    rows = (windows.plan.starts[:, None] + windows.framing.target_offsets[None, :]).ravel()
+    rows = (source.plan.starts[:, None] + source.framing.target_offsets[None, :]).ravel()
     flat = values.reshape(len(rows), -1)
     unique, position = np.unique(rows, return_inverse=True)
     sums = np.zeros((len(unique), flat.shape[1]))
     np.add.at(sums, position, flat)
     counts = np.bincount(position, minlength=len(unique))[:, None]
     return pd.DataFrame(
-        sums / counts, index=_index(windows, unique), columns=list(windows.target_names)
+        sums / counts, index=_index(source, unique), columns=list(source.target_names)
     )
 
 
-def _index(windows: Windows, rows: np.ndarray) -> pd.Index:
+def _index(source: WindowSource, rows: np.ndarray) -> pd.Index:
     """Index labels of ``rows`` (row positions for numpy input), with groups when grouped."""
-    labels = pd.Index(rows, name="row") if windows.index is None else windows.index[rows]
-    if windows.group_by is None:
+    labels = pd.Index(rows, name="row") if source.index is None else source.index[rows]
+    if source.group_by is None:
         return labels
-    run_groups = np.empty(len(windows.plan.run_groups), dtype=object)
-    run_groups[:] = list(windows.plan.run_groups)
-    run_of_row = np.zeros(windows.plan.n_rows, dtype=np.int64)
-    for number, (begin, end) in enumerate(windows.plan.runs):
-        run_of_row[begin:end] = number
-    groups = run_groups[run_of_row[rows]]
-    return pd.MultiIndex.from_arrays([groups, labels], names=[windows.group_by, labels.name])
+    groups = source.plan.groups_of_rows(rows)
+    return pd.MultiIndex.from_arrays([groups, labels], names=[source.group_by, labels.name])

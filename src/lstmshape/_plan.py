@@ -1,15 +1,9 @@
-"""The window plan: which rows sample ``i`` reads, and which rows are its target.
+"""The window plan: a framing placed on a table, i.e. the first row of every sample.
 
 Everything else in lstmshape reads this plan: the numpy views (``Windows.X`` / ``.y``),
-the ``tf.data`` pipeline, the splits, ``to_frame`` and ``explain``. Alignment is answered
-here once, so the readers cannot disagree.
-
-For a sample starting at row ``s``:
-
-* inputs are rows ``s + input_offsets``, i.e. ``s .. s + lookback - 1``;
-* targets are rows ``s + target_offsets``:
-  ``s + lookback - 1 + shift .. + horizon - 1`` (many-to-one) or
-  ``s + shift .. s + shift + lookback - 1`` (per-timestep); none for inputs-only plans.
+the batch schedule and the loaders, the splits, ``to_frame`` and ``explain``. Which rows
+of a window are inputs and targets is the framing's answer (:mod:`._framing`); where each
+window starts is answered here, so the readers cannot disagree.
 """
 
 from __future__ import annotations
@@ -20,59 +14,10 @@ from functools import cached_property
 
 import numpy as np
 
+from ._framing import Framing
+
 Run = tuple[int, int]
 """A half-open range of rows ``[start, stop)`` that windows may not cross."""
-
-
-@dataclass(frozen=True)
-class Framing:
-    """How one sample is framed, independent of the data's length."""
-
-    lookback: int
-    horizon: int = 1
-    shift: int = 1
-    stride: int = 1
-    per_timestep: bool = False
-    inputs_only: bool = False
-
-    @property
-    def target_start(self) -> int:
-        """Row of the first target, relative to the sample's first input row."""
-        return self.shift if self.per_timestep else self.lookback - 1 + self.shift
-
-    @property
-    def target_length(self) -> int:
-        """Number of target rows per sample (0 for inputs-only framing)."""
-        if self.inputs_only:
-            return 0
-        return self.lookback if self.per_timestep else self.horizon
-
-    @property
-    def extent(self) -> int:
-        """Number of consecutive rows one sample needs, inputs and targets together."""
-        if self.inputs_only:
-            return self.lookback
-        return max(self.lookback, self.target_start + self.target_length)
-
-    @property
-    def input_offsets(self) -> np.ndarray:
-        """Rows of a sample's inputs, relative to its first input row."""
-        return np.arange(self.lookback)
-
-    @property
-    def target_offsets(self) -> np.ndarray:
-        """Rows of a sample's targets, relative to its first input row."""
-        return self.target_start + np.arange(self.target_length)
-
-    def samples_in(self, rows: int) -> int:
-        """Return how many samples fit in ``rows`` consecutive rows.
-
-        >>> Framing(lookback=60).samples_in(100)   # (100 - 60 - 1 - 1 + 1) // 1 + 1
-        40
-        >>> Framing(lookback=3, per_timestep=True, stride=2).samples_in(10)
-        4
-        """
-        return max(0, (rows - self.extent) // self.stride + 1)
 
 
 @dataclass(frozen=True)
@@ -131,14 +76,40 @@ class WindowPlan:
     @property
     def first_target_rows(self) -> np.ndarray:
         """Row of each sample's first target (its last input row for inputs-only plans)."""
-        f = self.framing
-        offset = f.lookback - 1 if f.inputs_only else f.target_start
-        return self.starts + offset
+        return self.starts + self.framing.anchor_offset
 
     @property
     def last_target_rows(self) -> np.ndarray:
         """Row of each sample's last target (its last input row for inputs-only plans)."""
-        return self.first_target_rows + max(self.framing.target_length, 1) - 1
+        return self.starts + self.framing.last_anchor_offset
+
+    @property
+    def last_input_rows(self) -> np.ndarray:
+        """Row of each sample's last input."""
+        return self.starts + self.framing.last_input_offset
+
+    @property
+    def run_of_row(self) -> np.ndarray:
+        """The run of every row (-1 for rows in no run: missing values)."""
+        runs = np.full(self.n_rows, -1, dtype=np.int64)
+        for number, (begin, end) in enumerate(self.runs):
+            runs[begin:end] = number
+        return runs
+
+    def groups_of_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The group of each of ``rows`` (which must lie in runs of a grouped plan)."""
+        groups = np.empty(len(self.run_groups), dtype=object)
+        groups[:] = list(self.run_groups)
+        return groups[self.run_of_row[rows]]
+
+    def blocks_with_samples(self) -> list[tuple[Block, int]]:
+        """The non-empty blocks with the number of their first sample."""
+        found, at = [], 0
+        for block in self.blocks:
+            if block.count:
+                found.append((block, at))
+            at += block.count
+        return found
 
     @property
     def sample_groups(self) -> np.ndarray | None:
@@ -157,8 +128,7 @@ class WindowPlan:
         """
         f = self.framing
         stride = f.stride
-        first_offset = f.lookback - 1 if f.inputs_only else f.target_start
-        last_offset = first_offset + max(f.target_length, 1) - 1
+        first_offset, last_offset = f.anchor_offset, f.last_anchor_offset
         blocks = []
         for block in self.blocks:
             if block.run not in bounds or not block.count:

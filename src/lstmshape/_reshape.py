@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import ShapeError, received
-from ._validate import as_float_array, check_bool, check_int
+from ._errors import ShapeError, plural, received
+from ._table import as_float_array
+from ._validate import check_bool, check_int
 
 
 def to_3d(data: Any, *, timesteps: int | None = None, univariate: bool = False) -> np.ndarray:
@@ -109,6 +110,12 @@ def _univariate(array: np.ndarray, timesteps: int | None) -> np.ndarray:
 
 def _blocks(table: np.ndarray, timesteps: int) -> np.ndarray:
     n_rows, n_features = table.shape
+    if n_rows < timesteps:
+        raise ShapeError(
+            f"Cannot cut {plural(n_rows, 'row')} into blocks of timesteps={timesteps}: one "
+            f"block needs {timesteps} rows. Use timesteps <= {n_rows}, or to_3d(data) for one "
+            f"sample of {n_rows} timesteps. {received('timesteps', timesteps)}"
+        )
     remainder = n_rows % timesteps
     if remainder:
         usable = n_rows - remainder
@@ -119,6 +126,4 @@ def _blocks(table: np.ndarray, timesteps: int) -> np.ndarray:
             "a `timesteps` that divides the number of rows. For overlapping windows use "
             "`lstmshape.windows`."
         )
-    if n_rows < timesteps:  # pragma: no cover - remainder catches it
-        raise ShapeError(f"Need at least {timesteps} rows. Received: {n_rows} rows")
     return table.reshape(n_rows // timesteps, timesteps, n_features)

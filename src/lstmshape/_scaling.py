@@ -4,62 +4,187 @@ lstmshape writes no scalers of its own. A scaler sees the table's used columns (
 and targets together, in the data's column order) and must scale each column on its own,
 as scikit-learn's MinMaxScaler, StandardScaler and RobustScaler do, so that
 ``to_frame`` can undo it on the target columns alone.
+
+What a scaler returns is checked like user data (same rows and columns, finite values),
+because the windows are strided views of it: a scaler that drops rows would otherwise
+make them read memory past the end of its output. A scaler fitted on a DataFrame
+(scikit-learn records ``feature_names_in_``) is given DataFrames with its own column
+names in its own order, so that columns are never matched by position by mistake.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from ._errors import ShapeError, received_type
+from ._errors import ShapeError, listed, received_type
 from ._plan import Run
+from ._table import Table, all_finite, readonly, where
 from ._timeline import Timeline
-from ._words import names_in_words
 
 REQUIRED = ("fit", "transform", "inverse_transform")
 
 
-def check_scaler(scaler: Any) -> None:
-    """Raise a TypeError naming the methods a scaler lacks."""
+def check_scaler(scaler: Any, name: str = "scaler") -> None:
+    """Raise a TypeError naming the methods a scaler lacks (``None`` passes)."""
     if scaler is None:
         return
     missing = [m for m in REQUIRED if not callable(getattr(scaler, m, None))]
     if missing:
         raise TypeError(
-            "`scaler` must have scikit-learn's fit, transform and inverse_transform methods "
+            f"`{name}` must have scikit-learn's fit, transform and inverse_transform methods "
             f"(for example sklearn.preprocessing.MinMaxScaler()); it lacks "
-            f"{', '.join(missing)}. {received_type('scaler', scaler)}"
+            f"{', '.join(missing)}. {received_type(name, scaler)}"
         )
 
 
 def fit_scaler(timeline: Timeline, scaler: Any, train_rows: list[Run]) -> tuple[Any, Timeline]:
     """Fit a copy of ``scaler`` on ``train_rows`` only; return it and the scaled timeline.
 
-    The caller's scaler is left as it was.
+    The caller's scaler is left as it was. Named columns are passed as a DataFrame, so a
+    scikit-learn scaler records their names and later calls can be checked against them.
     """
-    values = timeline.table.values
-    mask = np.zeros(len(values), dtype=bool)
+    table = timeline.table
+    mask = np.zeros(len(table.values), dtype=bool)
     for begin, end in train_rows:
         mask[begin:end] = True
-    if timeline.table.missing_rows is not None:
-        mask &= ~timeline.table.missing_rows
+    if table.missing_rows is not None:
+        mask &= ~table.missing_rows
     fitted = copy.deepcopy(scaler)
-    fitted.fit(np.asarray(values[mask]))
-    return fitted, apply_scaler(timeline, fitted)
+    fitted.fit(_frame_for(table.values[mask], table.names, named=_has_names(table)))
+    return fitted, apply_scaler(timeline, fitted, "scaler")
 
 
-def apply_scaler(timeline: Timeline, fitted: Any) -> Timeline:
-    """Transform every row with an already fitted scaler."""
-    values = timeline.table.values
-    expected = getattr(fitted, "n_features_in_", values.shape[1])
-    if expected != values.shape[1]:
-        raise ShapeError(
-            f"`scaler` was fitted on {expected} columns, but these windows use "
-            f"{values.shape[1]} ({names_in_words(timeline.table.names)}): the features and "
-            "targets together, in the data's column order. Select the same columns as when "
-            "the scaler was fitted (for example by split())."
-        )
-    scaled = np.array(fitted.transform(np.asarray(values)), dtype=values.dtype)
+def apply_scaler(timeline: Timeline, fitted: Any, name: str = "fitted_scaler") -> Timeline:
+    """Transform every row with an already fitted scaler, and check what it returns."""
+    table = timeline.table
+    order = _scaler_order(fitted, table, name)
+    given = table.values if order is None else table.values[:, order]
+    names = table.names if order is None else tuple(table.names[i] for i in order)
+    scaled = _call(fitted, "transform", _frame_for(given, names, named=order is not None), name)
+    scaled = _check_output(scaled, given.shape, name, "transform", table.values.dtype)
+    if order is not None:
+        scaled = scaled[:, np.argsort(order)]
+    _check_finite_output(scaled, table, name)
     return timeline.with_values(scaled)
+
+
+def inverse_scale(
+    fitted: Any, values: np.ndarray, names: tuple[Hashable, ...], target_cols: tuple[int, ...]
+) -> np.ndarray:
+    """Undo ``fitted`` on the target columns of ``values`` (the other columns are zeros).
+
+    ``values`` has the target columns on its last axis; the result has its shape.
+    """
+    flat = values.reshape(-1, len(target_cols))
+    full = np.zeros((len(flat), len(names)))
+    full[:, list(target_cols)] = flat
+    table = Table(full, names, None, (), target_cols)
+    order = _scaler_order(fitted, table, "scaler")
+    given = full if order is None else full[:, order]
+    given_names = names if order is None else tuple(names[i] for i in order)
+    restored = _call(
+        fitted,
+        "inverse_transform",
+        _frame_for(given, given_names, named=order is not None),
+        "scaler",
+    )
+    restored = _check_output(restored, given.shape, "scaler", "inverse_transform", np.float64)
+    if order is not None:
+        restored = restored[:, np.argsort(order)]
+    return restored[:, list(target_cols)].reshape(values.shape)
+
+
+def _scaler_order(fitted: Any, table: Table, name: str) -> list[int] | None:
+    """Positions of the scaler's columns in ``table`` (by name, when it recorded names)."""
+    expected = getattr(fitted, "n_features_in_", None)
+    recorded = getattr(fitted, "feature_names_in_", None)
+    if recorded is not None:
+        recorded = [str(n) for n in recorded]
+        have = [str(n) for n in table.names]
+        missing = [n for n in recorded if n not in have]
+        extra = [n for n in have if n not in recorded]
+        if missing or extra:
+            raise ShapeError(
+                f"`{name}` was fitted on the columns {listed(map(repr, recorded))}, but these "
+                f"windows use {listed(map(repr, have))}"
+                + (f"; missing: {listed(map(repr, missing))}" if missing else "")
+                + (f"; not fitted: {listed(map(repr, extra))}" if extra else "")
+                + ". Select the same features and targets as when the scaler was fitted."
+            )
+        return [have.index(n) for n in recorded]
+    if expected is not None and expected != table.values.shape[1]:
+        raise ShapeError(
+            f"`{name}` was fitted on {expected} columns, but these windows use "
+            f"{table.values.shape[1]} ({listed(map(repr, table.names), limit=4)}): the "
+            "features and targets together, in the data's column order. Select the same "
+            "columns as when the scaler was fitted (for example by split())."
+        )
+    return None
+
+
+def _check_finite_output(scaled: np.ndarray, table: Table, name: str) -> None:
+    """A scaler may keep the NaN of missing rows, but never make new NaN or inf values."""
+    if all_finite(scaled):
+        return
+    bad = ~np.isfinite(scaled)
+    if table.missing_rows is not None:
+        bad &= ~table.missing_rows[:, None]
+    if not bad.any():
+        return
+    row, col = (int(i) for i in np.argwhere(bad)[0])
+    raise ShapeError(
+        f"`{name}.transform` returned {scaled[row, col]} at {where(row, table.index)}, column "
+        f"{table.names[col]!r} (from the value {table.values[row, col]}); LSTMs cannot learn "
+        "from NaN or infinite values. Check that the scaler suits the data: a log of zero or "
+        "of a negative value gives -inf or NaN."
+    )
+
+
+def _has_names(table: Table) -> bool:
+    return table.index is not None and all(isinstance(n, str) for n in table.names)
+
+
+def _frame_for(values: np.ndarray, names: tuple[Hashable, ...], *, named: bool) -> Any:
+    """A DataFrame with the column names when the scaler works by name, else the array."""
+    if named:
+        return pd.DataFrame(np.asarray(values), columns=[str(n) for n in names])
+    return np.asarray(values)
+
+
+def _call(fitted: Any, method: str, values: Any, name: str) -> Any:
+    try:
+        return getattr(fitted, method)(values)
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ShapeError(
+            f"`{name}.{method}` failed on these windows' columns: {error}. Is it fitted, and "
+            "on the same columns?"
+        ) from error
+
+
+def _check_output(
+    output: Any, shape: tuple[int, ...], name: str, method: str, dtype: Any
+) -> np.ndarray:
+    """Check that a scaler returned a real 2-D array of ``shape``; return it as ``dtype``."""
+    try:
+        array = np.asarray(output)
+    except (ValueError, TypeError):
+        array = np.asarray(output, dtype=object)
+    if array.shape != shape:
+        raise ShapeError(
+            f"`{name}.{method}` returned an array of shape {array.shape} for input of shape "
+            f"{shape}: a scaler must keep every row and column, or the windows would be cut "
+            "from other rows than the data's."
+        )
+    if not (np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.bool_)):
+        raise TypeError(
+            f"`{name}.{method}` returned values of dtype {array.dtype}; a scaler must return "
+            "numbers."
+        )
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise TypeError(f"`{name}.{method}` returned complex values; a scaler must return reals.")
+    return readonly(np.array(array, dtype=dtype))

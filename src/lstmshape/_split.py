@@ -10,18 +10,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import ShapeError, plural, received, received_type
-from ._plan import Framing, Run, WindowPlan
+from ._errors import ShapeError, format_label, plural, received, received_type
+from ._framing import Framing
+from ._plan import Run, WindowPlan
 from ._scaling import check_scaler, fit_scaler
-from ._timeline import Timeline, framing_words, plan_windows, read_timeline
-from ._windows import Windows, check_framing
+from ._table import ColumnSelection
+from ._timeline import Timeline, plan_windows, read_timeline
+from ._validate import check_bool
+from ._windows import Windows, source_of
 from ._words import names_in_words
 
 PARTS = ("train", "val", "test")
-_WINDOW_OPTIONS = {
-    "horizon", "shift", "stride", "features", "targets", "per_timestep",
-    "group_by", "freq", "dropna",
-}  # fmt: skip
 
 
 @dataclass(frozen=True, repr=False)
@@ -77,7 +76,15 @@ def split(
     val: int | float | str | pd.Timestamp | None = None,
     test: int | float | str | pd.Timestamp | None = None,
     scaler: Any = None,
-    **window_options: Any,
+    horizon: int = 1,
+    shift: int = 1,
+    stride: int = 1,
+    features: ColumnSelection = None,
+    targets: ColumnSelection = None,
+    per_timestep: bool = False,
+    group_by: Hashable | None = None,
+    freq: str | pd.DateOffset | None = None,
+    dropna: bool = False,
 ) -> Split:
     """Split a series by time into train, val and test windows, without leakage.
 
@@ -100,13 +107,14 @@ def split(
         timestamp (for a DatetimeIndex) the first row of the part. With ``group_by``, each
         group is split this way.
     scaler : object, optional
-        Anything with scikit-learn's ``fit`` / ``transform`` / ``inverse_transform``, such
-        as ``sklearn.preprocessing.MinMaxScaler()``. A copy is fitted on the training rows
-        only (your object is not changed) and applied to every part; it must scale each
-        column on its own, as scikit-learn's scalers do.
-    **window_options
-        ``horizon``, ``shift``, ``stride``, ``features``, ``targets``, ``per_timestep``,
-        ``group_by``, ``freq``, ``dropna``: as for :func:`windows`.
+        An **unfitted** scaler: anything with scikit-learn's ``fit`` / ``transform`` /
+        ``inverse_transform``, such as ``sklearn.preprocessing.MinMaxScaler()``. A copy is
+        fitted on the training rows only (your object is not changed) and applied to every
+        part; it must scale each column on its own, as scikit-learn's scalers do. To apply
+        the fitted copy to new data, pass ``fitted_scaler=parts.scaler`` to
+        :func:`windows`.
+    horizon, shift, stride, features, targets, per_timestep, group_by, freq, dropna
+        As for :func:`windows`, and validated the same way.
 
     Returns
     -------
@@ -121,7 +129,7 @@ def split(
         ``val`` + ``test`` as large as the data, a timestamp outside the index, and
         everything :func:`windows` refuses.
     TypeError
-        A scaler without the required methods, an unknown keyword.
+        A scaler without the required methods, options of the wrong type.
 
     Examples
     --------
@@ -134,32 +142,22 @@ def split(
     >>> parts.test.X[0, 0, 0], parts.test.X[0, -1, 0]       # inputs reach back: rows 150..169
     (np.float64(150.0), np.float64(169.0))
     """
-    unknown = sorted(set(window_options) - _WINDOW_OPTIONS)
-    if unknown:
-        raise TypeError(
-            f"split() got unknown keyword(s): {', '.join(unknown)}. It takes val, test, scaler "
-            f"and the options of windows(): {', '.join(sorted(_WINDOW_OPTIONS))}."
-        )
     if val is None and test is None:
         raise ShapeError(
             "split() needs `val`, `test` or both: the size of each part at the end of the data "
             "(rows, a fraction, or a start timestamp). For one set of windows use windows()."
         )
-    framing = check_framing(
-        lookback,
-        horizon=window_options.get("horizon", 1),
-        shift=window_options.get("shift", 1),
-        stride=window_options.get("stride", 1),
-        per_timestep=window_options.get("per_timestep", False),
+    framing = Framing.from_user(
+        lookback, horizon=horizon, shift=shift, stride=stride, per_timestep=per_timestep
     )
     check_scaler(scaler)
     timeline = read_timeline(
         data,
-        features=window_options.get("features"),
-        targets=window_options.get("targets"),
-        group_by=window_options.get("group_by"),
-        freq=window_options.get("freq"),
-        dropna=window_options.get("dropna", False),
+        features=features,
+        targets=targets,
+        group_by=group_by,
+        freq=freq,
+        dropna=check_bool(dropna, "dropna"),
     )
     bounds = _part_rows(timeline, val=val, test=test)
     fitted = None
@@ -174,7 +172,7 @@ def split(
         part_plan = plan.with_targets_in(_run_bounds(timeline, bounds, name))
         if part_plan.n_samples == 0:
             raise ShapeError(_empty_part_message(name, bounds, framing, sizes))
-        parts[name] = Windows(timeline, part_plan, scaler=fitted)
+        parts[name] = Windows(source_of(timeline, part_plan), scaler=fitted)
         boundaries[name] = _target_spans(timeline, part_plan)
     return Split(parts["train"], parts.get("val"), parts.get("test"), fitted, boundaries)
 
@@ -307,7 +305,7 @@ def _empty_part_message(
         else ""
     )
     return (
-        f"The {name} part gets no windows with {framing_words(framing)}: it has "
+        f"The {name} part gets no windows with {framing.parameters_in_words()}: it has "
         f"{plural(rows, 'row')}, and needs {need}{grid}.{setting}"
     )
 
@@ -315,22 +313,14 @@ def _empty_part_message(
 def _target_spans(timeline: Timeline, plan: WindowPlan) -> list[str]:
     """Say which target rows a part covers: one span per block, with its group if any."""
     index = timeline.table.index
+    f = plan.framing
     spans = []
-    first_rows, last_rows = plan.first_target_rows, plan.last_target_rows
-    at = 0
-    for block in (b for b in plan.blocks if b.count):
-        a, b = int(first_rows[at]), int(last_rows[at + block.count - 1])
-        at += block.count
+    for block, _ in plan.blocks_with_samples():
+        a = block.first + f.anchor_offset
+        b = block.first + (block.count - 1) * f.stride + f.last_anchor_offset
         first, last = (a, b) if index is None else (index[a], index[b])
-        span = f"{_label(first)} .. {_label(last)}"
         group = f"{plan.run_groups[block.run]!r}: " if plan.run_groups else ""
-        spans.append(group + span)
+        spans.append(f"{group}{format_label(first)} .. {format_label(last)}")
     if len(spans) > 3:
         return [f"{spans[0]}; ... ({len(spans)} runs)"]
     return spans
-
-
-def _label(value: Any) -> str:
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat().replace("T00:00:00", "")
-    return str(value)

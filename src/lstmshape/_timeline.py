@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-from ._errors import ShapeError, plural, received
-from ._plan import Framing, Run, WindowPlan, make_plan, runs_between_breaks
-from ._validate import ColumnSelection, Table, as_table, check_time_order
+from ._errors import ShapeError, did_you_mean, listed, plural, received
+from ._framing import Framing
+from ._plan import Run, WindowPlan, make_plan, runs_between_breaks
+from ._table import ColumnSelection, Table, as_table, check_time_order, refuse_date_columns
 
 
 @dataclass(frozen=True)
@@ -37,16 +38,7 @@ class Timeline:
 
     def with_values(self, values: np.ndarray) -> Timeline:
         """Return the same timeline over other values of the same shape (scaled ones)."""
-        values.flags.writeable = False
-        table = Table(
-            values=values,
-            names=self.table.names,
-            index=self.table.index,
-            feature_cols=self.table.feature_cols,
-            target_cols=self.table.target_cols,
-            missing_rows=self.table.missing_rows,
-        )
-        return Timeline(table, self.runs, self.run_groups, self.group_by)
+        return Timeline(self.table.with_values(values), self.runs, self.run_groups, self.group_by)
 
 
 def read_timeline(
@@ -97,39 +89,26 @@ def plan_windows(timeline: Timeline, framing: Framing) -> WindowPlan:
     return plan
 
 
-def rows_needed(framing: Framing) -> str:
-    """Say how many rows one window needs, with the formula, for messages."""
-    f = framing
-    if f.inputs_only:
-        return f"{f.extent} rows (lookback)"
-    if f.per_timestep:
-        return f"{f.extent} rows (lookback + shift = {f.lookback} + {f.shift})"
-    if f.extent == f.lookback:
-        return f"{f.extent} rows (lookback)"
-    return (
-        f"{f.extent} rows (lookback + shift + horizon - 1 = "
-        f"{f.lookback} + {f.shift} + {f.horizon} - 1)"
-    )
-
-
-def framing_words(framing: Framing) -> str:
-    """Name the parameters that decide a window's length: ``lookback=60 and horizon=1``."""
-    f = framing
-    if f.inputs_only:
-        return f"lookback={f.lookback}"
-    if f.per_timestep:
-        return f"per_timestep=True, lookback={f.lookback} and shift={f.shift}"
-    shift = f", shift={f.shift}" if f.shift != 1 else ""
-    return f"lookback={f.lookback}{shift} and horizon={f.horizon}"
-
-
 def _too_short_message(timeline: Timeline, framing: Framing) -> str:
     longest = max((end - begin for begin, end in timeline.runs), default=0)
-    need = rows_needed(framing)
+    need = framing.rows_needed()
+    fits = framing.largest_lookback(longest)
+    advice = (
+        f" The largest lookback that fits is {fits}."
+        if fits >= 1 and fits != framing.lookback
+        else ""
+    )
     if timeline.group_by is None and timeline.runs == ((0, timeline.n_rows),):
+        n_cols = timeline.table.values.shape[1]
+        transposed = (
+            f" `data` has 1 row of {n_cols} values: if those are {n_cols} time steps of one "
+            "series, pass it as a column (`data.T` or `data.ravel()`)."
+            if timeline.n_rows == 1 and n_cols > 1
+            else advice
+        )
         return (
-            f"Cannot make windows with {framing_words(framing)} from a series of "
-            f"{plural(timeline.n_rows, 'row')}: need at least {need}."
+            f"Cannot make windows with {framing.parameters_in_words()} from a series of "
+            f"{plural(timeline.n_rows, 'row')}: need at least {need}.{transposed}"
         )
     one_run_per_group = len(timeline.runs) == len(set(timeline.run_groups))
     if timeline.group_by is not None and one_run_per_group:
@@ -137,8 +116,8 @@ def _too_short_message(timeline: Timeline, framing: Framing) -> str:
     else:
         pieces = "contiguous run (runs end at groups, gaps and missing values)"
     return (
-        f"Cannot make windows with {framing_words(framing)}: the longest {pieces} has "
-        f"{plural(longest, 'row')}, and one window needs at least {need}."
+        f"Cannot make windows with {framing.parameters_in_words()}: the longest {pieces} has "
+        f"{plural(longest, 'row')}, and one window needs at least {need}.{advice}"
     )
 
 
@@ -146,11 +125,9 @@ def _warn_about_empty_groups(plan: WindowPlan, group_by: Hashable | None) -> Non
     with_windows = {plan.run_groups[b.run] for b in plan.blocks if b.count}
     skipped = [g for g in dict.fromkeys(plan.run_groups) if g not in with_windows]
     if skipped:
-        listed = ", ".join(repr(g) for g in skipped[:10])
-        more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
         warnings.warn(
             f"Skipped {plural(len(skipped), 'group')} of `{group_by}` too short for one window "
-            f"of {rows_needed(plan.framing)}: {listed}{more}.",
+            f"of {plan.framing.rows_needed()}: {listed(map(repr, skipped))}.",
             UserWarning,
             stacklevel=4,
         )
@@ -166,11 +143,12 @@ def _order_by_group(
             f"Received: data of type {type(data).__name__}"
         )
     if group_by not in data.columns:
-        available = ", ".join(repr(c) for c in list(data.columns)[:20])
         raise ShapeError(
-            f"`group_by` names a column that `data` does not have: {group_by!r}. "
-            f"Available columns: {available}."
+            f"`group_by` names a column that `data` does not have: {group_by!r}."
+            f"{did_you_mean(group_by, list(data.columns))} Available columns: "
+            f"{listed(map(repr, data.columns), limit=20)}."
         )
+    refuse_date_columns(data)
     keys = data[group_by]
     if keys.isna().any():
         first = int(np.flatnonzero(keys.isna().to_numpy())[0])

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ._errors import ShapeError, received
-from ._plan import Framing, WindowPlan, arithmetic_step
+from ._framing import INPUT_AXES, Framing
+from ._plan import WindowPlan
 from ._scaling import apply_scaler, check_scaler
+from ._source import WindowSource
+from ._table import ColumnSelection
 from ._timeline import Timeline, plan_windows, read_timeline
-from ._validate import ColumnSelection, check_bool, check_int
-from ._words import names_in_words, shape_in_words, target_rows_in_words
+from ._validate import check_bool
+from ._words import names_in_words, shape_in_words
 
 if TYPE_CHECKING:
     import tensorflow as tf
+
+    from ._schedule import BatchSchedule
 
 
 def windows(
@@ -34,7 +38,7 @@ def windows(
     group_by: Hashable | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
-    scaler: Any = None,
+    fitted_scaler: Any = None,
 ) -> Windows:
     """Frame a series as supervised learning: sliding input windows and aligned targets.
 
@@ -77,11 +81,13 @@ def windows(
     dropna : bool, default False
         Rows holding NaN are an error by default; with ``dropna=True`` they are gaps that
         no window crosses.
-    scaler : object, optional
+    fitted_scaler : object, optional
         An already **fitted** scaler (such as ``split(...).scaler``) to transform the data
         with; it is not fitted again. :meth:`Windows.to_frame` undoes it. This is how to
         scale new data, or the last rows for a forecast past the end, exactly like the
-        training data. To fit a scaler on training rows, use :func:`split`.
+        training data. To fit a scaler on training rows, use :func:`split` (its
+        ``scaler=`` takes an unfitted one). What the scaler returns is checked like data:
+        the same rows and columns, finite values.
 
     Returns
     -------
@@ -141,10 +147,11 @@ def windows(
     >>> future.X.shape, future.y, future.X[-1, -1, 0]
     ((41, 60, 1), None, np.float64(99.0))
     """
-    framing = check_framing(
+    framing = Framing.from_user(
         lookback, horizon=horizon, shift=shift, stride=stride,
         per_timestep=per_timestep, inputs_only=inputs_only,
     )  # fmt: skip
+    check_scaler(fitted_scaler, "fitted_scaler")
     timeline = read_timeline(
         data,
         features=features,
@@ -153,42 +160,23 @@ def windows(
         freq=freq,
         dropna=check_bool(dropna, "dropna"),
     )
-    if scaler is not None:
-        check_scaler(scaler)
-        timeline = apply_scaler(timeline, scaler)
-    return Windows(timeline, plan_windows(timeline, framing), scaler=scaler)
+    if fitted_scaler is not None:
+        timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
+    return Windows(source_of(timeline, plan_windows(timeline, framing)), scaler=fitted_scaler)
 
 
-def check_framing(
-    lookback: Any,
-    *,
-    horizon: Any = 1,
-    shift: Any = 1,
-    stride: Any = 1,
-    per_timestep: Any = False,
-    inputs_only: Any = False,
-) -> Framing:
-    """Validate the framing parameters shared by :func:`windows` and :func:`split`."""
-    framing = Framing(
-        lookback=check_int(lookback, "lookback", minimum=1),
-        horizon=check_int(horizon, "horizon", minimum=1),
-        shift=check_int(shift, "shift", minimum=0),
-        stride=check_int(stride, "stride", minimum=1),
-        per_timestep=check_bool(per_timestep, "per_timestep"),
-        inputs_only=check_bool(inputs_only, "inputs_only"),
+def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
+    """The frozen description that every reader of these windows receives."""
+    table = timeline.table
+    return WindowSource(
+        values=table.values,
+        plan=plan,
+        feature_cols=table.feature_cols,
+        target_cols=table.target_cols,
+        names=table.names,
+        index=table.index,
+        group_by=timeline.group_by,
     )
-    if framing.per_timestep and framing.horizon != 1:
-        raise ShapeError(
-            "`horizon` must be 1 with per_timestep=True: per-timestep windows have one target "
-            "per input timestep (use `shift` to look further ahead). "
-            f"{received('horizon', framing.horizon)}"
-        )
-    if framing.per_timestep and framing.inputs_only:
-        raise ShapeError(
-            "`per_timestep` and `inputs_only` cannot both be True: inputs-only windows have "
-            "no targets, per-timestep or otherwise."
-        )
-    return framing
 
 
 class Windows:
@@ -209,10 +197,15 @@ class Windows:
         ``(lookback, n_features)``: pass it to ``keras.Input(shape=...)``.
     target_shape : tuple of int
         The per-sample shape of ``y``.
+    output_shape : tuple of int
+        The per-sample shape of a model's output: ``target_shape``, and for inputs-only
+        windows the shape the model predicts.
     feature_names, target_names : tuple
         Column labels (integer positions for numpy input).
     index : pandas.Index or None
         The index of ``data``'s rows (``None`` for numpy input).
+    starts : numpy.ndarray
+        For each sample, the row (position in ``data``) of its window's first input.
     target_index : pandas.Index or None
         For each sample, the index label (row position for numpy input) of its first
         target row; ``None`` for inputs-only windows.
@@ -220,21 +213,29 @@ class Windows:
         For each sample, the index label (or row position) of its window's last row.
     groups : numpy.ndarray or None
         For each sample, its group (with ``group_by``), else ``None``.
+    framing : lstmshape.Framing
+        The framing parameters and the shape rules that follow from them.
     scaler : object or None
-        The scaler fitted by :func:`split`; :meth:`to_frame` undoes it.
+        The fitted scaler; :meth:`to_frame` undoes it.
+    source : WindowSource
+        Advanced: the frozen description (data, window starts, columns) that every reader
+        of these windows receives: the numpy views, the loaders and ``to_frame``.
     """
 
-    def __init__(self, timeline: Timeline, plan: WindowPlan, *, scaler: Any = None) -> None:
-        self._timeline = timeline
-        self._table = timeline.table
-        self.plan = plan
+    def __init__(self, source: WindowSource, *, scaler: Any = None) -> None:
+        self._source = source
         self.scaler = scaler
+
+    @property
+    def source(self) -> WindowSource:
+        """The frozen description every reader receives (see the class docstring)."""
+        return self._source
 
     # -- what the windows were made with ---------------------------------------------
     @property
     def framing(self) -> Framing:
         """The framing parameters (lookback, horizon, shift, stride, ...)."""
-        return self.plan.framing
+        return self._source.framing
 
     @property
     def lookback(self) -> int:
@@ -269,22 +270,22 @@ class Windows:
     @property
     def group_by(self) -> Hashable | None:
         """The column that told series apart, or ``None``."""
-        return self._timeline.group_by
+        return self._source.group_by
 
     @property
     def feature_names(self) -> tuple[Hashable, ...]:
         """Labels of the input columns."""
-        return self._table.feature_names
+        return self._source.feature_names
 
     @property
     def target_names(self) -> tuple[Hashable, ...]:
         """Labels of the target columns."""
-        return self._table.target_names
+        return self._source.target_names
 
     @property
     def data(self) -> np.ndarray:
         """The one read-only 2-D array that the windows read."""
-        return self._table.values
+        return self._source.values
 
     @property
     def dtype(self) -> np.dtype[Any]:
@@ -294,71 +295,186 @@ class Windows:
     @property
     def index(self) -> pd.Index | None:
         """The index of ``data``'s rows, or ``None`` for numpy input."""
-        return self._table.index
+        return self._source.index
 
     # -- shapes ------------------------------------------------------------------------
     def __len__(self) -> int:
-        return self.plan.n_samples
+        return self._source.n_samples
 
     @property
     def input_shape(self) -> tuple[int, int]:
         """``(lookback, n_features)``, the shape of one sample's inputs."""
-        return (self.lookback, len(self._table.feature_cols))
+        return self._source.input_shape
 
     @property
     def target_shape(self) -> tuple[int, ...]:
         """The shape of one sample's targets (``()`` for inputs-only windows)."""
-        n_targets = len(self._table.target_cols)
-        if self.inputs_only:
-            return ()
-        if self.per_timestep:
-            return (self.lookback, n_targets)
-        return (n_targets,) if self.horizon == 1 else (self.horizon, n_targets)
+        return self._source.target_shape
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        """The shape of one sample's model output (also for inputs-only windows)."""
+        return self._source.output_shape
+
+    @property
+    def X_shape(self) -> tuple[int, int, int]:  # noqa: N802 - matches X
+        """The shape of ``X``, without reading it."""
+        return (len(self), *self.input_shape)
+
+    @property
+    def y_shape(self) -> tuple[int, ...] | None:
+        """The shape of ``y``, without reading it (``None`` for inputs-only windows)."""
+        return None if self.inputs_only else (len(self), *self.target_shape)
 
     # -- the arrays ----------------------------------------------------------------------
     @cached_property
     def X(self) -> np.ndarray:  # noqa: N802 - the conventional name
         """Inputs ``(samples, lookback, n_features)``, a read-only view when possible."""
-        return read_rows(self.data, self.plan, self.framing.input_offsets, self._table.feature_cols)
+        return self._source.inputs()
 
     @cached_property
     def y(self) -> np.ndarray | None:
         """Targets ``(samples,) + target_shape``, read-only; ``None`` for inputs-only."""
-        if self.inputs_only:
-            return None
-        y = read_rows(self.data, self.plan, self.framing.target_offsets, self._table.target_cols)
-        return y[:, 0, :] if y.shape[1:] != self.target_shape else y
+        return self._source.targets()
 
     # -- where samples are in time ---------------------------------------------------------
+    @property
+    def starts(self) -> np.ndarray:
+        """Row (position in ``data``) of each sample's first input row."""
+        return self._source.plan.starts
+
     @property
     def target_index(self) -> pd.Index | None:
         """Index label (or row position) of each sample's first target row."""
         if self.inputs_only:
             return None
-        return self._labels(self.plan.first_target_rows)
+        return self._labels(self._source.plan.first_target_rows)
 
     @property
     def end_index(self) -> pd.Index:
         """Index label (or row position) of each sample's last input row."""
-        return self._labels(self.plan.starts + self.lookback - 1)
+        return self._labels(self._source.plan.last_input_rows)
 
     @property
     def groups(self) -> np.ndarray | None:
         """Each sample's group, or ``None`` without ``group_by``."""
-        return self.plan.sample_groups
+        return self._source.plan.sample_groups
 
     def _labels(self, rows: np.ndarray) -> pd.Index:
         if self.index is None:
             return pd.Index(rows, name="row")
         return self.index[rows]
 
-    # -- other readers of the plan --------------------------------------------------------
+    # -- loaders: readers of the batch schedule ------------------------------------------
+    def schedule(
+        self,
+        batch_size: int = 32,
+        *,
+        shuffle: bool = False,
+        seed: int | None = None,
+        drop_remainder: bool = False,
+        num_shards: int = 1,
+        shard_index: int = 0,
+    ) -> BatchSchedule:
+        """Return the batch schedule every loader of these windows follows.
+
+        Which sample numbers (positions in ``X``) form each batch of each epoch: see
+        :class:`lstmshape.BatchSchedule`. Loaders given the same options serve the same
+        samples in the same batches.
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(20.0), 5)
+        >>> [b.tolist() for b in w.schedule(6).batches(epoch=0)]
+        [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11], [12, 13, 14]]
+        """
+        from ._schedule import BatchSchedule
+
+        return BatchSchedule.from_user(
+            len(self),
+            batch_size=batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            num_shards=num_shards,
+            shard_index=shard_index,
+        )
+
+    def batches(
+        self,
+        batch_size: int = 32,
+        *,
+        shuffle: bool = False,
+        seed: int | None = None,
+        epoch: int = 0,
+        drop_remainder: bool = False,
+        num_shards: int = 1,
+        shard_index: int = 0,
+        dtype: Any = None,
+    ) -> Batches:
+        """Iterate over numpy batches ``(X, y)`` (``X`` alone for inputs-only windows).
+
+        For training loops in JAX, NumPy or anything that takes arrays. Lazy: one batch is
+        gathered at a time (a memory-mapped series is read batch by batch), in the order of
+        the batch schedule (:meth:`schedule`), so ``to_dataset``, ``to_torch`` and
+        ``to_pydataset`` with the same options serve the same batches.
+
+        Parameters
+        ----------
+        batch_size : int, default 32
+            Samples per batch; the last batch may be smaller unless ``drop_remainder``.
+        shuffle : bool, default False
+            Shuffle the windows (each window keeps its timesteps in order).
+        seed : int, optional
+            Seeds the shuffle (only with ``shuffle=True``); the order of epoch ``e`` is
+            the same for the same seed on every machine and in every loader.
+        epoch : int, default 0
+            Which epoch's order to serve; call ``batches(..., epoch=e)`` once per epoch.
+        drop_remainder : bool, default False
+            Drop a last, smaller batch.
+        num_shards, shard_index : int, default 1 and 0
+            Serve only shard ``shard_index`` of ``num_shards`` disjoint shards.
+        dtype : str or numpy dtype, optional
+            A floating dtype to cast batches to (default: the windows' dtype).
+
+        Returns
+        -------
+        Batches
+            An iterable with ``len()`` (batches per epoch); each iteration gathers anew.
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(100.0), 10)
+        >>> batches = w.batches(32)
+        >>> len(batches), [(x.shape, y.shape) for x, y in batches][-1]
+        (3, ((26, 10, 1), (26, 1)))
+        """
+        from ._validate import check_float_dtype, check_int
+
+        schedule = self.schedule(
+            batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            num_shards=num_shards,
+            shard_index=shard_index,
+        )
+        return Batches(
+            self._source,
+            schedule,
+            epoch=check_int(epoch, "epoch", minimum=0),
+            dtype=check_float_dtype(dtype),
+        )
+
     def to_dataset(
         self,
         *,
         batch_size: int = 32,
         shuffle: bool = False,
         seed: int | None = None,
+        epoch: int = 0,
         drop_remainder: bool = False,
         reshuffle_each_iteration: bool = True,
         num_shards: int = 1,
@@ -380,21 +496,28 @@ class Windows:
         shuffle : bool, default False
             Shuffle the windows (not the rows: each window keeps its timesteps in order).
         seed : int, optional
-            Makes the shuffle reproducible.
+            Makes the shuffle reproducible (only with ``shuffle=True``; a seed without it
+            is an error, since it would be ignored).
+        epoch : int, default 0
+            The epoch of the first pass: pass ``e`` serves the batch schedule's order for
+            epoch ``epoch + e`` (the same batches as ``batches(..., epoch=epoch + e)``).
         drop_remainder : bool, default False
-            Drop a last, smaller batch; the batch dimension is then static.
+            Drop a last, smaller batch; the batch dimension is then static. An error when
+            it would drop every window.
         reshuffle_each_iteration : bool, default True
             With ``shuffle``, draw a new order every epoch (Keras' ``fit`` iterates once per
             epoch), which is what training wants. Pass False to repeat the first order.
         num_shards, shard_index : int, default 1 and 0
-            For multi-worker training: this dataset holds every ``num_shards``-th sample
-            starting at ``shard_index``. The shards are disjoint and together hold every
-            sample once. TensorFlow's own auto-sharding is turned off when you shard here.
+            For multi-worker training: this dataset holds shard ``shard_index`` of
+            ``num_shards`` disjoint shards that together hold every sample once per epoch
+            (see :meth:`schedule`). TensorFlow's own auto-sharding is turned off when you
+            shard here. More shards than windows is an error.
         num_parallel_calls, prefetch : int, optional
             Parallel batch gathers and batches prefetched; default ``tf.data.AUTOTUNE``.
         dtype : str or numpy dtype, optional
-            Cast batches to this dtype (for example ``"float32"`` for float64 data). Default:
-            the windows' dtype.
+            Cast batches to this floating dtype (for example ``"float32"`` for float64
+            data). Default: the windows' dtype. Integer dtypes are refused: they would
+            truncate the values.
 
         Returns
         -------
@@ -406,8 +529,10 @@ class Windows:
         Raises
         ------
         ShapeError, TypeError
-            ``batch_size`` < 1 or not an integer, a negative ``seed``, ``num_shards`` < 1,
-            ``shard_index`` outside ``0 .. num_shards - 1``.
+            ``batch_size`` < 1 or not an integer, a negative ``seed`` or one without
+            ``shuffle=True``, ``num_shards`` < 1 or more than the windows, ``shard_index``
+            outside ``0 .. num_shards - 1``, ``drop_remainder`` dropping everything, a
+            ``dtype`` that is not a floating dtype.
         ImportError
             TensorFlow is not installed (the message says ``pip install "lstmshape[tf]"``).
 
@@ -428,12 +553,14 @@ class Windows:
         >>> ds.element_spec[0].shape.as_list()
         [None, 10, 1]
         """
-        from ._data import DatasetOptions, to_dataset
+        from ._tfdata import DatasetOptions, to_dataset
 
         options = DatasetOptions.from_user(
+            len(self),
             batch_size=batch_size,
             shuffle=shuffle,
             seed=seed,
+            epoch=epoch,
             drop_remainder=drop_remainder,
             reshuffle_each_iteration=reshuffle_each_iteration,
             num_shards=num_shards,
@@ -442,7 +569,7 @@ class Windows:
             prefetch=prefetch,
             dtype=dtype,
         )
-        return to_dataset(self, options)
+        return to_dataset(self._source, options)
 
     def to_frame(self, predictions: Any) -> pd.DataFrame:
         """Map model predictions back to time, in original units.
@@ -488,63 +615,49 @@ class Windows:
         """
         from ._frame import to_frame
 
-        return to_frame(self, predictions)
+        return to_frame(self._source, self.scaler, predictions)
 
     def __repr__(self) -> str:
-        lines = [f"Windows: {len(self)} samples, {self._mode()}"]
+        lines = [f"Windows: {len(self)} samples, {self.framing.mode}"]
         features = names_in_words(self.feature_names)
-        lines.append(
-            f"  X {shape_in_words(self.X_shape, ('sample', 'timestep', 'feature'))} ({features})"
-        )
-        if not self.inputs_only:
-            axes = (
-                ("sample", "timestep", "target")
-                if self.per_timestep
-                else (("sample", "target") if self.horizon == 1 else ("sample", "step", "target"))
-            )
-            shape = (len(self), *self.target_shape)
+        lines.append(f"  X {shape_in_words(self.X_shape, INPUT_AXES)} ({features})")
+        if self.y_shape is not None:
             lines.append(
-                f"  y {shape_in_words(shape, axes)} ({names_in_words(self.target_names)}): "
-                f"{target_rows_in_words(self.framing)}"
+                f"  y {shape_in_words(self.y_shape, self.framing.target_axes)} "
+                f"({names_in_words(self.target_names)}): {self.framing.targets_in_words()}"
             )
         lines.append(f"  keras.Input(shape={self.input_shape})")
         return "\n".join(lines)
 
-    @property
-    def X_shape(self) -> tuple[int, int, int]:  # noqa: N802 - matches X
-        """The shape of ``X``, without reading it."""
-        return (len(self), *self.input_shape)
 
-    def _mode(self) -> str:
-        f = self.framing
-        if f.inputs_only:
-            return "inputs only"
-        if f.per_timestep:
-            return "per-timestep (return_sequences=True)"
-        return "many-to-one" + ("" if f.horizon == 1 else f", {f.horizon}-step horizon")
+class Batches:
+    """The numpy batches of one epoch of :meth:`Windows.batches`: iterable, with ``len()``."""
 
+    def __init__(
+        self,
+        source: WindowSource,
+        schedule: BatchSchedule,
+        *,
+        epoch: int = 0,
+        dtype: np.dtype[Any] | None = None,
+    ) -> None:
+        self.schedule = schedule
+        self.epoch = epoch
+        self._source = source
+        self._dtype = dtype
 
-def read_rows(
-    data: np.ndarray, plan: WindowPlan, offsets: np.ndarray, columns: Sequence[int]
-) -> np.ndarray:
-    """Return ``data[plan.starts[:, None] + offsets][:, :, columns]``, read-only.
+    def __len__(self) -> int:
+        return len(self.schedule)
 
-    A zero-copy strided view when the starts and the columns each have a constant step
-    (always, for windows of one run); otherwise a gathered copy.
-    """
-    progression = plan.progression
-    column_step = arithmetic_step(columns)
-    if progression is not None and column_step is not None and progression[2]:
-        first, step, count = progression
-        row_bytes, column_bytes = data.strides
-        origin = data[first + int(offsets[0]) :, columns[0] :]
-        return np.lib.stride_tricks.as_strided(
-            origin,
-            shape=(count, len(offsets), len(columns)),
-            strides=(step * row_bytes, row_bytes, column_step * column_bytes),
-            writeable=False,
+    def __iter__(self) -> Iterator[Any]:
+        for numbers in self.schedule.batches(self.epoch):
+            x, y = self._source.gather(numbers, self._dtype)
+            yield x if y is None else (x, y)
+
+    def __repr__(self) -> str:
+        s = self.schedule
+        return (
+            f"Batches({len(self)} batches of up to {s.batch_size} windows, epoch {self.epoch}"
+            f"{', shuffled' if s.shuffle else ''}"
+            f"{f', shard {s.shard_index} of {s.num_shards}' if s.num_shards > 1 else ''})"
         )
-    rows = plan.starts[:, None] + offsets[None, :]
-    gathered = data[rows[:, :, None], np.asarray(columns, dtype=np.intp)[None, None, :]]
-    gathered.flags.writeable = False
-    return gathered

@@ -1,0 +1,252 @@
+"""The framing: how one sample is cut from a series, and every shape that follows from it.
+
+A framing is independent of the data's length. It answers, once for all of lstmshape:
+which rows of a window are inputs and which are targets (as offsets from the window's
+first row), how many rows one sample needs, the shape of one sample's target and of a
+model's output, the names of the axes, and all of that in words. The numpy views, the
+loaders, ``to_frame``, ``explain``, ``check_model`` and ``build_model`` ask it.
+
+For a sample starting at row ``s``:
+
+* inputs are rows ``s + input_offsets``, i.e. ``s .. s + lookback - 1``;
+* targets are rows ``s + target_offsets``:
+  ``s + lookback - 1 + shift .. + horizon - 1`` (many-to-one) or
+  ``s + shift .. s + shift + lookback - 1`` (per-timestep); none for inputs-only framings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._errors import ShapeError, plural, received
+from ._validate import check_bool, check_int
+
+INPUT_AXES = ("sample", "timestep", "feature")
+
+
+@dataclass(frozen=True)
+class Framing:
+    """How one sample is framed: lookback, horizon, shift, stride and the mode.
+
+    Examples
+    --------
+    >>> f = Framing(lookback=60, horizon=3)
+    >>> f.target_offsets.tolist(), f.extent, f.target_shape(n_targets=2)
+    ([60, 61, 62], 63, (3, 2))
+    """
+
+    lookback: int
+    horizon: int = 1
+    shift: int = 1
+    stride: int = 1
+    per_timestep: bool = False
+    inputs_only: bool = False
+
+    @classmethod
+    def from_user(
+        cls,
+        lookback: Any,
+        *,
+        horizon: Any = 1,
+        shift: Any = 1,
+        stride: Any = 1,
+        per_timestep: Any = False,
+        inputs_only: Any = False,
+    ) -> Framing:
+        """Validate the framing parameters of :func:`windows` and :func:`split`."""
+        framing = cls(
+            lookback=check_int(lookback, "lookback", minimum=1),
+            horizon=check_int(horizon, "horizon", minimum=1),
+            shift=check_int(shift, "shift", minimum=0),
+            stride=check_int(stride, "stride", minimum=1),
+            per_timestep=check_bool(per_timestep, "per_timestep"),
+            inputs_only=check_bool(inputs_only, "inputs_only"),
+        )
+        if framing.per_timestep and framing.horizon != 1:
+            raise ShapeError(
+                "`horizon` must be 1 with per_timestep=True: per-timestep windows have one "
+                "target per input timestep (use `shift` to look further ahead). "
+                f"{received('horizon', framing.horizon)}"
+            )
+        if framing.per_timestep and framing.inputs_only:
+            raise ShapeError(
+                "`per_timestep` and `inputs_only` cannot both be True: inputs-only windows "
+                "have no targets, per-timestep or otherwise."
+            )
+        return framing
+
+    # -- rows, relative to a window's first row ------------------------------------------
+    @property
+    def target_start(self) -> int:
+        """Row of the first target, relative to the sample's first input row."""
+        return self.shift if self.per_timestep else self.lookback - 1 + self.shift
+
+    @property
+    def target_length(self) -> int:
+        """Number of target rows per sample (0 for inputs-only framing)."""
+        if self.inputs_only:
+            return 0
+        return self.lookback if self.per_timestep else self.horizon
+
+    @property
+    def anchor_offset(self) -> int:
+        """The row that dates a sample: its first target (its last input if inputs-only)."""
+        return self.lookback - 1 if self.inputs_only else self.target_start
+
+    @property
+    def last_anchor_offset(self) -> int:
+        """The sample's last target row (its last input row if inputs-only)."""
+        return self.anchor_offset + max(self.target_length, 1) - 1
+
+    @property
+    def last_input_offset(self) -> int:
+        """The window's last input row."""
+        return self.lookback - 1
+
+    @property
+    def extent(self) -> int:
+        """Number of consecutive rows one sample needs, inputs and targets together."""
+        if self.inputs_only:
+            return self.lookback
+        return max(self.lookback, self.target_start + self.target_length)
+
+    @property
+    def input_offsets(self) -> np.ndarray:
+        """Rows of a sample's inputs, relative to its first input row."""
+        return np.arange(self.lookback)
+
+    @property
+    def target_offsets(self) -> np.ndarray:
+        """Rows of a sample's targets, relative to its first input row."""
+        return self.target_start + np.arange(self.target_length)
+
+    def samples_in(self, rows: int) -> int:
+        """Return how many samples fit in ``rows`` consecutive rows.
+
+        >>> Framing(lookback=60).samples_in(100)   # (100 - 60 - 1 - 1 + 1) // 1 + 1
+        40
+        >>> Framing(lookback=3, per_timestep=True, stride=2).samples_in(10)
+        4
+        """
+        return max(0, (rows - self.extent) // self.stride + 1)
+
+    def largest_lookback(self, rows: int) -> int:
+        """The largest lookback that gives at least one sample from ``rows`` rows (0: none)."""
+        if self.inputs_only:
+            return rows
+        if self.per_timestep:
+            return rows - self.shift
+        return min(rows, rows - self.shift - self.horizon + 1)
+
+    # -- shapes --------------------------------------------------------------------------
+    @property
+    def drops_step_axis(self) -> bool:
+        """Whether one sample's target has no steps axis: one step, many-to-one."""
+        return not self.per_timestep and self.horizon == 1
+
+    def output_shape(self, n_targets: int) -> tuple[int, ...]:
+        """The shape of a model's output for one sample (also for inputs-only windows).
+
+        ``(n_targets,)`` for one step, ``(horizon, n_targets)`` for several, and
+        ``(lookback, n_targets)`` per timestep.
+        """
+        if self.per_timestep:
+            return (self.lookback, n_targets)
+        return (n_targets,) if self.drops_step_axis else (self.horizon, n_targets)
+
+    def target_shape(self, n_targets: int) -> tuple[int, ...]:
+        """The shape of one sample's target: :meth:`output_shape`, ``()`` if inputs-only."""
+        return () if self.inputs_only else self.output_shape(n_targets)
+
+    @property
+    def target_axes(self) -> tuple[str, ...]:
+        """Names of the axes of ``y``, the samples axis first."""
+        if self.per_timestep:
+            return ("sample", "timestep", "target")
+        return ("sample", "target") if self.drops_step_axis else ("sample", "step", "target")
+
+    # -- words ---------------------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        """``"many-to-one"``, ``"many-to-one, 3-step horizon"``, ``"per-timestep ..."``."""
+        if self.inputs_only:
+            return "inputs only"
+        if self.per_timestep:
+            return "per-timestep (return_sequences=True)"
+        return "many-to-one" + ("" if self.horizon == 1 else f", {self.horizon}-step horizon")
+
+    def rows_needed(self) -> str:
+        """How many rows one window needs, with the formula when it is not just lookback.
+
+        >>> Framing(lookback=60).rows_needed()
+        '61 rows (lookback + horizon = 60 + 1)'
+        """
+        if self.inputs_only or self.extent == self.lookback:
+            return f"{self.extent} rows (lookback)"
+        if self.per_timestep:
+            return f"{self.extent} rows (lookback + shift = {self.lookback} + {self.shift})"
+        if self.shift == 1:
+            return (
+                f"{self.extent} rows (lookback + horizon = {self.lookback} + {self.horizon})"
+            )
+        return (
+            f"{self.extent} rows (lookback + shift + horizon - 1 = "
+            f"{self.lookback} + {self.shift} + {self.horizon} - 1)"
+        )
+
+    def parameters_in_words(self) -> str:
+        """Name the parameters that decide a window's length: ``lookback=60 and horizon=1``."""
+        if self.inputs_only:
+            return f"lookback={self.lookback}"
+        if self.per_timestep:
+            return f"per_timestep=True, lookback={self.lookback} and shift={self.shift}"
+        shift = f", shift={self.shift}" if self.shift != 1 else ""
+        return f"lookback={self.lookback}{shift} and horizon={self.horizon}"
+
+    def targets_in_words(self) -> str:
+        """Say which rows a sample's targets are, relative to its window.
+
+        >>> Framing(lookback=60).targets_in_words()
+        'the 1 row right after the window'
+        >>> Framing(lookback=60, shift=0).targets_in_words()
+        "the window's own last row"
+        >>> Framing(lookback=10, per_timestep=True).targets_in_words()
+        'one per timestep, each 1 row after its input row'
+        """
+        if self.inputs_only:
+            return "none (inputs only, for forecasting past the end of the data)"
+        if self.per_timestep:
+            if self.shift == 0:
+                return "one per timestep, the input row itself"
+            return f"one per timestep, each {plural(self.shift, 'row')} after its input row"
+        if self.shift == 0:
+            if self.horizon == 1:
+                return "the window's own last row"
+            return f"{self.horizon} rows starting at the window's last row"
+        if self.shift == 1:
+            return f"the {plural(self.horizon, 'row')} right after the window"
+        gap = self.shift - 1
+        return (
+            f"{plural(self.horizon, 'row')} starting {plural(gap, 'row')} after the window's end"
+        )
+
+    def count_formula(self) -> str:
+        """The formula for the number of samples in ``n`` rows of one run."""
+        if self.inputs_only:
+            return "(n - lookback) // stride + 1"
+        if self.per_timestep:
+            return "(n - lookback - shift) // stride + 1"
+        return "(n - lookback - shift - horizon + 1) // stride + 1"
+
+    def count_in_numbers(self, n_rows: int) -> str:
+        """:meth:`count_formula` with the numbers put in, and its value."""
+        if self.inputs_only:
+            numbers = f"({n_rows} - {self.lookback})"
+        elif self.per_timestep:
+            numbers = f"({n_rows} - {self.lookback} - {self.shift})"
+        else:
+            numbers = f"({n_rows} - {self.lookback} - {self.shift} - {self.horizon} + 1)"
+        return f"{numbers} // {self.stride} + 1 = {self.samples_in(n_rows)}"

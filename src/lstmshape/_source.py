@@ -1,0 +1,233 @@
+"""What every reader of windows receives: the data, the plan and the columns, frozen.
+
+A :class:`WindowSource` is the one-method contract between the windows and their readers
+(as pandas' window indexers hand ``(start, end)`` to every rolling operation): the numpy
+views of ``Windows.X`` / ``.y``, the batch gathers of the loaders, ``to_frame`` and
+``explain`` read it and nothing else. It reads rows through numpy's
+``sliding_window_view``: zero-copy, read-only, and never outside the data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Hashable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._errors import ShapeError
+from ._framing import Framing
+from ._plan import WindowPlan, arithmetic_step
+
+#: Environment variable that overrides the largest copy of X or y made without asking.
+MAX_COPY_ENV = "LSTMSHAPE_MAX_COPY_BYTES"
+
+
+@dataclass(frozen=True)
+class WindowSource:
+    """The data a set of windows reads, and which rows and columns each sample takes.
+
+    Attributes
+    ----------
+    values
+        The read-only 2-D array ``(rows, columns)`` (scaled, when a scaler was applied).
+    plan
+        Where every sample starts, and its framing.
+    feature_cols, target_cols
+        Positions in ``values`` of the input and target columns, in the order asked.
+    names
+        One label per column of ``values``.
+    index
+        The pandas index of the rows, or ``None`` for numpy input.
+    group_by
+        The column that told series apart, or ``None``.
+    """
+
+    values: np.ndarray
+    plan: WindowPlan
+    feature_cols: tuple[int, ...]
+    target_cols: tuple[int, ...]
+    names: tuple[Hashable, ...]
+    index: pd.Index | None = None
+    group_by: Hashable | None = None
+
+    @property
+    def framing(self) -> Framing:
+        """How one sample is framed."""
+        return self.plan.framing
+
+    @property
+    def n_samples(self) -> int:
+        """Number of samples."""
+        return self.plan.n_samples
+
+    @property
+    def feature_names(self) -> tuple[Hashable, ...]:
+        """Labels of the input columns."""
+        return tuple(self.names[c] for c in self.feature_cols)
+
+    @property
+    def target_names(self) -> tuple[Hashable, ...]:
+        """Labels of the target columns."""
+        return tuple(self.names[c] for c in self.target_cols)
+
+    @property
+    def input_shape(self) -> tuple[int, int]:
+        """``(lookback, n_features)``."""
+        return (self.framing.lookback, len(self.feature_cols))
+
+    @property
+    def target_shape(self) -> tuple[int, ...]:
+        """One sample's target shape (the framing's rule)."""
+        return self.framing.target_shape(len(self.target_cols))
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        """One sample's model output shape (also for inputs-only windows)."""
+        return self.framing.output_shape(len(self.target_cols))
+
+    # -- whole arrays ----------------------------------------------------------------------
+    def inputs(self) -> np.ndarray:
+        """``X``: a read-only view when possible, else a copy of checked size."""
+        return self._all(self._input_windows, self.framing.lookback, len(self.feature_cols))
+
+    def targets(self) -> np.ndarray | None:
+        """``y``, or ``None`` for inputs-only windows."""
+        if self.framing.inputs_only:
+            return None
+        y = self._all(self._target_windows, self.framing.target_length, len(self.target_cols))
+        return y[:, 0, :] if self.framing.drops_step_axis else y
+
+    def _all(self, windows: _Windows, length: int, n_cols: int) -> np.ndarray:
+        """Every sample's window: a view of one progression, or the blocks concatenated."""
+        progression = self.plan.progression
+        if progression is not None and windows.is_view:
+            first, step, count = progression
+            return windows.pick(slice(first, first + step * count, step))
+        nbytes = self.n_samples * length * n_cols * self.values.dtype.itemsize
+        check_copy_size(nbytes, (self.n_samples, length, n_cols))
+        stride = self.framing.stride
+        parts = [
+            windows.pick(slice(block.first, block.first + stride * block.count, stride))
+            for block, _ in self.plan.blocks_with_samples()
+        ]
+        copied = np.concatenate(parts) if parts else windows.pick(slice(0, 0)).copy()
+        copied.flags.writeable = False
+        return copied
+
+    # -- batches ---------------------------------------------------------------------------
+    def starts_of(self, samples: np.ndarray) -> np.ndarray:
+        """The first row of each of ``samples`` (sample numbers)."""
+        progression = self.plan.progression
+        if progression is not None:
+            first, step, _ = progression
+            return first + step * np.asarray(samples, dtype=np.int64)
+        return self.plan.starts[samples]
+
+    def gather(
+        self, samples: np.ndarray, dtype: np.dtype[Any] | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Copy the inputs and targets of ``samples`` into new arrays: one batch.
+
+        Only the rows of these samples are read (a memory-mapped series stays on disk).
+        """
+        starts = self.starts_of(samples)
+        x = self._input_windows.pick(starts)
+        if dtype is not None:
+            x = x.astype(dtype, copy=False)
+        if self.framing.inputs_only:
+            return x, None
+        y = self._target_windows.pick(starts)
+        if self.framing.drops_step_axis:
+            y = y[:, 0, :]
+        if dtype is not None:
+            y = y.astype(dtype, copy=False)
+        return x, y
+
+    # -- windows over every start row (views) -----------------------------------------------
+    @cached_property
+    def _input_windows(self) -> _Windows:
+        """``W[s] = values[s : s + lookback, feature_cols]`` for every row ``s``."""
+        return _Windows.over(self.values, 0, self.framing.lookback, self.feature_cols)
+
+    @cached_property
+    def _target_windows(self) -> _Windows:
+        """``W[s] = values[s + target_start : ... + target_length, target_cols]``."""
+        f = self.framing
+        return _Windows.over(self.values, f.target_start, f.target_length, self.target_cols)
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """``W[s] = values[s + offset : s + offset + length, columns]`` for each possible ``s``.
+
+    ``view`` is a read-only ``sliding_window_view`` of shape ``(starts, length, columns)``.
+    Columns picked out of order cannot be a view; they are picked after the samples, so
+    only the samples asked for are ever copied.
+    """
+
+    view: np.ndarray
+    columns: slice | list[int]
+
+    @classmethod
+    def over(
+        cls, values: np.ndarray, offset: int, length: int, columns: tuple[int, ...]
+    ) -> _Windows:
+        """Windows of ``length`` rows from ``offset`` on, for every start row."""
+        shifted = values[offset:]
+        n_rows, n_cols = shifted.shape
+        if n_rows < length:  # no sample reads these rows; keep the shape honest
+            empty = np.empty((0, length, n_cols), dtype=values.dtype)
+            return cls(empty, list(columns))
+        view = np.lib.stride_tricks.sliding_window_view(shifted, length, axis=0)
+        view = view.transpose(0, 2, 1)  # (starts, length, columns)
+        step = arithmetic_step(columns)
+        if step is not None and step > 0:
+            return cls(view, slice(columns[0], columns[-1] + 1, step))
+        return cls(view, list(columns))
+
+    @property
+    def is_view(self) -> bool:
+        """Whether picking a slice of samples gives a view (the columns are a slice)."""
+        return isinstance(self.columns, slice)
+
+    def pick(self, samples: slice | np.ndarray) -> np.ndarray:
+        """The windows at start rows ``samples`` (a slice gives a view where it can)."""
+        return self.view[samples][:, :, self.columns]
+
+
+def max_copy_bytes() -> int:
+    """The largest copy of windows made without asking: a quarter of the machine's memory.
+
+    ``LSTMSHAPE_MAX_COPY_BYTES`` overrides it (in bytes).
+    """
+    override = os.environ.get(MAX_COPY_ENV)
+    if override:
+        return int(override)
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        total = 8 * 2**30
+    return int(total) // 4
+
+
+def check_copy_size(nbytes: int, shape: tuple[int, ...]) -> None:
+    """Refuse to allocate a copy larger than :func:`max_copy_bytes`, saying its size."""
+    limit = max_copy_bytes()
+    if nbytes > limit:
+        raise ShapeError(
+            f"Reading these windows as one array needs a copy of shape {shape}, "
+            f"{_gigabytes(nbytes)}, more than the {_gigabytes(limit)} lstmshape allocates "
+            "without asking (a quarter of this machine's memory). The windows cross groups, "
+            "gaps or missing rows, so they are not one strided view of the data. Stream them "
+            "instead: `windows.batches(...)`, `windows.to_dataset(...)` or "
+            f"`windows.to_torch(...)` read one batch at a time. (Set {MAX_COPY_ENV} to raise "
+            "the bound.)"
+        )
+
+
+def _gigabytes(nbytes: int) -> str:
+    return f"{nbytes / 2**30:.1f} GiB" if nbytes >= 2**30 else f"{nbytes / 2**20:.1f} MiB"

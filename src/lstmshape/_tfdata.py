@@ -1,0 +1,235 @@
+"""``tf.data`` pipelines that read the batch schedule and gather each batch in the graph.
+
+The pipeline holds the series once (as a tensor, or as the memory-mapped file itself) and
+the schedule; each batch gathers its rows by start row. Nothing is decided here: which
+samples form a batch is the schedule's answer (:mod:`._schedule`), which rows and columns
+a sample reads is the source's (:mod:`._source`), so tf.data, the numpy iterator and the
+other loaders yield the same batches for the same seed, epoch and shard.
+"""
+
+from __future__ import annotations
+
+import mmap
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._frameworks import import_tensorflow
+from ._plan import arithmetic_step
+from ._schedule import BatchSchedule
+from ._source import WindowSource
+from ._validate import check_bool, check_float_dtype, check_int
+
+if TYPE_CHECKING:
+    import tensorflow as tf
+
+AUTOTUNE = -1  # the value of tf.data.AUTOTUNE, usable without importing TensorFlow
+
+
+@dataclass(frozen=True)
+class DatasetOptions:
+    """The validated options of :meth:`Windows.to_dataset` (see there for their meaning)."""
+
+    schedule: BatchSchedule
+    epoch: int = 0
+    reshuffle_each_iteration: bool = True
+    num_parallel_calls: int = AUTOTUNE
+    prefetch: int = AUTOTUNE
+    dtype: np.dtype[Any] | None = None
+
+    @classmethod
+    def from_user(cls, n_samples: int, **given: Any) -> DatasetOptions:
+        """Validate what the user passed; ``None`` means the default for the tuning knobs."""
+        schedule = BatchSchedule.from_user(
+            n_samples,
+            batch_size=given["batch_size"],
+            shuffle=given["shuffle"],
+            seed=given["seed"],
+            drop_remainder=given["drop_remainder"],
+            num_shards=given["num_shards"],
+            shard_index=given["shard_index"],
+        )
+        return cls(
+            schedule=schedule,
+            epoch=check_int(given["epoch"], "epoch", minimum=0),
+            reshuffle_each_iteration=check_bool(
+                given["reshuffle_each_iteration"], "reshuffle_each_iteration"
+            ),
+            num_parallel_calls=_autotune_or_int(
+                given["num_parallel_calls"], "num_parallel_calls", 1
+            ),
+            prefetch=_autotune_or_int(given["prefetch"], "prefetch", 0),
+            dtype=check_float_dtype(given["dtype"]),
+        )
+
+
+def to_dataset(source: WindowSource, options: DatasetOptions) -> tf.data.Dataset:
+    """Build the pipeline of :meth:`Windows.to_dataset` from validated options."""
+    tf = import_tensorflow("Windows.to_dataset")
+    dtype = options.dtype or source.values.dtype
+    make_batch = _batch_maker(tf, source, dtype)
+    dataset = _scheduled(tf, make_batch, options)
+    dataset = dataset.prefetch(options.prefetch)
+    return dataset.with_options(_tf_options(tf, sharded=options.schedule.num_shards > 1))
+
+
+def _autotune_or_int(value: Any, name: str, minimum: int) -> int:
+    if value is None or (not isinstance(value, bool) and value == AUTOTUNE):
+        return AUTOTUNE
+    return check_int(value, name, minimum=minimum)
+
+
+def _batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> Any:
+    """Return ``sample_numbers -> (X, y)`` (or ``X`` alone) as a graph function."""
+    framing = source.framing
+    if _is_file_backed(source.values):
+        # A memory-mapped series stays in its file: each batch reads only its own rows,
+        # through the very gather the numpy loaders use.
+        return _file_batch_maker(tf, source, dtype)
+    starts = _starts_of(tf, source)
+    series = tf.constant(np.asarray(source.values, dtype=dtype))
+    n_columns = source.values.shape[1]
+    feature_cols = _column_picker(tf, source.feature_cols, n_columns)
+    target_cols = _column_picker(tf, source.target_cols, n_columns)
+    input_offsets = tf.constant(framing.input_offsets, dtype=tf.int64)
+    target_offsets = tf.constant(framing.target_offsets, dtype=tf.int64)
+
+    def make_batch(sample_numbers: tf.Tensor) -> Any:
+        first_rows = starts(sample_numbers)[:, None]
+        x = feature_cols(tf.gather(series, first_rows + input_offsets[None, :]))
+        if framing.inputs_only:
+            return x
+        y = target_cols(tf.gather(series, first_rows + target_offsets[None, :]))
+        return x, (y[:, 0, :] if framing.drops_step_axis else y)
+
+    return make_batch
+
+
+def _file_batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> Any:
+    tf_dtype = tf.as_dtype(dtype)
+    x_shape = [None, *source.input_shape]
+    y_shape = [None, *source.target_shape]
+
+    def gather(numbers: np.ndarray) -> Any:
+        x, y = source.gather(numbers, dtype)
+        return x if y is None else (x, y)
+
+    def make_batch(sample_numbers: tf.Tensor) -> Any:
+        if source.framing.inputs_only:
+            x = tf.numpy_function(gather, [sample_numbers], tf_dtype, stateful=False)
+            return tf.ensure_shape(x, x_shape)
+        x, y = tf.numpy_function(gather, [sample_numbers], [tf_dtype, tf_dtype], stateful=False)
+        return tf.ensure_shape(x, x_shape), tf.ensure_shape(y, y_shape)
+
+    return make_batch
+
+
+def _scheduled(tf: Any, make_batch: Any, options: DatasetOptions) -> tf.data.Dataset:
+    """Return a dataset of ``make_batch(sample_numbers)``, one element per scheduled batch.
+
+    Batches are slices of the schedule's order for the epoch, so no op runs per sample
+    (``Dataset.range(n).shuffle().batch()`` costs microseconds per sample, which dominates
+    at hundreds of thousands of windows per second). Unshuffled, the order is arithmetic
+    and computed in the graph; shuffled, the schedule's order for the epoch is fetched
+    once per epoch (one call into numpy per pass over the data).
+    """
+    schedule = options.schedule
+    batch_size, n_batches = schedule.batch_size, len(schedule)
+    mine = schedule.shard_size
+    static = batch_size if schedule.drop_remainder else None
+
+    def batches_of(order: tf.Tensor | None) -> tf.data.Dataset:
+        """Batches of ``order`` (this epoch's sample numbers), or in order when ``None``."""
+
+        def one_batch(number: tf.Tensor) -> Any:
+            begin = number * batch_size
+            positions = tf.range(begin, tf.minimum(begin + batch_size, mine))
+            if order is None:
+                numbers = schedule.shard_index + schedule.num_shards * positions
+            else:
+                numbers = tf.gather(order, positions)
+            return make_batch(tf.ensure_shape(numbers, [static]))
+
+        # Plain tensor code with no Python control flow on tensors: AutoGraph has nothing
+        # to convert, and skipping it saves most of the time it takes to build a dataset.
+        return tf.data.Dataset.range(n_batches).map(
+            tf.autograph.experimental.do_not_convert(one_batch),
+            num_parallel_calls=options.num_parallel_calls,
+            deterministic=True,
+        )
+
+    if not schedule.shuffle:
+        batches = batches_of(None)
+    else:
+        epochs = _EpochCounter(options.epoch, advance=options.reshuffle_each_iteration)
+
+        def order_of_next_epoch() -> np.ndarray:
+            return schedule.order(epochs.next())
+
+        def shuffled(_: tf.Tensor) -> tf.data.Dataset:
+            order = tf.numpy_function(order_of_next_epoch, [], tf.int64, stateful=True)
+            return batches_of(tf.ensure_shape(order, [mine]))
+
+        batches = tf.data.Dataset.range(1).flat_map(
+            tf.autograph.experimental.do_not_convert(shuffled)
+        )
+    return batches.apply(tf.data.experimental.assert_cardinality(n_batches))
+
+
+class _EpochCounter:
+    """The epoch of each pass over a dataset: ``first``, ``first + 1``, ... (thread-safe)."""
+
+    def __init__(self, first: int, *, advance: bool) -> None:
+        self._next = first
+        self._advance = advance
+        self._lock = threading.Lock()
+
+    def next(self) -> int:
+        with self._lock:
+            epoch = self._next
+            if self._advance:
+                self._next += 1
+            return epoch
+
+
+def _starts_of(tf: Any, source: WindowSource) -> Any:
+    """Map sample numbers to start rows: arithmetic when evenly spaced, else a lookup."""
+    progression = source.plan.progression
+    if progression is not None:
+        first, step, _ = progression
+        return lambda numbers: first + step * numbers
+    table = tf.constant(source.plan.starts, dtype=tf.int64)
+    return lambda numbers: tf.gather(table, numbers)
+
+
+def _column_picker(tf: Any, columns: tuple[int, ...], n_columns: int) -> Any:
+    """Return a function selecting ``columns`` on the last axis, cheaply when it can."""
+    if columns == tuple(range(n_columns)):
+        return lambda batch: batch
+    step = arithmetic_step(columns)
+    if step == 1:
+        begin, end = columns[0], columns[-1] + 1
+        return lambda batch: batch[..., begin:end]
+    picked = tf.constant(columns, dtype=tf.int64)
+    return lambda batch: tf.gather(batch, picked, axis=-1)
+
+
+def _tf_options(tf: Any, *, sharded: bool) -> Any:
+    options = tf.data.Options()
+    policy = tf.data.experimental.AutoShardPolicy
+    # There are no files to shard by. Sharded here: nothing more to do; otherwise a
+    # multi-worker strategy may shard the batches themselves.
+    options.experimental_distribute.auto_shard_policy = policy.OFF if sharded else policy.DATA
+    return options
+
+
+def _is_file_backed(array: np.ndarray) -> bool:
+    """Whether ``array`` (or an array it views) is a memory map of a file."""
+    current: Any = array
+    while current is not None:
+        if isinstance(current, (np.memmap, mmap.mmap)):
+            return True
+        current = getattr(current, "base", None)
+    return False
