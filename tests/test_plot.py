@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib
 
@@ -406,6 +409,20 @@ def test_split_plot_errors(frame):
         plot_split(parts.train)
     with pytest.raises(TypeError, match="`ax` must be matplotlib axes"):
         plot_split(parts, ax=object())
+
+
+# -- the documentation's pictures ------------------------------------------------------------
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_docs_hook_draws_every_picture_the_page_shows():
+    spec = importlib.util.spec_from_file_location("pictures_hook", DOCS / "hooks" / "pictures.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    images = hook.render(dpi=40)
+    shown = re.findall(r"\(images/generated/([\w.]+\.png)\)", (DOCS / "pictures.md").read_text())
+    assert sorted(shown) == sorted(images)
+    assert all(png.startswith(b"\x89PNG") for png in images.values())
 
 
 # -- the methods, once wired ------------------------------------------------------------------
