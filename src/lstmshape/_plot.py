@@ -35,19 +35,14 @@ PART_COLORS = {"train": "#1f77b4", "val": "#ff7f0e", "test": "#2ca02c"}
 SERIES_COLOR = "#333333"
 
 
-# -- the only places that read lstmshape's internals ----------------------------------------
-# Both read the new public names (``Windows.starts``, ``Windows.source``) when they exist,
-# and the older private ones otherwise; the fallbacks go once the core restructure lands.
+# -- the only places that ask the windows where their rows and columns are ------------------
 def _sample_rows(windows: Windows, sample: Any) -> tuple[np.ndarray, np.ndarray]:
     """Return the data rows that sample(s) ``sample`` read as inputs and as targets.
 
     ``sample`` is one sample number (1-D results) or an array of them (2-D results, one
     row per sample). Targets are empty for inputs-only windows.
     """
-    starts = getattr(windows, "starts", None)
-    if starts is None:
-        starts = windows.plan.starts  # type: ignore[attr-defined, unused-ignore]
-    start = np.asarray(starts)[sample]
+    start = np.asarray(windows.starts)[sample]
     if np.ndim(start):
         start = start[:, None]
     return start + windows.framing.input_offsets, start + windows.framing.target_offsets
@@ -55,9 +50,7 @@ def _sample_rows(windows: Windows, sample: Any) -> tuple[np.ndarray, np.ndarray]
 
 def _column_names(windows: Windows) -> tuple[Hashable, ...]:
     """Labels of the columns of ``windows.data``, in order."""
-    if hasattr(windows, "source"):
-        return tuple(windows.source.names)
-    return tuple(windows._table.names)  # type: ignore[attr-defined, unused-ignore]
+    return tuple(windows.source.names)
 
 
 # -- public ------------------------------------------------------------------------------------
@@ -389,14 +382,6 @@ def _pick_group(windows: Windows, group: Any) -> Hashable | None:
     return group
 
 
-def _prediction_shape(windows: Windows) -> tuple[int, ...]:
-    """One sample's predictions: the target shape, or what inputs-only windows forecast."""
-    n_targets = len(windows.target_names)
-    if windows.inputs_only:
-        return (n_targets,) if windows.horizon == 1 else (windows.horizon, n_targets)
-    return windows.target_shape
-
-
 def _predictions(
     windows: Windows, model: Any, chosen: np.ndarray, drawn: _Column
 ) -> np.ndarray | None:
@@ -409,7 +394,7 @@ def _predictions(
             f"draw a target ({', '.join(map(repr, windows.target_names))}) or leave out "
             "`model`."
         )
-    shape = _prediction_shape(windows)
+    shape = windows.output_shape
     predict = getattr(model, "predict", None)
     if callable(predict):
         inputs = np.asarray(windows.X[chosen])
