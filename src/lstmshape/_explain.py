@@ -7,9 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import format_label, plural, received_type
+from ._errors import ShapeError, format_label, plural, received_type
 from ._framing import INPUT_AXES, Framing
 from ._split import Split
+from ._table import refuse_date_columns
 from ._windows import Windows
 from ._words import names_in_words, shape_in_words
 
@@ -111,6 +112,12 @@ def _explain_table(shape: tuple[int, ...], table: pd.DataFrame | pd.Series | Non
             else "NOT in time order: sort it with sort_index()"
         )  # fmt: skip
         lines.append(f"Time: {format_label(index.min())} .. {format_label(index.max())}, {order}.")
+    if isinstance(table, pd.DataFrame):
+        try:
+            refuse_date_columns(table)
+        except ShapeError as problem:
+            lines.append(f"Before making windows: {problem}")
+            return "\n".join(lines)
     lines.extend(_suggestions(n, columns))
     return "\n".join(lines)
 

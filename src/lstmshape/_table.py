@@ -248,12 +248,14 @@ def refuse_date_columns(frame: pd.DataFrame, param: str = "data") -> None:
     """
     if isinstance(frame.index, (pd.DatetimeIndex, pd.PeriodIndex)):
         return
-    dated = [label for label in frame.columns if _holds_dates(frame[label])]
+    dated = [i for i in range(frame.shape[1]) if _holds_dates(frame.iloc[:, i])]
     if not dated:
         return
-    label = dated[0]
+    label = frame.columns[dated[0]]
     order = ""
-    times = pd.to_datetime(frame[label], errors="coerce", format="mixed")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        times = pd.to_datetime(frame.iloc[:, dated[0]], errors="coerce", format="mixed")
     if len(times) > 1 and times.is_monotonic_decreasing:
         order = " The rows run newest first, so windows would read time backwards."
     raise ShapeError(
