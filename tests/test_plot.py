@@ -164,6 +164,22 @@ def test_inputs_only_numpy_and_an_index_without_freq_continue_the_row_spacing():
     assert pd.Timestamp(fig.axes[0].lines[1].get_xdata()[0]) == pd.Timestamp("2021-02-10")
 
 
+def test_a_time_zone_index_is_drawn_and_titled_in_its_own_time_zone(frame):
+    w = lstmshape.windows(frame.iloc[:60].tz_localize("Asia/Tokyo"), 10, targets=["load"])
+    fig = plot_windows(w, samples=1)
+    fig.canvas.draw()
+    assert fig.axes[0].get_title() == "sample 0: inputs 2020-01-01..2020-01-10, target 2020-01-11"
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()][:2] == ["Jan", "03"]
+
+
+def test_a_numeric_index_is_the_x_axis(frame):
+    w = lstmshape.windows(frame.reset_index(drop=True), 10, inputs_only=True, horizon=2)
+    fig = plot_windows(w, np.zeros((len(w), 2, 4)), samples=1)
+    np.testing.assert_array_equal(fig.axes[0].lines[1].get_xdata(), [10, 11])
+    assert fig.axes[0].get_xlabel() == "index"
+    assert fig.axes[0].get_title() == "sample 0: inputs 0..9, forecast for 10..11"
+
+
 def test_grouped_windows_name_their_group(frame):
     data = frame.assign(site=np.repeat(["north", "south"], 100))
     w = lstmshape.windows(data, 10, group_by="site", targets=["load"])

@@ -626,7 +626,7 @@ def _axis_label(windows: Windows) -> str:
     if kind == "row":
         return "row"
     assert index is not None
-    return str(index.name) if index.name is not None else kind
+    return str(index.name) if index.name is not None else ("time" if kind == "time" else "index")
 
 
 def _format_time_axis(panel: Axes, windows: Windows) -> None:
@@ -634,16 +634,18 @@ def _format_time_axis(panel: Axes, windows: Windows) -> None:
         return
     import matplotlib.dates as mdates
 
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    tz = getattr(windows.index, "tz", None)  # ticks in the index's own time zone
+    locator = mdates.AutoDateLocator(tz=tz, minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    formatter = mdates.ConciseDateFormatter(locator, tz=tz)  # type: ignore[no-untyped-call]
     panel.xaxis.set_major_locator(locator)
-    panel.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    panel.xaxis.set_major_formatter(formatter)
 
 
 def _when(value: Any) -> str:
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat().replace("T00:00:00", "")
+    if isinstance(value, pd.Timestamp):  # in the index's time zone, as on the axis
+        return value.tz_localize(None).isoformat().replace("T00:00:00", "")
     if isinstance(value, np.generic):
         value = value.item()
     return str(value)
