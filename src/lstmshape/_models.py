@@ -1,4 +1,9 @@
-"""Keras model factories for the classic LSTM setups, shaped by the data they will take."""
+"""Keras model factories for the classic LSTM setups, shaped by the data they will take.
+
+They run on Keras 3 with any of its backends (TensorFlow, JAX, PyTorch): the model is built
+from ``keras.layers`` only, so the same call gives the same layers and parameter counts on
+every backend, and TensorFlow is not imported unless it is Keras' backend.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._errors import ShapeError, received, received_type
-from ._tf import import_keras
+from ._frameworks import import_keras
 from ._validate import check_bool, check_int
 
 if TYPE_CHECKING:
@@ -24,7 +29,8 @@ class _Spec:
     """What a model must look like: validated, before Keras is imported."""
 
     input_shape: tuple[int | None, int]
-    output_shape: tuple[int, ...]
+    n_targets: int
+    horizon: int | None  # steps of a multi-step output, None for one step or per timestep
     per_timestep: bool
     units: int
     layers: int
@@ -35,34 +41,40 @@ class _Spec:
 
 
 def build_model(
-    shape_source: Windows | Sequence[int | None],
+    windows: Windows | Sequence[int | None],
     *,
     units: int = 32,
     layers: int = 1,
     bidirectional: bool = False,
     merge_mode: str = "concat",
     dropout: float = 0.0,
-    outputs: int | None = None,
+    targets: int | None = None,
     per_timestep: bool | None = None,
     output_activation: str | None = None,
 ) -> keras.Model:
-    """Build an uncompiled Keras LSTM model whose shapes come from the data.
+    """Build an uncompiled Keras 3 LSTM model whose shapes come from the data.
 
     Three classic setups, chosen by ``per_timestep`` and ``bidirectional``:
 
     * **many-to-one**: stacked ``LSTM(units)`` layers (``return_sequences=True`` on all
       but the last), each optionally followed by ``Dropout(dropout)``, then ``Dense`` to
-      the target shape (reshaped to ``(horizon, n_targets)`` for multi-step windows);
+      the target shape (reshaped to ``(horizon, targets)`` for multi-step windows);
     * **per-timestep**: every LSTM returns sequences, then ``TimeDistributed(Dense)``:
       one output per timestep;
     * **bidirectional**: each LSTM wrapped in ``Bidirectional(..., merge_mode=...)``.
 
+    The model is built on the Keras backend of the process (``KERAS_BACKEND=tensorflow``,
+    ``jax`` or ``torch``; the docs' "Backends and loaders" page says how to choose), with
+    the same layers and parameter counts on each; TensorFlow is imported only when it is
+    the backend.
+
     Parameters
     ----------
-    shape_source : Windows or tuple
-        Windows to train on (input shape, target shape and ``per_timestep`` are read from
-        them), or an input shape ``(timesteps, features)`` without the samples axis, as
-        ``keras.Input(shape=...)`` takes it (``timesteps`` may be None: any length).
+    windows : Windows or tuple
+        Windows to train on (``input_shape``, ``target_shape`` and ``per_timestep`` are
+        read from them), or an input shape ``(lookback, features)`` without the samples
+        axis, as ``keras.Input(shape=...)`` takes it. The lookback (timesteps) may be
+        None: any length.
     units : int, default 32
         Units per LSTM layer (per direction when bidirectional).
     layers : int, default 1
@@ -76,27 +88,42 @@ def build_model(
         not fit a single target, and a two-output model is easily built by hand.
     dropout : float, default 0.0
         Rate of a ``Dropout`` layer after each LSTM, in ``[0, 1)``; 0 adds none.
-    outputs : int, optional
-        Target columns (default: from the windows, or 1 for a shape tuple).
+    targets : int, optional
+        Number of target columns the model predicts (default: from the windows, or 1 for
+        an input shape tuple).
     per_timestep : bool, optional
         One output per timestep (default: from the windows, or False for a shape tuple).
     output_activation : str, optional
-        Activation of the final ``Dense`` (``"sigmoid"`` for binary labels). Default linear.
+        Name of a Keras activation for the final ``Dense`` (``"sigmoid"`` for binary
+        labels). Default linear.
 
     Returns
     -------
     keras.Model
         Uncompiled (compile it with your loss and optimizer). Input
-        ``(batch, timesteps, features)``; output ``(batch, outputs)``,
-        ``(batch, horizon, outputs)`` or, per timestep, ``(batch, timesteps, outputs)``.
-        It saves and loads with ``model.save("m.keras")`` / ``keras.models.load_model``
-        without custom objects.
+        ``(batch, lookback, features)``; output ``(batch, targets)``,
+        ``(batch, horizon, targets)`` or, per timestep, ``(batch, lookback, targets)``:
+        for windows, ``(batch,) + windows.target_shape``. It saves and loads with
+        ``model.save("m.keras")`` / ``keras.models.load_model`` without custom objects.
 
     Raises
     ------
-    ShapeError, TypeError
-        Invalid sizes, an unknown ``merge_mode``, a shape that is not
-        ``(timesteps, features)``, ``per_timestep`` or ``outputs`` contradicting the windows.
+    TypeError
+        A parameter of the wrong type: ``windows`` neither Windows nor a tuple, a shape
+        entry that is not an integer (``("a", 2)``, ``(10.5, 1)``), a non-integer
+        ``units``/``layers``/``targets``, a non-bool ``bidirectional``/``per_timestep``,
+        a ``merge_mode`` that is not a string, a ``dropout`` that is not a number, an
+        ``output_activation`` that is not a string.
+    ShapeError
+        A value of the right type that cannot be used: a shape that is not
+        ``(lookback, features)`` of positive integers, ``units``/``layers``/``targets``
+        below 1, an unknown ``merge_mode`` (or ``None``), a ``merge_mode`` other than
+        ``"concat"`` without ``bidirectional=True``, ``dropout`` outside ``[0, 1)``, an
+        unknown activation name, ``targets`` or ``per_timestep`` contradicting the windows,
+        inputs-only windows (they have no targets to shape the output).
+    ImportError
+        Keras 3 or the framework of its backend is not installed (the message names the
+        ``pip install "lstmshape[...]"`` extra).
 
     Examples
     --------
@@ -110,25 +137,44 @@ def build_model(
     ((None, 10, 1), 3541)
     """
     spec = _spec(
-        shape_source,
+        windows,
         units=units,
         layers=layers,
         bidirectional=bidirectional,
         merge_mode=merge_mode,
         dropout=dropout,
-        outputs=outputs,
+        targets=targets,
         per_timestep=per_timestep,
         output_activation=output_activation,
     )
     keras = import_keras("lstmshape.build_model")
+    _check_activation(keras, spec.output_activation)
     return _assemble(keras, spec)
 
 
 def check_model(model: keras.Model, windows: Windows) -> None:
     """Raise a readable error if ``model`` cannot take ``windows``; return quietly if it can.
 
-    Compares the model's input shape with ``windows.input_shape`` and its output shape
-    with ``windows.target_shape``, axis by axis (a ``None`` in the model accepts any size).
+    Compares the model's whole input shape with ``windows.input_shape`` and its whole
+    output shape with ``windows.target_shape``: first the number of axes, then each axis
+    (a ``None`` in the model accepts any size). Works on every Keras backend.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built Keras model with one input and one output.
+    windows : Windows
+        The windows it is meant to train on or predict from.
+
+    Raises
+    ------
+    TypeError
+        ``windows`` is not :class:`Windows`, or ``model`` is not a built Keras model with one
+        input and one output.
+    ShapeError
+        The shapes do not fit: a different number of axes (a model taking ``(lookback,)``
+        given windows ``(lookback, features)``) or a different size on an axis; the
+        message names the axis, both sizes and the fix.
 
     Examples
     --------
@@ -139,52 +185,44 @@ def check_model(model: keras.Model, windows: Windows) -> None:
     Traceback (most recent call last):
     ...
     lstmshape.ShapeError: The model's input shape (50, 2) does not fit windows of input
-    shape (60, 1): timesteps differ (model 50, windows 60) and features differ (model 2,
-    windows 1). Build the model...
+    shape (60, 1), per sample lookback (timesteps) x features: lookback differs (model 50,
+    windows 60) and features differ (model 2, windows 1). Build the model...
     """
     from ._windows import Windows
 
     if not isinstance(windows, Windows):
         raise TypeError(f"`windows` must be lstmshape.Windows. {received_type('windows', windows)}")
-    import_keras("lstmshape.check_model")
-    model_input = _single_shape(getattr(model, "input_shape", None), "input")[1:]
-    problems = _axis_differences(model_input, windows.input_shape, ("timesteps", "features"))
-    if problems:
-        raise ShapeError(
-            f"The model's input shape {_shape(model_input)} does not fit windows of input shape "
-            f"{windows.input_shape}: {problems}. Build the model from the windows with "
-            f"lstmshape.build_model(windows), or make windows with lookback={model_input[0]} "
-            f"and {model_input[1]} features."
-        )
+    model_input = _single_shape(model, "input")
+    _compare(
+        "input shape",
+        model_input,
+        "windows of input shape",
+        windows.input_shape,
+        ("lookback", "features"),
+        _input_hint(model_input, windows),
+    )
     if windows.inputs_only:
         return
-    model_output = _single_shape(getattr(model, "output_shape", None), "output")[1:]
-    target_axes = ("timesteps", "targets") if windows.per_timestep else (
-        ("targets",) if windows.horizon == 1 else ("horizon steps", "targets")
-    )  # fmt: skip
-    if len(model_output) != len(windows.target_shape):
-        raise ShapeError(
-            f"The model's output shape {_shape(model_output)} does not fit targets of shape "
-            f"{windows.target_shape} (per sample: {' x '.join(target_axes)}): they have "
-            f"{len(model_output)} and {len(windows.target_shape)} axes. " + _output_hint(windows)
-        )
-    problems = _axis_differences(model_output, windows.target_shape, target_axes)
-    if problems:
-        raise ShapeError(
-            f"The model's output shape {_shape(model_output)} does not fit targets of shape "
-            f"{windows.target_shape}: {problems}. " + _output_hint(windows)
-        )
+    model_output = _single_shape(model, "output")
+    _compare(
+        "output shape",
+        model_output,
+        "targets of shape",
+        windows.target_shape,
+        _target_axes(windows),
+        _output_hint(windows),
+    )
 
 
 def _spec(
-    shape_source: Any,
+    windows: Any,
     *,
     units: Any,
     layers: Any,
     bidirectional: Any,
     merge_mode: Any,
     dropout: Any,
-    outputs: Any,
+    targets: Any,
     per_timestep: Any,
     output_activation: Any,
 ) -> _Spec:
@@ -194,26 +232,30 @@ def _spec(
     merge_mode = _check_merge_mode(merge_mode, bidirectional)
     if per_timestep is not None:
         per_timestep = check_bool(per_timestep, "per_timestep")
-    if outputs is not None:
-        outputs = check_int(outputs, "outputs", minimum=1)
+    if targets is not None:
+        targets = check_int(targets, "targets", minimum=1)
     if output_activation is not None and not isinstance(output_activation, str):
         raise TypeError(
             "`output_activation` must be the name of a Keras activation such as 'sigmoid'. "
             f"{received_type('output_activation', output_activation)}"
         )
 
-    if isinstance(shape_source, Windows):
-        input_shape: tuple[int | None, int] = shape_source.input_shape
-        output_shape = _windows_output_shape(shape_source, outputs, per_timestep)
-        per_timestep = shape_source.per_timestep
+    horizon: int | None = None
+    if isinstance(windows, Windows):
+        input_shape: tuple[int | None, int] = windows.input_shape
+        target_shape = _windows_target_shape(windows, targets, per_timestep)
+        per_timestep = windows.per_timestep
+        n_targets = target_shape[-1]
+        if len(target_shape) == 2 and not per_timestep:
+            horizon = target_shape[0]
     else:
-        input_shape = _check_input_shape(shape_source)
+        input_shape = _check_input_shape(windows)
         per_timestep = bool(per_timestep)
-        n_out = 1 if outputs is None else outputs
-        output_shape = (input_shape[0], n_out) if per_timestep else (n_out,)  # type: ignore[assignment]
+        n_targets = 1 if targets is None else targets
     return _Spec(
         input_shape=input_shape,
-        output_shape=output_shape,
+        n_targets=n_targets,
+        horizon=horizon,
         per_timestep=per_timestep,
         units=check_int(units, "units", minimum=1),
         layers=check_int(layers, "layers", minimum=1),
@@ -224,9 +266,16 @@ def _spec(
     )
 
 
-def _windows_output_shape(
-    windows: Windows, outputs: int | None, per_timestep: bool | None
+def _windows_target_shape(
+    windows: Windows, targets: int | None, per_timestep: bool | None
 ) -> tuple[int, ...]:
+    """Return the windows' ``target_shape`` as the output shape, after checking the options."""
+    if windows.inputs_only:
+        raise ShapeError(
+            "Inputs-only windows have no targets, so they cannot shape a model's output. "
+            "Build the model from the training windows (made without inputs_only=True) and "
+            "use these windows for predict. Received: windows with inputs_only=True"
+        )
     if per_timestep is not None and per_timestep != windows.per_timestep:
         made = "with" if windows.per_timestep else "without"
         raise ShapeError(
@@ -234,49 +283,65 @@ def _windows_output_shape(
             "per_timestep=True. Leave `per_timestep` out to take it from the windows, or make "
             f"windows with per_timestep={per_timestep}."
         )
-    n_targets = len(windows.target_names)
-    if outputs is not None and outputs != n_targets:
+    target_shape = windows.target_shape
+    n_targets = target_shape[-1]
+    if targets is not None and targets != n_targets:
+        names = ", ".join(map(repr, windows.target_names))
         raise ShapeError(
-            f"`outputs={outputs}` contradicts the windows, which have {n_targets} target "
-            f"column(s) ({', '.join(map(repr, windows.target_names))}). Leave `outputs` out to "
-            "take it from the windows."
+            f"`targets={targets}` contradicts the windows, which have {n_targets} target "
+            f"column(s) ({names}). Leave `targets` out to take it from the windows."
         )
-    if windows.per_timestep:
-        return (windows.lookback, n_targets)
-    return (n_targets,) if windows.horizon == 1 else (windows.horizon, n_targets)
+    return target_shape
 
 
 def _check_input_shape(shape: Any) -> tuple[int | None, int]:
     if not isinstance(shape, (tuple, list)):
         raise TypeError(
-            "`shape_source` must be lstmshape.Windows or an input shape tuple "
-            f"(timesteps, features). {received_type('shape_source', shape)}"
+            "`windows` must be lstmshape.Windows or an input shape tuple (lookback, features). "
+            f"{received_type('windows', shape)}"
         )
     shape = tuple(shape)
     if len(shape) == 3:
         raise ShapeError(
-            f"`shape_source` {shape} has 3 axes, but an input shape leaves out the samples "
-            f"(batch) axis: Keras' input_shape is (timesteps, features), here "
-            f"{shape[1:]}. Pass {shape[1:]}. {received('shape_source', shape)}"
+            f"`windows` {shape} has 3 axes, but an input shape leaves out the samples "
+            f"(batch) axis: Keras' input_shape is (lookback, features), here "
+            f"{shape[1:]}. Pass {shape[1:]}. {received('windows', shape)}"
         )
     if len(shape) != 2:
         raise ShapeError(
-            "`shape_source` must be (timesteps, features), two axes. "
-            f"{received('shape_source', shape)}"
+            "`windows` as an input shape must be (lookback, features), two axes: the "
+            f"lookback (timesteps) of each window and its features. {received('windows', shape)}"
         )
-    timesteps, features = shape
-    for name, value in (("timesteps", timesteps), ("features", features)):
-        if name == "timesteps" and value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    lookback, features = shape
+    for name, value in (("lookback", lookback), ("features", features)):
+        if value is None:
+            if name == "lookback":
+                continue
             raise ShapeError(
-                f"`shape_source` must be (timesteps, features) of positive integers, but "
-                f"{name} is {value!r}. {received('shape_source', shape)}"
+                "`windows` must be (lookback, features) with a known number of features: "
+                f"the LSTM's weights depend on it (only lookback may be None). "
+                f"{received('windows', shape)}"
             )
-    return (None if timesteps is None else int(timesteps), int(features))
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(
+                f"`windows` must be (lookback, features) of integers, but {name} is "
+                f"{value!r} (of type {type(value).__name__}). {received('windows', shape)}"
+            )
+        if value < 1:
+            raise ShapeError(
+                f"`windows` must be (lookback, features) of positive integers, but {name} is "
+                f"{value}. {received('windows', shape)}"
+            )
+    return (None if lookback is None else int(lookback), int(features))
 
 
 def _check_merge_mode(merge_mode: Any, bidirectional: bool) -> str:
+    valid = ", ".join(map(repr, MERGE_MODES))
+    if merge_mode is not None and not isinstance(merge_mode, str):
+        raise TypeError(
+            f"`merge_mode` must be a string, one of {valid}. "
+            f"{received_type('merge_mode', merge_mode)}"
+        )
     if merge_mode not in MERGE_MODES:
         none_note = (
             " (Keras' merge_mode=None returns the two directions as separate outputs, which "
@@ -285,8 +350,7 @@ def _check_merge_mode(merge_mode: Any, bidirectional: bool) -> str:
             else ""
         )
         raise ShapeError(
-            f"`merge_mode` must be one of {', '.join(map(repr, MERGE_MODES))}{none_note}. "
-            f"{received('merge_mode', merge_mode)}"
+            f"`merge_mode` must be one of {valid}{none_note}. {received('merge_mode', merge_mode)}"
         )
     if merge_mode != "concat" and not bidirectional:
         raise ShapeError(
@@ -309,6 +373,16 @@ def _check_dropout(dropout: Any) -> float:
     return float(dropout)
 
 
+def _check_activation(keras: Any, activation: str | None) -> None:
+    try:
+        keras.activations.get(activation)
+    except ValueError as error:
+        raise ShapeError(
+            f"`output_activation` must name a Keras activation such as 'sigmoid', 'tanh' or "
+            f"'softmax' (see keras.activations). {received('output_activation', activation)}"
+        ) from error
+
+
 def _assemble(keras: Any, spec: _Spec) -> keras.Model:
     layers = keras.layers
     stack: list[Any] = [keras.Input(shape=spec.input_shape, name="windows")]
@@ -324,14 +398,14 @@ def _assemble(keras: Any, spec: _Spec) -> keras.Model:
         stack.append(lstm)
         if spec.dropout:
             stack.append(layers.Dropout(spec.dropout, name=f"dropout_{number + 1}"))
-    n_out = spec.output_shape[-1]
+    n_out = spec.n_targets
     if spec.per_timestep:
         dense = layers.Dense(n_out, activation=spec.output_activation, name="dense")
         stack.append(layers.TimeDistributed(dense, name="per_timestep"))
-    elif len(spec.output_shape) == 2:  # a multi-step horizon
-        size = spec.output_shape[0] * n_out
+    elif spec.horizon is not None:  # a multi-step output: (horizon, targets)
+        size = spec.horizon * n_out
         stack.append(layers.Dense(size, activation=spec.output_activation, name="dense"))
-        stack.append(layers.Reshape(spec.output_shape, name="horizon"))
+        stack.append(layers.Reshape((spec.horizon, n_out), name="horizon"))
     else:
         stack.append(layers.Dense(n_out, activation=spec.output_activation, name="dense"))
     kind = "per_timestep" if spec.per_timestep else "many_to_one"
@@ -339,24 +413,75 @@ def _assemble(keras: Any, spec: _Spec) -> keras.Model:
     return keras.Sequential(stack, name=f"{prefix}lstm_{kind}")
 
 
-def _single_shape(shape: Any, what: str) -> tuple[Any, ...]:
-    if not isinstance(shape, tuple) or (shape and isinstance(shape[0], (tuple, list))):
+def _single_shape(model: Any, what: str) -> tuple[int | None, ...]:
+    """Return the model's per-sample input or output shape (without the batch axis)."""
+    try:
+        shape = getattr(model, f"{what}_shape")
+    except (AttributeError, ValueError) as error:  # an unbuilt Sequential raises these
+        raise TypeError(
+            f"`model` must be a built Keras model (one that knows its {what} shape, such as "
+            f"one made by lstmshape.build_model). Keras says: {str(error).rstrip('.')}. "
+            f"{received_type('model', model)}"
+        ) from error
+    if not isinstance(shape, tuple) or not shape or isinstance(shape[0], (tuple, list)):
         raise TypeError(
             f"check_model takes a built Keras model with one {what}; this model's {what} "
-            f"shape is {shape!r}."
+            f"shape is {shape!r}. {received_type('model', model)}"
         )
-    return shape
+    return shape[1:]
 
 
-def _axis_differences(
-    model_shape: Sequence[int | None], data_shape: Sequence[int], axes: Sequence[str]
-) -> str:
+def _compare(
+    model_what: str,
+    model_shape: tuple[int | None, ...],
+    data_what: str,
+    data_shape: tuple[int, ...],
+    axes: tuple[str, ...],
+    hint: str,
+) -> None:
+    """Raise a ShapeError when the model's shape does not fit the data's, axis by axis."""
+    start = (
+        f"The model's {model_what} {_shape(model_shape)} does not fit {data_what} "
+        f"{_shape(data_shape)}, per sample {' x '.join(_first_use(axes))}"
+    )
+    if len(model_shape) != len(data_shape):
+        raise ShapeError(
+            f"{start}: the model takes {_axes(len(model_shape))} per sample, the windows give "
+            f"{_axes(len(data_shape))}. {hint}"
+        )
     differences = [
-        f"{axis} differ (model {m}, windows {d})"
-        for axis, m, d in zip(axes, model_shape, data_shape, strict=False)
+        f"{axis} {'differs' if axis == 'lookback' else 'differ'} (model {m}, windows {d})"
+        for axis, m, d in zip(axes, model_shape, data_shape, strict=True)
         if m is not None and m != d
     ]
-    return " and ".join(differences)
+    if differences:
+        raise ShapeError(f"{start}: {' and '.join(differences)}. {hint}")
+
+
+def _target_axes(windows: Windows) -> tuple[str, ...]:
+    """Names of the axes of ``windows.target_shape``."""
+    if len(windows.target_shape) == 1:
+        return ("targets",)
+    return ("lookback", "targets") if windows.per_timestep else ("horizon", "targets")
+
+
+def _first_use(axes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple("lookback (timesteps)" if axis == "lookback" else axis for axis in axes)
+
+
+def _axes(count: int) -> str:
+    return "1 axis" if count == 1 else f"{count} axes"
+
+
+def _input_hint(model_input: tuple[int | None, ...], windows: Windows) -> str:
+    build = "Build the model from the windows with lstmshape.build_model(windows)"
+    if len(model_input) != 2:
+        return (
+            f"An LSTM takes 3-D input (batch, lookback, features): {build}, or give the "
+            f"model keras.Input(shape={windows.input_shape})."
+        )
+    lookback = "any lookback" if model_input[0] is None else f"lookback={model_input[0]}"
+    return f"{build}, or make windows with {lookback} and {model_input[1]} features."
 
 
 def _output_hint(windows: Windows) -> str:
