@@ -220,7 +220,18 @@ def test_a_model_predicts_only_the_drawn_samples(frame):
     model = Persistence(steps=2)
     fig = plot_windows(w, model, samples=2)
     assert model.seen == [((2, 10, 4), 0)]  # two samples, quietly
+    assert "X" not in vars(w)  # X was not read: the two samples were gathered from the data
     np.testing.assert_array_equal(fig.axes[1].lines[2].get_ydata(), [w.X[-1, -1, 0]] * 2)
+
+
+@pytest.mark.tf
+def test_a_keras_model_is_called_on_the_drawn_samples(frame):
+    pytest.importorskip("tensorflow")
+    w = lstmshape.windows(frame, 10, horizon=3, targets=["load"])
+    model = lstmshape.build_model(w, units=4)
+    fig = plot_windows(w, model, samples=2)
+    expected = model.predict(w.X[[0, len(w) - 1]], verbose=0)[1, :, 0]
+    np.testing.assert_allclose(fig.axes[1].lines[2].get_ydata(), expected, rtol=1e-5)
 
 
 def test_column_that_is_only_an_input_or_only_a_target_says_so(frame):

@@ -397,7 +397,7 @@ def _predictions(
     shape = windows.output_shape
     predict = getattr(model, "predict", None)
     if callable(predict):
-        inputs = np.asarray(windows.X[chosen])
+        inputs = _sample_inputs(windows, chosen)
         keywords = {"verbose": 0} if _takes_verbose(predict) else {}
         values = _as_array(predict(inputs, **keywords), "model.predict(...)")
         expected = (len(chosen), *shape)
@@ -423,6 +423,14 @@ def _predictions(
             )
     values = values[..., drawn.target]
     return values.reshape(len(chosen), -1)
+
+
+def _sample_inputs(windows: Windows, chosen: np.ndarray) -> np.ndarray:
+    """``windows.X[chosen]``, gathered from ``data`` without reading (or copying) all of X."""
+    names = _column_names(windows)
+    columns = np.array([names.index(name) for name in windows.feature_names], dtype=np.intp)
+    input_rows, _ = _sample_rows(windows, chosen)
+    return windows.data[input_rows[:, :, None], columns[None, None, :]]
 
 
 def _takes_verbose(predict: Any) -> bool:
