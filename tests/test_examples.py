@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,23 +22,53 @@ def assert_png(path):
     assert image.shape[0] > 100 and image.shape[1] > 100
 
 
-def run_example(name, *args, cwd):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg"}
+#: TensorFlow's own settings are removed: the examples must be quiet in a user's plain shell.
+TF_SETTINGS = ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")
+NAMES = sorted(p.name for p in EXAMPLES.glob("*.py"))
+
+
+def run_example(name, *args, cwd, timeout=600):
+    env = {k: v for k, v in os.environ.items() if k not in TF_SETTINGS}
     out = subprocess.run(
         [sys.executable, str(EXAMPLES / name), *args],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=env,
-        timeout=600,
+        env={**env, "MPLBACKEND": "Agg"},
+        timeout=timeout,
     )
     assert out.returncode == 0, out.stderr[-3000:]
+    # Only the example's own output: no TensorFlow start-up lines, no warnings.
+    assert out.stderr == "", out.stderr[-3000:]
     return out.stdout
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
-def test_help(name, tmp_path):
-    assert "usage:" in run_example(name, "--help", cwd=tmp_path)
+@pytest.mark.parametrize("name", NAMES)
+def test_help_is_fast(name, tmp_path):
+    start = time.perf_counter()
+    out = run_example(name, "--help", cwd=tmp_path, timeout=60)
+    elapsed = time.perf_counter() - start
+    assert "usage:" in out
+    assert elapsed < 3, f"{name} --help took {elapsed:.2f} s"
+
+
+HEAVY = ("tensorflow", "keras", "matplotlib", "sklearn")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_help_imports_no_framework(name):
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = [{str(EXAMPLES / name)!r}, '--help']\n"
+        "try:\n"
+        f"    runpy.run_path(sys.argv[0], run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout[-500:]
 
 
 def test_reshape_basics(tmp_path):
