@@ -123,7 +123,7 @@ def _explain_table(shape: tuple[int, ...], table: pd.DataFrame | pd.Series | Non
 
 
 def _suggestions(n: int, columns: int) -> list[str]:
-    """Calls that work on ``n`` rows: sliding windows (when 2 rows or more) and to_3d."""
+    """Return the calls that work on ``n`` rows: sliding windows (when 2 rows or more) and to_3d."""
     if n == 0:
         return ["No rows: there is nothing to make windows from."]
     lines = []
@@ -198,8 +198,10 @@ def _examples(w: Windows) -> list[str]:
 def _count_formula(w: Windows) -> str:
     f = w.framing
     plan = w.source.plan
-    if len(plan.runs) != 1 or plan.runs[0] != (0, plan.n_rows) or len(w) != f.samples_in(
-        plan.n_rows
+    if (
+        len(plan.runs) != 1
+        or plan.runs[0] != (0, plan.n_rows)
+        or len(w) != f.samples_in(plan.n_rows)
     ):
         return (
             f"Samples: {len(w)}, counted stretch by stretch (each series, and each piece "

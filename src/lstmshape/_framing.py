@@ -134,7 +134,7 @@ class Framing:
         return max(0, (rows - self.extent) // self.stride + 1)
 
     def largest_lookback(self, rows: int) -> int:
-        """The largest lookback that gives at least one sample from ``rows`` rows (0: none)."""
+        """Return the largest lookback giving one sample or more in ``rows`` rows (0: none)."""
         if self.inputs_only:
             return rows
         if self.per_timestep:
@@ -148,7 +148,7 @@ class Framing:
         return not self.per_timestep and self.horizon == 1
 
     def output_shape(self, n_targets: int) -> tuple[int, ...]:
-        """The shape of a model's output for one sample (also for inputs-only windows).
+        """Return the shape of a model's output for one sample (also for inputs-only windows).
 
         ``(n_targets,)`` for one step, ``(horizon, n_targets)`` for several, and
         ``(lookback, n_targets)`` per timestep.
@@ -158,7 +158,7 @@ class Framing:
         return (n_targets,) if self.drops_step_axis else (self.horizon, n_targets)
 
     def target_shape(self, n_targets: int) -> tuple[int, ...]:
-        """The shape of one sample's target: :meth:`output_shape`, ``()`` if inputs-only."""
+        """Return the shape of one sample's target: :meth:`output_shape`, ``()`` if inputs-only."""
         return () if self.inputs_only else self.output_shape(n_targets)
 
     @property
@@ -189,9 +189,7 @@ class Framing:
         if self.per_timestep:
             return f"{self.extent} rows (lookback + shift = {self.lookback} + {self.shift})"
         if self.shift == 1:
-            return (
-                f"{self.extent} rows (lookback + horizon = {self.lookback} + {self.horizon})"
-            )
+            return f"{self.extent} rows (lookback + horizon = {self.lookback} + {self.horizon})"
         return (
             f"{self.extent} rows (lookback + shift + horizon - 1 = "
             f"{self.lookback} + {self.shift} + {self.horizon} - 1)"
@@ -229,12 +227,10 @@ class Framing:
         if self.shift == 1:
             return f"the {plural(self.horizon, 'row')} right after the window"
         gap = self.shift - 1
-        return (
-            f"{plural(self.horizon, 'row')} starting {plural(gap, 'row')} after the window's end"
-        )
+        return f"{plural(self.horizon, 'row')} starting {plural(gap, 'row')} after the window's end"
 
     def count_formula(self) -> str:
-        """The formula for the number of samples in ``n`` rows of one run."""
+        """Return the formula for the number of samples in ``n`` rows of one run."""
         if self.inputs_only:
             return "(n - lookback) // stride + 1"
         if self.per_timestep:

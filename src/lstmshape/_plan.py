@@ -97,13 +97,13 @@ class WindowPlan:
         return runs
 
     def groups_of_rows(self, rows: np.ndarray) -> np.ndarray:
-        """The group of each of ``rows`` (which must lie in runs of a grouped plan)."""
+        """Return the group of each of ``rows`` (which must lie in runs of a grouped plan)."""
         groups = np.empty(len(self.run_groups), dtype=object)
         groups[:] = list(self.run_groups)
         return groups[self.run_of_row[rows]]
 
     def blocks_with_samples(self) -> list[tuple[Block, int]]:
-        """The non-empty blocks with the number of their first sample."""
+        """Return the non-empty blocks with the number of their first sample."""
         found, at = [], 0
         for block in self.blocks:
             if block.count:

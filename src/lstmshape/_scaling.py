@@ -128,7 +128,7 @@ def _scaler_order(fitted: Any, table: Table, name: str) -> list[int] | None:
 
 
 def _check_finite_output(scaled: np.ndarray, table: Table, name: str) -> None:
-    """A scaler may keep the NaN of missing rows, but never make new NaN or inf values."""
+    """Refuse NaN or inf a scaler made (it may keep the NaN of missing rows)."""
     if all_finite(scaled):
         return
     bad = ~np.isfinite(scaled)
@@ -150,7 +150,7 @@ def _has_names(table: Table) -> bool:
 
 
 def _frame_for(values: np.ndarray, names: tuple[Hashable, ...], *, named: bool) -> Any:
-    """A DataFrame with the column names when the scaler works by name, else the array."""
+    """Return a DataFrame with the column names for a scaler that works by name."""
     if named:
         return pd.DataFrame(np.asarray(values), columns=[str(n) for n in names])
     return np.asarray(values)

@@ -115,7 +115,7 @@ class BatchSchedule:
         return len(range(self.shard_index, self.n_samples, self.num_shards))
 
     def __len__(self) -> int:
-        """Number of batches per epoch."""
+        """Return the number of batches per epoch."""
         full, rest = divmod(self.shard_size, self.batch_size)
         return full if self.drop_remainder or not rest else full + 1
 
@@ -125,7 +125,7 @@ class BatchSchedule:
         return not self.shuffle
 
     def order(self, epoch: int = 0) -> np.ndarray:
-        """This shard's sample numbers for ``epoch``, in the order they are served."""
+        """Return this shard's sample numbers for ``epoch``, in the order they are served."""
         epoch = check_int(epoch, "epoch", minimum=0)
         if not self.shuffle:
             return np.arange(self.shard_index, self.n_samples, self.num_shards, dtype=np.int64)
@@ -153,5 +153,5 @@ class BatchSchedule:
 
 
 def permutation_for(n_samples: int, seed: int, epoch: int) -> np.ndarray:
-    """The shuffled order of all samples for one epoch: the same on every machine."""
+    """Return the shuffled order of all samples for one epoch: the same on every machine."""
     return np.random.default_rng([seed, epoch]).permutation(n_samples)

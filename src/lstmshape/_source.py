@@ -120,7 +120,7 @@ class WindowSource:
 
     # -- batches ---------------------------------------------------------------------------
     def starts_of(self, samples: np.ndarray) -> np.ndarray:
-        """The first row of each of ``samples`` (sample numbers)."""
+        """Return the first row of each of ``samples`` (sample numbers)."""
         progression = self.plan.progression
         if progression is not None:
             first, step, _ = progression
@@ -195,14 +195,14 @@ class _Windows:
         return isinstance(self.columns, slice)
 
     def pick(self, samples: slice | np.ndarray) -> np.ndarray:
-        """The windows at start rows ``samples`` (a slice gives a view where it can)."""
+        """Return the windows at start rows ``samples`` (a slice gives a view where it can)."""
         return self.view[samples][:, :, self.columns]
 
 
 def max_copy_bytes() -> int:
-    """The largest copy of windows made without asking: a quarter of the machine's memory.
+    """Return the largest copy of windows made without asking, in bytes.
 
-    ``LSTMSHAPE_MAX_COPY_BYTES`` overrides it (in bytes).
+    A quarter of the machine's memory; ``LSTMSHAPE_MAX_COPY_BYTES`` overrides it.
     """
     override = os.environ.get(MAX_COPY_ENV)
     if override:
@@ -221,9 +221,9 @@ def check_copy_size(nbytes: int, shape: tuple[int, ...]) -> None:
         raise ShapeError(
             f"Reading these windows as one array needs a copy of shape {shape}, "
             f"{_gigabytes(nbytes)}, more than the {_gigabytes(limit)} lstmshape allocates "
-            "without asking (a quarter of this machine's memory). The windows cross groups, "
-            "gaps or missing rows, so they are not one strided view of the data. Stream them "
-            "instead: `windows.batches(...)`, `windows.to_dataset(...)` or "
+            "without asking (by default a quarter of this machine's memory). The windows cross "
+            "groups, gaps or missing rows, so they are not one strided view of the data. Stream "
+            "them instead: `windows.batches(...)`, `windows.to_dataset(...)` or "
             f"`windows.to_torch(...)` read one batch at a time. (Set {MAX_COPY_ENV} to raise "
             "the bound.)"
         )

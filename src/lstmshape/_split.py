@@ -51,6 +51,37 @@ class Split:
         found = {"train": self.train, "val": self.val, "test": self.test}
         return {name: w for name, w in found.items() if w is not None}
 
+    def plot(self, *, column: Any = None, group: Any = None, ax: Any = None) -> Any:
+        """Draw the series with each part's target period shaded and its context hatched.
+
+        The context of val and test is the ``lookback`` rows before their first target
+        that their first windows read from the previous part: inputs, never targets.
+
+        Parameters
+        ----------
+        column : column label, optional
+            The column to draw (default: the first target), in original units.
+        group : optional
+            With ``group_by``, the series to draw (default: the first).
+        ax : matplotlib.axes.Axes, optional
+            Draw on these axes instead of a new figure.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> figure = lstmshape.split(np.arange(200.0), 20, val=30, test=30).plot()
+        >>> figure.axes[0].get_title()
+        'Split: 120 train, 30 val, 30 test windows (lookback 20)'
+        >>> import matplotlib.pyplot as plt; plt.close(figure)
+        """
+        from ._plot import plot_split
+
+        return plot_split(self, column=column, group=group, ax=ax)
+
     def __repr__(self) -> str:
         first = self.train
         header = (

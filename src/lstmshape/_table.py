@@ -400,9 +400,7 @@ def _select(
 def _position(item: Any, labels: list[Hashable], param: str, *, by_name: bool) -> int:
     if by_name:
         if not isinstance(item, Hashable):
-            raise TypeError(
-                f"`{param}` must hold column names. {received_type(param, item)}"
-            )
+            raise TypeError(f"`{param}` must hold column names. {received_type(param, item)}")
         matches = [i for i, label in enumerate(labels) if _same_label(label, item)]
         if len(matches) > 1:
             raise ShapeError(
@@ -445,7 +443,7 @@ def _same_label(label: Any, item: Any) -> bool:
 
 
 def _refuse_duplicate_names(labels: list[Hashable], used: list[int], param: str) -> None:
-    """Used columns must have distinct names: to_frame, explain and scalers name them."""
+    """Refuse used columns of the same name: to_frame, explain and scalers name them."""
     names = [labels[i] for i in used]
     repeated = sorted({repr(n) for n in names if names.count(n) > 1})
     if repeated:
@@ -457,13 +455,13 @@ def _refuse_duplicate_names(labels: list[Hashable], used: list[int], param: str)
 
 
 def _numeric_columns(
-    source: np.ndarray | pd.DataFrame, used: list[int], labels: list[Hashable], param: str
+    source: np.ndarray | pd.DataFrame, used: list[int], labels: Sequence[Hashable], param: str
 ) -> np.ndarray:
     """Return the used columns as one floating array, by the dtype rules of this module."""
     if isinstance(source, np.ndarray):
         _check_numeric_dtype(source.dtype, f"`{param}`", param)
-        columns = source if used == list(range(source.shape[1])) else source[:, used]
-        return _as_float(columns, f"`{param}`")
+        array = source if used == list(range(source.shape[1])) else source[:, used]
+        return _as_float(array, f"`{param}`")
     dtypes = [_column_dtype(source.dtypes.iloc[i], labels[i], param) for i in used]
     floats = [d for d in dtypes if np.issubdtype(d, np.floating)]
     for i, dtype in zip(used, dtypes, strict=True):

@@ -54,8 +54,7 @@ def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
     """
     if not isinstance(value, str):
         raise TypeError(
-            f"`{name}` must be one of {', '.join(map(repr, choices))}. "
-            f"{received_type(name, value)}"
+            f"`{name}` must be one of {', '.join(map(repr, choices))}. {received_type(name, value)}"
         )
     if value not in choices:
         raise ShapeError(

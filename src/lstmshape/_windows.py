@@ -166,7 +166,7 @@ def windows(
 
 
 def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
-    """The frozen description that every reader of these windows receives."""
+    """Return the frozen description that every reader of these windows receives."""
     table = timeline.table
     return WindowSource(
         values=table.values,
@@ -616,6 +616,42 @@ class Windows:
         from ._frame import to_frame
 
         return to_frame(self._source, self.scaler, predictions)
+
+    def plot(
+        self, model: Any = None, *, samples: Any = 3, column: Any = None, ax: Any = None
+    ) -> Any:
+        """Draw a few samples: input steps, target steps and predictions, on the time axis.
+
+        Parameters
+        ----------
+        model : keras.Model or array_like, optional
+            A model with ``predict`` (called on the drawn samples only), or predictions
+            of shape ``(samples,) + output_shape`` for every sample or the drawn ones.
+        samples : int or list of int, default 3
+            How many samples to draw, spread evenly (capped at ``len(windows)``), or
+            which ones.
+        column : column label, optional
+            The feature/target to draw; default the first target.
+        ax : matplotlib.axes.Axes, optional
+            Draw one sample on these axes instead of a new figure.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            One panel per sample, in original units; ``show()`` is never called.
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.sin(np.arange(100) / 5), 20, horizon=3)
+        >>> figure = w.plot(samples=2)
+        >>> len(figure.axes)
+        2
+        >>> import matplotlib.pyplot as plt; plt.close(figure)
+        """
+        from ._plot import plot_windows
+
+        return plot_windows(self, model, samples=samples, column=column, ax=ax)
 
     def __repr__(self) -> str:
         lines = [f"Windows: {len(self)} samples, {self.framing.mode}"]

@@ -1,4 +1,4 @@
-"""Shapes and column lists in plain words, shared by ``Windows.__repr__``, ``Split`` and ``explain``.
+"""Shapes and column lists in plain words, for ``Windows``, ``Split`` and ``explain``.
 
 Framings describe themselves (:class:`lstmshape.Framing`); this module only spells out
 shapes and names.
