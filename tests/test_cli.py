@@ -392,6 +392,8 @@ def test_verdict_says_when_the_lstm_loses_and_what_to_try():
     assert "forecast changes instead of levels" in text
     assert "more data" in text and "--lookback" in text
     assert "docs/splitting.md" in text
+    lines = demo_module.verdict(2.0, 1.0, more_features=["load", "Total Trade"])
+    assert "give it the others: --features load 'Total Trade'" in lines[-2]
     assert demo_module.verdict(1.0, 2.0) == [
         "The LSTM is better than the naive forecast (0.50x its error)."
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.util import find_spec
@@ -27,6 +28,7 @@ from ._csv import (
     LoadedTable,
     choose_columns,
     load_csv,
+    numeric_columns,
     with_lookback_hint,
 )
 from ._quiet import INSTALL_HINT, quiet_keras
@@ -123,7 +125,9 @@ def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoRe
     say(f"   {len(forecast)} forecasts of {target!r}, {_span(forecast.index)}")
     say(f"   RMSE of the LSTM:                  {rmse:.4g}")
     say(f"   RMSE of the naive last value:      {naive_rmse:.4g}")
-    for line in verdict(rmse, naive_rmse):
+    unused = [c for c in numeric_columns(frame) if c not in features]
+    more = [*features, *unused] if unused else None
+    for line in verdict(rmse, naive_rmse, more_features=more):
         say(f"   {line}")
     if plot_path is not None:
         figure = forecast_figure(frame[target], forecast, target=target)
@@ -246,18 +250,27 @@ def _forecast(model: Any, parts: Split, frame: pd.DataFrame, target: str) -> pd.
     )
 
 
-def verdict(rmse: float, naive_rmse: float) -> list[str]:
-    """Say whether the LSTM beat the naive forecast, and what to try when it did not."""
+def verdict(
+    rmse: float, naive_rmse: float, *, more_features: Sequence[str] | None = None
+) -> list[str]:
+    """Say whether the LSTM beat the naive forecast, and what to try when it did not.
+
+    ``more_features``: every numeric column, when the model saw only some of them.
+    """
     ratio = rmse / naive_rmse if naive_rmse > 0 else math.inf
     if rmse < naive_rmse:
         return [f"The LSTM is better than the naive forecast ({ratio:.2f}x its error)."]
-    return [
+    lines = [
         f"The LSTM is WORSE than the naive forecast ({ratio:.2f}x its error): it has not "
         "learned more than 'the next value is the last one'.",
         "To try: forecast changes instead of levels (the difference or return from the "
         "previous step), more data or more --epochs, a different --lookback.",
-        f"Why this happens: {WHY_NAIVE_WINS}.",
     ]
+    if more_features:
+        columns = " ".join(shlex.quote(str(c)) for c in more_features)
+        lines.append(f"The model saw only some columns; give it the others: --features {columns}")
+    lines.append(f"Why this happens: {WHY_NAIVE_WINS}.")
+    return lines
 
 
 def forecast_figure(history: pd.Series, forecast: pd.DataFrame, *, target: str) -> Any:
