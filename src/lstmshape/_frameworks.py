@@ -53,9 +53,10 @@ def import_keras(feature: str) -> ModuleType:
     try:
         import keras
     except ModuleNotFoundError as error:
-        if error.name in _NAMES:  # Keras is there, its backend is not
-            raise ImportError(_missing_backend(error.name, feature)) from error
-        if error.name != "keras":  # pragma: no cover - a broken Keras installation
+        missing = (error.name or "").partition(".")[0]
+        if missing in _NAMES:  # Keras is there, its backend is not
+            raise ImportError(_missing_backend(missing, feature)) from error
+        if missing != "keras":  # pragma: no cover - a broken Keras installation
             raise
         raise ImportError(
             f"{feature} needs Keras 3, which is not installed in this environment. "
