@@ -315,8 +315,14 @@ def largest_lookback(fits: Callable[[int], bool], below: int) -> int | None:
     return good
 
 
-def with_lookback_hint(frame_it: Callable[[int], _T], lookback: int, *, rows: int) -> _T:
-    """Return ``frame_it(lookback)``; on a ShapeError, say the largest lookback that fits."""
+def with_lookback_hint(
+    frame_it: Callable[[int], _T], lookback: int, *, rows: int, parts: str = ""
+) -> _T:
+    """Return ``frame_it(lookback)``; on a ShapeError, say the largest lookback that fits.
+
+    ``parts`` says what ``frame_it`` needs besides windows (``"--test 0.1"``): the core's own
+    message may name a larger lookback, which fits the windows but not the parts.
+    """
     try:
         return frame_it(lookback)
     except ShapeError as error:  # too few rows, or something else: try shorter lookbacks
@@ -331,5 +337,6 @@ def with_lookback_hint(frame_it: Callable[[int], _T], lookback: int, *, rows: in
         best = largest_lookback(fits, lookback)
         hint = ""
         if best is not None:
-            hint = f"\nThe largest --lookback that fits these {rows:,} rows is {best}."
+            also = f" (the command also needs a training part and {parts})" if parts else ""
+            hint = f"\nThe largest --lookback that fits these {rows:,} rows is {best}{also}."
         raise CommandError(f"{error}{hint}") from None

@@ -79,21 +79,19 @@ def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoRe
     if options.test == 0:
         raise CommandError("The demo scores its forecasts on a test part: --test must be > 0.")
 
-    say(f"== Data: {table.source}")
-    for line in _data_lines(table, target, features, options):
-        say(f"   {line}")
-    whole = with_lookback_hint(
-        lambda size: windows(frame, size, features=features, targets=[target]),
-        options.lookback,
-        rows=len(frame),
-    )
-    say(_indent(explain(whole)))
-
+    # Frame everything before saying anything: a lookback too long for the data is one error.
     parts = with_lookback_hint(
         lambda size: _split(frame, size, target, features, options),
         options.lookback,
         rows=len(frame),
+        parts=f"validation and test parts, --val {options.val} --test {options.test}",
     )
+    whole = windows(frame, options.lookback, features=features, targets=[target])
+    say(f"== Data: {table.source}")
+    for line in _data_lines(table, target, features, options):
+        say(f"   {line}")
+    say(_indent(explain(whole)))
+
     say("\n== Chronological split, scaler fitted on training rows only")
     say(_indent(explain(parts)))
 

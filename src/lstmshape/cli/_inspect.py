@@ -59,7 +59,9 @@ def inspect_table(
             split(frame, size, test=test, horizon=horizon, features=features, targets=targets),
         )
 
-    w, parts = with_lookback_hint(frame_it, lookback, rows=len(frame))
+    w, parts = with_lookback_hint(
+        frame_it, lookback, rows=len(frame), parts=f"a test part, --test {test}"
+    )
     lines.append("")
     lines.append(
         f"lstmshape.windows(data, {lookback}, horizon={horizon}, features={chosen_features!r}, "
