@@ -164,3 +164,19 @@ def test_import_lstmshape_imports_no_framework():
         "{'tensorflow', 'keras', 'torch', 'jax', 'matplotlib', 'sklearn'}))"
     )
     assert run_python(["-c", code], "jax", timeout=120).strip() == "[]"
+
+
+def test_ci_installs_the_cpu_only_pytorch():
+    """The README's test command pins torch so that CI gets the CPU build, not GBs of CUDA."""
+    if not os.environ.get("CI"):
+        pytest.skip("checked under CI=true, where the README's test command set up the venv")
+    from importlib import metadata
+
+    require("torch")
+    cuda = sorted(
+        dist.metadata["Name"]
+        for dist in metadata.distributions()
+        if dist.metadata["Name"].lower().startswith("nvidia-")
+    )
+    assert not cuda, f"torch {metadata.version('torch')} brought CUDA libraries: {cuda}"
+    assert metadata.version("torch").endswith("+cpu"), metadata.version("torch")
