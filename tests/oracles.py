@@ -9,12 +9,33 @@ from __future__ import annotations
 import numpy as np
 
 
-def window_starts(n, lookback, *, horizon=1, shift=1, stride=1, per_timestep=False):
-    """Start rows of every complete sample, by trying every start."""
+def sample_rows(s, lookback, *, horizon=1, shift=1, per_timestep=False, sampling_rate=1):
+    """Input rows and target rows of the sample starting at row ``s``, one by one."""
+    inputs = [s + j * sampling_rate for j in range(lookback)]
     if per_timestep:
-        last_needed = lambda s: s + shift + lookback - 1  # noqa: E731
+        targets = [row + shift for row in inputs]
     else:
-        last_needed = lambda s: max(s + lookback - 1, s + lookback - 1 + shift + horizon - 1)  # noqa: E731
+        first = inputs[-1] + shift
+        targets = [first + k * sampling_rate for k in range(horizon)]
+    return inputs, targets
+
+
+def window_starts(
+    n, lookback, *, horizon=1, shift=1, stride=1, per_timestep=False, sampling_rate=1
+):
+    """Start rows of every complete sample, by trying every start."""
+
+    def last_needed(s):
+        inputs, targets = sample_rows(
+            s,
+            lookback,
+            horizon=horizon,
+            shift=shift,
+            per_timestep=per_timestep,
+            sampling_rate=sampling_rate,
+        )
+        return max(inputs + targets)
+
     starts = []
     s = 0
     while last_needed(s) < n:
@@ -33,6 +54,7 @@ def windows_loop(
     per_timestep=False,
     features=None,
     targets=None,
+    sampling_rate=1,
 ):
     """X and y exactly as the contract defines them, one sample at a time."""
     table = np.asarray(table)
@@ -42,15 +64,15 @@ def windows_loop(
     features = list(range(f)) if features is None else list(features)
     targets = list(range(f)) if targets is None else list(targets)
     xs, ys = [], []
-    for s in window_starts(
-        n, lookback, horizon=horizon, shift=shift, stride=stride, per_timestep=per_timestep
-    ):
-        xs.append([[table[r][c] for c in features] for r in range(s, s + lookback)])
-        if per_timestep:
-            rows = range(s + shift, s + shift + lookback)
-        else:
-            first = s + lookback - 1 + shift
-            rows = range(first, first + horizon)
+    options = {
+        "horizon": horizon,
+        "shift": shift,
+        "per_timestep": per_timestep,
+        "sampling_rate": sampling_rate,
+    }
+    for s in window_starts(n, lookback, stride=stride, **options):
+        input_rows, rows = sample_rows(s, lookback, **options)
+        xs.append([[table[r][c] for c in features] for r in input_rows])
         y = [[table[r][c] for c in targets] for r in rows]
         ys.append(y[0] if (not per_timestep and horizon == 1) else y)
     return np.array(xs), np.array(ys)

@@ -27,23 +27,32 @@ def series(draw, *, min_rows=1, max_rows=60, max_features=4, dtype=None, ndim=No
 
 @st.composite
 def framings(draw, *, max_lookback=12):
-    """Keyword arguments of windows(): lookback, horizon, shift, stride, per_timestep."""
+    """Keyword arguments of windows(): lookback, horizon, shift, stride, per_timestep.
+
+    ``sampling_rate`` is drawn too, 1 most of the time (the common case).
+    """
     per_timestep = draw(st.booleans())
-    return {
+    framing = {
         "lookback": draw(st.integers(1, max_lookback)),
         "horizon": 1 if per_timestep else draw(st.integers(1, 5)),
         "shift": draw(st.integers(0, 4)),
         "stride": draw(st.integers(1, 5)),
         "per_timestep": per_timestep,
     }
+    rate = draw(st.sampled_from([1, 1, 1, 2, 3]))
+    if rate != 1:
+        framing["sampling_rate"] = rate
+    return framing
 
 
 def extent(framing):
-    """Rows one sample needs (the plain formula from the issue)."""
+    """Rows one sample needs (the plain formula from the issue, generalised to a rate)."""
     lb, h, s = framing["lookback"], framing["horizon"], framing["shift"]
+    r = framing.get("sampling_rate", 1)
+    span = (lb - 1) * r + 1
     if framing["per_timestep"]:
-        return lb + s
-    return max(lb, lb + s + h - 1)
+        return span + s
+    return max(span, span + s + (h - 1) * r)
 
 
 @st.composite

@@ -55,6 +55,57 @@ def test_batches_equal_the_numpy_windows(case, batch_size, drop_remainder):
     assert dataset.cardinality() == -(-kept // batch_size)
 
 
+@settings(max_examples=20)
+@given(
+    series_and_framing(max_rows=50),
+    st.integers(1, 9),
+    st.integers(0, 2**31),
+    st.integers(0, 3),
+    st.integers(1, 3),
+    st.booleans(),
+)
+def test_one_schedule_numpy_views_batches_and_tf_data_agree_sample_for_sample(
+    case, batch_size, seed, epoch, num_shards, shuffle
+):
+    """The same seed, epoch and shard give the same batches in every loader."""
+    data, framing = case
+    w = lstmshape.windows(data, **framing)
+    assume(num_shards <= len(w))
+    options = {
+        "shuffle": shuffle,
+        "seed": seed if shuffle else None,
+        "num_shards": num_shards,
+    }
+    for shard in range(num_shards):
+        schedule = w.schedule(batch_size, shard_index=shard, **options)
+        numbers = list(schedule.batches(epoch))
+        from_numpy = list(w.batches(batch_size, epoch=epoch, shard_index=shard, **options))
+        dataset = w.to_dataset(batch_size=batch_size, epoch=epoch, shard_index=shard, **options)
+        from_tf = [(x.numpy(), y.numpy()) for x, y in dataset]
+        assert len(numbers) == len(from_numpy) == len(from_tf) == len(schedule)
+        for picked, (x1, y1), (x2, y2) in zip(numbers, from_numpy, from_tf, strict=True):
+            np.testing.assert_array_equal(x1, w.X[picked])
+            np.testing.assert_array_equal(y1, w.y[picked])
+            np.testing.assert_array_equal(x2, x1)
+            np.testing.assert_array_equal(y2, y1)
+    everyone = np.concatenate(
+        [
+            np.concatenate(list(w.schedule(batch_size, shard_index=k, **options).batches(epoch)))
+            for k in range(num_shards)
+        ]
+    )
+    assert sorted(everyone.tolist()) == list(range(len(w)))  # each sample once per epoch
+
+
+def test_to_dataset_serves_the_next_epoch_on_each_pass():
+    w = lstmshape.windows(np.arange(60.0), 4)
+    dataset = w.to_dataset(batch_size=8, shuffle=True, seed=3, epoch=2)
+    for epoch in (2, 3, 4):
+        expected = [b.tolist() for b in w.schedule(8, shuffle=True, seed=3).batches(epoch)]
+        served = [(x.numpy()[:, 0, 0]).astype(int).tolist() for x, _ in dataset]
+        assert served == [[w.starts[i] for i in batch] for batch in expected]
+
+
 @settings(max_examples=15)
 @given(series_and_framing(max_rows=50), st.integers(1, 16), st.integers(0, 2**31))
 def test_shuffle_is_a_reproducible_permutation_of_windows(case, batch_size, seed):
@@ -172,26 +223,36 @@ def test_memory_mapped_series_is_read_from_the_file(tmp_path):
     np.testing.assert_array_equal(y, w.y)
 
 
-@settings(max_examples=15)
+@settings(max_examples=20)
 @given(
-    st.integers(20, 80), st.integers(1, 10), st.integers(1, 4), st.integers(1, 4), st.integers(1, 3)
+    st.integers(20, 80),
+    st.integers(1, 10),
+    st.integers(1, 4),
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(1, 4),
 )
-def test_parity_with_keras_timeseries_dataset_from_array(n, lookback, shift, stride, n_features):
+def test_parity_with_keras_timeseries_dataset_from_array(
+    n, lookback, shift, stride, n_features, sampling_rate
+):
     """Keras' utility and ours give the same windows and targets.
 
-    Mapping (horizon 1, many-to-one): our windows(data, lookback, shift=shift, stride=stride)
-    equal keras.utils.timeseries_dataset_from_array(data[:n - shift], data[lookback - 1 + shift:],
-    sequence_length=lookback, sequence_stride=stride): Keras' targets[i] belongs to the window
-    starting at row i, and its windows stop where the targets run out.
+    Mapping (horizon 1, many-to-one), with span = (lookback - 1) * sampling_rate + 1: our
+    windows(data, lookback, shift=shift, stride=stride, sampling_rate=r) equal
+    keras.utils.timeseries_dataset_from_array(data[:n - shift], data[span - 1 + shift:],
+    sequence_length=lookback, sequence_stride=stride, sampling_rate=r): Keras' targets[i]
+    belongs to the window starting at row i, and its windows stop where the targets run out.
     """
-    assume(n >= lookback + shift)
+    span = (lookback - 1) * sampling_rate + 1
+    assume(n >= span + shift)
     data = np.arange(n * n_features, dtype=np.float32).reshape(n, n_features)
-    w = lstmshape.windows(data, lookback, shift=shift, stride=stride)
+    w = lstmshape.windows(data, lookback, shift=shift, stride=stride, sampling_rate=sampling_rate)
     theirs = keras.utils.timeseries_dataset_from_array(
         data[: n - shift],
-        data[lookback - 1 + shift :],
+        data[span - 1 + shift :],
         sequence_length=lookback,
         sequence_stride=stride,
+        sampling_rate=sampling_rate,
         batch_size=7,
     )
     ours = w.to_dataset(batch_size=7)

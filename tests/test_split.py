@@ -25,9 +25,11 @@ def target_rows(w):
 @st.composite
 def split_cases(draw):
     framing = draw(framings(max_lookback=8))
-    n = draw(st.integers(60, 150))
-    val = draw(st.one_of(st.none(), st.integers(12, 25), st.floats(0.2, 0.25)))
-    test = draw(st.one_of(st.integers(12, 25), st.floats(0.2, 0.25)))
+    sampled = "sampling_rate" in framing  # parts must hold a whole span of targets
+    n = draw(st.integers(150, 220) if sampled else st.integers(60, 150))
+    sizes = st.integers(30, 45) if sampled else st.integers(12, 25)
+    val = draw(st.one_of(st.none(), sizes, st.floats(0.2, 0.25)))
+    test = draw(st.one_of(sizes, st.floats(0.2, 0.25)))
     return n, framing, val, test
 
 

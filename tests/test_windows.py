@@ -15,7 +15,7 @@ import lstmshape
 from lstmshape import ShapeError
 
 from .oracles import window_starts, windows_loop
-from .strategies import column_choices, series, series_and_framing
+from .strategies import column_choices, extent, series, series_and_framing
 
 
 # -- properties ---------------------------------------------------------------------------
@@ -38,20 +38,25 @@ def test_sample_count_formula(case):
         framing["shift"],
         framing["stride"],
     )
+    rate = framing.get("sampling_rate", 1)
     w = lstmshape.windows(data, **framing)
-    if framing["per_timestep"]:
+    if rate != 1:
+        expected = (n - extent(framing)) // st_ + 1
+    elif framing["per_timestep"]:
         expected = (n - lb - s) // st_ + 1
     else:
         expected = (n - lb - s - h + 1) // st_ + 1
-    assert (
-        len(w)
-        == expected
-        == len(
-            window_starts(
-                n, lb, horizon=h, shift=s, stride=st_, per_timestep=framing["per_timestep"]
-            )
-        )
+    starts = window_starts(
+        n,
+        lb,
+        horizon=h,
+        shift=s,
+        stride=st_,
+        per_timestep=framing["per_timestep"],
+        sampling_rate=rate,
     )
+    assert len(w) == expected == len(starts)
+    assert w.starts.tolist() == starts
     assert w.X.shape == (expected, *w.input_shape)
     assert w.y.shape == (expected, *w.target_shape)
 

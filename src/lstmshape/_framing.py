@@ -6,12 +6,12 @@ first row), how many rows one sample needs, the shape of one sample's target and
 model's output, the names of the axes, and all of that in words. The numpy views, the
 loaders, ``to_frame``, ``explain``, ``check_model`` and ``build_model`` ask it.
 
-For a sample starting at row ``s``:
+For a sample starting at row ``s``, with ``r = sampling_rate`` (1 unless asked):
 
-* inputs are rows ``s + input_offsets``, i.e. ``s .. s + lookback - 1``;
-* targets are rows ``s + target_offsets``:
-  ``s + lookback - 1 + shift .. + horizon - 1`` (many-to-one) or
-  ``s + shift .. s + shift + lookback - 1`` (per-timestep); none for inputs-only framings.
+* inputs are rows ``s + input_offsets``, i.e. ``s, s + r, ..., s + (lookback - 1) * r``;
+* targets are rows ``s + target_offsets``: ``horizon`` rows ``r`` apart from the window's
+  last row plus ``shift`` (many-to-one), or each input row plus ``shift``
+  (per-timestep); none for inputs-only framings.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class Framing:
     stride: int = 1
     per_timestep: bool = False
     inputs_only: bool = False
+    sampling_rate: int = 1
 
     @classmethod
     def from_user(
@@ -55,6 +56,7 @@ class Framing:
         stride: Any = 1,
         per_timestep: Any = False,
         inputs_only: Any = False,
+        sampling_rate: Any = 1,
     ) -> Framing:
         """Validate the framing parameters of :func:`windows` and :func:`split`."""
         framing = cls(
@@ -64,6 +66,7 @@ class Framing:
             stride=check_int(stride, "stride", minimum=1),
             per_timestep=check_bool(per_timestep, "per_timestep"),
             inputs_only=check_bool(inputs_only, "inputs_only"),
+            sampling_rate=check_int(sampling_rate, "sampling_rate", minimum=1),
         )
         if framing.per_timestep and framing.horizon != 1:
             raise ShapeError(
@@ -80,9 +83,14 @@ class Framing:
 
     # -- rows, relative to a window's first row ------------------------------------------
     @property
+    def span(self) -> int:
+        """Rows from a window's first input to its last, inclusive: ``(lookback-1)*r + 1``."""
+        return (self.lookback - 1) * self.sampling_rate + 1
+
+    @property
     def target_start(self) -> int:
         """Row of the first target, relative to the sample's first input row."""
-        return self.shift if self.per_timestep else self.lookback - 1 + self.shift
+        return self.shift if self.per_timestep else self.last_input_offset + self.shift
 
     @property
     def target_length(self) -> int:
@@ -94,34 +102,35 @@ class Framing:
     @property
     def anchor_offset(self) -> int:
         """The row that dates a sample: its first target (its last input if inputs-only)."""
-        return self.lookback - 1 if self.inputs_only else self.target_start
+        return self.last_input_offset if self.inputs_only else self.target_start
 
     @property
     def last_anchor_offset(self) -> int:
         """The sample's last target row (its last input row if inputs-only)."""
-        return self.anchor_offset + max(self.target_length, 1) - 1
+        steps = max(self.target_length, 1) - 1
+        return self.anchor_offset + steps * self.sampling_rate
 
     @property
     def last_input_offset(self) -> int:
         """The window's last input row."""
-        return self.lookback - 1
+        return self.span - 1
 
     @property
     def extent(self) -> int:
         """Number of consecutive rows one sample needs, inputs and targets together."""
         if self.inputs_only:
-            return self.lookback
-        return max(self.lookback, self.target_start + self.target_length)
+            return self.span
+        return max(self.span, self.last_anchor_offset + 1)
 
     @property
     def input_offsets(self) -> np.ndarray:
         """Rows of a sample's inputs, relative to its first input row."""
-        return np.arange(self.lookback)
+        return np.arange(self.lookback) * self.sampling_rate
 
     @property
     def target_offsets(self) -> np.ndarray:
         """Rows of a sample's targets, relative to its first input row."""
-        return self.target_start + np.arange(self.target_length)
+        return self.target_start + np.arange(self.target_length) * self.sampling_rate
 
     def samples_in(self, rows: int) -> int:
         """Return how many samples fit in ``rows`` consecutive rows.
@@ -135,11 +144,19 @@ class Framing:
 
     def largest_lookback(self, rows: int) -> int:
         """Return the largest lookback giving one sample or more in ``rows`` rows (0: none)."""
-        if self.inputs_only:
-            return rows
-        if self.per_timestep:
-            return rows - self.shift
-        return min(rows, rows - self.shift - self.horizon + 1)
+        fits = (n for n in range(rows, 0, -1) if self._with_lookback(n).extent <= rows)
+        return next(fits, 0)
+
+    def _with_lookback(self, lookback: int) -> Framing:
+        return Framing(
+            lookback,
+            self.horizon,
+            self.shift,
+            self.stride,
+            self.per_timestep,
+            self.inputs_only,
+            self.sampling_rate,
+        )
 
     # -- shapes --------------------------------------------------------------------------
     @property
@@ -184,6 +201,8 @@ class Framing:
         >>> Framing(lookback=60).rows_needed()
         '61 rows (lookback + horizon = 60 + 1)'
         """
+        if self.sampling_rate != 1:
+            return f"{self.extent} rows ({self.parameters_in_words()})"
         if self.inputs_only or self.extent == self.lookback:
             return f"{self.extent} rows (lookback)"
         if self.per_timestep:
@@ -197,12 +216,13 @@ class Framing:
 
     def parameters_in_words(self) -> str:
         """Name the parameters that decide a window's length: ``lookback=60 and horizon=1``."""
+        rate = f", sampling_rate={self.sampling_rate}" if self.sampling_rate != 1 else ""
         if self.inputs_only:
-            return f"lookback={self.lookback}"
+            return f"lookback={self.lookback}{rate}"
         if self.per_timestep:
-            return f"per_timestep=True, lookback={self.lookback} and shift={self.shift}"
+            return f"per_timestep=True, lookback={self.lookback}{rate} and shift={self.shift}"
         shift = f", shift={self.shift}" if self.shift != 1 else ""
-        return f"lookback={self.lookback}{shift} and horizon={self.horizon}"
+        return f"lookback={self.lookback}{rate}{shift} and horizon={self.horizon}"
 
     def targets_in_words(self) -> str:
         """Say which rows a sample's targets are, relative to its window.
@@ -216,6 +236,15 @@ class Framing:
         """
         if self.inputs_only:
             return "none (inputs only, for forecasting past the end of the data)"
+        if self.sampling_rate != 1:
+            first = self.target_start - self.last_input_offset
+            where = "its input row" if self.per_timestep else "the window's last row"
+            return (
+                f"{plural(self.target_length, 'row')} {self.sampling_rate} apart, the first "
+                f"{plural(first, 'row')} after {where}"
+                if not self.per_timestep
+                else f"one per timestep, each {plural(self.shift, 'row')} after {where}"
+            )
         if self.per_timestep:
             if self.shift == 0:
                 return "one per timestep, the input row itself"
@@ -231,6 +260,8 @@ class Framing:
 
     def count_formula(self) -> str:
         """Return the formula for the number of samples in ``n`` rows of one run."""
+        if self.sampling_rate != 1:
+            return "(n - extent) // stride + 1"
         if self.inputs_only:
             return "(n - lookback) // stride + 1"
         if self.per_timestep:
@@ -239,7 +270,9 @@ class Framing:
 
     def count_in_numbers(self, n_rows: int) -> str:
         """:meth:`count_formula` with the numbers put in, and its value."""
-        if self.inputs_only:
+        if self.sampling_rate != 1:
+            numbers = f"({n_rows} - {self.extent})"
+        elif self.inputs_only:
             numbers = f"({n_rows} - {self.lookback})"
         elif self.per_timestep:
             numbers = f"({n_rows} - {self.lookback} - {self.shift})"

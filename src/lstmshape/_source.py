@@ -151,18 +151,21 @@ class WindowSource:
     @cached_property
     def _input_windows(self) -> _Windows:
         """``W[s] = values[s : s + lookback, feature_cols]`` for every row ``s``."""
-        return _Windows.over(self.values, 0, self.framing.lookback, self.feature_cols)
+        f = self.framing
+        return _Windows.over(self.values, 0, f.lookback, f.sampling_rate, self.feature_cols)
 
     @cached_property
     def _target_windows(self) -> _Windows:
         """``W[s] = values[s + target_start : ... + target_length, target_cols]``."""
         f = self.framing
-        return _Windows.over(self.values, f.target_start, f.target_length, self.target_cols)
+        return _Windows.over(
+            self.values, f.target_start, f.target_length, f.sampling_rate, self.target_cols
+        )
 
 
 @dataclass(frozen=True)
 class _Windows:
-    """``W[s] = values[s + offset : s + offset + length, columns]`` for each possible ``s``.
+    """``W[s] = values[s + offset + step * arange(length), columns]`` for each possible ``s``.
 
     ``view`` is a read-only ``sliding_window_view`` of shape ``(starts, length, columns)``.
     Columns picked out of order cannot be a view; they are picked after the samples, so
@@ -174,15 +177,16 @@ class _Windows:
 
     @classmethod
     def over(
-        cls, values: np.ndarray, offset: int, length: int, columns: tuple[int, ...]
+        cls, values: np.ndarray, offset: int, length: int, step: int, columns: tuple[int, ...]
     ) -> _Windows:
-        """Windows of ``length`` rows from ``offset`` on, for every start row."""
+        """Windows of ``length`` rows ``step`` apart from ``offset`` on, for every start row."""
         shifted = values[offset:]
         n_rows, n_cols = shifted.shape
-        if n_rows < length:  # no sample reads these rows; keep the shape honest
+        span = (length - 1) * step + 1
+        if length == 0 or n_rows < span:  # no sample reads these rows; keep the shape honest
             empty = np.empty((0, length, n_cols), dtype=values.dtype)
             return cls(empty, list(columns))
-        view = np.lib.stride_tricks.sliding_window_view(shifted, length, axis=0)
+        view = np.lib.stride_tricks.sliding_window_view(shifted, span, axis=0)[:, :, ::step]
         view = view.transpose(0, 2, 1)  # (starts, length, columns)
         step = arithmetic_step(columns)
         if step is not None and step > 0:

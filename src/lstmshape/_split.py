@@ -110,6 +110,7 @@ def split(
     horizon: int = 1,
     shift: int = 1,
     stride: int = 1,
+    sampling_rate: int = 1,
     features: ColumnSelection = None,
     targets: ColumnSelection = None,
     per_timestep: bool = False,
@@ -144,7 +145,7 @@ def split(
         part; it must scale each column on its own, as scikit-learn's scalers do. To apply
         the fitted copy to new data, pass ``fitted_scaler=parts.scaler`` to
         :func:`windows`.
-    horizon, shift, stride, features, targets, per_timestep, group_by, freq, dropna
+    horizon, shift, stride, sampling_rate, features, targets, per_timestep, group_by, freq, dropna
         As for :func:`windows`, and validated the same way.
 
     Returns
@@ -179,7 +180,12 @@ def split(
             "(rows, a fraction, or a start timestamp). For one set of windows use windows()."
         )
     framing = Framing.from_user(
-        lookback, horizon=horizon, shift=shift, stride=stride, per_timestep=per_timestep
+        lookback,
+        horizon=horizon,
+        shift=shift,
+        stride=stride,
+        per_timestep=per_timestep,
+        sampling_rate=sampling_rate,
     )
     check_scaler(scaler)
     timeline = read_timeline(

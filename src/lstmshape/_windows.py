@@ -31,6 +31,7 @@ def windows(
     horizon: int = 1,
     shift: int = 1,
     stride: int = 1,
+    sampling_rate: int = 1,
     features: ColumnSelection = None,
     targets: ColumnSelection = None,
     per_timestep: bool = False,
@@ -60,6 +61,12 @@ def windows(
         windows, how far each target lies after its input row.
     stride : int, default 1
         Rows between the starts of consecutive windows.
+    sampling_rate : int, default 1
+        Rows between successive timesteps inside a window, as in Keras'
+        ``timeseries_dataset_from_array``: the window reads rows ``s, s + r, ...,
+        s + (lookback - 1) * r``. Targets follow the same rate: ``horizon`` rows ``r``
+        apart, the first ``shift`` rows after the window's last row (per-timestep: each
+        input row plus ``shift``).
     features, targets : column name, position, or a list of them, optional
         The input and target columns: names for pandas input, integer positions for
         arrays. Default: every column (except ``group_by``).
@@ -100,7 +107,10 @@ def windows(
         * per-timestep: ``samples = (n - lookback - shift) // stride + 1``
         * inputs only: ``samples = (n - lookback) // stride + 1``
 
-        for a series of ``n`` rows (per run, when groups, gaps or NaN rows cut it).
+        for a series of ``n`` rows (per run, when groups, gaps or NaN rows cut it). With a
+        ``sampling_rate`` ``r``, ``samples = (n - extent) // stride + 1`` where ``extent`` is
+        ``(lookback - 1) * r + 1`` rows of window, and up to ``shift + (horizon - 1) * r``
+        rows of targets after it (``Framing.extent``).
 
     Raises
     ------
@@ -149,7 +159,7 @@ def windows(
     """
     framing = Framing.from_user(
         lookback, horizon=horizon, shift=shift, stride=stride,
-        per_timestep=per_timestep, inputs_only=inputs_only,
+        per_timestep=per_timestep, inputs_only=inputs_only, sampling_rate=sampling_rate,
     )  # fmt: skip
     check_scaler(fitted_scaler, "fitted_scaler")
     timeline = read_timeline(
@@ -467,6 +477,167 @@ class Windows:
             epoch=check_int(epoch, "epoch", minimum=0),
             dtype=check_float_dtype(dtype),
         )
+
+    def to_pydataset(
+        self,
+        batch_size: int = 32,
+        *,
+        shuffle: bool = False,
+        seed: int | None = None,
+        epoch: int = 0,
+        drop_remainder: bool = False,
+        num_shards: int = 1,
+        shard_index: int = 0,
+        dtype: Any = None,
+        workers: int = 1,
+        use_multiprocessing: bool = False,
+        max_queue_size: int = 10,
+    ) -> Any:
+        """Serve the batches as a ``keras.utils.PyDataset``, for ``model.fit`` on any backend.
+
+        Keras 3 on TensorFlow, JAX or PyTorch (``KERAS_BACKEND``); TensorFlow is not
+        imported unless it is the backend. ``dataset[i]`` gathers batch ``i`` of the
+        current epoch of the batch schedule (:meth:`schedule`): the same batches as
+        :meth:`batches`, :meth:`to_torch` and :meth:`to_dataset` with the same options.
+
+        Parameters
+        ----------
+        batch_size, shuffle, seed, epoch, drop_remainder, num_shards, shard_index, dtype
+            As for :meth:`batches`. ``epoch`` is the epoch of the first pass; after each
+            epoch of ``fit`` the dataset moves on to the next (a new order when shuffled).
+        workers, use_multiprocessing, max_queue_size
+            Passed to ``keras.utils.PyDataset``: Keras reads batches ahead in ``workers``
+            threads (or processes). A batch is one numpy gather, so the default (no workers)
+            is usually fastest; see Notes.
+
+        Returns
+        -------
+        keras.utils.PyDataset
+            With ``len()`` batches per epoch, ``.epoch`` and ``.set_epoch(epoch)``.
+
+        Raises
+        ------
+        ShapeError, TypeError
+            Options out of range or of the wrong type, as for :meth:`batches`.
+        ImportError
+            Keras 3 or its backend is not installed (the message names the extra).
+
+        Notes
+        -----
+        Pass ``shuffle=False`` to ``model.fit``: with its default ``shuffle=True`` Keras
+        reorders whole batches of a ``PyDataset`` with Python's ``random``, so the order is
+        no longer the schedule's (the windows are shuffled across batches here, with
+        ``shuffle=True``). With ``workers > 1``, Keras 3.15 may serve a batch read ahead in
+        one epoch again in the next; the default ``workers=1`` reads in order.
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(100.0), 10)
+        >>> dataset = w.to_pydataset(32, shuffle=True, seed=0)
+        >>> x, y = dataset[0]
+        >>> len(dataset), x.shape, y.shape
+        (3, (32, 10, 1), (32, 1))
+        """
+        schedule = self.schedule(
+            batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            num_shards=num_shards,
+            shard_index=shard_index,
+        )
+        from ._pydataset import WindowsPyDataset
+
+        return WindowsPyDataset(
+            self._source,
+            schedule,
+            epoch=epoch,
+            dtype=dtype,
+            workers=workers,
+            use_multiprocessing=use_multiprocessing,
+            max_queue_size=max_queue_size,
+        )
+
+    def to_torch(
+        self,
+        batch_size: int = 32,
+        *,
+        shuffle: bool = False,
+        seed: int | None = None,
+        epoch: int = 0,
+        drop_remainder: bool = False,
+        num_shards: int | None = None,
+        shard_index: int | None = None,
+        dtype: Any = None,
+    ) -> Any:
+        """Serve the batches as ``torch.Tensor`` ``(x, y)``, for PyTorch training loops.
+
+        ``for x, y in loader`` yields one epoch of the batch schedule (:meth:`schedule`):
+        the same batches as :meth:`batches`, :meth:`to_pydataset` and :meth:`to_dataset`
+        with the same options; ``x`` alone for inputs-only windows. Lazy: one batch is
+        gathered at a time (a memory-mapped series is read batch by batch) and handed to
+        PyTorch without a second copy (``torch.from_numpy``).
+
+        Parameters
+        ----------
+        batch_size, shuffle, seed, drop_remainder, dtype
+            As for :meth:`batches`. ``torch.nn.LSTM`` wants float32: pass
+            ``dtype="float32"`` for float64 data (the default keeps the windows' dtype).
+        epoch : int, default 0
+            The epoch served until :meth:`set_epoch` says otherwise.
+        num_shards, shard_index : int, optional
+            This process' shard. Default: the world size and rank of an initialised
+            ``torch.distributed`` process group, else one shard. A shuffled, sharded loader
+            needs a ``seed`` (the same in every process).
+
+        Returns
+        -------
+        torch.utils.data.IterableDataset
+            Iterable, with ``len()`` batches per epoch and ``set_epoch(epoch)``: call it at
+            the start of every epoch, as for ``DistributedSampler``; without it every pass
+            repeats the same order.
+
+        Raises
+        ------
+        ShapeError, TypeError
+            Options out of range or of the wrong type, as for :meth:`batches`; a shuffled,
+            sharded loader without a seed; ``num_shards`` without ``shard_index``.
+        ImportError
+            PyTorch is not installed (the message says ``pip install "lstmshape[torch]"``).
+
+        Notes
+        -----
+        With ``torch.utils.data.DataLoader(loader, batch_size=None, num_workers=k)`` (the
+        loader is already batched, hence ``batch_size=None``), worker ``j`` gathers batches
+        ``j``, ``j + k``, ...: every epoch holds the same batches as without workers, which
+        the DataLoader may hand out in another order. One process is usually fast enough:
+        a batch is a single numpy gather.
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(100.0), 10)
+        >>> loader = w.to_torch(32, shuffle=True, seed=0, dtype="float32")
+        >>> x, y = next(iter(loader))
+        >>> len(loader), tuple(x.shape), tuple(y.shape), x.dtype
+        (3, (32, 10, 1), (32, 1), torch.float32)
+        >>> loader.set_epoch(1)                       # a new order for the next epoch
+        """
+        from ._torch import TorchBatches, distributed_shards
+
+        num_shards, shard_index = distributed_shards(
+            num_shards, shard_index, shuffle=shuffle, seed=seed
+        )
+        schedule = self.schedule(
+            batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            num_shards=num_shards,
+            shard_index=shard_index,
+        )
+        return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype)
 
     def to_dataset(
         self,
