@@ -94,7 +94,7 @@ def main() -> None:
         inputs_only=True,
         features=features,
         targets=[args.target],
-        scaler=parts.scaler,
+        fitted_scaler=parts.scaler,
     )
     tomorrow = future.to_frame(model.predict(future.X, verbose=0))[args.target]
     print(f"Forecast for the step after {tomorrow.index[-1]:%Y-%m-%d}: {tomorrow.iloc[-1]:.2f}")
