@@ -31,8 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Examples
     --------
     >>> from lstmshape.cli import main
-    >>> main(["--version"])  # doctest: +SKIP
-    lstmshape 0.1.0
+    >>> main([])  # no command: the help goes to standard error
+    2
     """
     parser = _parser()
     args = parser.parse_args(argv)
