@@ -11,21 +11,67 @@ import pandas as pd
 from ._errors import ShapeError
 from ._scaling import inverse_scale
 from ._source import WindowSource
+from ._transform import TargetTransform
 
 
-def to_frame(source: WindowSource, scaler: Any, predictions: Any) -> pd.DataFrame:
-    """Implement :meth:`Windows.to_frame`."""
+def to_frame(
+    source: WindowSource,
+    scaler: Any,
+    predictions: Any,
+    transform: TargetTransform | None = None,
+) -> pd.DataFrame:
+    """Implement :meth:`Windows.to_frame`: undo the scaler, then the target transform."""
     values = _as_predictions(predictions, (source.n_samples, *source.output_shape))
-    if scaler is not None:
+    if isinstance(scaler, dict):
+        values = _inverse_per_series(source, scaler, values)
+    elif scaler is not None:
         values = inverse_scale(scaler, values, source.names, source.target_cols)
     if source.framing.per_timestep:
+        if transform is not None:
+            rows = source.plan.starts[:, None] + source.framing.target_offsets[None, :]
+            values = transform.undo(values, rows, chained=False)
         return _average_per_row(source, values)
     rows = source.plan.first_target_rows  # inputs-only: the window's last row
+    if transform is not None:
+        values = _undo_steps(source, transform, values)
     columns: list[Hashable] = list(source.target_names)
     if values.ndim == 3:  # (samples, horizon, targets): one column per target and step
         columns = [f"{name}+{step}" for name in columns for step in range(values.shape[1])]
         values = values.transpose(0, 2, 1).reshape(len(values), -1)
-    return pd.DataFrame(values, index=_index(source, rows), columns=columns)
+    frame = pd.DataFrame(values, index=_index(source, rows), columns=columns)
+    frame.attrs["step_rows"] = source.framing.sampling_rate
+    return frame
+
+
+def _undo_steps(source: WindowSource, transform: TargetTransform, values: np.ndarray) -> np.ndarray:
+    """Undo a transform on many-to-one predictions (one step or a chained horizon)."""
+    f = source.framing
+    steps = values[:, None, :] if values.ndim == 2 else values
+    first = source.plan.starts + f.last_input_offset + f.shift  # the first predicted row
+    rows = first[:, None] + np.arange(steps.shape[1])[None, :] * f.sampling_rate
+    levels = transform.undo(steps, rows, chained=True)
+    return levels[:, 0, :] if values.ndim == 2 else levels
+
+
+def _inverse_per_series(
+    source: WindowSource, scalers: dict[Hashable, Any], values: np.ndarray
+) -> np.ndarray:
+    """Undo one fitted scaler per group on the samples of that group."""
+    groups = source.plan.sample_groups
+    restored = np.array(values, dtype=np.float64, copy=True)
+    if groups is None:
+        raise ShapeError("A scaler per series (a dict) needs windows made with `group_by`.")
+    for group in dict.fromkeys(groups.tolist()):
+        if group not in scalers:
+            raise ShapeError(
+                f"The per-series scalers have no scaler for group {group!r}; they were fitted "
+                f"for {', '.join(map(repr, scalers))}."
+            )
+        mine = groups == group
+        restored[mine] = inverse_scale(
+            scalers[group], values[mine], source.names, source.target_cols
+        )
+    return restored
 
 
 def _as_predictions(predictions: Any, expected: tuple[int, ...]) -> np.ndarray:

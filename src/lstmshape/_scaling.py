@@ -10,6 +10,10 @@ because the windows are strided views of it: a scaler that drops rows would othe
 make them read memory past the end of its output. A scaler fitted on a DataFrame
 (scikit-learn records ``feature_names_in_``) is given DataFrames with its own column
 names in its own order, so that columns are never matched by position by mistake.
+
+Per-series scaling (``per_series=True`` with ``group_by``) fits one copy of the scaler per
+series, on that series' training rows, and keeps them in a dict ``{group: scaler}``; each
+series' rows are scaled, and later unscaled, by its own copy.
 """
 
 from __future__ import annotations
@@ -30,8 +34,17 @@ REQUIRED = ("fit", "transform", "inverse_transform")
 
 
 def check_scaler(scaler: Any, name: str = "scaler") -> None:
-    """Raise a TypeError naming the methods a scaler lacks (``None`` passes)."""
+    """Raise a TypeError naming the methods a scaler lacks (``None`` passes).
+
+    A dict of scalers (one per series) passes when each of its values does.
+    """
     if scaler is None:
+        return
+    if isinstance(scaler, dict):
+        if not scaler:
+            raise ShapeError(f"`{name}` is an empty dict; give one scaler per group.")
+        for group, each in scaler.items():
+            check_scaler(each, f"{name}[{group!r}]")
         return
     missing = [m for m in REQUIRED if not callable(getattr(scaler, m, None))]
     if missing:
@@ -42,10 +55,13 @@ def check_scaler(scaler: Any, name: str = "scaler") -> None:
         )
 
 
-def fit_scaler(timeline: Timeline, scaler: Any, train_rows: list[Run]) -> tuple[Any, Timeline]:
+def fit_scaler(
+    timeline: Timeline, scaler: Any, train_rows: list[Run], *, scale: bool = True
+) -> tuple[Any, Timeline]:
     """Fit a copy of ``scaler`` on ``train_rows`` only; return it and the scaled timeline.
 
-    The caller's scaler is left as it was. Named columns are passed as a DataFrame, so a
+    The caller's scaler is left as it was (``scale=False``: the timeline is returned as it
+    was). Named columns are passed as a DataFrame, so a
     scikit-learn scaler records their names and later calls can be checked against them.
     """
     table = timeline.table
@@ -56,12 +72,73 @@ def fit_scaler(timeline: Timeline, scaler: Any, train_rows: list[Run]) -> tuple[
         mask &= ~table.missing_rows
     fitted = copy.deepcopy(scaler)
     fitted.fit(_frame_for(table.values[mask], table.names, named=_has_names(table)))
+    return fitted, apply_scaler(timeline, fitted, "scaler") if scale else timeline
+
+
+def fit_scaler_per_series(
+    timeline: Timeline, scaler: Any, train_rows: dict[Hashable, list[Run]]
+) -> tuple[dict[Hashable, Any], Timeline]:
+    """Fit one copy of ``scaler`` per series on its own ``train_rows``; scale each series.
+
+    Returns ``{group: fitted copy}`` and the timeline with each series scaled by its copy.
+    """
+    fitted: dict[Hashable, Any] = {}
+    for group, rows in train_rows.items():
+        fitted[group], _ = fit_scaler(timeline, scaler, rows, scale=False)
     return fitted, apply_scaler(timeline, fitted, "scaler")
 
 
+def series_ranges(timeline: Timeline) -> list[tuple[int, int, Hashable | None]]:
+    """Return the row range of each group (its rows are contiguous), or of the whole table."""
+    if not timeline.run_groups:
+        return [(0, timeline.n_rows, None)]
+    ranges: dict[Hashable, list[int]] = {}
+    for (begin, end), group in zip(timeline.runs, timeline.run_groups, strict=True):
+        span = ranges.setdefault(group, [begin, end])
+        span[0], span[1] = min(span[0], begin), max(span[1], end)
+    return [(b, e, g) for g, (b, e) in ranges.items()]
+
+
 def apply_scaler(timeline: Timeline, fitted: Any, name: str = "fitted_scaler") -> Timeline:
-    """Transform every row with an already fitted scaler, and check what it returns."""
+    """Transform every row with an already fitted scaler, and check what it returns.
+
+    A dict ``{group: scaler}`` scales the rows of each series of ``group_by`` with its own.
+    """
+    if isinstance(fitted, dict):
+        return _apply_per_series(timeline, fitted, name)
+    return timeline.with_values(_scaled(timeline.table, fitted, name))
+
+
+def _apply_per_series(timeline: Timeline, fitted: dict[Hashable, Any], name: str) -> Timeline:
+    if not timeline.run_groups:
+        raise ShapeError(
+            f"`{name}` is a dict of scalers, one per series, which needs `group_by`; these "
+            f"windows have no groups. Pass one scaler, or the same `group_by` as when it was "
+            f"fitted. Received: {name} with keys {listed(map(repr, fitted))}"
+        )
     table = timeline.table
+    values = np.array(table.values, copy=True)
+    for begin, end, group in series_ranges(timeline):
+        if group not in fitted:
+            raise ShapeError(
+                f"`{name}` has no scaler for group {group!r}; it has scalers for "
+                f"{listed(map(repr, fitted))}. Fit them on data with the same groups."
+            )
+        missing = None if table.missing_rows is None else table.missing_rows[begin:end]
+        part = Table(
+            table.values[begin:end],
+            table.names,
+            None if table.index is None else table.index[begin:end],
+            table.feature_cols,
+            table.target_cols,
+            missing,
+        )
+        values[begin:end] = _scaled(part, fitted[group], f"{name}[{group!r}]")
+    return timeline.with_values(values)
+
+
+def _scaled(table: Table, fitted: Any, name: str) -> np.ndarray:
+    """Return ``table``'s values transformed by ``fitted``, checked."""
     order = _scaler_order(fitted, table, name)
     given = table.values if order is None else table.values[:, order]
     names = table.names if order is None else tuple(table.names[i] for i in order)
@@ -70,7 +147,7 @@ def apply_scaler(timeline: Timeline, fitted: Any, name: str = "fitted_scaler") -
     if order is not None:
         scaled = scaled[:, np.argsort(order)]
     _check_finite_output(scaled, table, name)
-    return timeline.with_values(scaled)
+    return scaled
 
 
 def inverse_scale(

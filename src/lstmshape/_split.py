@@ -13,14 +13,18 @@ import pandas as pd
 from ._errors import ShapeError, format_label, plural, received, received_type
 from ._framing import Framing
 from ._plan import Run, WindowPlan
-from ._scaling import check_scaler, fit_scaler
+from ._scaling import check_scaler, fit_scaler, fit_scaler_per_series, series_ranges
 from ._table import ColumnSelection
 from ._timeline import Timeline, plan_windows, read_timeline
+from ._transform import TargetTransform, transform_targets
 from ._validate import check_bool
 from ._windows import Windows, source_of
 from ._words import names_in_words
 
 PARTS = ("train", "val", "test")
+
+#: The target rows of each part of one series: ``{"train": [(begin, end)], ...}``.
+SeriesParts = dict[str, list[Run]]
 
 
 @dataclass(frozen=True, repr=False)
@@ -33,8 +37,9 @@ class Split:
         ``test`` is None when no test part was asked for.
     val : Windows or None
         None when no validation part was asked for.
-    scaler : object or None
-        A fitted copy of the scaler passed to :func:`split` (fitted on training rows only).
+    scaler : object, dict or None
+        A fitted copy of the scaler passed to :func:`split` (fitted on training rows only);
+        with ``per_series=True``, a dict ``{group: fitted copy}``, one per series.
     boundaries : dict
         For each part, its target rows in words: first and last index label (or row) of
         each run of samples, with the group when there are groups.
@@ -88,7 +93,13 @@ class Split:
             f"Split (lookback {first.lookback}, {plural(len(first.feature_names), 'feature')}, "
             f"targets {names_in_words(first.target_names)})"
         )
-        if self.scaler is not None:
+        if isinstance(self.scaler, dict):
+            first_scaler = next(iter(self.scaler.values()))
+            header += (
+                f", {len(self.scaler)} {type(first_scaler).__name__}s fitted per series on "
+                "training rows only"
+            )
+        elif self.scaler is not None:
             header += f", {type(self.scaler).__name__} fitted on training rows only"
         lines = [header]
         for name, w in self.parts().items():
@@ -117,6 +128,8 @@ def split(
     group_by: Hashable | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
+    transform: str | None = None,
+    per_series: bool = False,
 ) -> Split:
     """Split a series by time into train, val and test windows, without leakage.
 
@@ -147,6 +160,15 @@ def split(
         :func:`windows`.
     horizon, shift, stride, sampling_rate, features, targets, per_timestep, group_by, freq, dropna
         As for :func:`windows`, and validated the same way.
+    transform : {"diff", "pct_change", "log", "log_diff"}, optional
+        Model changes of the target columns instead of levels (as for :func:`windows`),
+        applied before the scaler is fitted; ``to_frame`` of every part undoes it. The
+        sizes of the parts count rows of the data, as without it.
+    per_series : bool, default False
+        With ``group_by`` and a ``scaler``: fit one copy of the scaler per series, on that
+        series' training rows, instead of one for all series (pooled, the default).
+        ``.scaler`` is then a dict ``{group: fitted copy}``, and ``to_frame`` undoes each
+        series with its own.
 
     Returns
     -------
@@ -196,29 +218,73 @@ def split(
         freq=freq,
         dropna=check_bool(dropna, "dropna"),
     )
+    per_series = check_per_series(per_series, scaler, group_by)
     bounds = _part_rows(timeline, val=val, test=test)
-    fitted = None
-    if scaler is not None:
-        train_rows = [r for rows in bounds for r in rows["train"]]
+    timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
+    sizes = {"train": None, "val": val, "test": test}
+    return make_split(
+        timeline, framing, bounds, scaler=scaler, per_series=per_series, undo=undo, sizes=sizes
+    )
+
+
+def check_per_series(per_series: Any, scaler: Any, group_by: Hashable | None) -> bool:
+    """Validate ``per_series``: it needs ``group_by`` and a ``scaler``."""
+    per_series = check_bool(per_series, "per_series")
+    if per_series and group_by is None:
+        raise ShapeError(
+            "`per_series=True` fits one scaler per series of `group_by`, but no `group_by` "
+            f"was given. {received('per_series', per_series)}"
+        )
+    if per_series and scaler is None:
+        raise ShapeError(
+            "`per_series=True` fits one copy of `scaler` per series, but no `scaler` was "
+            f"given (for example MinMaxScaler()). {received('per_series', per_series)}"
+        )
+    return per_series
+
+
+def make_split(
+    timeline: Timeline,
+    framing: Framing,
+    bounds: dict[Hashable | None, SeriesParts],
+    *,
+    scaler: Any,
+    per_series: bool,
+    undo: TargetTransform | None,
+    sizes: dict[str, Any],
+) -> Split:
+    """Make the windows of each part from the target rows of each series (``bounds``).
+
+    The one rule of :func:`split` and :func:`folds`: the scaler is fitted on the training
+    rows only (per series with ``per_series``), each part keeps the windows whose target
+    rows all lie in its own rows, and a part left without windows is an error.
+    ``timeline`` is already transformed (``undo`` undoes it); ``sizes`` are the sizes the
+    user asked for, for messages (a part of size None is not made).
+    """
+    fitted: Any = None
+    if scaler is not None and per_series:
+        train = {group: rows["train"] for group, rows in bounds.items()}
+        fitted, timeline = fit_scaler_per_series(timeline, scaler, train)
+    elif scaler is not None:
+        train_rows = [r for rows in bounds.values() for r in rows["train"]]
         fitted, timeline = fit_scaler(timeline, scaler, train_rows)
     plan = plan_windows(timeline, framing)
-    sizes = {"train": None, "val": val, "test": test}
     parts: dict[str, Windows] = {}
     boundaries: dict[str, list[str]] = {}
     for name in (part for part in PARTS if part == "train" or sizes[part] is not None):
         part_plan = plan.with_targets_in(_run_bounds(timeline, bounds, name))
         if part_plan.n_samples == 0:
             raise ShapeError(_empty_part_message(name, bounds, framing, sizes))
-        parts[name] = Windows(source_of(timeline, part_plan), scaler=fitted)
+        parts[name] = Windows(source_of(timeline, part_plan), scaler=fitted, transform=undo)
         boundaries[name] = _target_spans(timeline, part_plan)
     return Split(parts["train"], parts.get("val"), parts.get("test"), fitted, boundaries)
 
 
-def _part_rows(timeline: Timeline, *, val: Any, test: Any) -> list[dict[str, list[Run]]]:
+def _part_rows(timeline: Timeline, *, val: Any, test: Any) -> dict[Hashable | None, SeriesParts]:
     """For each series (group), the rows of train, val and test: ``[begin, end)`` ranges."""
     index = timeline.table.index
-    series: list[dict[str, list[Run]]] = []
-    for begin, end, group in _series_ranges(timeline):
+    series: dict[Hashable | None, SeriesParts] = {}
+    for begin, end, group in series_ranges(timeline):
         label = "" if group is None else f" (group {group!r})"
         rows = end - begin
         sub_index = None if index is None else index[begin:end]
@@ -237,25 +303,12 @@ def _part_rows(timeline: Timeline, *, val: Any, test: Any) -> list[dict[str, lis
             )
         test_start = end - test_rows
         val_start = test_start - val_rows
-        series.append(
-            {
-                "train": [(begin, val_start)],
-                "val": [(val_start, test_start)] if val_rows else [],
-                "test": [(test_start, end)] if test_rows else [],
-            }
-        )
+        series[group] = {
+            "train": [(begin, val_start)],
+            "val": [(val_start, test_start)] if val_rows else [],
+            "test": [(test_start, end)] if test_rows else [],
+        }
     return series
-
-
-def _series_ranges(timeline: Timeline) -> list[tuple[int, int, Hashable | None]]:
-    """Return the row range of each group (its rows are contiguous), or of the whole table."""
-    if not timeline.run_groups:
-        return [(0, timeline.n_rows, None)]
-    ranges: dict[Hashable, list[int]] = {}
-    for (begin, end), group in zip(timeline.runs, timeline.run_groups, strict=True):
-        span = ranges.setdefault(group, [begin, end])
-        span[0], span[1] = min(span[0], begin), max(span[1], end)
-    return [(b, e, g) for g, (b, e) in ranges.items()]
 
 
 def _size(
@@ -311,11 +364,11 @@ def _rows_from(start: Any, name: str, index: pd.Index | None, label: str) -> int
 
 
 def _run_bounds(
-    timeline: Timeline, bounds: list[dict[str, list[Run]]], part: str
+    timeline: Timeline, bounds: dict[Hashable | None, SeriesParts], part: str
 ) -> dict[int, Run]:
     """Return the target rows allowed in each run for ``part``."""
     allowed: dict[int, Run] = {}
-    ranges = [r for series in bounds for r in series[part]]
+    ranges = [r for series in bounds.values() for r in series[part]]
     for number, (begin, end) in enumerate(timeline.runs):
         for low, high in ranges:
             if low < end and begin < high:
@@ -324,9 +377,9 @@ def _run_bounds(
 
 
 def _empty_part_message(
-    name: str, bounds: list[dict[str, list[Run]]], framing: Framing, sizes: dict[str, Any]
+    name: str, bounds: dict[Hashable | None, SeriesParts], framing: Framing, sizes: dict[str, Any]
 ) -> str:
-    rows = min(sum(e - b for b, e in series[name]) for series in bounds)
+    rows = min(sum(e - b for b, e in series[name]) for series in bounds.values())
     if name == "train":
         need = f"at least {framing.extent} rows: a whole window and its target"
         setting = ""
