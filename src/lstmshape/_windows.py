@@ -40,6 +40,7 @@ def windows(
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
     fitted_scaler: Any = None,
+    transform: str | None = None,
 ) -> Windows:
     """Frame a series as supervised learning: sliding input windows and aligned targets.
 
@@ -94,7 +95,14 @@ def windows(
         scale new data, or the last rows for a forecast past the end, exactly like the
         training data. To fit a scaler on training rows, use :func:`split` (its
         ``scaler=`` takes an unfitted one). What the scaler returns is checked like data:
-        the same rows and columns, finite values.
+        the same rows and columns, finite values. A dict ``{group: scaler}`` (from
+        ``split(..., per_series=True)``) scales each series of ``group_by`` with its own.
+    transform : {"diff", "pct_change", "log", "log_diff"}, optional
+        Model changes instead of levels: the target columns (also where they are features)
+        become ``x[t] - x[t-1]``, ``x[t] / x[t-1] - 1``, ``log(x[t])`` or
+        ``log(x[t]) - log(x[t-1])``, series by series, before scaling; the first row of
+        each run has no earlier value and is left out. :meth:`Windows.to_frame` undoes it
+        (see ``docs/evaluating.md``). Default: levels.
 
     Returns
     -------
@@ -170,9 +178,13 @@ def windows(
         freq=freq,
         dropna=check_bool(dropna, "dropna"),
     )
+    from ._transform import transform_targets
+
+    timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
     if fitted_scaler is not None:
         timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
-    return Windows(source_of(timeline, plan_windows(timeline, framing)), scaler=fitted_scaler)
+    plan = plan_windows(timeline, framing)
+    return Windows(source_of(timeline, plan), scaler=fitted_scaler, transform=undo)
 
 
 def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
@@ -226,15 +238,22 @@ class Windows:
     framing : lstmshape.Framing
         The framing parameters and the shape rules that follow from them.
     scaler : object or None
-        The fitted scaler; :meth:`to_frame` undoes it.
+        The fitted scaler (a dict ``{group: scaler}`` when scaled per series);
+        :meth:`to_frame` undoes it.
+    transform : object or None
+        The target transform (``transform=``) with the original levels it is undone
+        from; :meth:`to_frame` undoes it after the scaler. ``None`` for levels.
     source : WindowSource
         Advanced: the frozen description (data, window starts, columns) that every reader
         of these windows receives: the numpy views, the loaders and ``to_frame``.
     """
 
-    def __init__(self, source: WindowSource, *, scaler: Any = None) -> None:
+    def __init__(
+        self, source: WindowSource, *, scaler: Any = None, transform: Any = None
+    ) -> None:
         self._source = source
         self.scaler = scaler
+        self.transform = transform
 
     @property
     def source(self) -> WindowSource:
@@ -767,7 +786,9 @@ class Windows:
             * with ``group_by``: a MultiIndex of (group, timestamp).
 
             Values are in original units: when the windows come from :func:`split` with a
-            scaler, its ``inverse_transform`` is applied to the target columns.
+            scaler, its ``inverse_transform`` is applied to the target columns; then a
+            ``transform=`` is undone from the original level before the first target
+            (multi-step targets chain: a cumulative sum of differences, ...).
 
         Raises
         ------
@@ -786,7 +807,7 @@ class Windows:
         """
         from ._frame import to_frame
 
-        return to_frame(self._source, self.scaler, predictions)
+        return to_frame(self._source, self.scaler, predictions, self.transform)
 
     def plot(
         self, model: Any = None, *, samples: Any = 3, column: Any = None, ax: Any = None
