@@ -11,6 +11,7 @@ a TensorFlow feature (``Windows.to_dataset``, ``build_model``, ``check_model``) 
 from . import datasets
 from ._errors import ShapeError
 from ._explain import explain
+from ._folds import Folds, folds
 from ._framing import Framing
 from ._models import build_model, check_model
 from ._reshape import to_3d
@@ -22,6 +23,7 @@ from ._windows import Batches, Windows, windows
 __all__ = [
     "BatchSchedule",
     "Batches",
+    "Folds",
     "Framing",
     "ShapeError",
     "Split",
@@ -31,6 +33,7 @@ __all__ = [
     "check_model",
     "datasets",
     "explain",
+    "folds",
     "split",
     "to_3d",
     "windows",
