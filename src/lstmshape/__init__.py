@@ -13,6 +13,7 @@ from ._errors import ShapeError
 from ._explain import explain
 from ._folds import Folds, folds
 from ._framing import Framing
+from ._metrics import score
 from ._models import build_model, check_model
 from ._reshape import to_3d
 from ._schedule import BatchSchedule
@@ -34,6 +35,7 @@ __all__ = [
     "datasets",
     "explain",
     "folds",
+    "score",
     "split",
     "to_3d",
     "windows",
