@@ -164,7 +164,7 @@ def _explain_windows(w: Windows) -> str:
 
 def _shape_lines(w: Windows) -> list[str]:
     """``X`` and ``y`` with their shapes axis by axis."""
-    lines = [f"X {shape_in_words(w.X_shape, INPUT_AXES)} ({names_in_words(w.feature_names)})"]
+    lines = w.input_lines()
     if w.y_shape is not None:
         lines.append(
             f"y {shape_in_words(w.y_shape, w.framing.target_axes)} "
@@ -247,7 +247,12 @@ def _explain_split(parts: Split) -> str:
     return "\n".join(lines)
 
 
-def _keras_input(shape: tuple[Any, ...]) -> str:
+def _keras_input(shape: Any) -> str:
+    if isinstance(shape, dict):
+        inputs = ", ".join(
+            f'keras.Input(shape={tuple(one)}, name="{name}")' for name, one in shape.items()
+        )
+        return f"Model inputs: {inputs}, without the samples axis (Keras' batch axis)."
     return (
         f"Model input: keras.Input(shape={tuple(shape)}), without the samples axis "
         "(Keras' batch axis)."

@@ -22,6 +22,9 @@ from ._errors import ShapeError
 from ._framing import Framing
 from ._plan import WindowPlan, arithmetic_step
 
+#: The names of the inputs when there are covariates, in this order.
+INPUT_NAMES = ("past", "future", "static")
+
 #: Environment variable that overrides the largest copy of X or y made without asking.
 MAX_COPY_ENV = "LSTMSHAPE_MAX_COPY_BYTES"
 
@@ -44,6 +47,9 @@ class WindowSource:
         The pandas index of the rows, or ``None`` for numpy input.
     group_by
         The column that told series apart, or ``None``.
+    future_cols, static_cols
+        Positions of the known-future and static covariates. With either, inputs are
+        named: ``{"past": ..., "future": ..., "static": ...}`` (only the keys in use).
     """
 
     values: np.ndarray
@@ -53,6 +59,8 @@ class WindowSource:
     names: tuple[Hashable, ...]
     index: pd.Index | None = None
     group_by: Hashable | None = None
+    future_cols: tuple[int, ...] = ()
+    static_cols: tuple[int, ...] = ()
 
     @property
     def framing(self) -> Framing:
@@ -75,9 +83,34 @@ class WindowSource:
         return tuple(self.names[c] for c in self.target_cols)
 
     @property
-    def input_shape(self) -> tuple[int, int]:
-        """``(lookback, n_features)``."""
-        return (self.framing.lookback, len(self.feature_cols))
+    def input_names(self) -> tuple[str, ...]:
+        """Names of the inputs: ``("past",)`` alone, or with ``"future"``/``"static"``."""
+        return INPUT_NAMES[:1] + tuple(
+            name
+            for name, cols in (("future", self.future_cols), ("static", self.static_cols))
+            if cols
+        )
+
+    @property
+    def named_inputs(self) -> bool:
+        """Whether inputs are a dict by name (covariates), not one array."""
+        return len(self.input_names) > 1
+
+    @property
+    def input_shapes(self) -> dict[str, tuple[int, ...]]:
+        """One sample's shape of every input, by name."""
+        f = self.framing
+        shapes: dict[str, tuple[int, ...]] = {"past": (f.lookback, len(self.feature_cols))}
+        if self.future_cols:
+            shapes["future"] = (f.target_length, len(self.future_cols))
+        if self.static_cols:
+            shapes["static"] = (len(self.static_cols),)
+        return shapes
+
+    @property
+    def input_shape(self) -> Any:
+        """``(lookback, n_features)``, or the dict of :attr:`input_shapes` with covariates."""
+        return self.input_shapes if self.named_inputs else self.input_shapes["past"]
 
     @property
     def target_shape(self) -> tuple[int, ...]:
@@ -90,9 +123,22 @@ class WindowSource:
         return self.framing.output_shape(len(self.target_cols))
 
     # -- whole arrays ----------------------------------------------------------------------
-    def inputs(self) -> np.ndarray:
-        """``X``: a read-only view when possible, else a copy of checked size."""
-        return self._all(self._input_windows, self.framing.lookback, len(self.feature_cols))
+    def inputs(self) -> Any:
+        """``X``: read-only views when possible, else copies of checked size.
+
+        One array, or a dict by input name when there are covariates.
+        """
+        past = self._all(self._input_windows, self.framing.lookback, len(self.feature_cols))
+        if not self.named_inputs:
+            return past
+        inputs = {"past": past}
+        if self.future_cols:
+            length = self.framing.target_length
+            inputs["future"] = self._all(self._future_windows, length, len(self.future_cols))
+        if self.static_cols:
+            static = self._all(self._static_windows, 1, len(self.static_cols))
+            inputs["static"] = static[:, 0, :]
+        return inputs
 
     def targets(self) -> np.ndarray | None:
         """``y``, or ``None`` for inputs-only windows."""
@@ -129,15 +175,24 @@ class WindowSource:
 
     def gather(
         self, samples: np.ndarray, dtype: np.dtype[Any] | None = None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
+    ) -> tuple[Any, np.ndarray | None]:
         """Copy the inputs and targets of ``samples`` into new arrays: one batch.
 
         Only the rows of these samples are read (a memory-mapped series stays on disk).
+        Inputs are one array, or a dict by input name when there are covariates.
         """
         starts = self.starts_of(samples)
-        x = self._input_windows.pick(starts)
+        x: Any = self._input_windows.pick(starts)
         if dtype is not None:
             x = x.astype(dtype, copy=False)
+        if self.named_inputs:
+            x = {"past": x}
+            if self.future_cols:
+                x["future"] = self._future_windows.pick(starts)
+            if self.static_cols:
+                x["static"] = self._static_windows.pick(starts)[:, 0, :]
+            if dtype is not None:
+                x = {name: value.astype(dtype, copy=False) for name, value in x.items()}
         if self.framing.inputs_only:
             return x, None
         y = self._target_windows.pick(starts)
@@ -153,6 +208,19 @@ class WindowSource:
         """``W[s] = values[s : s + lookback, feature_cols]`` for every row ``s``."""
         f = self.framing
         return _Windows.over(self.values, 0, f.lookback, f.sampling_rate, self.feature_cols)
+
+    @cached_property
+    def _future_windows(self) -> _Windows:
+        """``W[s]`` = the future covariates on sample ``s``'s target rows."""
+        f = self.framing
+        return _Windows.over(
+            self.values, f.target_start, f.target_length, f.sampling_rate, self.future_cols
+        )
+
+    @cached_property
+    def _static_windows(self) -> _Windows:
+        """``W[s]`` = the static covariates on sample ``s``'s first row, ``(1, n_static)``."""
+        return _Windows.over(self.values, 0, 1, 1, self.static_cols)
 
     @cached_property
     def _target_windows(self) -> _Windows:
@@ -188,9 +256,9 @@ class _Windows:
             return cls(empty, list(columns))
         view = np.lib.stride_tricks.sliding_window_view(shifted, span, axis=0)[:, :, ::step]
         view = view.transpose(0, 2, 1)  # (starts, length, columns)
-        step = arithmetic_step(columns)
-        if step is not None and step > 0:
-            return cls(view, slice(columns[0], columns[-1] + 1, step))
+        column_step = arithmetic_step(columns)
+        if column_step is not None and column_step > 0:
+            return cls(view, slice(columns[0], columns[-1] + 1, column_step))
         return cls(view, list(columns))
 
     @property

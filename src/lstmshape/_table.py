@@ -65,6 +65,8 @@ class Table:
         Positions in ``values`` of the selected features and targets, in the order asked.
     missing_rows
         Boolean mask of rows holding a NaN, or ``None`` when there are none.
+    future_cols, static_cols
+        Positions of the known-future and static covariates (empty without them).
     """
 
     values: np.ndarray
@@ -73,6 +75,8 @@ class Table:
     feature_cols: tuple[int, ...]
     target_cols: tuple[int, ...]
     missing_rows: np.ndarray | None = None
+    future_cols: tuple[int, ...] = ()
+    static_cols: tuple[int, ...] = ()
 
     @property
     def feature_names(self) -> tuple[Hashable, ...]:
@@ -93,6 +97,8 @@ class Table:
             self.feature_cols,
             self.target_cols,
             self.missing_rows,
+            self.future_cols,
+            self.static_cols,
         )
 
 
@@ -101,6 +107,8 @@ def as_table(
     *,
     features: ColumnSelection = None,
     targets: ColumnSelection = None,
+    future: ColumnSelection = None,
+    static: ColumnSelection = None,
     exclude: Sequence[Hashable] = (),
     allow_nan: bool = False,
     check_order: bool = True,
@@ -109,6 +117,8 @@ def as_table(
     """Validate ``data`` and the column selections; return a :class:`Table`.
 
     ``exclude`` names columns that default selections leave out (a ``group_by`` column).
+    Default features and targets leave out the ``static`` columns too (one value per
+    series is not a time series); ``future`` columns stay among the default features.
     With ``allow_nan=True``, NaN values are allowed and reported in ``missing_rows``;
     infinite values are always an error. ``check_order=False`` leaves the time order of
     the index to the caller (grouped data checks it group by group).
@@ -128,11 +138,13 @@ def as_table(
     if isinstance(source, pd.DataFrame) and check_order:
         refuse_date_columns(source, param)
     by_name = isinstance(source, pd.DataFrame)
-    excluded = set(exclude)
+    future_pos = [] if future is None else _select(future, labels, [], "future", by_name=by_name)
+    static_pos = [] if static is None else _select(static, labels, [], "static", by_name=by_name)
+    excluded = set(exclude) | {labels[i] for i in static_pos}
     default = [i for i, label in enumerate(labels) if label not in excluded]
     feature_pos = _select(features, labels, default, "features", by_name=by_name)
     target_pos = _select(targets, labels, default, "targets", by_name=by_name)
-    used = sorted(set(feature_pos) | set(target_pos))
+    used = sorted(set(feature_pos) | set(target_pos) | set(future_pos) | set(static_pos))
     _refuse_duplicate_names(labels, used, param)
 
     values = readonly(_numeric_columns(source, used, labels, param))
@@ -149,6 +161,8 @@ def as_table(
         feature_cols=tuple(position[i] for i in feature_pos),
         target_cols=tuple(position[i] for i in target_pos),
         missing_rows=missing,
+        future_cols=tuple(position[i] for i in future_pos),
+        static_cols=tuple(position[i] for i in static_pos),
     )
 
 

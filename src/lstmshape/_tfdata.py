@@ -96,9 +96,13 @@ def _batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> Any:
     input_offsets = tf.constant(framing.input_offsets, dtype=tf.int64)
     target_offsets = tf.constant(framing.target_offsets, dtype=tf.int64)
 
+    covariates = _covariate_reader(tf, source, series, starts)
+
     def make_batch(sample_numbers: tf.Tensor) -> Any:
         first_rows = starts(sample_numbers)[:, None]
         x = feature_cols(tf.gather(series, first_rows + input_offsets[None, :]))
+        if covariates is not None:
+            x = {"past": x, **covariates(first_rows)}
         if framing.inputs_only:
             return x
         y = target_cols(tf.gather(series, first_rows + target_offsets[None, :]))
@@ -107,21 +111,45 @@ def _batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> Any:
     return make_batch
 
 
+def _covariate_reader(tf: Any, source: WindowSource, series: Any, starts: Any) -> Any:
+    """Return ``first_rows -> {"future": ..., "static": ...}``, or None without covariates."""
+    if not source.named_inputs:
+        return None
+    n_columns = source.values.shape[1]
+    future_cols = _column_picker(tf, source.future_cols, n_columns)
+    static_cols = _column_picker(tf, source.static_cols, n_columns)
+    target_offsets = tf.constant(source.framing.target_offsets, dtype=tf.int64)
+
+    def read(first_rows: tf.Tensor) -> dict[str, Any]:
+        found = {}
+        if source.future_cols:
+            found["future"] = future_cols(tf.gather(series, first_rows + target_offsets[None, :]))
+        if source.static_cols:
+            found["static"] = static_cols(tf.gather(series, first_rows[:, 0]))
+        return found
+
+    return read
+
+
 def _file_batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> Any:
     tf_dtype = tf.as_dtype(dtype)
-    x_shape = [None, *source.input_shape]
-    y_shape = [None, *source.target_shape]
+    names = source.input_names
+    shapes = [[None, *source.input_shapes[name]] for name in names]
+    if not source.framing.inputs_only:
+        shapes.append([None, *source.target_shape])
 
-    def gather(numbers: np.ndarray) -> Any:
+    def gather(numbers: np.ndarray) -> list[np.ndarray]:
         x, y = source.gather(numbers, dtype)
-        return x if y is None else (x, y)
+        arrays = [x[name] for name in names] if source.named_inputs else [x]
+        return arrays if y is None else [*arrays, y]
 
     def make_batch(sample_numbers: tf.Tensor) -> Any:
-        if source.framing.inputs_only:
-            x = tf.numpy_function(gather, [sample_numbers], tf_dtype, stateful=False)
-            return tf.ensure_shape(x, x_shape)
-        x, y = tf.numpy_function(gather, [sample_numbers], [tf_dtype, tf_dtype], stateful=False)
-        return tf.ensure_shape(x, x_shape), tf.ensure_shape(y, y_shape)
+        outs = tf.numpy_function(
+            gather, [sample_numbers], [tf_dtype] * len(shapes), stateful=False
+        )
+        outs = [tf.ensure_shape(out, shape) for out, shape in zip(outs, shapes, strict=True)]
+        x = dict(zip(names, outs, strict=False)) if source.named_inputs else outs[0]
+        return x if source.framing.inputs_only else (x, outs[-1])
 
     return make_batch
 

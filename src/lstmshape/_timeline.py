@@ -19,7 +19,14 @@ from pandas.tseries.frequencies import to_offset
 from ._errors import ShapeError, did_you_mean, listed, plural, received
 from ._framing import Framing
 from ._plan import Run, WindowPlan, make_plan, runs_between_breaks
-from ._table import ColumnSelection, Table, as_table, check_time_order, refuse_date_columns
+from ._table import (
+    ColumnSelection,
+    Table,
+    as_table,
+    check_time_order,
+    refuse_date_columns,
+    where,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ def read_timeline(
     *,
     features: ColumnSelection = None,
     targets: ColumnSelection = None,
+    future: ColumnSelection = None,
+    static: ColumnSelection = None,
     group_by: Hashable | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
@@ -59,11 +68,15 @@ def read_timeline(
         data,
         features=features,
         targets=targets,
+        future=future,
+        static=static,
         exclude=() if group_by is None else (group_by,),
         allow_nan=dropna,
         check_order=group_by is None,
     )
     n_rows = table.values.shape[0]
+    if table.static_cols:
+        _check_static(table, group_codes, group_names, group_by)
     if group_codes is None and freq is None and table.missing_rows is None:
         return Timeline(table, ((0, n_rows),), (), None)
     breaks = np.zeros(max(n_rows - 1, 0), dtype=bool)
@@ -130,6 +143,32 @@ def _warn_about_empty_groups(plan: WindowPlan, group_by: Hashable | None) -> Non
             f"of {plan.framing.rows_needed()}: {listed(map(repr, skipped))}.",
             UserWarning,
             stacklevel=4,
+        )
+
+
+def _check_static(
+    table: Table,
+    codes: np.ndarray | None,
+    names: list[Hashable],
+    group_by: Hashable | None,
+) -> None:
+    """Refuse a static covariate that varies inside a series (one value per series)."""
+    codes = np.zeros(table.values.shape[0], dtype=np.int64) if codes is None else codes
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    for begin, end in zip(np.r_[0, bounds], np.r_[bounds, len(codes)], strict=True):
+        block = table.values[begin:end, list(table.static_cols)]
+        differs = (block != block[0]) & ~(np.isnan(block) & np.isnan(block[0]))
+        if not differs.any():
+            continue
+        row, col = (int(i) for i in np.argwhere(differs)[0])
+        series = "the series" if group_by is None else f"series {names[codes[begin]]!r}"
+        raise ShapeError(
+            f"Column {table.names[table.static_cols[col]]!r} (`static`) must hold one value per "
+            f"series, but it varies in {series}: {float(block[0, col])} at "
+            f"{where(int(begin), table.index)} and {float(block[row, col])} at "
+            f"{where(int(begin) + row, table.index)}. Static covariates are constant within "
+            "each series (store size, sensor type); pass a varying column as a feature or as "
+            "`future`."
         )
 
 

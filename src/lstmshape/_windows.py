@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._errors import ShapeError, received
 from ._framing import INPUT_AXES, Framing
 from ._plan import WindowPlan
 from ._scaling import apply_scaler, check_scaler
@@ -34,6 +35,8 @@ def windows(
     sampling_rate: int = 1,
     features: ColumnSelection = None,
     targets: ColumnSelection = None,
+    future: ColumnSelection = None,
+    static: ColumnSelection = None,
     per_timestep: bool = False,
     inputs_only: bool = False,
     group_by: Hashable | None = None,
@@ -70,7 +73,18 @@ def windows(
         input row plus ``shift``).
     features, targets : column name, position, or a list of them, optional
         The input and target columns: names for pandas input, integer positions for
-        arrays. Default: every column (except ``group_by``).
+        arrays. Default: every column (except ``group_by`` and ``static``).
+    future : column name, position, or a list of them, optional
+        Known-future covariates (calendar features, planned promotions, a weather
+        forecast): their values on each sample's *target* rows form the decoder input
+        ``X["future"]`` of shape ``(samples, horizon, n_future)`` (``(samples, lookback,
+        n_future)`` per timestep: the values on each timestep's target row). They stay
+        among the default ``features`` too (their past values), unless ``features``
+        leaves them out. Not with ``inputs_only`` (the future rows are not in the data).
+    static : column name, position, or a list of them, optional
+        Static covariates, one value per series (with ``group_by``; constant over the
+        whole data without it): ``X["static"]`` of shape ``(samples, n_static)``. A column
+        that varies within a series is an error naming the series and the rows.
     per_timestep : bool, default False
         One target per timestep, for ``return_sequences=True`` with ``TimeDistributed``:
         ``y[i] = data[s + shift : s + shift + lookback, targets]``.
@@ -107,7 +121,9 @@ def windows(
     Returns
     -------
     Windows
-        With ``X`` of shape ``(samples, lookback, n_features)`` and ``y`` of shape
+        With ``X`` of shape ``(samples, lookback, n_features)`` (with ``future`` or
+        ``static``: a dict ``{"past": ..., "future": ..., "static": ...}`` of the inputs
+        in use, and ``input_shape`` the dict of their shapes) and ``y`` of shape
         ``(samples, n_targets)`` if ``horizon == 1``, ``(samples, horizon, n_targets)`` if
         ``horizon > 1``, and ``(samples, lookback, n_targets)`` if ``per_timestep``, where
 
@@ -170,10 +186,19 @@ def windows(
         per_timestep=per_timestep, inputs_only=inputs_only, sampling_rate=sampling_rate,
     )  # fmt: skip
     check_scaler(fitted_scaler, "fitted_scaler")
+    if future is not None and framing.inputs_only:
+        raise ShapeError(
+            "`future` covariates are read on the target rows, and inputs-only windows have "
+            "none in the data: a forecast past the end needs the future rows. Add them to the "
+            "data (targets may be NaN there, with dropna=True) or leave `future` out. "
+            f"{received('future', future)}"
+        )
     timeline = read_timeline(
         data,
         features=features,
         targets=targets,
+        future=future,
+        static=static,
         group_by=group_by,
         freq=freq,
         dropna=check_bool(dropna, "dropna"),
@@ -198,6 +223,8 @@ def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
         names=table.names,
         index=table.index,
         group_by=timeline.group_by,
+        future_cols=table.future_cols,
+        static_cols=table.static_cols,
     )
 
 
@@ -248,9 +275,7 @@ class Windows:
         of these windows receives: the numpy views, the loaders and ``to_frame``.
     """
 
-    def __init__(
-        self, source: WindowSource, *, scaler: Any = None, transform: Any = None
-    ) -> None:
+    def __init__(self, source: WindowSource, *, scaler: Any = None, transform: Any = None) -> None:
         self._source = source
         self.scaler = scaler
         self.transform = transform
@@ -331,9 +356,27 @@ class Windows:
         return self._source.n_samples
 
     @property
-    def input_shape(self) -> tuple[int, int]:
-        """``(lookback, n_features)``, the shape of one sample's inputs."""
+    def input_shape(self) -> Any:
+        """``(lookback, n_features)``, the shape of one sample's inputs.
+
+        With covariates, the dict of every named input's shape.
+        """
         return self._source.input_shape
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """``("past",)``, or with ``"future"`` and ``"static"`` when given."""
+        return self._source.input_names
+
+    @property
+    def future_names(self) -> tuple[Hashable, ...]:
+        """Labels of the known-future covariates."""
+        return tuple(self._source.names[c] for c in self._source.future_cols)
+
+    @property
+    def static_names(self) -> tuple[Hashable, ...]:
+        """Labels of the static covariates."""
+        return tuple(self._source.names[c] for c in self._source.static_cols)
 
     @property
     def target_shape(self) -> tuple[int, ...]:
@@ -346,9 +389,10 @@ class Windows:
         return self._source.output_shape
 
     @property
-    def X_shape(self) -> tuple[int, int, int]:  # noqa: N802 - matches X
-        """The shape of ``X``, without reading it."""
-        return (len(self), *self.input_shape)
+    def X_shape(self) -> Any:  # noqa: N802 - matches X
+        """The shape of ``X`` (a dict by input name with covariates), without reading it."""
+        shapes = {name: (len(self), *shape) for name, shape in self._source.input_shapes.items()}
+        return shapes if self._source.named_inputs else shapes["past"]
 
     @property
     def y_shape(self) -> tuple[int, ...] | None:
@@ -357,8 +401,11 @@ class Windows:
 
     # -- the arrays ----------------------------------------------------------------------
     @cached_property
-    def X(self) -> np.ndarray:  # noqa: N802 - the conventional name
-        """Inputs ``(samples, lookback, n_features)``, a read-only view when possible."""
+    def X(self) -> Any:  # noqa: N802 - the conventional name
+        """Inputs ``(samples, lookback, n_features)``, a read-only view when possible.
+
+        With covariates, a dict ``{"past": ..., "future": ..., "static": ...}``.
+        """
         return self._source.inputs()
 
     @cached_property
@@ -845,16 +892,41 @@ class Windows:
 
         return plot_windows(self, model, samples=samples, column=column, ax=ax)
 
+    def input_lines(self) -> list[str]:
+        """Describe every input's shape axis by axis, one line each."""
+        features = names_in_words(self.feature_names)
+        if not self._source.named_inputs:
+            return [f"X {shape_in_words(self.X_shape, INPUT_AXES)} ({features})"]
+        shapes = self.X_shape
+        lines = [f'X["past"] {shape_in_words(shapes["past"], INPUT_AXES)} ({features})']
+        if "future" in shapes:
+            axes = ("sample", "timestep" if self.per_timestep else "step", "future input")
+            lines.append(
+                f'X["future"] {shape_in_words(shapes["future"], axes)} '
+                f"({names_in_words(self.future_names)}, on the target rows)"
+            )
+        if "static" in shapes:
+            lines.append(
+                f'X["static"] {shape_in_words(shapes["static"], ("sample", "static input"))} '
+                f"({names_in_words(self.static_names)}, one value per series)"
+            )
+        return lines
+
     def __repr__(self) -> str:
         lines = [f"Windows: {len(self)} samples, {self.framing.mode}"]
-        features = names_in_words(self.feature_names)
-        lines.append(f"  X {shape_in_words(self.X_shape, INPUT_AXES)} ({features})")
+        lines.extend(f"  {line}" for line in self.input_lines())
         if self.y_shape is not None:
             lines.append(
                 f"  y {shape_in_words(self.y_shape, self.framing.target_axes)} "
                 f"({names_in_words(self.target_names)}): {self.framing.targets_in_words()}"
             )
-        lines.append(f"  keras.Input(shape={self.input_shape})")
+        if self._source.named_inputs:
+            lines.extend(
+                f'  keras.Input(shape={shape}, name="{name}")'
+                for name, shape in self.input_shape.items()
+            )
+        else:
+            lines.append(f"  keras.Input(shape={self.input_shape})")
         return "\n".join(lines)
 
 
