@@ -15,8 +15,10 @@ import sys
 import types
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+import lstmshape
 from lstmshape._frameworks import import_jax, import_keras, import_tensorflow, import_torch
 
 REPO = Path(__file__).resolve().parents[1]
@@ -96,6 +98,30 @@ def test_models_on_jax_and_torch_need_no_tensorflow(backend, tmp_path):
     require(backend)
     code = WITHOUT_TENSORFLOW.format(backend=backend, path=tmp_path / "m.keras")
     assert run_python(["-c", code], backend, timeout=300).strip() == "ok 244"
+
+
+SAVE = """
+import numpy as np
+import lstmshape
+w = lstmshape.windows(np.sin(np.arange(200.0)).reshape(-1, 2), 10, horizon=2)
+model = lstmshape.build_model(w, units=4, bidirectional=True, merge_mode="sum", dropout=0.1)
+model.save("{folder}/model.keras")
+np.save("{folder}/predictions.npy", model.predict(w.X, verbose=0))
+"""
+
+
+@pytest.mark.slow
+def test_a_model_saved_on_one_backend_loads_on_another(tmp_path):
+    keras = pytest.importorskip("keras")
+    here = keras.backend.backend()
+    source = "jax" if here != "jax" else "torch"
+    require(source)
+    run_python(["-c", SAVE.format(folder=tmp_path)], source, timeout=300)
+    loaded = keras.models.load_model(tmp_path / "model.keras")
+    w = lstmshape.windows(np.sin(np.arange(200.0)).reshape(-1, 2), 10, horizon=2)
+    lstmshape.check_model(loaded, w)
+    saved = np.load(tmp_path / "predictions.npy")
+    np.testing.assert_allclose(loaded.predict(w.X, verbose=0), saved, rtol=1e-5, atol=1e-6)
 
 
 # -- ImportError messages name the extra -------------------------------------------------------
