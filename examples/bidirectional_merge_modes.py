@@ -53,8 +53,8 @@ def main() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    X, y = cumulative_sum(args.samples, timesteps=TIMESTEPS, seed=0)
-    X_new, y_new = cumulative_sum(1000, timesteps=TIMESTEPS, seed=1)  # fresh sequences
+    X, y = cumulative_sum(args.samples, lookback=TIMESTEPS, seed=0)
+    X_new, y_new = cumulative_sum(1000, lookback=TIMESTEPS, seed=1)  # fresh sequences
     print(lstmshape.explain(X), "\n")
 
     builders = {

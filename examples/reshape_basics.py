@@ -34,7 +34,7 @@ def main() -> None:
     print("two series       ->", lstmshape.to_3d(parallel).shape)  # (1, 10, 2)
 
     # 3. A long series cut into non-overlapping blocks of 5 timesteps.
-    print("blocks of 5      ->", lstmshape.to_3d(np.arange(100.0), timesteps=5).shape)  # (20, 5, 1)
+    print("blocks of 5      ->", lstmshape.to_3d(np.arange(100.0), lookback=5).shape)  # (20, 5, 1)
 
     # 4. Many short sequences of one feature each, one per row.
     print("rows as samples  ->", lstmshape.to_3d(np.ones((32, 50)), univariate=True).shape)

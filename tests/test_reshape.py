@@ -33,7 +33,7 @@ def test_2d_is_one_sample_of_rows_by_features(data):
 def test_timesteps_cuts_blocks(data, timesteps):
     n = len(data) - len(data) % timesteps
     assume(n > 0)
-    out = to_3d(data[:n], timesteps=timesteps)
+    out = to_3d(data[:n], lookback=timesteps)
     assert out.shape == (n // timesteps, timesteps, data.shape[1])
     for b in range(n // timesteps):  # oracle: plain loop over blocks
         np.testing.assert_array_equal(out[b], data[b * timesteps : (b + 1) * timesteps])
@@ -57,7 +57,7 @@ def test_the_study_note_cases():
 def test_input_untouched():
     data = np.arange(12.0).reshape(6, 2)
     before = data.copy()
-    out = to_3d(data, timesteps=3)
+    out = to_3d(data, lookback=3)
     with pytest.raises(ValueError, match="read-only"):
         out[0, 0, 0] = 5
     np.testing.assert_array_equal(data, before)
@@ -70,20 +70,20 @@ ERRORS = [
     (np.array([]), {}, ShapeError, r"`data` is empty"),
     (
         np.ones(10),
-        {"timesteps": 3},
+        {"lookback": 3},
         ShapeError,
-        r"Cannot cut 10 rows into blocks of timesteps=3: 1 rows would be left over \(10 = 3 x 3 \+ 1\)",
+        r"Cannot cut 10 rows into blocks of lookback=3: 1 rows would be left over \(10 = 3 x 3 \+ 1\)",
     ),
     (
         np.ones(10),
-        {"timesteps": 0},
+        {"lookback": 0},
         ShapeError,
-        r"`timesteps` must be at least 1. Received: timesteps=0",
+        r"`lookback` must be at least 1. Received: lookback=0",
     ),
-    (np.ones(10), {"timesteps": 2.0}, TypeError, r"`timesteps` must be an integer"),
+    (np.ones(10), {"lookback": 2.0}, TypeError, r"`lookback` must be an integer"),
     (np.ones(10), {"univariate": True}, ShapeError, r"`univariate=True` reads a 2-D array"),
-    (np.ones((4, 5)), {"univariate": True, "timesteps": 5}, ShapeError, r"cannot be combined"),
-    (np.ones((2, 3, 4)), {"timesteps": 3}, ShapeError, r"already 3-D \(2, 3, 4\)"),
+    (np.ones((4, 5)), {"univariate": True, "lookback": 5}, ShapeError, r"cannot be combined"),
+    (np.ones((2, 3, 4)), {"lookback": 3}, ShapeError, r"already 3-D \(2, 3, 4\)"),
     (np.ones((2, 3)), {"univariate": "yes"}, TypeError, r"`univariate` must be True or False"),
     (np.array([1.0, np.nan]), {}, ShapeError, r"contains NaN at position \(1,\)"),
     (np.array(["a", "b"]), {}, TypeError, r"non-numeric dtype"),

@@ -170,7 +170,7 @@ def test_ambiguous_column_names_are_an_error():
     "make",
     [
         lambda a: lstmshape.to_3d(a),
-        lambda a: lstmshape.to_3d(a, timesteps=5),
+        lambda a: lstmshape.to_3d(a, lookback=5),
         lambda a: lstmshape.to_3d(a.reshape(2, 5), univariate=True),
         lambda a: lstmshape.windows(a, 3).X,
         lambda a: lstmshape.windows(a, 3).y,
@@ -249,9 +249,9 @@ def test_gathering_several_runs_allocates_only_the_result():
 # -- misleading messages --------------------------------------------------------------------
 def test_messages_that_used_to_mislead():
     with pytest.raises(
-        ShapeError, match=r"Cannot cut 5 rows into blocks of timesteps=10: one block"
+        ShapeError, match=r"Cannot cut 5 rows into blocks of lookback=10: one block"
     ):
-        lstmshape.to_3d(np.arange(5.0), timesteps=10)
+        lstmshape.to_3d(np.arange(5.0), lookback=10)
     assert "No rows" in lstmshape.explain(np.zeros(0))
     assert "need at least 2 rows" in lstmshape.explain(np.zeros(1))
     with pytest.raises(TypeError, match=r"`data` is a generator or iterator"):

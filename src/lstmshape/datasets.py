@@ -83,14 +83,14 @@ def _ar1(shocks: np.ndarray, phi: float) -> np.ndarray:
 def cumulative_sum(
     samples: int,
     *,
-    timesteps: int = 10,
+    lookback: int = 10,
     threshold: float | None = None,
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the cumulative-sum classification problem, already shaped for Keras.
 
-    Each sequence holds ``timesteps`` random values in ``[0, 1)``; the label at each step
-    is 1 once the running sum has reached ``threshold`` (default ``timesteps / 4``, so
+    Each sequence holds ``lookback`` random values in ``[0, 1)``; the label at each step
+    is 1 once the running sum has reached ``threshold`` (default ``lookback / 4``, so
     2.5 for 10 steps), else 0. A per-timestep, sequence-labelling problem: the label
     depends on everything seen so far.
 
@@ -107,9 +107,9 @@ def cumulative_sum(
     ((100, 10, 1), (100, 10, 1))
     """
     samples = check_int(samples, "samples", minimum=1)
-    timesteps = check_int(timesteps, "timesteps", minimum=1)
+    lookback = check_int(lookback, "lookback", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
-    limit = timesteps / 4.0 if threshold is None else float(threshold)
-    values = np.random.default_rng(seed).random((samples, timesteps))
+    limit = lookback / 4.0 if threshold is None else float(threshold)
+    values = np.random.default_rng(seed).random((samples, lookback))
     labels = np.cumsum(values, axis=1) >= limit
     return values[..., None].astype(np.float32), labels[..., None].astype(np.float32)
