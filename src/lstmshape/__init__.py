@@ -12,6 +12,7 @@ from . import datasets
 from ._errors import ShapeError
 from ._explain import explain
 from ._folds import Folds, folds
+from ._forecast import forecast
 from ._framing import Framing
 from ._metrics import score
 from ._models import build_model, check_model
@@ -35,6 +36,7 @@ __all__ = [
     "datasets",
     "explain",
     "folds",
+    "forecast",
     "score",
     "split",
     "to_3d",
