@@ -1,0 +1,194 @@
+"""folds(): rolling-origin splits against a loop oracle; per-series scaling; errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import lstmshape
+from lstmshape import ShapeError
+
+MinMaxScaler = pytest.importorskip("sklearn.preprocessing").MinMaxScaler
+
+
+def target_rows(w):
+    """Every target row of every sample of a part."""
+    return set((w.starts[:, None] + w.framing.target_offsets[None, :]).ravel().tolist())
+
+
+def oracle_cuts(rows, n_folds, test, val, gap, expanding):
+    """Loop oracle: the target rows of train, val and test of every fold of one series."""
+    folds = []
+    first_train = rows - n_folds * test - val - gap * (2 if val else 1)
+    for k in range(n_folds):
+        test_lo = rows - (n_folds - k) * test
+        val_hi = test_lo - gap
+        val_lo = val_hi - val
+        train_hi = val_lo - gap if val else val_hi
+        train_lo = 0 if expanding else train_hi - first_train
+        folds.append(
+            {
+                "train": set(range(train_lo, train_hi)),
+                "val": set(range(val_lo, val_hi)) if val else set(),
+                "test": set(range(test_lo, test_lo + test)),
+            }
+        )
+    return folds
+
+
+@st.composite
+def fold_cases(draw):
+    lookback = draw(st.integers(1, 6))
+    horizon = draw(st.integers(1, 3))
+    n_folds = draw(st.integers(1, 4))
+    test = draw(st.integers(3, 10))
+    val = draw(st.sampled_from([0, 0, 3, 5]))
+    gap = draw(st.integers(0, 3))
+    extra = draw(st.integers(lookback + horizon + 1, 40))
+    rows = n_folds * test + val + gap * 2 + extra
+    return {
+        "rows": rows,
+        "lookback": lookback,
+        "horizon": horizon,
+        "n_folds": n_folds,
+        "test": test,
+        "val": val,
+        "gap": gap,
+        "expanding": draw(st.booleans()),
+        "stride": draw(st.integers(1, 2)),
+    }
+
+
+@given(fold_cases())
+@settings(max_examples=40, deadline=None)
+def test_folds_match_the_loop_oracle_and_tile_the_evaluation_range(case):
+    rows = case.pop("rows")
+    horizon, test = case["horizon"], case["test"]
+    assume(test >= horizon + case["stride"] - 1)
+    assume(case["val"] == 0 or case["val"] >= horizon + case["stride"] - 1)
+    data = np.arange(rows, dtype=np.float64) + 1
+    cv = lstmshape.folds(data, scaler=MinMaxScaler(), **case)
+    oracle = oracle_cuts(rows, case["n_folds"], test, case["val"], case["gap"], case["expanding"])
+    assert len(cv) == case["n_folds"]
+    previous_end = rows - case["n_folds"] * test
+    for fold, expected in zip(cv, oracle, strict=True):
+        seen: set[int] = set()
+        for name, w in fold.parts().items():
+            rows_here = target_rows(w)
+            assert rows_here <= expected[name], name  # targets only from its own rows
+            assert not rows_here & seen  # no target row in two parts of a fold
+            seen |= rows_here
+        test_rows = sorted(expected["test"])
+        assert test_rows[0] == previous_end  # tiles the evaluation range in time order
+        previous_end = test_rows[-1] + 1
+        if case["stride"] == 1:  # then every test row is some window's target
+            assert target_rows(fold.test) == expected["test"]
+        # the scaler's statistics are those of this fold's training rows
+        train = sorted(expected["train"])
+        assert fold.scaler.data_min_[0] == data[train].min()
+        assert fold.scaler.data_max_[0] == data[train].max()
+    assert previous_end == rows
+
+
+@given(st.integers(1, 3), st.integers(4, 8), st.sampled_from([None, "diff", "log"]))
+@settings(max_examples=20, deadline=None)
+def test_grouped_folds_cut_at_the_same_timestamps_in_every_series(n_folds, test, transform):
+    a = pd.DataFrame(
+        {"g": "a", "v": np.arange(60.0) + 1}, index=pd.date_range("2020-01-01", periods=60)
+    )
+    b = pd.DataFrame(
+        {"g": "b", "v": np.arange(45.0) + 100}, index=pd.date_range("2020-01-16", periods=45)
+    )
+    data = pd.concat([a, b])
+    cv = lstmshape.folds(
+        data, 3, n_folds=n_folds, test=test, group_by="g", transform=transform,
+        scaler=MinMaxScaler(), per_series=True,
+    )  # fmt: skip
+    stamps = pd.date_range("2020-01-01", periods=60)
+    for k, fold in enumerate(cv):
+        first = stamps[60 - (n_folds - k) * test]
+        last = stamps[60 - (n_folds - k - 1) * test - 1]
+        for group in ("a", "b"):
+            frame = fold.test.to_frame(fold.test.y).xs(group)
+            assert frame.index.min() == first and frame.index.max() == last
+            train = fold.train.to_frame(fold.train.y).xs(group)
+            assert train.index.max() < first
+            # the per-series scaler saw this series' training rows only
+            rows = data[(data.g == group) & (data.index < first)]["v"]
+            changes = rows if transform is None else (
+                rows.diff().dropna() if transform == "diff" else np.log(rows)
+            )  # fmt: skip
+            assert fold.scaler[group].data_min_[0] == pytest.approx(changes.min())
+            assert fold.scaler[group].data_max_[0] == pytest.approx(changes.max())
+            # and to_frame undoes scaler and transform: the levels come back
+            assert np.allclose(frame["v"], data[data.g == group]["v"].loc[frame.index])
+
+
+def test_folds_table_and_repr():
+    cv = lstmshape.folds(np.arange(100.0), 10, n_folds=2, test=20, val=5, gap=1)
+    text = repr(cv)
+    assert text == cv.describe()
+    assert "fold  train targets (windows)  val targets (windows)  test targets (windows)" in text
+    assert "0     10 .. 52 (43)" in text and "60 .. 79 (20)" in text and "80 .. 99 (20)" in text
+    periods = cv.periods()
+    assert periods["test_first"].tolist() == [60, 80]
+    assert periods["val_last"].tolist() == [58, 78]  # a gap of 1 before each test part
+    assert cv[1].test is cv[-1].test and [len(f.test) for f in cv[:2]] == [20, 20]
+
+
+def test_sliding_training_keeps_its_length():
+    cv = lstmshape.folds(np.arange(120.0), 5, n_folds=3, test=10, expanding=False)
+    periods = cv.periods()
+    lengths = (periods["train_last"] - periods["train_first"]).tolist()
+    assert lengths[1] == lengths[2]
+    assert periods["train_first"].tolist() == [5, 10, 20]
+
+
+def test_too_many_folds_names_the_largest_that_fits():
+    with pytest.raises(ShapeError) as error:
+        lstmshape.folds(np.arange(200.0), 20, n_folds=8, test=30)
+    message = str(error.value)
+    assert "8 * 30 = 240" in message and "The largest n_folds that fits is 5." in message
+    assert "Received: n_folds=8" in message
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "words"),
+    [
+        ({"n_folds": 0, "test": 5}, ShapeError, "`n_folds` must be at least 1"),
+        ({"n_folds": 2, "test": 2.5}, TypeError, "`test` must be an integer"),
+        ({"n_folds": 2, "test": 5, "gap": -1}, ShapeError, "`gap` must be at least 0"),
+        ({"n_folds": 2, "test": 5, "expanding": "no"}, TypeError, "`expanding`"),
+        ({"n_folds": 2, "test": 5, "per_series": True}, ShapeError, "group_by"),
+        ({"n_folds": 2, "test": 5, "transform": "log"}, ShapeError, "positive"),
+        ({"n_folds": 40, "test": 5}, ShapeError, "The largest n_folds that fits is 7"),
+        ({"n_folds": 1, "test": 45}, ShapeError, "Even n_folds=1 does not fit"),
+    ],
+)
+def test_errors(options, error, words):
+    with pytest.raises(error, match=words.replace("(", r"\(")):
+        lstmshape.folds(np.arange(50.0) - 1, 10, **options)
+
+
+def test_split_per_series_round_trips_and_needs_groups():
+    data = pd.DataFrame(
+        {"g": ["a"] * 40 + ["b"] * 40, "v": np.r_[np.arange(40.0), np.arange(40.0) * 10]}
+    )
+    parts = lstmshape.split(data, 4, test=8, group_by="g", scaler=MinMaxScaler(), per_series=True)
+    assert set(parts.scaler) == {"a", "b"}
+    assert parts.scaler["b"].data_max_[0] == 310.0 and parts.scaler["a"].data_max_[0] == 31.0
+    assert parts.train.y.max() == pytest.approx(1.0)
+    frame = parts.test.to_frame(parts.test.y)
+    assert np.allclose(frame.xs("b")["v"], np.arange(32.0, 40.0) * 10)
+    again = lstmshape.windows(data, 4, group_by="g", fitted_scaler=parts.scaler)
+    assert np.allclose(again.to_frame(again.y).xs("a")["v"], np.arange(4.0, 40.0))
+    assert "2 MinMaxScalers fitted per series" in repr(parts)
+    with pytest.raises(ShapeError, match="needs `group_by`"):
+        lstmshape.windows(data[["v"]], 4, fitted_scaler=parts.scaler)
+    with pytest.raises(ShapeError, match="no scaler for group 'c'"):
+        lstmshape.windows(data.assign(g="c"), 4, group_by="g", fitted_scaler=parts.scaler)
+    with pytest.raises(ShapeError, match="no `scaler` was"):
+        lstmshape.split(data, 4, test=8, group_by="g", per_series=True)
