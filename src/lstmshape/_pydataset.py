@@ -27,7 +27,8 @@ import keras  # noqa: E402 - after the friendly check above
 class WindowsPyDataset(keras.utils.PyDataset):  # type: ignore[misc] # Keras has no types
     """The batches of :meth:`Windows.to_pydataset`: ``dataset[i]`` is batch ``i`` of the epoch.
 
-    ``dataset[i]`` returns numpy ``(x, y)`` (``x`` alone for inputs-only windows), ``len()``
+    ``dataset[i]`` returns numpy ``(x, y)`` (``x`` alone for inputs-only windows; ``x`` is a
+    dict by input name when the windows have covariates), ``len()``
     is the number of batches per epoch, and :attr:`epoch` says which epoch's order is
     served.
 
@@ -92,7 +93,9 @@ class WindowsPyDataset(keras.utils.PyDataset):  # type: ignore[misc] # Keras has
             epoch, order = self._epoch_and_order()
             self._served += 1
         x, y = self._source.gather(self.schedule.batch(number, epoch, order), self.dtype)
-        return x if y is None else (x, y)
+        if y is None:  # Keras reads a dict alone as a whole batch: named inputs go in a tuple
+            return (x,) if isinstance(x, dict) else x
+        return x, y
 
     def _epoch_and_order(self) -> tuple[int, np.ndarray | None]:
         """Return the current epoch and its order (computed once per epoch; under the lock)."""

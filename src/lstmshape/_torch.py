@@ -26,8 +26,17 @@ import_torch("Windows.to_torch")  # the ImportError that names the extra, before
 import torch  # noqa: E402 - after the friendly check above
 from torch.utils.data import Dataset, IterableDataset, get_worker_info  # noqa: E402
 
-#: What a loader yields: ``(x, y)``, or ``x`` alone for inputs-only windows.
-Batch = tuple[torch.Tensor, torch.Tensor] | torch.Tensor
+#: What a loader yields: ``(x, y)``, or ``x`` alone for inputs-only windows; ``x`` is a
+#: dict of tensors by input name when the windows have covariates.
+Inputs = torch.Tensor | dict[str, torch.Tensor]
+Batch = tuple[Inputs, torch.Tensor] | Inputs
+
+
+def tensors(x: Any) -> Inputs:
+    """Hand a gathered batch to PyTorch without a copy: one tensor, or a dict of them."""
+    if isinstance(x, dict):
+        return {name: torch.from_numpy(value) for name, value in x.items()}
+    return torch.from_numpy(x)
 
 
 def distributed_shards(
@@ -121,7 +130,7 @@ class TorchBatches(IterableDataset[Batch]):
         order = schedule.order(epoch) if schedule.shuffle else None
         for number in mine:
             x, y = self._source.gather(schedule.batch(number, epoch, order), self.dtype)
-            yield torch.from_numpy(x) if y is None else (torch.from_numpy(x), torch.from_numpy(y))
+            yield tensors(x) if y is None else (tensors(x), torch.from_numpy(y))
 
     def __repr__(self) -> str:
         s = self.schedule
@@ -182,7 +191,12 @@ class WindowDataset(Dataset[Batch]):
         if numbers.size and (numbers.min() < 0 or numbers.max() >= n):
             raise IndexError(f"windows {indices!r} out of range: there are {n} windows")
         x, y = self._source.gather(numbers, self.dtype)
-        xs = torch.from_numpy(x).unbind(0)
+        xs: list[Any]
+        if isinstance(x, dict):
+            parts = {name: torch.from_numpy(value).unbind(0) for name, value in x.items()}
+            xs = [dict(zip(parts, one, strict=True)) for one in zip(*parts.values(), strict=True)]
+        else:
+            xs = list(torch.from_numpy(x).unbind(0))
         if y is None:
-            return list(xs)
+            return xs
         return list(zip(xs, torch.from_numpy(y).unbind(0), strict=True))
