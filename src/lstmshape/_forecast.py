@@ -184,8 +184,8 @@ def _future_index(index: pd.Index | None, n_rows: int, steps: int, freq: Any) ->
     """Return the ``steps`` index labels after the last row."""
     if isinstance(index, pd.DatetimeIndex):
         offset = _offset(index, freq)
-        return pd.DatetimeIndex(
-            [index[-1] + offset * k for k in range(1, steps + 1)], name=index.name
+        return pd.date_range(
+            index[-1] + offset, periods=steps, freq=offset, name=index.name, unit=index.unit
         )
     if freq is not None:
         kind = "no index (numpy input)" if index is None else f"a {type(index).__name__}"
