@@ -1,12 +1,32 @@
-"""Windows per second and peak memory: lstmshape vs Keras' utility vs a numpy copy loop.
+"""tf.data throughput, fit overhead and peak memory: lstmshape vs Keras vs tf.data's own floor.
 
 One run, same machine, same windows: a 200,000 x 8 float32 series, lookback 64, next-step
-target (column 0), batch 256, one full pass over the dataset. Each contender runs in a
-fresh subprocess so that its peak memory (max RSS, minus the process' baseline after
-importing TensorFlow) is its own. A second scenario checks lazy memory on a 2,000,000 x 8
-series with lookback 128, where all windows together would take 8 GB.
+target (column 0), batch 256. Every contender runs in a fresh subprocess (so its peak
+memory is its own), several times, the runs interleaved so that a busy moment on a shared
+machine hits every contender alike; the tables give every run and the median.
 
-Run:  python benchmarks/bench_pipeline.py            (add --quick for a smoke run)
+Contenders, each iterated by an eager Python ``for`` loop over the dataset:
+
+* ``lstmshape`` / ``lstmshape shuffled``: ``Windows.to_dataset(batch_size=256)``, and with
+  ``shuffle=True, seed=0``;
+* ``keras``: ``keras.utils.timeseries_dataset_from_array`` on the same windows (the peer);
+* ``no-work ceiling``: ``Dataset.range(n_batches).map(lambda i: constant batch)`` with
+  batches of the same shapes: what tf.data and the loop cost when the map does nothing;
+* ``bare gather``: a shuffled in-graph ``tf.gather`` of each batch's rows from a constant,
+  with a fixed permutation: the least a shuffled window pipeline does;
+* ``numpy``: copy each batch out of a ``sliding_window_view`` (the memory-copy limit,
+  TensorFlow not involved).
+
+"first pass" includes building the pipeline; "warm pass" is the second epoch. Then
+``model.fit`` of a 32-unit LSTM (``lstmshape.build_model(w, units=32)``, adam/mse) for one
+warm-up epoch plus a few timed epochs, fed by ``to_dataset(batch_size=256, shuffle=True,
+seed=0)`` or by in-memory arrays (``fit(X, y, batch_size=256, shuffle=True)``, X a contiguous
+copy): same model, same steps; a smaller series keeps it short. Peak memory is the max RSS
+of the process minus its RSS after importing TensorFlow and making the series. Last, lazy
+memory: a 2,000,000 x 8 series with lookback 128, whose windows would take 8 GB.
+
+Run:  python benchmarks/bench_pipeline.py            (about 6 minutes on 2 cores)
+      python benchmarks/bench_pipeline.py --quick    (a smoke run: small sizes, one run)
 """
 
 from __future__ import annotations
@@ -14,18 +34,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import resource
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ROWS, FEATURES, LOOKBACK, BATCH = 200_000, 8, 64, 256
+FIT_ROWS, FIT_EPOCHS, FIT_UNITS = 25_000, 3, 32
 BIG_ROWS, BIG_LOOKBACK = 2_000_000, 128
+RUNS = 3
+TARGETS = {"keras_warm": 100.0, "ceiling": 0.60, "fit": 1.05}
 
 
-def make_series(rows: int):
+# -- the data and the contenders (run inside a subprocess) ------------------------------------
+def make_series(rows: int) -> Any:
     import numpy as np
 
     return np.random.default_rng(0).standard_normal((rows, FEATURES)).astype(np.float32)
@@ -35,13 +63,24 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def make_lstmshape(series, lookback):
+def n_windows(rows: int, lookback: int) -> int:
+    return rows - lookback  # next-step target: the last window needs the row after it
+
+
+def make_lstmshape(series: Any, lookback: int) -> Any:
     import lstmshape
 
     return lstmshape.windows(series, lookback, targets=[0]).to_dataset(batch_size=BATCH)
 
 
-def make_keras(series, lookback):
+def make_lstmshape_shuffled(series: Any, lookback: int) -> Any:
+    import lstmshape
+
+    windows = lstmshape.windows(series, lookback, targets=[0])
+    return windows.to_dataset(batch_size=BATCH, shuffle=True, seed=0)
+
+
+def make_keras(series: Any, lookback: int) -> Any:
     import keras
 
     # Keras' targets[i] belongs to the window starting at row i: the row after it.
@@ -50,7 +89,33 @@ def make_keras(series, lookback):
     )
 
 
-def make_numpy(series, lookback):
+def make_ceiling(series: Any, lookback: int) -> Any:
+    import tensorflow as tf
+
+    n = n_windows(len(series), lookback)
+    x = tf.zeros((BATCH, lookback, FEATURES), dtype=tf.float32)
+    y = tf.zeros((BATCH, 1), dtype=tf.float32)
+    return tf.data.Dataset.range(-(-n // BATCH)).map(lambda _: (x, y))
+
+
+def make_bare_gather(series: Any, lookback: int) -> Any:
+    import numpy as np
+    import tensorflow as tf
+
+    n = n_windows(len(series), lookback)
+    values = tf.constant(series)
+    order = tf.constant(np.random.default_rng(0).permutation(n))
+    offsets = tf.range(lookback, dtype=tf.int64)[None, :]
+
+    def batch(number: Any) -> Any:
+        starts = order[number * BATCH : (number + 1) * BATCH]
+        return tf.gather(values, starts[:, None] + offsets), tf.gather(values[:, :1], starts)
+
+    dataset = tf.data.Dataset.range(-(-n // BATCH))
+    return dataset.map(batch, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+
+def make_numpy(series: Any, lookback: int) -> Any:
     import numpy as np
     from numpy.lib.stride_tricks import sliding_window_view
 
@@ -58,7 +123,7 @@ def make_numpy(series, lookback):
     targets = series[lookback:, 0]
 
     class Batches:  # the memory-copy limit: copy each batch out of a strided view
-        def __iter__(self):
+        def __iter__(self) -> Any:
             for begin in range(0, len(windows), BATCH):
                 yield (
                     np.ascontiguousarray(windows[begin : begin + BATCH]),
@@ -68,88 +133,221 @@ def make_numpy(series, lookback):
     return Batches()
 
 
-def one_pass(dataset) -> int:
+PIPELINES: dict[str, Callable[[Any, int], Any]] = {
+    "lstmshape": make_lstmshape,
+    "lstmshape shuffled": make_lstmshape_shuffled,
+    "keras": make_keras,
+    "no-work ceiling": make_ceiling,
+    "bare gather": make_bare_gather,
+    "numpy": make_numpy,
+}
+FIT_ARMS = ("fit to_dataset", "fit arrays")
+
+
+def one_pass(dataset: Iterable[Any]) -> int:
     count = 0
     for x, _ in dataset:
         count += int(x.shape[0])
     return count
 
 
-RUNNERS = {"lstmshape": make_lstmshape, "keras": make_keras, "numpy": make_numpy}
-
-
-def one(name: str, rows: int, lookback: int) -> dict:
-    """Measure one contender in this process (called in a subprocess)."""
+def measure_pipeline(name: str, rows: int, lookback: int) -> dict[str, Any]:
     import tensorflow as tf  # every contender pays TensorFlow's baseline alike
 
     tf.constant(0)
     series = make_series(rows)
     baseline = rss_mb()
     start = time.perf_counter()
-    dataset = RUNNERS[name](series, lookback)  # building the pipeline counts too
+    dataset = PIPELINES[name](series, lookback)  # building the pipeline counts too
     count = one_pass(dataset)
-    seconds = time.perf_counter() - start
+    first = time.perf_counter() - start
     start = time.perf_counter()
     one_pass(dataset)  # a second epoch: steady state, no set-up
     warm = time.perf_counter() - start
     return {
-        "name": name,
         "windows": count,
-        "seconds": seconds,
-        "windows_per_s": count / seconds,
-        "warm_windows_per_s": count / warm,
-        "peak_mb_over_baseline": rss_mb() - baseline,
+        "first": count / first,
+        "warm": count / warm,
+        "peak_mb": rss_mb() - baseline,
         "series_mb": series.nbytes / 2**20,
     }
 
 
-def measure(name: str, rows: int, lookback: int) -> dict:
+def measure_fit(name: str, rows: int, epochs: int) -> dict[str, Any]:
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    import lstmshape
+
+    tf.constant(0)
+    series = make_series(rows)
+    windows = lstmshape.windows(series, LOOKBACK, targets=[0])
+    baseline = rss_mb()
+    keras.utils.set_random_seed(0)
+    model = lstmshape.build_model(windows, units=FIT_UNITS)
+    model.compile(optimizer="adam", loss="mse")
+    times: list[float] = []
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            times.append(time.perf_counter() - self.start)
+
+    timer = EpochTimer()
+    if name == "fit to_dataset":
+        dataset = windows.to_dataset(batch_size=BATCH, shuffle=True, seed=0)
+        steps = len(dataset)
+        model.fit(dataset, epochs=1 + epochs, verbose=0, callbacks=[timer])
+    else:
+        x, y = np.array(windows.X), np.array(windows.y)  # contiguous, in memory
+        steps = -(-len(x) // BATCH)
+        model.fit(
+            x, y, batch_size=BATCH, shuffle=True, epochs=1 + epochs, verbose=0, callbacks=[timer]
+        )
+    return {"steps": steps, "epochs": times[1:], "warmup": times[0], "peak_mb": rss_mb() - baseline}
+
+
+def measure(*args: str) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, __file__, "--one", name, "--rows", str(rows), "--lookback", str(lookback)],
-        check=True,
-        capture_output=True,
-        text=True,
+        [sys.executable, __file__, "--one", *args], check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+# -- the report --------------------------------------------------------------------------------
+def machine() -> str:
+    from importlib.metadata import version  # TensorFlow itself is only imported by the runs
+
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            model = next(
+                line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")
+            )
+    except (OSError, StopIteration):
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (
+        f"{cores} cores ({model}), {platform.system()}, Python {platform.python_version()}, "
+        f"numpy {version('numpy')}, TensorFlow {version('tensorflow')}, Keras {version('keras')}"
+    )
+
+
+def load() -> str:
+    return "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
+def runs_line(values: list[float], fmt: str) -> str:
+    return " ".join(format(v, fmt) for v in values)
+
+
+def verdict(ok: bool) -> str:
+    return "target met" if ok else "TARGET MISSED"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
-    parser.add_argument("--one", help=argparse.SUPPRESS)
-    parser.add_argument("--rows", type=int, default=ROWS, help=argparse.SUPPRESS)
-    parser.add_argument("--lookback", type=int, default=LOOKBACK, help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run (smoke)")
+    parser.add_argument("--runs", type=int, help=f"runs per contender (default {RUNS})")
+    parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.rows, args.lookback)))
+        kind, name, *sizes = args.one
+        measure_one = measure_pipeline if kind == "pipeline" else measure_fit
+        print(json.dumps(measure_one(name, *map(int, sizes))))
         return
 
-    rows, big_rows = (20_000, 200_000) if args.quick else (ROWS, BIG_ROWS)
-    print(f"series {rows:,} x {FEATURES} float32, lookback {LOOKBACK}, batch {BATCH}, one pass")
-    results = {name: measure(name, rows, LOOKBACK) for name in RUNNERS}
-    assert len({r["windows"] for r in results.values()}) == 1, results
-    print("first pass includes building the pipeline; second pass is a warm epoch")
-    print(f"{'':<11}{'first pass/s':>14}{'seconds':>9}{'warm pass/s':>14}{'peak MB':>9}")
-    for r in results.values():
+    wall = time.perf_counter()
+    quick = args.quick
+    rows, fit_rows, big_rows = (20_000, 3_000, 200_000) if quick else (ROWS, FIT_ROWS, BIG_ROWS)
+    fit_epochs = 2 if quick else FIT_EPOCHS
+    runs = args.runs or (1 if quick else RUNS)
+    print(f"machine: {machine()}")
+    print(f"start: {load()}")
+    print(
+        f"series {rows:,} x {FEATURES} float32, lookback {LOOKBACK}, next-step target, "
+        f"batch {BATCH}; {runs} runs per contender, interleaved, each in a fresh process"
+    )
+
+    results: dict[str, list[dict[str, Any]]] = {name: [] for name in (*PIPELINES, *FIT_ARMS)}
+    for _ in range(runs):
+        for name in PIPELINES:
+            results[name].append(measure("pipeline", name, str(rows), str(LOOKBACK)))
+        for name in FIT_ARMS:
+            results[name].append(measure("fit", name, str(fit_rows), str(fit_epochs)))
+    # Every contender served the same windows (the ceiling's last batch is a full one).
+    counts = {r["windows"] for name in PIPELINES for r in results[name] if "ceiling" not in name}
+    assert len(counts) == 1, counts
+
+    med: dict[str, dict[str, float]] = {}
+    print(
+        f"\nwindows/s, one full pass ({counts.pop():,} windows); first pass includes building "
+        f"the pipeline, warm pass is the second epoch; median of {runs} runs"
+    )
+    print(f"{'':<20}{'first pass':>12}{'warm pass':>12}{'peak MB':>9}   warm pass, every run")
+    for name in PIPELINES:
+        rs = results[name]
+        med[name] = {k: statistics.median(r[k] for r in rs) for k in ("first", "warm", "peak_mb")}
+        m = med[name]
         print(
-            f"{r['name']:<11}{r['windows_per_s']:>14,.0f}{r['seconds']:>9.2f}"
-            f"{r['warm_windows_per_s']:>14,.0f}{r['peak_mb_over_baseline']:>9.0f}"
-        )
-    for key, label in (("windows_per_s", "first pass"), ("warm_windows_per_s", "warm pass")):
-        ours = results["lstmshape"][key]
-        print(
-            f"{label}: lstmshape / keras = {ours / results['keras'][key]:.1f}x, "
-            f"lstmshape / numpy = {ours / results['numpy'][key]:.3f}x"
+            f"{name:<20}{m['first']:>12,.0f}{m['warm']:>12,.0f}{m['peak_mb']:>9.0f}   "
+            f"{runs_line([r['warm'] for r in rs], ',.0f')}"
         )
 
-    big = measure("lstmshape", big_rows, BIG_LOOKBACK)
+    ours, shuffled = med["lstmshape"], med["lstmshape shuffled"]
+    keras_, ceiling = med["keras"], med["no-work ceiling"]
+    print("\nratios of medians (target in brackets):")
+    print(
+        f"  lstmshape / keras: first pass {ours['first'] / keras_['first']:.1f}x, warm "
+        f"{ours['warm'] / keras_['warm']:.1f}x [>= {TARGETS['keras_warm']:.0f}x warm: "
+        f"{verdict(ours['warm'] / keras_['warm'] >= TARGETS['keras_warm'])}]"
+    )
+    ratio = shuffled["warm"] / ceiling["warm"]
+    print(
+        f"  lstmshape shuffled / no-work ceiling, warm: {ratio:.2f} "
+        f"[>= {TARGETS['ceiling']:.2f}: {verdict(ratio >= TARGETS['ceiling'])}]"
+    )
+    print(f"  lstmshape unshuffled / no-work ceiling, warm: {ours['warm'] / ceiling['warm']:.2f}")
+    print(
+        f"  lstmshape shuffled / bare gather, warm: "
+        f"{shuffled['warm'] / med['bare gather']['warm']:.2f}"
+    )
+    print(f"  lstmshape / numpy copy loop, warm: {ours['warm'] / med['numpy']['warm']:.3f}")
+
+    print(
+        f"\nmodel.fit, {FIT_UNITS}-unit LSTM, adam/mse, series {fit_rows:,} x {FEATURES}, "
+        f"batch {BATCH}, shuffled; seconds per epoch after a warm-up epoch, "
+        f"{fit_epochs} epochs x {runs} runs"
+    )
+    epoch_medians = {}
+    for name in FIT_ARMS:
+        rs = results[name]
+        steps = {r["steps"] for r in rs}
+        epochs = [t for r in rs for t in r["epochs"]]
+        epoch_medians[name] = statistics.median(epochs)
+        peak = statistics.median(r["peak_mb"] for r in rs)
+        print(
+            f"  {name:<16} {steps.pop()} steps, median {epoch_medians[name]:.3f} s, peak "
+            f"{peak:.0f} MB; epochs: {runs_line(epochs, '.3f')}"
+        )
+    fit_ratio = epoch_medians["fit to_dataset"] / epoch_medians["fit arrays"]
+    print(
+        f"  to_dataset / arrays: {fit_ratio:.3f} [<= {TARGETS['fit']:.2f}: "
+        f"{verdict(fit_ratio <= TARGETS['fit'])}]"
+    )
+
+    big = measure("pipeline", "lstmshape", str(big_rows), str(BIG_LOOKBACK))
     all_windows_gb = big["windows"] * BIG_LOOKBACK * FEATURES * 4 / 1e9
     print(
         f"\nlazy memory: {big_rows:,} x {FEATURES} float32 ({big['series_mb']:.0f} MB), "
         f"lookback {BIG_LOOKBACK}, {big['windows']:,} windows (all at once: "
-        f"{all_windows_gb:.1f} GB): peak {big['peak_mb_over_baseline']:.0f} MB over "
-        f"TensorFlow's baseline, {big['windows_per_s']:,.0f} windows/s"
+        f"{all_windows_gb:.1f} GB): peak {big['peak_mb']:.0f} MB over "
+        f"TensorFlow's baseline, {big['first']:,.0f} windows/s (one run)"
     )
+    print(f"\nend: {load()}; benchmark wall time {time.perf_counter() - wall:.0f} s")
 
 
 if __name__ == "__main__":
