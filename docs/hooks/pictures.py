@@ -77,7 +77,36 @@ def grouped_picture() -> Any:
     return _plot_windows(w, samples=2)
 
 
+def folds_picture() -> Any:
+    """The folds of ``evaluating.md`` on the time axis: one bar per part, one row per fold."""
+    import matplotlib.pyplot as plt
+
+    import lstmshape
+    from lstmshape.datasets import synthetic
+
+    df = synthetic(730)
+    cv = lstmshape.folds(df, 30, n_folds=4, test=60, val=30, gap=7, targets=["load"])
+    periods = cv.periods()
+    colors = {"train": "tab:blue", "val": "tab:orange", "test": "tab:red"}
+    figure, axes = plt.subplots(figsize=(9, 3.2))
+    one_day = pd.Timedelta(days=1)
+    for fold, row in periods.iterrows():
+        for part, color in colors.items():
+            first, last = row[f"{part}_first"], row[f"{part}_last"]
+            axes.barh(fold, last - first + one_day, left=first, color=color, height=0.6,
+                      label=part if fold == 0 else None)  # fmt: skip
+    axes.set_yticks(list(periods.index), [f"fold {k}" for k in periods.index])
+    axes.invert_yaxis()
+    axes.set_xlim(df.index[0], df.index[-1] + one_day)
+    axes.set_title("folds(df, 30, n_folds=4, test=60, val=30, gap=7): target periods")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    return figure
+
+
 PICTURES: dict[str, Callable[[], Any]] = {
+    "folds.png": folds_picture,
     "split.png": split_picture,
     "many_to_one.png": many_to_one_picture,
     "horizon.png": horizon_picture,
