@@ -50,6 +50,9 @@ class DatasetOptions:
             drop_remainder=given["drop_remainder"],
             num_shards=given["num_shards"],
             shard_index=given["shard_index"],
+            shard_by=given.get("shard_by", "window"),
+            series=given.get("series"),
+            even_shards=given.get("even_shards", False),
         )
         return cls(
             schedule=schedule,
@@ -188,7 +191,7 @@ def _scheduled(tf: Any, make_batch: Any, options: DatasetOptions) -> tf.data.Dat
             deterministic=True,
         )
 
-    if not schedule.shuffle:
+    if schedule.in_order:
         batches = batches_of(None)
     else:
         epochs = _EpochCounter(options.epoch, advance=options.reshuffle_each_iteration)

@@ -451,12 +451,17 @@ class Windows:
         drop_remainder: bool = False,
         num_shards: int = 1,
         shard_index: int = 0,
+        shard_by: str = "window",
+        even_shards: bool = False,
     ) -> BatchSchedule:
         """Return the batch schedule every loader of these windows follows.
 
         Which sample numbers (positions in ``X``) form each batch of each epoch: see
         :class:`lstmshape.BatchSchedule`. Loaders given the same options serve the same
-        samples in the same batches.
+        samples in the same batches. ``shard_by="series"`` keeps every series (``group_by``
+        group, or run between gaps) whole in one shard, balanced by window count;
+        ``even_shards=True`` gives every shard as many samples as the smallest, so every
+        worker runs the same number of steps (see ``docs/scaling.md``).
 
         Examples
         --------
@@ -465,7 +470,7 @@ class Windows:
         >>> [b.tolist() for b in w.schedule(6).batches(epoch=0)]
         [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11], [12, 13, 14]]
         """
-        from ._schedule import BatchSchedule
+        from ._schedule import BatchSchedule, series_segments
 
         return BatchSchedule.from_user(
             len(self),
@@ -475,6 +480,9 @@ class Windows:
             drop_remainder=drop_remainder,
             num_shards=num_shards,
             shard_index=shard_index,
+            shard_by=shard_by,
+            series=series_segments(self._source.plan) if shard_by == "series" else None,
+            even_shards=even_shards,
         )
 
     def batches(
@@ -488,6 +496,8 @@ class Windows:
         num_shards: int = 1,
         shard_index: int = 0,
         dtype: Any = None,
+        shard_by: str = "window",
+        even_shards: bool = False,
     ) -> Batches:
         """Iterate over numpy batches ``(X, y)`` (``X`` alone for inputs-only windows).
 
@@ -513,6 +523,12 @@ class Windows:
             Serve only shard ``shard_index`` of ``num_shards`` disjoint shards.
         dtype : str or numpy dtype, optional
             A floating dtype to cast batches to (default: the windows' dtype).
+        shard_by : {"window", "series"}, default "window"
+            Deal windows to shards one by one, or whole series (``group_by`` groups, or
+            runs between gaps) balanced by window count; see :meth:`schedule`.
+        even_shards : bool, default False
+            Serve as many samples in every shard as in the smallest (the rest of an epoch
+            is left out), so every worker runs the same number of steps.
 
         Returns
         -------
@@ -536,6 +552,8 @@ class Windows:
             drop_remainder=drop_remainder,
             num_shards=num_shards,
             shard_index=shard_index,
+            shard_by=shard_by,
+            even_shards=even_shards,
         )
         return Batches(
             self._source,
@@ -636,6 +654,8 @@ class Windows:
         num_shards: int | None = None,
         shard_index: int | None = None,
         dtype: Any = None,
+        shard_by: str = "window",
+        even_shards: bool = False,
     ) -> Any:
         """Serve the batches as ``torch.Tensor`` ``(x, y)``, for PyTorch training loops.
 
@@ -656,6 +676,9 @@ class Windows:
             This process' shard. Default: the world size and rank of an initialised
             ``torch.distributed`` process group, else one shard. A shuffled, sharded loader
             needs a ``seed`` (the same in every process).
+        shard_by, even_shards
+            As for :meth:`batches`. With ``DistributedDataParallel`` every rank must run
+            the same number of steps: pass ``even_shards=True`` (or use DDP's ``join``).
 
         Returns
         -------
@@ -702,6 +725,8 @@ class Windows:
             drop_remainder=drop_remainder,
             num_shards=num_shards,
             shard_index=shard_index,
+            shard_by=shard_by,
+            even_shards=even_shards,
         )
         return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype)
 
@@ -719,6 +744,8 @@ class Windows:
         num_parallel_calls: int | None = None,
         prefetch: int | None = None,
         dtype: Any = None,
+        shard_by: str = "window",
+        even_shards: bool = False,
     ) -> tf.data.Dataset:
         """Stream windows as a ``tf.data.Dataset`` of ``(X_batch, y_batch)`` batches.
 
@@ -755,6 +782,9 @@ class Windows:
             Cast batches to this floating dtype (for example ``"float32"`` for float64
             data). Default: the windows' dtype. Integer dtypes are refused: they would
             truncate the values.
+        shard_by, even_shards
+            As for :meth:`batches`. Under ``MultiWorkerMirroredStrategy`` every worker
+            must run the same number of steps: pass ``even_shards=True``.
 
         Returns
         -------
@@ -790,6 +820,7 @@ class Windows:
         >>> ds.element_spec[0].shape.as_list()
         [None, 10, 1]
         """
+        from ._schedule import series_segments
         from ._tfdata import DatasetOptions, to_dataset
 
         options = DatasetOptions.from_user(
@@ -805,6 +836,9 @@ class Windows:
             num_parallel_calls=num_parallel_calls,
             prefetch=prefetch,
             dtype=dtype,
+            shard_by=shard_by,
+            series=series_segments(self._source.plan) if shard_by == "series" else None,
+            even_shards=even_shards,
         )
         return to_dataset(self._source, options)
 
