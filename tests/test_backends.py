@@ -93,6 +93,7 @@ print("ok", model.count_params())
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_models_on_jax_and_torch_need_no_tensorflow(backend, tmp_path):
     require(backend)
