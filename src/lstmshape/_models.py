@@ -19,7 +19,7 @@ from ._validate import check_bool, check_int
 if TYPE_CHECKING:
     import keras
 
-    from ._windows import Windows
+    from . import Windows
 
 MERGE_MODES = ("sum", "mul", "ave", "concat")
 
@@ -188,7 +188,7 @@ def check_model(model: keras.Model, windows: Windows) -> None:
     shape (60, 1), per sample lookback (timesteps) x features: lookback differs (model 50,
     windows 60) and features differ (model 2, windows 1). Build the model...
     """
-    from ._windows import Windows
+    from . import Windows
 
     if not isinstance(windows, Windows):
         raise TypeError(f"`windows` must be lstmshape.Windows. {received_type('windows', windows)}")
@@ -226,7 +226,7 @@ def _spec(
     per_timestep: Any,
     output_activation: Any,
 ) -> _Spec:
-    from ._windows import Windows
+    from . import Windows
 
     bidirectional = check_bool(bidirectional, "bidirectional")
     merge_mode = _check_merge_mode(merge_mode, bidirectional)
