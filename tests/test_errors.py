@@ -474,18 +474,18 @@ TO_3D_ROWS = [
         "pd.NA in a nullable Int64 column raises a raw ValueError "
         "'cannot convert float NaN to integer'",
     ),
-    Row("timesteps", 0, ShapeError, "`timesteps` must be at least 1"),
-    Row("timesteps", True, TypeError, "`timesteps` must be an integer"),
-    Row("timesteps", 2.0, TypeError, "`timesteps` must be an integer"),
-    Row("timesteps", "2", TypeError, "`timesteps` must be an integer"),
-    Row("timesteps", 30, ShapeError, "Cannot cut 20 rows into blocks of timesteps=30"),
-    Row("timesteps", 3, ShapeError, "2 rows would be left over (20 = 6 x 3 + 2)"),
-    Row("timesteps", 3, ShapeError, "`data[2:]` keeps the latest 18 rows"),
+    Row("lookback", 0, ShapeError, "`lookback` must be at least 1"),
+    Row("lookback", True, TypeError, "`lookback` must be an integer"),
+    Row("lookback", 2.0, TypeError, "`lookback` must be an integer"),
+    Row("lookback", "2", TypeError, "`lookback` must be an integer"),
+    Row("lookback", 30, ShapeError, "Cannot cut 20 rows into blocks of lookback=30"),
+    Row("lookback", 3, ShapeError, "2 rows would be left over (20 = 6 x 3 + 2)"),
+    Row("lookback", 3, ShapeError, "`data[2:]` keeps the latest 18 rows"),
     Row(
-        "timesteps",
+        "lookback",
         1,
         ShapeError,
-        "`timesteps` and `univariate` apply only to 1-D and 2-D",
+        "`lookback` and `univariate` apply only to 1-D and 2-D",
         {"data": np.ones((2, 2, 2))},
     ),
     Row("univariate", "yes", TypeError, "`univariate` must be True or False"),
@@ -495,7 +495,7 @@ TO_3D_ROWS = [
         True,
         ShapeError,
         "cannot be combined",
-        {"data": np.ones((4, 5)), "timesteps": 5},
+        {"data": np.ones((4, 5)), "lookback": 5},
     ),
 ]
 
@@ -884,8 +884,8 @@ def test_synthetic_errors(row: Row) -> None:
 CUMSUM_ROWS = [
     Row("samples", 0, ShapeError, "`samples` must be at least 1"),
     Row("samples", 1.5, TypeError, "`samples` must be an integer"),
-    Row("timesteps", 0, ShapeError, "`timesteps` must be at least 1"),
-    Row("timesteps", "10", TypeError, "`timesteps` must be an integer"),
+    Row("lookback", 0, ShapeError, "`lookback` must be at least 1"),
+    Row("lookback", "10", TypeError, "`lookback` must be an integer"),
     Row("seed", -1, ShapeError, "`seed` must be at least 0"),
     bug(
         Row("threshold", "a", TypeError, "`threshold`"),
@@ -963,15 +963,80 @@ def test_results_refuse_to_become_writable(make: Callable[[], np.ndarray]) -> No
         result.flags.writeable = True
 
 
-# -- optional features: only when they exist ---------------------------------------------------
-OPTIONAL = ["plot", "to_torch", "to_pydataset"]
+# -- loaders of other frameworks, and pictures ----------------------------------------------
+@pytest.mark.parametrize("row", _params(LOADER_ROWS + ITERATOR_ROWS))
+def test_to_torch_errors(row: Row) -> None:
+    pytest.importorskip("torch")
+    loader = _windows_15().to_torch
+
+    def call(**kw: Any) -> Any:  # to_torch takes the two shard options together
+        return loader(**{"num_shards": 1, "shard_index": 0, **kw})
+
+    _check(call, row)
 
 
-@pytest.mark.parametrize("name", OPTIONAL)
-def test_optional_loaders_refuse_wrong_types(name: str) -> None:
-    if not hasattr(lstmshape.Windows, name):
-        pytest.skip(f"Windows.{name} does not exist yet")
-    method = getattr(_windows_15(), name)
-    with pytest.raises((TypeError, ShapeError, ImportError)) as info:
-        method(batch_size="32") if name != "plot" else method(samples="all of them")
-    assert "`" in str(info.value)
+@pytest.mark.parametrize("row", _params(LOADER_ROWS + ITERATOR_ROWS))
+def test_to_pydataset_errors(row: Row) -> None:
+    pytest.importorskip("keras")
+    _check(_windows_15().to_pydataset, row)
+
+
+PLOT_ROWS = [
+    Row("samples", 0, ShapeError, "`samples`"),
+    Row("samples", "all", TypeError, "`samples`"),
+    Row("samples", [99], ShapeError, "`samples`"),
+    Row("column", "nope", ShapeError, "`column`"),
+    Row("ax", "axes", TypeError, "`ax`"),
+    Row("model", np.zeros((2, 2)), ShapeError, "predictions"),
+]
+
+
+@pytest.mark.parametrize("row", _params(PLOT_ROWS))
+def test_windows_plot_errors(row: Row) -> None:
+    pytest.importorskip("matplotlib")
+    _check(_windows_15().plot, row)
+
+
+@pytest.mark.parametrize(
+    "row",
+    _params(
+        [
+            Row("column", "nope", ShapeError, "`column`"),
+            Row("group", "nope", (ShapeError, TypeError), "`group`"),
+            Row("ax", 3, TypeError, "`ax`"),
+        ]
+    ),
+)
+def test_split_plot_errors(row: Row) -> None:
+    pytest.importorskip("matplotlib")
+    _check(lstmshape.split(SERIES, 3, test=5).plot, row)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="shuffle=True with num_shards > 1 and no seed: each worker draws its own random "
+    "seed, so the shards overlap and miss samples (not the disjoint shards the docs promise)",
+)
+def test_shuffled_shards_without_a_seed_are_disjoint_or_refused() -> None:
+    w = _windows_15()
+    outcome = _outcome(
+        lambda: [w.schedule(shuffle=True, num_shards=2, shard_index=k) for k in (0, 1)]
+    )
+    if isinstance(outcome, Exception):
+        assert "`seed`" in str(outcome)
+    else:
+        served = sorted(int(i) for s in outcome for i in s.order(0))
+        assert served == list(range(15))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="explain of a frame with rows but no columns suggests windows(data, lookback=5) "
+    "'gives X (5, 5, 0)', a call that raises",
+)
+def test_explain_never_suggests_a_call_that_raises() -> None:
+    frame = pd.DataFrame(index=pd.date_range("2020-01-01", periods=10))
+    text = lstmshape.explain(frame)
+    match = re.search(r"lstmshape\.windows\(data, lookback=(\d+)\)", text)
+    if match:
+        lstmshape.windows(frame, int(match.group(1)))
