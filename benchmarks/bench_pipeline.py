@@ -106,10 +106,11 @@ def make_bare_gather(series: Any, lookback: int) -> Any:
     values = tf.constant(series)
     order = tf.constant(np.random.default_rng(0).permutation(n))
     offsets = tf.range(lookback, dtype=tf.int64)[None, :]
+    targets = tf.constant(series[lookback:, :1])
 
     def batch(number: Any) -> Any:
         starts = order[number * BATCH : (number + 1) * BATCH]
-        return tf.gather(values, starts[:, None] + offsets), tf.gather(values[:, :1], starts)
+        return tf.gather(values, starts[:, None] + offsets), tf.gather(targets, starts)
 
     dataset = tf.data.Dataset.range(-(-n // BATCH))
     return dataset.map(batch, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)

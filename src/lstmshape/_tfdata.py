@@ -119,17 +119,19 @@ def _covariate_reader(tf: Any, source: WindowSource, series: Any, starts: Any) -
     if not source.named_inputs:
         return None
     n_columns = source.values.shape[1]
-    future_cols = _column_picker(tf, source.future_cols, n_columns)
-    static_cols = _column_picker(tf, source.static_cols, n_columns)
     target_offsets = tf.constant(source.framing.target_offsets, dtype=tf.int64)
+    readers = {}
+    if source.future_cols:
+        future_cols = _column_picker(tf, source.future_cols, n_columns)
+        readers["future"] = lambda first_rows: future_cols(
+            tf.gather(series, first_rows + target_offsets[None, :])
+        )
+    if source.static_cols:
+        static_cols = _column_picker(tf, source.static_cols, n_columns)
+        readers["static"] = lambda first_rows: static_cols(tf.gather(series, first_rows[:, 0]))
 
     def read(first_rows: tf.Tensor) -> dict[str, Any]:
-        found = {}
-        if source.future_cols:
-            found["future"] = future_cols(tf.gather(series, first_rows + target_offsets[None, :]))
-        if source.static_cols:
-            found["static"] = static_cols(tf.gather(series, first_rows[:, 0]))
-        return found
+        return {name: reader(first_rows) for name, reader in readers.items()}
 
     return read
 
@@ -147,9 +149,7 @@ def _file_batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> An
         return arrays if y is None else [*arrays, y]
 
     def make_batch(sample_numbers: tf.Tensor) -> Any:
-        outs = tf.numpy_function(
-            gather, [sample_numbers], [tf_dtype] * len(shapes), stateful=False
-        )
+        outs = tf.numpy_function(gather, [sample_numbers], [tf_dtype] * len(shapes), stateful=False)
         outs = [tf.ensure_shape(out, shape) for out, shape in zip(outs, shapes, strict=True)]
         x = dict(zip(names, outs, strict=False)) if source.named_inputs else outs[0]
         return x if source.framing.inputs_only else (x, outs[-1])
@@ -164,47 +164,55 @@ def _scheduled(tf: Any, make_batch: Any, options: DatasetOptions) -> tf.data.Dat
     (``Dataset.range(n).shuffle().batch()`` costs microseconds per sample, which dominates
     at hundreds of thousands of windows per second). Unshuffled, the order is arithmetic
     and computed in the graph; shuffled, the schedule's order for the epoch is fetched
-    once per epoch (one call into numpy per pass over the data).
+    once per epoch (one call into numpy per pass over the data) as one row of sample
+    numbers per batch, and ``unbatch`` hands each batch its row. (A ``flat_map`` building
+    the batches from the order costs about a fifth more CPU per batch: the map inside it
+    is a nested dataset, outside the reach of tf.data's graph optimisations.)
     """
     schedule = options.schedule
     batch_size, n_batches = schedule.batch_size, len(schedule)
     mine = schedule.shard_size
     static = batch_size if schedule.drop_remainder else None
 
-    def batches_of(order: tf.Tensor | None) -> tf.data.Dataset:
-        """Batches of ``order`` (this epoch's sample numbers), or in order when ``None``."""
+    # Plain tensor code with no Python control flow on tensors: AutoGraph has nothing to
+    # convert, and skipping it saves most of the time it takes to build a dataset.
+    plain = tf.autograph.experimental.do_not_convert
 
-        def one_batch(number: tf.Tensor) -> Any:
-            begin = number * batch_size
-            positions = tf.range(begin, tf.minimum(begin + batch_size, mine))
-            if order is None:
-                numbers = schedule.shard_index + schedule.num_shards * positions
-            else:
-                numbers = tf.gather(order, positions)
-            return make_batch(tf.ensure_shape(numbers, [static]))
+    def in_order(number: tf.Tensor) -> Any:
+        begin = number * batch_size
+        positions = tf.range(begin, tf.minimum(begin + batch_size, mine))
+        numbers = schedule.shard_index + schedule.num_shards * positions
+        return make_batch(tf.ensure_shape(numbers, [static]))
 
-        # Plain tensor code with no Python control flow on tensors: AutoGraph has nothing
-        # to convert, and skipping it saves most of the time it takes to build a dataset.
-        return tf.data.Dataset.range(n_batches).map(
-            tf.autograph.experimental.do_not_convert(one_batch),
-            num_parallel_calls=options.num_parallel_calls,
-            deterministic=True,
-        )
+    def from_row(row: tf.Tensor, size: tf.Tensor) -> Any:
+        numbers = row if static is not None else row[:size]
+        return make_batch(tf.ensure_shape(numbers, [static]))
 
     if schedule.in_order:
-        batches = batches_of(None)
+        batches = tf.data.Dataset.range(n_batches).map(
+            plain(in_order), num_parallel_calls=options.num_parallel_calls, deterministic=True
+        )
     else:
         epochs = _EpochCounter(options.epoch, advance=options.reshuffle_each_iteration)
+        sizes = np.full(n_batches, batch_size, dtype=np.int64)
+        sizes[-1] = min(batch_size, mine - batch_size * (n_batches - 1))
 
-        def order_of_next_epoch() -> np.ndarray:
-            return schedule.order(epochs.next())
+        def rows_of_next_epoch() -> np.ndarray:
+            """Return the next epoch's order, one row per batch (the last padded with zeros)."""
+            order = schedule.order(epochs.next())[: n_batches * batch_size]
+            rows = np.zeros(n_batches * batch_size, dtype=np.int64)
+            rows[: len(order)] = order
+            return rows.reshape(n_batches, batch_size)
 
-        def shuffled(_: tf.Tensor) -> tf.data.Dataset:
-            order = tf.numpy_function(order_of_next_epoch, [], tf.int64, stateful=True)
-            return batches_of(tf.ensure_shape(order, [mine]))
+        def this_epoch(_: tf.Tensor) -> Any:
+            rows = tf.numpy_function(rows_of_next_epoch, [], tf.int64, stateful=True)
+            return tf.ensure_shape(rows, [n_batches, batch_size]), tf.constant(sizes)
 
-        batches = tf.data.Dataset.range(1).flat_map(
-            tf.autograph.experimental.do_not_convert(shuffled)
+        batches = (
+            tf.data.Dataset.range(1)
+            .map(plain(this_epoch))
+            .unbatch()
+            .map(plain(from_row), num_parallel_calls=options.num_parallel_calls, deterministic=True)
         )
     return batches.apply(tf.data.experimental.assert_cardinality(n_batches))
 
