@@ -162,16 +162,7 @@ CASES = {
 }
 
 
-#: Known failures of other loaders, reported to their owner (remove when fixed).
-KNOWN = {
-    "covariates, inputs-only": pytest.mark.xfail(
-        raises=IndexError,
-        reason="to_dataset: _column_picker indexes an empty tuple of future columns",
-    ),
-}
-
-
-@pytest.mark.parametrize("case", [pytest.param(name, marks=KNOWN.get(name, ())) for name in CASES])
+@pytest.mark.parametrize("case", list(CASES))
 def test_every_loader_serves_the_schedule(case):
     w = CASES[case]()
     check_every_loader(w, batch_size=7)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ._errors import ShapeError, format_label, plural, received_type
 from ._framing import INPUT_AXES, Framing
+from ._folds import Folds
 from ._split import Split
 from ._table import refuse_date_columns
 from ._windows import Windows
@@ -30,7 +31,7 @@ def explain(obj: Any) -> str:
 
     Parameters
     ----------
-    obj : numpy.ndarray, pandas.DataFrame or Series, Windows or Split
+    obj : numpy.ndarray, pandas.DataFrame or Series, Windows, Split or Folds
 
     Returns
     -------
@@ -49,6 +50,8 @@ def explain(obj: Any) -> str:
     X (40, 60, 1) = 40 samples x 60 timesteps x 1 feature (column 0)
     ...
     """
+    if isinstance(obj, Folds):
+        return obj.describe()
     if isinstance(obj, Split):
         return _explain_split(obj)
     if isinstance(obj, Windows):
@@ -65,8 +68,8 @@ def explain(obj: Any) -> str:
             ) from None
         return _explain_array(shape)
     raise TypeError(
-        "explain() takes an array, a pandas DataFrame or Series, lstmshape.Windows or "
-        f"lstmshape.Split. {received_type('obj', obj)}"
+        "explain() takes an array, a pandas DataFrame or Series, lstmshape.Windows, "
+        f"lstmshape.Split or lstmshape.Folds. {received_type('obj', obj)}"
     )
 
 
