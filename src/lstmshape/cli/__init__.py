@@ -96,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
         help="image to write, .png/.pdf/.svg/.jpg ('' for none; lstmshape-demo.png)",
     )
     demo.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    demo.add_argument(
+        "--folds",
+        type=int,
+        default=3,
+        help="rolling-origin folds to check the verdict on other periods (3; 0 skips them)",
+    )
     noise = demo.add_mutually_exclusive_group()
     noise.add_argument("--quiet", action="store_true", help="no training progress")
     noise.add_argument(
@@ -180,6 +186,7 @@ def _run_demo(args: argparse.Namespace) -> int:
         val=args.val,
         plot=args.plot or None,
         seed=args.seed,
+        folds=args.folds,
         keras_verbose=keras_verbose,
         verbose=args.verbose,
     )

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import Split, build_model, explain, split, windows
+from .. import Split, build_model, explain, folds, score, split, windows
 from ..datasets import synthetic
 from ._csv import (
     CommandError,
@@ -56,6 +56,7 @@ class DemoOptions:
     batch_size: int = 32
     plot: str | None = "lstmshape-demo.png"
     seed: int = 0
+    folds: int = 3  # rolling-origin folds after the main split (0: none)
     keras_verbose: int = 2  # 0 silent, 1 progress bar (terminals), 2 one line per epoch
     verbose: bool = False  # TensorFlow's own start-up messages
 
@@ -131,7 +132,70 @@ def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoRe
         figure = forecast_figure(frame[target], forecast, target=target)
         save_figure(figure, plot_path)
         say(f"   Plot of actual vs predicted: {plot_path}")
+    if options.folds > 0:
+        _rolling_origin(frame, target, features, options, keras, say)
     return DemoResult(rmse, naive_rmse, forecast, plot_path)
+
+
+def _rolling_origin(
+    frame: pd.DataFrame,
+    target: str,
+    features: list[str],
+    options: DemoOptions,
+    keras: Any,
+    say: Callable[[str], None],
+) -> None:
+    """Train the same model on each fold of a rolling-origin split; score each against naive.
+
+    One test period can flatter or sink a model; folds ask the same question on several.
+    """
+    from sklearn.preprocessing import MinMaxScaler
+
+    test_rows = _rows(options.test, len(frame))
+    size = max(1, test_rows // options.folds)
+    try:
+        cv = folds(
+            frame,
+            options.lookback,
+            n_folds=options.folds,
+            test=size,
+            features=features,
+            targets=[target],
+            scaler=MinMaxScaler(),
+        )
+    except ValueError as problem:
+        say(f"\n== Rolling origin: skipped ({problem})")
+        return
+    epochs = max(1, options.epochs // len(cv))
+    say(
+        f"\n== Rolling origin: the same model, trained again on each of {len(cv)} folds "
+        f"({_plural(epochs, 'epoch')} each, to keep the demo short: --folds 0 skips this)"
+    )
+    say(_indent(cv.describe()))
+    frames = []
+    for fold in cv:
+        keras.utils.set_random_seed(options.seed)
+        model = build_model(fold.train, units=options.units, layers=2)
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=5e-3), loss="mse")
+        train = fold.train.to_dataset(
+            batch_size=options.batch_size, shuffle=True, seed=options.seed
+        )
+        model.fit(train, epochs=epochs, verbose=0, shuffle=False)
+        test = fold.test
+        if test is not None:
+            frames.append(test.to_frame(model.predict(test.X, verbose=0)))
+    table = score(frames, frame[[target]])
+    say(_indent(_fold_table(table)))
+    say(f"   {table.attrs.get('verdict', '')}")
+
+
+def _fold_table(table: pd.DataFrame) -> str:
+    """Return the scores of the LSTM ("model") and of naive per fold, as printed lines."""
+    return table[["RMSE", "MAE", "MASE", "vs naive"]].round(4).to_string()
+
+
+def _rows(size: float | int, n_rows: int) -> int:
+    return int(size) if isinstance(size, int) else max(1, round(float(size) * n_rows))
 
 
 def check_ready(options: DemoOptions) -> Path | None:
