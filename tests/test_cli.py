@@ -448,12 +448,17 @@ def test_demo_on_built_in_data_is_quiet_and_tells_its_settings(tmp_path):
         "RMSE of the LSTM",
         "RMSE of the naive last value",
         str(plot),
+        "== Rolling origin: the same model, trained again on each of 3 folds (1 epoch each",
+        "fold  train targets (windows)          test targets (windows)",
+        "2023-12-21 .. 2024-02-08 (50)",  # the last fold ends with the data
     ):
         assert expected in out.stdout, expected
+    assert re.search(r"^   all  model .*\n .* naive .*1\.0000", out.stdout, re.M)
+    assert re.search(r"better in \d of 3 folds", out.stdout)
     # Not a terminal: one line per epoch, no progress bar redrawn with backspaces.
     assert re.search(r"^36/36 - .*loss: [0-9.e-]+ - val_loss: [0-9.e-]+$", out.stdout, re.M)
     assert "\x08" not in out.stdout and "\r" not in out.stdout
-    assert len(out.stdout) < 8000
+    assert len(out.stdout) < 10000
     # Nothing from TensorFlow's start-up (nor anything else) on stderr.
     assert out.stderr == "", out.stderr
     assert_png(plot)
