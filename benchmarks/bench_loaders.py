@@ -13,9 +13,12 @@ One run, one machine, the same windows for everyone: a 200,000 x 8 float32 serie
 
 Each contender runs in its own process (its peak memory is its own: max RSS over the
 process' baseline after its imports and the series, and the peak of numpy's and Python's
-allocations traced by ``tracemalloc`` in one more epoch), for ``--runs`` epochs; the median
-is reported. ``--keras`` adds the epoch time of one small LSTM on every installed Keras backend,
-fed by ``to_pydataset`` and by in-memory arrays (one process per backend and feed).
+allocations traced by ``tracemalloc`` in one more epoch). Every contender runs once per
+round, in a fresh process, for ``--runs`` rounds; the median over the rounds is reported
+(a busy moment of a shared machine then falls on all contenders alike).
+
+``--keras`` adds the epoch time of one small LSTM on every installed Keras backend, fed by
+``to_pydataset`` and by in-memory arrays (one process per backend and feed).
 
 Run:  python benchmarks/bench_loaders.py            (add --quick for a smoke run)
 """
@@ -36,6 +39,7 @@ import tracemalloc
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ROWS, FEATURES, LOOKBACK, BATCH, SEED = 200_000, 8, 64, 256, 0
+EPOCHS = 2  # timed epochs per process and round
 CONTENDERS = (
     "numpy limit",
     "batches",
@@ -201,7 +205,7 @@ def installed(module: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
-    parser.add_argument("--runs", type=int, default=5, help="epochs per contender (5)")
+    parser.add_argument("--runs", type=int, default=5, help="rounds of every contender (5)")
     parser.add_argument("--keras", action="store_true", help="also time an LSTM per backend")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--feed", help=argparse.SUPPRESS)
@@ -219,14 +223,33 @@ def main() -> None:
     print(
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"series {rows:,} x {FEATURES} float32, lookback {LOOKBACK}, batch {BATCH}, "
-        f"shuffled; median of {runs} epochs, each contender in its own process"
+        f"shuffled; median of {runs} rounds, each contender in a fresh process per round; "
+        f"load average at start {os.getloadavg()[0]:.1f}"
     )
-    results = {}
+    names = []
     for name in CONTENDERS:
         if name in NEEDS and not installed(NEEDS[name]):
             print(f"  ({name}: skipped, {NEEDS[name]} is not installed)")
-            continue
-        results[name] = in_subprocess(["--one", name, "--rows", str(rows), "--runs", str(runs)])
+        else:
+            names.append(name)
+    # Rounds: every contender once per round, each in a fresh process, so that a busy moment
+    # of the machine falls on all of them alike; the median is taken over the rounds.
+    rounds: dict[str, list[dict]] = {name: [] for name in names}
+    for _ in range(runs):
+        for name in names:
+            rounds[name].append(
+                in_subprocess(["--one", name, "--rows", str(rows), "--runs", str(EPOCHS)])
+            )
+    results = {
+        name: {
+            "name": name,
+            "windows": runs_[0]["windows"],
+            "median": statistics.median(r["median"] for r in runs_),
+            "rss_mb": max(r["rss_mb"] for r in runs_),
+            "traced_mb": max(r["traced_mb"] for r in runs_),
+        }
+        for name, runs_ in rounds.items()
+    }
     assert len({r["windows"] for r in results.values()}) == 1, results
     numpy_rate = results["numpy limit"]["median"]
     recipe = results.get("hand-written recipe", {}).get("median")
@@ -240,6 +263,7 @@ def main() -> None:
             f"{versus}{r['rss_mb']:>8.0f}{r['traced_mb']:>11.1f}"
         )
 
+    print(f"load average at the end of the loaders: {os.getloadavg()[0]:.1f}")
     if args.keras:
         setup = dict(KERAS_SETUP, rows=1_000, epochs=2) if args.quick else KERAS_SETUP
         print(
