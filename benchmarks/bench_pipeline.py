@@ -25,7 +25,7 @@ copy): same model, same steps; a smaller series keeps it short. Peak memory is t
 of the process minus its RSS after importing TensorFlow and making the series. Last, lazy
 memory: a 2,000,000 x 8 series with lookback 128, whose windows would take 8 GB.
 
-Run:  python benchmarks/bench_pipeline.py            (about 6 minutes on 2 cores)
+Run:  python benchmarks/bench_pipeline.py            (6 CPU-minutes; longer on a busy machine)
       python benchmarks/bench_pipeline.py --quick    (a smoke run: small sizes, one run)
 """
 
