@@ -90,8 +90,8 @@ ERRORS = [
     (
         pd.DataFrame({"d": pd.to_datetime(["2020-01-01"])}),
         {},
-        TypeError,
-        r"Column 'd' of `data` has dtype datetime64",
+        ShapeError,
+        r"Column 'd' of `data` holds dates, but the rows are indexed by RangeIndex",
     ),
 ]
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ._errors import ShapeError, format_label, plural, received_type
-from ._framing import INPUT_AXES, Framing
 from ._folds import Folds
+from ._framing import INPUT_AXES, Framing
 from ._split import Split
 from ._table import refuse_date_columns
 from ._windows import Windows
@@ -129,6 +129,8 @@ def _suggestions(n: int, columns: int) -> list[str]:
     """Return the calls that work on ``n`` rows: sliding windows (when 2 rows or more) and to_3d."""
     if n == 0:
         return ["No rows: there is nothing to make windows from."]
+    if columns == 0:
+        return ["No columns: there is nothing to make windows from."]
     lines = []
     if n >= 2:
         lookback = min(SUGGESTED_LOOKBACK, n // 2)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._errors import ShapeError
+from ._errors import ShapeError, received_type
 from ._scaling import inverse_scale
 from ._source import WindowSource
 from ._transform import TargetTransform
@@ -75,7 +75,7 @@ def _inverse_per_series(
 
 
 def _as_predictions(predictions: Any, expected: tuple[int, ...]) -> np.ndarray:
-    values = np.asarray(predictions)
+    values = read_predictions(predictions)
     if values.shape != expected and expected[-1] == 1 and values.shape == expected[:-1]:
         values = values[..., None]  # a squeezed single target, e.g. (samples,)
     if values.shape != expected:
@@ -84,9 +84,36 @@ def _as_predictions(predictions: Any, expected: tuple[int, ...]) -> np.ndarray:
             f"(samples, then the target shape {expected[1:]}). Predict on the same windows: "
             "model.predict(windows.X) or model.predict(windows.to_dataset())."
         )
-    if not np.issubdtype(values.dtype, np.number):
-        raise TypeError(f"`predictions` must be numeric. Received: dtype {values.dtype}")
     return values.astype(np.float64, copy=False)
+
+
+def read_predictions(predictions: Any) -> np.ndarray:
+    """Read model output like data: an array of real numbers; masked entries become NaN.
+
+    Tensors of any framework work through ``numpy.asarray`` (``.numpy()`` for TensorFlow).
+    """
+    if predictions is None or isinstance(predictions, (str, bytes, dict, set, Iterator)):
+        raise TypeError(
+            "`predictions` must be an array of model outputs, such as what model.predict "
+            f"returns. {received_type('predictions', predictions)}"
+        )
+    if isinstance(predictions, np.ma.MaskedArray):
+        predictions = np.ma.filled(predictions.astype(np.float64), np.nan)
+    try:
+        values = np.asarray(predictions)
+    except (ValueError, TypeError):
+        raise TypeError(
+            "`predictions` could not be read as a rectangular array (rows of different "
+            f"lengths?). {received_type('predictions', predictions)}"
+        ) from None
+    if np.issubdtype(values.dtype, np.complexfloating) or not (
+        np.issubdtype(values.dtype, np.number) or np.issubdtype(values.dtype, np.bool_)
+    ):
+        raise TypeError(
+            f"`predictions` must be numeric (real numbers); they have dtype {values.dtype}. "
+            f"{received_type('predictions', predictions)}"
+        )
+    return values
 
 
 def _average_per_row(source: WindowSource, values: np.ndarray) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ._arrays import readonly
 from ._framing import Framing
 
 Run = tuple[int, int]
@@ -65,13 +66,13 @@ class WindowPlan:
         """The start row of every sample (materialised on first use)."""
         stride = self.framing.stride
         parts = [b.first + stride * np.arange(b.count, dtype=np.int64) for b in self.blocks]
-        return _readonly(np.concatenate(parts) if parts else np.empty(0, np.int64))
+        return readonly(np.concatenate(parts) if parts else np.empty(0, np.int64))
 
     @cached_property
     def run_of_sample(self) -> np.ndarray:
         """The run each sample lies in."""
         runs = np.array([b.run for b in self.blocks], dtype=np.int64)
-        return _readonly(np.repeat(runs, [b.count for b in self.blocks]))
+        return readonly(np.repeat(runs, [b.count for b in self.blocks]))
 
     @property
     def first_target_rows(self) -> np.ndarray:
@@ -206,8 +207,3 @@ def arithmetic_step(values: np.ndarray | Sequence[int]) -> int | None:
         return 1
     steps = np.diff(array)
     return int(steps[0]) if (steps == steps[0]).all() else None
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array

@@ -25,9 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._arrays import readonly
 from ._errors import ShapeError, listed, received_type
 from ._plan import Run
-from ._table import Table, all_finite, readonly, where
+from ._table import Table, all_finite, where
 from ._timeline import Timeline
 
 REQUIRED = ("fit", "transform", "inverse_transform")
@@ -46,6 +47,11 @@ def check_scaler(scaler: Any, name: str = "scaler") -> None:
         for group, each in scaler.items():
             check_scaler(each, f"{name}[{group!r}]")
         return
+    if isinstance(scaler, type):
+        raise TypeError(
+            f"`{name}` must be a scaler object, not a class: pass `{scaler.__name__}()`. "
+            f"{received_type(name, scaler)}"
+        )
     missing = [m for m in REQUIRED if not callable(getattr(scaler, m, None))]
     if missing:
         raise TypeError(

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._errors import ShapeError, plural, received
-from ._validate import check_bool, check_choice, check_int, check_seed
+from ._validate import check_bool, check_choice, check_int, check_seed, check_size
 
 if TYPE_CHECKING:
     from ._plan import WindowPlan
@@ -111,11 +111,18 @@ class BatchSchedule:
         still differ from each other but runs do not repeat. ``series`` (the segments of
         :func:`series_segments`) is needed with ``shard_by="series"`` only.
         """
-        batch_size = check_int(batch_size, "batch_size", minimum=1)
+        batch_size = check_size(batch_size, "batch_size", minimum=1)
         shuffle = check_bool(shuffle, "shuffle")
         checked_seed = check_seed(seed, shuffle=shuffle)
         drop_remainder = check_bool(drop_remainder, "drop_remainder")
         num_shards = check_int(num_shards, "num_shards", minimum=1)
+        if shuffle and num_shards > 1 and checked_seed is None:
+            raise ShapeError(
+                "Shuffled shards need a `seed` shared by every worker: each worker draws the "
+                "epoch's permutation itself, and without one seed their shards would overlap "
+                f"and miss windows. Pass the same seed=... everywhere. "
+                f"{received('num_shards', num_shards)}"
+            )
         shard_index = check_int(shard_index, "shard_index", minimum=0)
         shard_by = check_choice(shard_by, "shard_by", SHARD_BY)
         even_shards = check_bool(even_shards, "even_shards")

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._arrays import readonly
 from ._errors import ShapeError
 from ._framing import Framing
 from ._plan import WindowPlan, arithmetic_step
@@ -160,9 +161,7 @@ class WindowSource:
             windows.pick(slice(block.first, block.first + stride * block.count, stride))
             for block, _ in self.plan.blocks_with_samples()
         ]
-        copied = np.concatenate(parts) if parts else windows.pick(slice(0, 0)).copy()
-        copied.flags.writeable = False
-        return copied
+        return readonly(np.concatenate(parts) if parts else windows.pick(slice(0, 0)).copy())
 
     # -- batches ---------------------------------------------------------------------------
     def starts_of(self, samples: np.ndarray) -> np.ndarray:

@@ -354,6 +354,14 @@ def _rows_from(start: Any, name: str, index: pd.Index | None, label: str) -> int
         ) from None
     if index.tz is not None and stamp.tz is None:
         stamp = stamp.tz_localize(index.tz)
+    elif index.tz is None and stamp.tz is not None:
+        raise ShapeError(
+            f"`{name}` is a time-zone-aware timestamp ({stamp}), but the index of `data` has "
+            "no time zone: the two cannot be compared. Pass a timestamp without a time zone, "
+            f"or localize the index (`data.tz_localize(...)`). {received(name, start)}"
+        )
+    elif index.tz is not None and stamp.tz is not None:
+        stamp = stamp.tz_convert(index.tz)
     if not index[0] < stamp <= index[-1]:
         raise ShapeError(
             f"`{name}` starts at {stamp}, outside the data{label}, which runs from "

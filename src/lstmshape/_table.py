@@ -28,6 +28,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 
+from ._arrays import readonly
 from ._errors import (
     MAX_LISTED,
     ShapeError,
@@ -40,6 +41,9 @@ from ._errors import (
 )
 
 ColumnSelection: TypeAlias = "Hashable | Sequence[Hashable] | None"
+
+#: Indexes that are time axes: their order is checked.
+TIME_INDEXES = (pd.DatetimeIndex, pd.PeriodIndex, pd.TimedeltaIndex)
 
 #: Integers up to this magnitude are exact in float32; beyond it they need float64.
 FLOAT32_EXACT = 2**24
@@ -135,8 +139,8 @@ def as_table(
             f"`{param}` has no columns: windows need at least one feature. "
             f"Received: {param} of shape {source.shape}"
         )
-    if isinstance(source, pd.DataFrame) and check_order:
-        refuse_date_columns(source, param)
+    if isinstance(data, pd.DataFrame) and check_order:  # a Series' values are its only column
+        refuse_date_columns(data, param)
     by_name = isinstance(source, pd.DataFrame)
     future_pos = [] if future is None else _select(future, labels, [], "future", by_name=by_name)
     static_pos = [] if static is None else _select(static, labels, [], "static", by_name=by_name)
@@ -179,6 +183,9 @@ def as_float_array(data: Any, param: str = "data") -> np.ndarray:
                 f"`{param}` is empty: there is nothing to reshape. "
                 f"Received: {param} of shape {data.shape}"
             )
+        if isinstance(data, pd.DataFrame):
+            refuse_date_columns(frame, param)
+        check_time_order(frame.index, param)
         labels = list(frame.columns)
         array = _numeric_columns(frame, list(range(len(labels))), labels, param)
         array = array[:, 0] if isinstance(data, pd.Series) else array
@@ -203,24 +210,12 @@ def as_float_array(data: Any, param: str = "data") -> np.ndarray:
     return view
 
 
-def readonly(array: np.ndarray) -> np.ndarray:
-    """Return a read-only view of ``array`` that cannot be made writable again.
-
-    Setting ``flags.writeable = False`` on a plain view is not enough: numpy lets anyone
-    set it back to True when the base array is writable, and writes would then reach the
-    caller's data. A view made by ``as_strided(writeable=False)`` refuses that.
-    """
-    return np.lib.stride_tricks.as_strided(
-        array, shape=array.shape, strides=array.strides, writeable=False
-    )
-
-
 def check_time_order(index: pd.Index, param: str = "data") -> None:
-    """Raise unless a DatetimeIndex (or PeriodIndex) is strictly increasing.
+    """Raise unless a time index (Datetime, Period, Timedelta) is strictly increasing.
 
     Other indexes are not checked: their rows are taken to be in time order as given.
     """
-    if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or len(index) < 1:
+    if not isinstance(index, TIME_INDEXES) or len(index) < 1:
         return
     if index.hasnans:
         first = int(np.flatnonzero(index.isna())[0])
@@ -260,7 +255,7 @@ def refuse_date_columns(frame: pd.DataFrame, param: str = "data") -> None:
     read time backwards without a word, so the date column must become the index, where
     its order is checked.
     """
-    if isinstance(frame.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+    if isinstance(frame.index, TIME_INDEXES):
         return
     dated = [i for i in range(frame.shape[1]) if _holds_dates(frame.iloc[:, i])]
     if not dated:
@@ -346,6 +341,14 @@ def _asarray(data: Any, param: str) -> np.ndarray:
         )
     if isinstance(data, np.ma.MaskedArray):
         return _unmask(data)
+    if isinstance(data, pd.Categorical) or isinstance(
+        getattr(data, "dtype", None), pd.CategoricalDtype
+    ):
+        raise TypeError(
+            f"`{param}` is categorical: categories are labels, not measurements an LSTM can "
+            "read as numbers. Encode them first (for example one-hot with `pd.get_dummies`). "
+            f"{received_type(param, data)}"
+        )
     try:
         array = np.asarray(data)
     except ValueError as error:
@@ -358,7 +361,23 @@ def _asarray(data: Any, param: str) -> np.ndarray:
             f"`{param}` could not be read as a rectangular array: its rows have different "
             f"lengths. Received: {param} of type {type(data).__name__}"
         )
+    if array.dtype == object and array.size:
+        return _numbers_with_missing(array)
     return array
+
+
+def _numbers_with_missing(array: np.ndarray) -> np.ndarray:
+    """Read a list of numbers in which ``None`` or ``pd.NA`` mark missing values as floats.
+
+    Anything else (text, objects) is left as it is, for the dtype check to refuse.
+    """
+    flat = list(array.flat)
+    missing = [item is None or item is pd.NA for item in flat]
+    real = [isinstance(item, (numbers.Real, np.number)) for item in flat]
+    if not any(missing) or not all(m or r for m, r in zip(missing, real, strict=True)):
+        return array
+    values = [np.nan if m else float(item) for m, item in zip(missing, flat, strict=True)]
+    return np.array(values, dtype=np.float64).reshape(array.shape)
 
 
 def _is_ragged_list(array: np.ndarray) -> bool:
@@ -498,13 +517,13 @@ def _exact_float_dtype(values: Any, dtype: np.dtype[Any], what: str) -> np.dtype
     """float32 when it holds every integer exactly, else float64; refuse beyond 2**53."""
     if dtype == np.bool_ or dtype.itemsize <= 2:
         return np.dtype(np.float32)
+    if isinstance(values, pd.Series):  # nullable integers: pd.NA among them is missing
+        values = values.dropna()
     array = np.asarray(values)
+    if array.dtype == object or np.issubdtype(array.dtype, np.floating):
+        array = pd.to_numeric(pd.Series(np.ravel(array)), errors="coerce").dropna().to_numpy()
     if array.size == 0:
         return np.dtype(np.float32)
-    if array.dtype == object:  # nullable integers: pd.NA among them
-        array = pd.to_numeric(pd.Series(np.ravel(array)), errors="coerce").dropna().to_numpy()
-        if array.size == 0:
-            return np.dtype(np.float32)
     largest = max(abs(int(array.min())), abs(int(array.max())))
     if largest <= FLOAT32_EXACT:
         return np.dtype(np.float32)

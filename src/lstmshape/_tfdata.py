@@ -10,17 +10,20 @@ other loaders yield the same batches for the same seed, epoch and shard.
 from __future__ import annotations
 
 import mmap
+import numbers
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._errors import ShapeError
 from ._frameworks import import_tensorflow
 from ._plan import arithmetic_step
 from ._schedule import BatchSchedule
 from ._source import WindowSource
-from ._validate import check_bool, check_float_dtype, check_int
+from ._validate import check_bool, check_float_dtype, check_int, check_size
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -71,17 +74,29 @@ class DatasetOptions:
 def to_dataset(source: WindowSource, options: DatasetOptions) -> tf.data.Dataset:
     """Build the pipeline of :meth:`Windows.to_dataset` from validated options."""
     tf = import_tensorflow("Windows.to_dataset")
-    dtype = options.dtype or source.values.dtype
+    dtype = options.dtype or _framework_float(source.values.dtype)
     make_batch = _batch_maker(tf, source, dtype)
     dataset = _scheduled(tf, make_batch, options)
     dataset = dataset.prefetch(options.prefetch)
     return dataset.with_options(_tf_options(tf, sharded=options.schedule.num_shards > 1))
 
 
+def _framework_float(dtype: np.dtype[Any]) -> np.dtype[Any]:
+    """Return the windows' dtype if TensorFlow takes it; long doubles need a cast."""
+    if dtype.itemsize > 8:
+        raise ShapeError(
+            f"These windows hold {dtype} values, which TensorFlow cannot take. Pass "
+            "dtype='float64' (or 'float32') to cast each batch. Received: dtype=None"
+        )
+    return dtype
+
+
 def _autotune_or_int(value: Any, name: str, minimum: int) -> int:
-    if value is None or (not isinstance(value, bool) and value == AUTOTUNE):
+    if value is None:
         return AUTOTUNE
-    return check_int(value, name, minimum=minimum)
+    if not isinstance(value, bool) and isinstance(value, numbers.Integral) and value == AUTOTUNE:
+        return AUTOTUNE
+    return check_size(value, name, minimum=minimum)
 
 
 def _batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> Any:
@@ -120,7 +135,7 @@ def _covariate_reader(tf: Any, source: WindowSource, series: Any, starts: Any) -
         return None
     n_columns = source.values.shape[1]
     target_offsets = tf.constant(source.framing.target_offsets, dtype=tf.int64)
-    readers = {}
+    readers: dict[str, Callable[[Any], Any]] = {}
     if source.future_cols:
         future_cols = _column_picker(tf, source.future_cols, n_columns)
         readers["future"] = lambda first_rows: future_cols(

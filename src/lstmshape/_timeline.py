@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-from ._errors import ShapeError, did_you_mean, listed, plural, received
+from ._errors import ShapeError, did_you_mean, listed, plural, received, received_type
 from ._framing import Framing
 from ._plan import Run, WindowPlan, make_plan, runs_between_breaks
 from ._table import (
@@ -176,6 +176,10 @@ def _order_by_group(
     data: Any, group_by: Hashable
 ) -> tuple[pd.DataFrame, np.ndarray, list[Hashable]]:
     """Sort rows by group, keeping time order inside each group (a stable sort)."""
+    if not isinstance(group_by, Hashable):
+        raise TypeError(
+            f"`group_by` must be the name of one column. {received_type('group_by', group_by)}"
+        )
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
             "`group_by` names a column, so `data` must be a pandas DataFrame. "

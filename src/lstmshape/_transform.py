@@ -32,8 +32,9 @@ from typing import Any
 
 import numpy as np
 
+from ._arrays import readonly
 from ._errors import ShapeError, did_you_mean, received, received_type
-from ._table import Table, readonly, where
+from ._table import Table, where
 from ._timeline import Timeline
 
 #: The transforms ``transform=`` accepts.

@@ -92,7 +92,7 @@ def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype[Any] | None:
         return None
     try:
         resolved = np.dtype(dtype)
-    except TypeError:
+    except (TypeError, ValueError):
         raise TypeError(
             f"`{name}` must be a numpy floating dtype such as 'float32' or 'float64'. "
             f"{received_type(name, dtype)}"
@@ -102,4 +102,17 @@ def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype[Any] | None:
             f"`{name}` must be a floating dtype such as 'float32' or 'float64': casting windows "
             f"to {resolved} would truncate their values. {received(name, dtype)}"
         )
+    if resolved.itemsize > 8:
+        raise ShapeError(
+            f"`{name}` must be float16, float32 or float64, the floats every framework takes; "
+            f"{resolved} is not one. {received(name, dtype)}"
+        )
     return resolved
+
+
+def check_size(value: Any, name: str, *, minimum: int, maximum: int = 2**31 - 1) -> int:
+    """Return an integer in ``[minimum, maximum]``: sizes that frameworks can hold."""
+    value = check_int(value, name, minimum=minimum)
+    if value > maximum:
+        raise ShapeError(f"`{name}` must be at most {maximum}. {received(name, value)}")
+    return value

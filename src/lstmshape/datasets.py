@@ -8,10 +8,41 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 
-from ._validate import check_int
+from ._errors import ShapeError, received, received_type
+from ._validate import check_int, check_size
+
+#: The largest data set generated here (values, not bytes): 10 million, about 80 MB.
+MAX_ROWS = 10_000_000
+
+
+def _check_start(start: object) -> pd.Timestamp:
+    if not isinstance(start, (str, pd.Timestamp)) and not hasattr(start, "isoformat"):
+        raise TypeError(
+            f"`start` must be a date such as '2020-01-01'. {received_type('start', start)}"
+        )
+    try:
+        stamp = pd.Timestamp(start)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        raise ShapeError(
+            f"`start` is not a date pandas can read. {received('start', start)}"
+        ) from None
+    if stamp is pd.NaT:
+        raise ShapeError(f"`start` is not a date. {received('start', start)}")
+    return stamp
+
+
+def _check_threshold(threshold: object) -> float:
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
+        raise TypeError(f"`threshold` must be a number. {received_type('threshold', threshold)}")
+    if not np.isfinite(float(threshold)):
+        raise ShapeError(f"`threshold` must be finite. {received('threshold', threshold)}")
+    return float(threshold)
+
 
 __all__ = ["cumulative_sum", "synthetic"]
 
@@ -52,8 +83,9 @@ def synthetic(
     >>> df.index[0], df.index.freqstr
     (Timestamp('2020-01-01 00:00:00'), 'D')
     """
-    rows = check_int(rows, "rows", minimum=1)
+    rows = check_size(rows, "rows", minimum=1, maximum=MAX_ROWS)
     seed = check_int(seed, "seed", minimum=0)
+    first = _check_start(start)
     rng = np.random.default_rng(seed)
     day = np.arange(rows, dtype=np.float64)
     yearly = np.sin(2 * np.pi * day / 365.25)
@@ -64,7 +96,7 @@ def synthetic(
     load = 100 + 0.02 * day + 2.5 * (temperature - 12) + 6 * weekly
     load += _ar1(rng.normal(0, 1.0, rows), 0.5)
     price = 40 + 0.15 * (load - 100) + 0.005 * day + rng.normal(0, 0.5, rows)
-    index = pd.date_range(start, periods=rows, freq="D", name="date")
+    index = pd.date_range(first, periods=rows, freq="D", name="date")
     return pd.DataFrame(
         {"load": load, "temperature": temperature, "humidity": humidity, "price": price},
         index=index,
@@ -106,10 +138,10 @@ def cumulative_sum(
     >>> X.shape, y.shape
     ((100, 10, 1), (100, 10, 1))
     """
-    samples = check_int(samples, "samples", minimum=1)
-    lookback = check_int(lookback, "lookback", minimum=1)
+    samples = check_size(samples, "samples", minimum=1, maximum=MAX_ROWS)
+    lookback = check_size(lookback, "lookback", minimum=1, maximum=MAX_ROWS // samples)
     seed = check_int(seed, "seed", minimum=0)
-    limit = lookback / 4.0 if threshold is None else float(threshold)
+    limit = lookback / 4.0 if threshold is None else _check_threshold(threshold)
     values = np.random.default_rng(seed).random((samples, lookback))
     labels = np.cumsum(values, axis=1) >= limit
     return values[..., None].astype(np.float32), labels[..., None].astype(np.float32)
