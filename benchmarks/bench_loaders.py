@@ -18,7 +18,7 @@ round, in a fresh process, for ``--runs`` rounds; the median over the rounds is 
 (a busy moment of a shared machine then falls on all contenders alike).
 
 ``--keras`` adds the epoch time of one small LSTM on every installed Keras backend, fed by
-``to_pydataset`` and by in-memory arrays (one process per backend and feed).
+``to_pydataset`` and by in-memory arrays (one process per backend, epochs alternating).
 
 Run:  python benchmarks/bench_loaders.py            (add --quick for a smoke run)
 """
@@ -148,11 +148,15 @@ def one(name: str, rows: int, runs: int) -> dict:
     }
 
 
-KERAS_SETUP = {"rows": 5_000, "lookback": 32, "units": 16, "epochs": 3}
+KERAS_SETUP = {"rows": 5_000, "lookback": 32, "units": 16, "epochs": 5}
 
 
-def keras_epoch(backend: str, feed: str, quick: bool) -> dict:
-    """Seconds per epoch of one small LSTM (called in a subprocess with KERAS_BACKEND set)."""
+def keras_epochs(backend: str, quick: bool) -> dict:
+    """Seconds per epoch of one small LSTM fed both ways (a subprocess with KERAS_BACKEND set).
+
+    One model, epochs alternating between the two feeds, so that both see the same moments
+    of a shared machine; the first epoch of each feed (compilation) is not counted.
+    """
     import keras
     import numpy as np
 
@@ -165,23 +169,18 @@ def keras_epoch(backend: str, feed: str, quick: bool) -> dict:
         [keras.Input(w.input_shape), keras.layers.LSTM(setup["units"]), keras.layers.Dense(1)]
     )
     model.compile(optimizer="adam", loss="mse")
-
-    class Timer(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            seconds.append(time.perf_counter() - self.start)
-
-    seconds: list[float] = []
-    if feed == "to_pydataset":
-        data = w.to_pydataset(BATCH, shuffle=True, seed=SEED)
-        model.fit(data, epochs=setup["epochs"], shuffle=False, verbose=0, callbacks=[Timer()])
-    else:
-        x, y = np.ascontiguousarray(w.X), np.ascontiguousarray(w.y)
-        model.fit(x, y, batch_size=BATCH, epochs=setup["epochs"], verbose=0, callbacks=[Timer()])
-    warm = seconds[1:]  # the first epoch compiles
-    return {"backend": backend, "feed": feed, "windows": len(w), "seconds": warm}
+    dataset = w.to_pydataset(BATCH, shuffle=True, seed=SEED)
+    x, y = np.ascontiguousarray(w.X), np.ascontiguousarray(w.y)
+    seconds: dict[str, list[float]] = {"to_pydataset": [], "arrays": []}
+    for _ in range(setup["epochs"] + 1):
+        start = time.perf_counter()
+        model.fit(dataset, epochs=1, shuffle=False, verbose=0)
+        seconds["to_pydataset"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+        seconds["arrays"].append(time.perf_counter() - start)
+    warm = {feed: times[1:] for feed, times in seconds.items()}
+    return {"backend": backend, "windows": len(w), "seconds": warm}
 
 
 def in_subprocess(args: list[str], env: dict | None = None) -> dict:
@@ -207,12 +206,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--runs", type=int, default=5, help="rounds of every contender (5)")
     parser.add_argument("--keras", action="store_true", help="also time an LSTM per backend")
+    parser.add_argument("--keras-only", action="store_true", help="only the Keras epochs")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--feed", help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=ROWS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one and args.feed:
-        print(json.dumps(keras_epoch(args.one, args.feed, args.quick)))
+        print(json.dumps(keras_epochs(args.one, args.quick)))
         return
     if args.one:
         print(json.dumps(one(args.one, args.rows, args.runs)))
@@ -226,65 +226,64 @@ def main() -> None:
         f"shuffled; median of {runs} rounds, each contender in a fresh process per round; "
         f"load average at start {os.getloadavg()[0]:.1f}"
     )
-    names = []
-    for name in CONTENDERS:
-        if name in NEEDS and not installed(NEEDS[name]):
-            print(f"  ({name}: skipped, {NEEDS[name]} is not installed)")
-        else:
-            names.append(name)
-    # Rounds: every contender once per round, each in a fresh process, so that a busy moment
-    # of the machine falls on all of them alike; the median is taken over the rounds.
-    rounds: dict[str, list[dict]] = {name: [] for name in names}
-    for _ in range(runs):
-        for name in names:
-            rounds[name].append(
-                in_subprocess(["--one", name, "--rows", str(rows), "--runs", str(EPOCHS)])
-            )
-    results = {
-        name: {
-            "name": name,
-            "windows": runs_[0]["windows"],
-            "median": statistics.median(r["median"] for r in runs_),
-            "rss_mb": max(r["rss_mb"] for r in runs_),
-            "traced_mb": max(r["traced_mb"] for r in runs_),
+    if not args.keras_only:
+        names = []
+        for name in CONTENDERS:
+            if name in NEEDS and not installed(NEEDS[name]):
+                print(f"  ({name}: skipped, {NEEDS[name]} is not installed)")
+            else:
+                names.append(name)
+        # Rounds: every contender once per round, each in a fresh process, so that a busy moment
+        # of the machine falls on all of them alike; the median is taken over the rounds.
+        rounds: dict[str, list[dict]] = {name: [] for name in names}
+        for _ in range(runs):
+            for name in names:
+                rounds[name].append(
+                    in_subprocess(["--one", name, "--rows", str(rows), "--runs", str(EPOCHS)])
+                )
+        results = {
+            name: {
+                "name": name,
+                "windows": runs_[0]["windows"],
+                "median": statistics.median(r["median"] for r in runs_),
+                "rss_mb": max(r["rss_mb"] for r in runs_),
+                "traced_mb": max(r["traced_mb"] for r in runs_),
+            }
+            for name, runs_ in rounds.items()
         }
-        for name, runs_ in rounds.items()
-    }
-    assert len({r["windows"] for r in results.values()}) == 1, results
-    numpy_rate = results["numpy limit"]["median"]
-    recipe = results.get("hand-written recipe", {}).get("median")
-    print(
-        f"{'':<28}{'windows/s':>12}{'vs numpy':>10}{'vs recipe':>11}{'RSS MB':>8}{'traced MB':>11}"
-    )
-    for r in results.values():
-        versus = f"{r['median'] / recipe:>10.1f}x" if recipe else f"{'':>11}"
+        assert len({r["windows"] for r in results.values()}) == 1, results
+        numpy_rate = results["numpy limit"]["median"]
+        recipe = results.get("hand-written recipe", {}).get("median")
         print(
-            f"{r['name']:<28}{r['median']:>12,.0f}{r['median'] / numpy_rate:>9.2f}x"
-            f"{versus}{r['rss_mb']:>8.0f}{r['traced_mb']:>11.1f}"
+            f"{'':<28}{'windows/s':>12}{'vs numpy':>10}{'vs recipe':>11}"
+            f"{'RSS MB':>8}{'traced MB':>11}"
         )
+        for r in results.values():
+            versus = f"{r['median'] / recipe:>10.1f}x" if recipe else f"{'':>11}"
+            print(
+                f"{r['name']:<28}{r['median']:>12,.0f}{r['median'] / numpy_rate:>9.2f}x"
+                f"{versus}{r['rss_mb']:>8.0f}{r['traced_mb']:>11.1f}"
+            )
 
-    print(f"load average at the end of the loaders: {os.getloadavg()[0]:.1f}")
-    if args.keras:
+        print(f"load average at the end of the loaders: {os.getloadavg()[0]:.1f}")
+    if args.keras or args.keras_only:
         setup = dict(KERAS_SETUP, rows=1_000, epochs=2) if args.quick else KERAS_SETUP
         print(
             f"\nKeras: LSTM({setup['units']}) on {setup['rows']:,} x {FEATURES}, lookback "
-            f"{setup['lookback']}, batch {BATCH}; seconds per epoch after the first "
-            "(median), one process per backend and feed"
+            f"{setup['lookback']}, batch {BATCH}; seconds per epoch (median of "
+            f"{setup['epochs']}, after a first one that compiles); one process per backend, "
+            "epochs alternating between the feeds"
         )
         print(f"{'backend':<12}{'to_pydataset':>14}{'arrays':>10}{'ratio':>8}")
         for backend in ("tensorflow", "jax", "torch"):
             if not installed(backend):
                 print(f"{backend:<12}  (not installed)")
                 continue
-            times = {
-                feed: statistics.median(
-                    in_subprocess(
-                        ["--one", backend, "--feed", feed] + (["--quick"] if args.quick else []),
-                        env={"KERAS_BACKEND": backend},
-                    )["seconds"]
-                )
-                for feed in ("to_pydataset", "arrays")
-            }
+            seconds = in_subprocess(
+                ["--one", backend, "--feed", "both"] + (["--quick"] if args.quick else []),
+                env={"KERAS_BACKEND": backend},
+            )["seconds"]
+            times = {feed: statistics.median(values) for feed, values in seconds.items()}
             print(
                 f"{backend:<12}{times['to_pydataset']:>13.2f}s{times['arrays']:>9.2f}s"
                 f"{times['to_pydataset'] / times['arrays']:>8.2f}"
