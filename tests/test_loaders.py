@@ -281,7 +281,7 @@ def test_to_torch_shards_by_torch_distributed(monkeypatch):
     assert (s.num_shards, s.shard_index) == (4, 3)
     s = w.to_torch(8, num_shards=1, shard_index=0).schedule  # told otherwise
     assert (s.num_shards, s.shard_index) == (1, 0)
-    with pytest.raises(ShapeError, match=r"needs a `seed` shared by every process"):
+    with pytest.raises(ShapeError, match=r"Shuffled shards need a `seed`.*num_shards=4"):
         w.to_torch(8, shuffle=True)
 
 
@@ -474,7 +474,7 @@ def test_loader_errors_name_the_parameter():
         w.to_torch(8, num_shards=2)
     with pytest.raises(ShapeError, match=r"Received: shard_index=0"):
         w.to_torch(8, shard_index=0)
-    with pytest.raises(ShapeError, match=r"shuffle=True across 2 shards needs a `seed`"):
+    with pytest.raises(ShapeError, match=r"Shuffled shards need a `seed` shared by every worker"):
         w.to_torch(8, shuffle=True, num_shards=2, shard_index=0)
     with pytest.raises(ShapeError, match=r"`shard_index` must be less than `num_shards` \(2\)"):
         w.to_torch(8, num_shards=2, shard_index=2)

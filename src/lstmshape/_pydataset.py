@@ -9,6 +9,7 @@ schedule's batch ``i`` of epoch ``e``, gathered by numpy: the same batches as
 
 from __future__ import annotations
 
+import operator
 import threading
 from typing import Any
 
@@ -88,7 +89,7 @@ class WindowsPyDataset(keras.utils.PyDataset):  # type: ignore[misc] # Keras has
         return len(self.schedule)
 
     def __getitem__(self, index: int) -> Any:
-        number = check_int(index, "index", minimum=0)
+        number = operator.index(index)  # out of range: the schedule's IndexError
         with self._lock:
             epoch, order = self._epoch_and_order()
             self._served += 1

@@ -10,8 +10,9 @@ the schedule's answer (:mod:`._schedule`), which rows a sample reads is the sour
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +21,9 @@ from ._frameworks import import_torch
 from ._schedule import BatchSchedule
 from ._source import WindowSource
 from ._validate import check_float_dtype, check_int
+
+if TYPE_CHECKING:
+    from ._windows import Windows
 
 import_torch("Windows.to_torch")  # the ImportError that names the extra, before the imports
 
@@ -39,15 +43,12 @@ def tensors(x: Any) -> Inputs:
     return torch.from_numpy(x)
 
 
-def distributed_shards(
-    num_shards: Any, shard_index: Any, *, shuffle: Any, seed: Any
-) -> tuple[Any, Any]:
+def distributed_shards(num_shards: Any, shard_index: Any) -> tuple[Any, Any]:
     """Return ``(num_shards, shard_index)``: as given, else from ``torch.distributed``.
 
     With both left as ``None``: the world size and rank of an initialised process group,
-    else one shard. Giving one without the other is an error. A shuffled, sharded loader
-    needs a seed that every process shares: each process would draw its own otherwise, and
-    the shards would overlap.
+    else one shard. Giving one without the other is an error. (The schedule checks the
+    rest, such as the seed that shuffled shards must share.)
     """
     if (num_shards is None) != (shard_index is None):
         given = "num_shards" if shard_index is None else "shard_index"
@@ -56,21 +57,12 @@ def distributed_shards(
             "or neither (the world size and rank of torch.distributed, or one shard). "
             f"{received(given, num_shards if shard_index is None else shard_index)}"
         )
-    if num_shards is None:
-        dist = torch.distributed
-        if dist.is_available() and dist.is_initialized():
-            num_shards, shard_index = dist.get_world_size(), dist.get_rank()
-        else:
-            num_shards, shard_index = 1, 0
-    sharded = isinstance(num_shards, int) and not isinstance(num_shards, bool) and num_shards > 1
-    if sharded and shuffle is True and seed is None:
-        raise ShapeError(
-            f"shuffle=True across {num_shards} shards needs a `seed` shared by every process: "
-            "without one each process draws its own order, and the shards would overlap. "
-            f"Pass the same seed=... in every process (shard {shard_index} of {num_shards}). "
-            f"{received('seed', seed)}"
-        )
-    return num_shards, shard_index
+    if num_shards is not None:
+        return num_shards, shard_index
+    dist = torch.distributed
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_world_size(), dist.get_rank()
+    return 1, 0
 
 
 class TorchBatches(IterableDataset[Batch]):
@@ -168,7 +160,7 @@ class WindowDataset(Dataset[Batch]):
     (90, (10, 1), (1,), torch.float32)
     """
 
-    def __init__(self, windows: Any, *, dtype: Any = None) -> None:
+    def __init__(self, windows: Windows, *, dtype: Any = None) -> None:
         super().__init__()
         self._source: WindowSource = windows.source
         self.dtype = check_float_dtype(dtype)
@@ -178,7 +170,7 @@ class WindowDataset(Dataset[Batch]):
 
     def __getitem__(self, index: int) -> Batch:
         n = len(self)
-        number = check_int(index, "index", minimum=-n)
+        number = operator.index(index)
         if not -n <= number < n:
             raise IndexError(f"window {index} out of range: there are {n} windows")
         (sample,) = self.__getitems__([number % n])

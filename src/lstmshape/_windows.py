@@ -715,9 +715,7 @@ class Windows:
         """
         from ._torch import TorchBatches, distributed_shards
 
-        num_shards, shard_index = distributed_shards(
-            num_shards, shard_index, shuffle=shuffle, seed=seed
-        )
+        num_shards, shard_index = distributed_shards(num_shards, shard_index)
         schedule = self.schedule(
             batch_size,
             shuffle=shuffle,
