@@ -342,3 +342,178 @@ def test_contradicting_the_windows():
     future = lstmshape.windows(sine(100, 2), 10, inputs_only=True)
     with pytest.raises(ShapeError, match=r"Inputs-only windows have no targets"):
         lstmshape.build_model(future)
+
+
+# -- encoder-decoder and named inputs (covariates) --------------------------------------------
+def calendar(n=200):
+    """A load series with a weekday effect, its weekday column and a constant site size."""
+    import pandas as pd
+
+    day = np.arange(n)
+    load = np.sin(day / 9.0) + 0.5 * (day % 7 >= 5)
+    return pd.DataFrame({"load": load, "weekday": (day % 7).astype(float), "size": 3.0})
+
+
+# (window options, model options, layer kinds present, parameter count): the same on every
+# backend, and each model trains one step, saves and loads. By hand, the first: encoder
+# LSTM(8) over 3 past features 4*8*(3+8+1) = 384, decoder LSTM(8) over 1 future input
+# 4*8*(1+8+1) = 320, Dense(1) 9: 713. With `static` (no longer a past feature): 352 + 320 +
+# 9 + two Dense(8) from 1 static input 2*16 = 713 again.
+SEQ2SEQ = [
+    ({"future": "weekday"}, {}, {"LSTM", "TimeDistributed"}, 713),
+    ({"future": "weekday", "static": "size"}, {}, {"Add", "Dense"}, 713),
+    ({"future": "weekday"}, {"layers": 2, "dropout": 0.1}, {"Dropout"}, 1_801),
+    *[
+        ({"future": "weekday", "static": "size"},
+         {"bidirectional": True, "merge_mode": m},
+         {"Bidirectional", {"concat": "Concatenate", "sum": "Add", "mul": "Multiply",
+                            "ave": "Average"}[m]},
+         1_937 if m == "concat" else 1_065)
+        for m in MERGE_MODES
+    ],
+    ({}, {"architecture": "encoder_decoder"}, {"RepeatVector"}, 937),
+    ({"static": "size"}, {"architecture": "encoder_decoder", "layers": 2}, {"RepeatVector"}, 2_025),
+    ({"static": "size"}, {}, {"Concatenate"}, 422),
+    ({"future": "weekday", "horizon": 1}, {}, {"Reshape"}, 713),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("window_kwargs", "model_kwargs", "kinds", "params"), SEQ2SEQ)
+def test_encoder_decoder_shapes_counts_training_and_round_trip(
+    tmp_path, window_kwargs, model_kwargs, kinds, params
+):
+    w = lstmshape.windows(calendar(), 14, targets="load", **{"horizon": 7, **window_kwargs})
+    model = lstmshape.build_model(w, units=8, **model_kwargs)
+    assert model.count_params() == params
+    assert kinds <= {type(layer).__name__ for layer in model.layers}
+    assert model.output_shape == (None, *w.target_shape)
+    names = [t.name.split(":")[0] for t in model.inputs]
+    if isinstance(w.input_shape, dict):
+        assert names == list(w.input_shape)
+        assert [tuple(t.shape)[1:] for t in model.inputs] == list(w.input_shape.values())
+    lstmshape.check_model(model, w)
+    model.compile("adam", "mse")
+    model.fit(w.X, w.y, batch_size=64, epochs=1, verbose=0)  # the dict of inputs by name
+    model.fit(w.to_pydataset(64), epochs=1, verbose=0)
+    path = tmp_path / "seq2seq.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)  # no custom objects needed
+    lstmshape.check_model(loaded, w)
+    np.testing.assert_allclose(
+        model.predict(w.X, verbose=0), loaded.predict(w.X, verbose=0), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_encoder_decoder_is_the_default_with_future_inputs():
+    w = lstmshape.windows(calendar(), 14, horizon=7, targets="load", future="weekday")
+    model = lstmshape.build_model(w, units=4)
+    assert model.name == "lstm_encoder_decoder"
+    decoder = model.get_layer("decoder_1")
+    assert decoder.return_sequences
+    plain = lstmshape.windows(calendar(), 14, horizon=7, targets="load")
+    assert lstmshape.build_model(plain, units=4).name == "lstm_many_to_one"  # unchanged
+    concat = lstmshape.build_model(w, units=4, bidirectional=True)
+    assert concat.get_layer("decoder_1").units == 8  # the merged states: 2 * units
+    summed = lstmshape.build_model(w, units=4, bidirectional=True, merge_mode="sum")
+    assert summed.get_layer("decoder_1").units == 4
+
+
+def test_per_timestep_windows_join_future_inputs_to_the_past():
+    w = lstmshape.windows(
+        calendar(), 14, per_timestep=True, targets="load", future="weekday", static="size"
+    )
+    model = lstmshape.build_model(w, units=4)
+    assert model.name == "lstm_per_timestep"
+    assert model.get_layer("past_and_future").output.shape[-1] == 3
+    assert model.output_shape == (None, 14, 1)
+    lstmshape.check_model(model, w)
+    assert model.predict(w.X, verbose=0).shape == (len(w), 14, 1)
+
+
+def test_the_decoder_starts_from_the_encoder_states():
+    """Changing the past changes the decoder's output only through the initial states."""
+    w = lstmshape.windows(calendar(), 14, horizon=7, targets="load", future="weekday")
+    model = lstmshape.build_model(w, units=4)
+    x = {name: value[:2] for name, value in w.X.items()}
+    other = {**x, "past": x["past"] + 1.0}
+    assert not np.allclose(model.predict(x, verbose=0), model.predict(other, verbose=0))
+    assert model.get_layer("encoder_1").return_state
+    decoder = model.get_layer("decoder_1")
+    # the decoder's kernel reads the one future input; its recurrent kernel, the states
+    assert tuple(decoder.cell.kernel.shape) == (1, 16)
+    assert tuple(decoder.cell.recurrent_kernel.shape) == (4, 16)
+
+
+ARCHITECTURE_ERRORS = [
+    ({}, {"architecture": "seq2seq"}, ShapeError,
+     r"`architecture` must be one of 'stacked', 'encoder_decoder', or None for the default\. Received: architecture='seq2seq'"),
+    ({}, {"architecture": 2}, TypeError, r"`architecture` must be a string.*Received: architecture=2 \(of type int\)"),
+    ({"horizon": 1}, {"architecture": "encoder_decoder"}, ShapeError,
+     r"needs several steps to decode: windows with horizon > 1 or with `future` inputs"),
+    ({"per_timestep": True}, {"architecture": "encoder_decoder"}, ShapeError,
+     r"does not fit per-timestep windows"),
+    ({"horizon": 7, "future": "weekday"}, {"architecture": "stacked"}, ShapeError,
+     r"`architecture='stacked'` cannot read known-future inputs"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("window_kwargs", "model_kwargs", "error", "pattern"), ARCHITECTURE_ERRORS)
+def test_architecture_errors(window_kwargs, model_kwargs, error, pattern):
+    w = lstmshape.windows(calendar(), 14, targets="load", **window_kwargs)
+    with pytest.raises(error, match=pattern):
+        lstmshape.build_model(w, **model_kwargs)
+
+
+def test_encoder_decoder_from_a_shape_tuple_is_refused():
+    with pytest.raises(ShapeError, match=r"needs windows, not an input shape"):
+        lstmshape.build_model((10, 1), architecture="encoder_decoder")
+    stacked = lstmshape.build_model((50, 2), units=32, architecture="stacked")
+    assert stacked.count_params() == 4_513  # the default for a shape, said out loud
+
+
+def test_check_model_names_the_input_that_does_not_fit():
+    frame = calendar()
+    w = lstmshape.windows(frame, 14, horizon=7, targets="load", future="weekday", static="size")
+    two_future = lstmshape.windows(
+        frame.assign(holiday=0.0), 14, horizon=7, targets="load",
+        features=["load", "weekday"], future=["weekday", "holiday"], static="size",
+    )  # fmt: skip
+    with pytest.raises(
+        ShapeError,
+        match=r'The model\'s input "future" of shape \(7, 1\) does not fit X\["future"\] of shape \(7, 2\), per sample horizon x future inputs: future inputs differ \(model 1, windows 2\)',
+    ):
+        lstmshape.check_model(lstmshape.build_model(w, units=4), two_future)
+    longer = lstmshape.windows(
+        frame, 20, horizon=7, targets="load", future="weekday", static="size"
+    )
+    with pytest.raises(
+        ShapeError,
+        match=r'input "past" of shape \(14, 2\) does not fit X\["past"\] of shape \(20, 2\).*lookback differs \(model 14, windows 20\)',
+    ):
+        lstmshape.check_model(lstmshape.build_model(w, units=4), longer)
+    with pytest.raises(
+        ShapeError,
+        match=r'The model has one input of shape \(14, 2\), but these windows have named inputs \("past", "future", "static"\): X is a dict of 3 arrays.*keras.Input\(shape=\(7, 1\), name="future"\)',
+    ):
+        lstmshape.check_model(lstmshape.build_model((14, 2), targets=1), w)
+    no_static = lstmshape.build_model(
+        lstmshape.windows(frame, 14, horizon=7, targets="load", future="weekday"), units=4
+    )
+    with pytest.raises(
+        ShapeError,
+        match=r'The model has no input named "static"; these windows give "past", "future", "static" and the model takes "past", "future".*keras.Input\(shape=\(1,\), name="static"\)',
+    ):
+        lstmshape.check_model(no_static, w)
+
+
+def test_check_model_takes_a_list_of_inputs_in_the_windows_order():
+    w = lstmshape.windows(calendar(), 14, horizon=7, targets="load", future="weekday")
+    past, future = keras.Input((14, 3)), keras.Input((7, 1))  # load, weekday, size
+    state = keras.layers.LSTM(4)(past)
+    out = keras.layers.TimeDistributed(keras.layers.Dense(1))(
+        keras.layers.LSTM(4, return_sequences=True)(future, initial_state=[state, state])
+    )
+    lstmshape.check_model(keras.Model([past, future], out), w)
+    three = keras.Model([past, future, keras.Input((3,))], out)
+    with pytest.raises(ShapeError, match=r"The model takes 3 inputs .* but these windows give 2"):
+        lstmshape.check_model(three, w)

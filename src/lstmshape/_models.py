@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 
 MERGE_MODES = ("sum", "mul", "ave", "concat")
 
+#: The model structures of ``build_model(architecture=...)``.
+ARCHITECTURES = ("stacked", "encoder_decoder")
+
+#: The order of a multi-input model's inputs (and of a list of inputs given to it).
+INPUT_ORDER = ("past", "future", "static", "mask")
+
 
 @dataclass(frozen=True)
 class _Spec:
@@ -38,6 +44,20 @@ class _Spec:
     merge_mode: str
     dropout: float
     output_activation: str | None
+    architecture: str = "stacked"
+    future_shape: tuple[int, int] | None = None  # (decoder steps, n_future)
+    n_static: int | None = None
+    mask: bool = False  # a boolean "mask" input (lookback,): True on real steps
+
+    @property
+    def named(self) -> bool:
+        """Whether the model has named inputs (a functional model), not one ``windows`` input."""
+        return (
+            self.architecture == "encoder_decoder"
+            or self.future_shape is not None
+            or self.n_static is not None
+            or self.mask
+        )
 
 
 def build_model(
@@ -51,6 +71,7 @@ def build_model(
     targets: int | None = None,
     per_timestep: bool | None = None,
     output_activation: str | None = None,
+    architecture: str | None = None,
 ) -> keras.Model:
     """Build an uncompiled Keras 3 LSTM model whose shapes come from the data.
 
@@ -61,7 +82,30 @@ def build_model(
       the target shape (reshaped to ``(horizon, targets)`` for multi-step windows);
     * **per-timestep**: every LSTM returns sequences, then ``TimeDistributed(Dense)``:
       one output per timestep;
-    * **bidirectional**: each LSTM wrapped in ``Bidirectional(..., merge_mode=...)``.
+    * **bidirectional**: each LSTM wrapped in ``Bidirectional(..., merge_mode=...)``;
+    * **encoder-decoder** (``architecture="encoder_decoder"``, the default for windows with
+      ``future`` inputs): ``layers`` encoder LSTMs read ``X["past"]``; ``layers`` decoder
+      LSTMs (``return_sequences=True``) read the known-future inputs ``X["future"]``, or
+      without them the encoding repeated ``horizon`` times (``RepeatVector``: the classic
+      seq2seq), each started from the final ``[h, c]`` of the matching encoder layer
+      (``initial_state=[h, c]``); then ``TimeDistributed(Dense(n_targets))`` to
+      ``(horizon, n_targets)``. A bidirectional encoder's forward and backward states are
+      combined by the same ``merge_mode`` as its outputs (``"concat"`` joins them, so the
+      decoder has ``2 * units`` units; ``"sum"``, ``"mul"``, ``"ave"`` add, multiply or
+      average them, and the decoder has ``units``).
+
+    Covariate windows give a model with named inputs (``keras.Input(name="past")``,
+    ``"future"``, ``"static"``, ``"mask"``, in that order), so ``model.fit(w.X, w.y)``
+    with the dict, ``model.fit(w.to_dataset())`` and ``w.to_pydataset()`` all feed it:
+
+    * ``static`` goes through ``Dense(decoder units)`` twice, one added to the first
+      decoder layer's initial ``h`` and one to its initial ``c``; without an encoder-decoder
+      it is concatenated to the last LSTM's output before the ``Dense`` head (repeated on
+      every timestep for per-timestep windows);
+    * per-timestep windows have no decoder: their ``future`` values (those of each
+      timestep's target row) are concatenated to ``past`` along the features;
+    * ``mask`` (windows made with ``min_history``) is passed to the first LSTM
+      (``lstm(past, mask=mask)``), so padded steps leave its state untouched.
 
     The model is built on the Keras backend of the process (``KERAS_BACKEND=tensorflow``,
     ``jax`` or ``torch``; the docs' "Backends and loaders" page says how to choose), with
@@ -96,12 +140,19 @@ def build_model(
     output_activation : str, optional
         Name of a Keras activation for the final ``Dense`` (``"sigmoid"`` for binary
         labels). Default linear.
+    architecture : {"stacked", "encoder_decoder"}, optional
+        ``"stacked"``: LSTMs then a ``Dense`` head (one ``windows`` input for plain
+        windows). ``"encoder_decoder"``: an encoder and a decoder LSTM, as above; it needs
+        windows with a multi-step ``horizon`` or ``future`` inputs, and is not for
+        per-timestep windows. Default: ``"encoder_decoder"`` when the windows carry
+        ``future`` inputs and are not per timestep, else ``"stacked"``.
 
     Returns
     -------
     keras.Model
         Uncompiled (compile it with your loss and optimizer). Input
-        ``(batch, lookback, features)``; output ``(batch, targets)``,
+        ``(batch, lookback, features)``, or one named input per entry of
+        ``windows.input_shape``; output ``(batch, targets)``,
         ``(batch, horizon, targets)`` or, per timestep, ``(batch, lookback, targets)``:
         for windows, ``(batch,) + windows.target_shape``. It saves and loads with
         ``model.save("m.keras")`` / ``keras.models.load_model`` without custom objects.
@@ -120,7 +171,10 @@ def build_model(
         below 1, an unknown ``merge_mode`` (or ``None``), a ``merge_mode`` other than
         ``"concat"`` without ``bidirectional=True``, ``dropout`` outside ``[0, 1)``, an
         unknown activation name, ``targets`` or ``per_timestep`` contradicting the windows,
-        inputs-only windows (they have no targets to shape the output).
+        inputs-only windows (they have no targets to shape the output), an unknown
+        ``architecture``, ``"encoder_decoder"`` for one-step or per-timestep windows
+        without ``future`` or for a shape tuple, ``"stacked"`` for many-to-one windows with
+        ``future`` inputs.
     ImportError
         Keras 3 or the framework of its backend is not installed (the message names the
         ``pip install "lstmshape[...]"`` extra).
@@ -135,6 +189,15 @@ def build_model(
     ...                               bidirectional=True, merge_mode="sum")
     >>> model.output_shape, model.count_params()
     ((None, 10, 1), 3541)
+
+    An encoder-decoder over a known-future calendar column, 7 steps ahead:
+
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"load": np.sin(np.arange(200.0)), "weekday": np.arange(200) % 7})
+    >>> w = lstmshape.windows(df, 28, horizon=7, targets="load", future="weekday")
+    >>> model = lstmshape.build_model(w, units=16)
+    >>> [tuple(t.shape) for t in model.inputs], model.output_shape
+    ([(None, 28, 2), (None, 7, 1)], (None, 7, 1))
     """
     spec = _spec(
         windows,
@@ -146,6 +209,7 @@ def build_model(
         targets=targets,
         per_timestep=per_timestep,
         output_activation=output_activation,
+        architecture=architecture,
     )
     keras = import_keras("lstmshape.build_model")
     _check_activation(keras, spec.output_activation)
@@ -159,10 +223,15 @@ def check_model(model: keras.Model, windows: Windows) -> None:
     output shape with ``windows.target_shape``: first the number of axes, then each axis
     (a ``None`` in the model accepts any size). Works on every Keras backend.
 
+    Windows with named inputs (``future``, ``static``, ``min_history``) need a model with
+    the same inputs: matched by name (``keras.Input(name="past")``, ``"future"``,
+    ``"static"``, ``"mask"``), or, when the model's names differ, a list of inputs in that
+    order. Each is compared with its ``X[name]``, and the message names the input.
+
     Parameters
     ----------
     model : keras.Model
-        A built Keras model with one input and one output.
+        A built Keras model with one output, and one input (or one per named input).
     windows : Windows
         The windows it is meant to train on or predict from.
 
@@ -170,11 +239,13 @@ def check_model(model: keras.Model, windows: Windows) -> None:
     ------
     TypeError
         ``windows`` is not :class:`Windows`, or ``model`` is not a built Keras model with one
-        input and one output.
+        input (plain windows) and one output.
     ShapeError
         The shapes do not fit: a different number of axes (a model taking ``(lookback,)``
         given windows ``(lookback, features)``) or a different size on an axis; the
-        message names the axis, both sizes and the fix.
+        message names the axis, both sizes and the fix. With named inputs: a one-input
+        model, a model missing one of the windows' inputs or taking another number of
+        inputs, or one input of the wrong shape (its name and both shapes are said).
 
     Examples
     --------
@@ -192,15 +263,18 @@ def check_model(model: keras.Model, windows: Windows) -> None:
 
     if not isinstance(windows, Windows):
         raise TypeError(f"`windows` must be lstmshape.Windows. {received_type('windows', windows)}")
-    model_input = _single_shape(model, "input")
-    _compare(
-        "input shape",
-        model_input,
-        "windows of input shape",
-        windows.input_shape,
-        ("lookback", "features"),
-        _input_hint(model_input, windows),
-    )
+    if isinstance(windows.input_shape, dict):
+        _check_named_inputs(model, windows)
+    else:
+        model_input = _single_shape(model, "input")
+        _compare(
+            "input shape",
+            model_input,
+            "windows of input shape",
+            windows.input_shape,
+            ("lookback", "features"),
+            _input_hint(model_input, windows),
+        )
     if windows.inputs_only:
         return
     model_output = _single_shape(model, "output")
@@ -225,6 +299,7 @@ def _spec(
     targets: Any,
     per_timestep: Any,
     output_activation: Any,
+    architecture: Any = None,
 ) -> _Spec:
     from . import Windows
 
@@ -240,19 +315,45 @@ def _spec(
             f"{received_type('output_activation', output_activation)}"
         )
 
+    if architecture is not None:
+        _check_architecture(architecture)
     horizon: int | None = None
+    future_shape: tuple[int, int] | None = None
+    n_static: int | None = None
+    mask = False
     if isinstance(windows, Windows):
-        input_shape: tuple[int | None, int] = windows.input_shape
+        shapes = windows.input_shape
+        if isinstance(shapes, dict):
+            input_shape: tuple[int | None, int] = shapes["past"]
+            future_shape = shapes.get("future")
+            n_static = shapes["static"][0] if "static" in shapes else None
+            mask = "mask" in shapes
+        else:
+            input_shape = shapes
         target_shape = _windows_target_shape(windows, targets, per_timestep)
         per_timestep = windows.per_timestep
         n_targets = target_shape[-1]
         if len(target_shape) == 2 and not per_timestep:
             horizon = target_shape[0]
+        architecture = _windows_architecture(
+            architecture, per_timestep=per_timestep, horizon=horizon, future=future_shape
+        )
     else:
         input_shape = _check_input_shape(windows)
         per_timestep = bool(per_timestep)
         n_targets = 1 if targets is None else targets
+        if architecture == "encoder_decoder":
+            raise ShapeError(
+                "`architecture='encoder_decoder'` needs windows, not an input shape: the "
+                "decoder's steps are the windows' horizon (or their future inputs). Pass "
+                f"the windows. {received('windows', windows)}"
+            )
+        architecture = "stacked"
     return _Spec(
+        architecture=architecture,
+        future_shape=future_shape,
+        n_static=n_static,
+        mask=mask,
         input_shape=input_shape,
         n_targets=n_targets,
         horizon=horizon,
@@ -264,6 +365,55 @@ def _spec(
         dropout=_check_dropout(dropout),
         output_activation=output_activation,
     )
+
+
+def _check_architecture(architecture: Any) -> str:
+    valid = ", ".join(map(repr, ARCHITECTURES))
+    if not isinstance(architecture, str):
+        raise TypeError(
+            f"`architecture` must be a string, one of {valid}, or None for the default. "
+            f"{received_type('architecture', architecture)}"
+        )
+    if architecture not in ARCHITECTURES:
+        raise ShapeError(
+            f"`architecture` must be one of {valid}, or None for the default. "
+            f"{received('architecture', architecture)}"
+        )
+    return architecture
+
+
+def _windows_architecture(
+    architecture: str | None,
+    *,
+    per_timestep: bool,
+    horizon: int | None,
+    future: tuple[int, int] | None,
+) -> str:
+    """Return the architecture for these windows: the user's, checked, or the default."""
+    if architecture is None:
+        return "encoder_decoder" if future is not None and not per_timestep else "stacked"
+    if architecture == "encoder_decoder" and per_timestep:
+        raise ShapeError(
+            "`architecture='encoder_decoder'` does not fit per-timestep windows: their "
+            "targets lie inside the past window, which the encoder reads whole. Per-timestep "
+            "windows use stacked LSTMs (future inputs are joined to the past features on each "
+            f"timestep). Leave `architecture` out. {received('architecture', architecture)}"
+        )
+    if architecture == "encoder_decoder" and horizon is None and future is None:
+        raise ShapeError(
+            "`architecture='encoder_decoder'` needs several steps to decode: windows with "
+            "horizon > 1 or with `future` inputs; these have one target step. Make windows "
+            "with a horizon, or leave `architecture` out for a stacked LSTM. "
+            f"{received('architecture', architecture)}"
+        )
+    if architecture == "stacked" and future is not None and not per_timestep:
+        raise ShapeError(
+            "`architecture='stacked'` cannot read known-future inputs (`future`): they are "
+            "the decoder's inputs of an encoder-decoder. Leave `architecture` out (the "
+            "default is 'encoder_decoder' with `future`), or make windows without `future`. "
+            f"{received('architecture', architecture)}"
+        )
+    return architecture
 
 
 def _windows_target_shape(
@@ -384,33 +534,140 @@ def _check_activation(keras: Any, activation: str | None) -> None:
 
 
 def _assemble(keras: Any, spec: _Spec) -> keras.Model:
+    if spec.named:
+        return _functional(keras, spec)
     layers = keras.layers
     stack: list[Any] = [keras.Input(shape=spec.input_shape, name="windows")]
     for number in range(spec.layers):
         last = number == spec.layers - 1
-        lstm = layers.LSTM(
-            spec.units, return_sequences=spec.per_timestep or not last, name=f"lstm_{number + 1}"
-        )
-        if spec.bidirectional:
-            lstm = layers.Bidirectional(
-                lstm, merge_mode=spec.merge_mode, name=f"bidirectional_{number + 1}"
-            )
-        stack.append(lstm)
+        stack.append(_lstm(layers, spec, number, return_sequences=spec.per_timestep or not last))
         if spec.dropout:
             stack.append(layers.Dropout(spec.dropout, name=f"dropout_{number + 1}"))
-    n_out = spec.n_targets
-    if spec.per_timestep:
-        dense = layers.Dense(n_out, activation=spec.output_activation, name="dense")
-        stack.append(layers.TimeDistributed(dense, name="per_timestep"))
-    elif spec.horizon is not None:  # a multi-step output: (horizon, targets)
-        size = spec.horizon * n_out
-        stack.append(layers.Dense(size, activation=spec.output_activation, name="dense"))
-        stack.append(layers.Reshape((spec.horizon, n_out), name="horizon"))
-    else:
-        stack.append(layers.Dense(n_out, activation=spec.output_activation, name="dense"))
+    stack.extend(_head(layers, spec))
     kind = "per_timestep" if spec.per_timestep else "many_to_one"
     prefix = "bidirectional_" if spec.bidirectional else ""
     return keras.Sequential(stack, name=f"{prefix}lstm_{kind}")
+
+
+def _lstm(layers: Any, spec: _Spec, number: int, *, return_sequences: bool) -> Any:
+    """Return the ``number``-th (from 0) LSTM layer of a stacked model, bidirectional if asked."""
+    lstm = layers.LSTM(spec.units, return_sequences=return_sequences, name=f"lstm_{number + 1}")
+    if spec.bidirectional:
+        lstm = layers.Bidirectional(
+            lstm, merge_mode=spec.merge_mode, name=f"bidirectional_{number + 1}"
+        )
+    return lstm
+
+
+def _head(layers: Any, spec: _Spec) -> list[Any]:
+    """Return the output layers of a stacked model: to ``(targets,)`` or ``(horizon, targets)``."""
+    n_out = spec.n_targets
+    if spec.per_timestep:
+        dense = layers.Dense(n_out, activation=spec.output_activation, name="dense")
+        return [layers.TimeDistributed(dense, name="per_timestep")]
+    if spec.horizon is not None:  # a multi-step output: (horizon, targets)
+        size = spec.horizon * n_out
+        return [
+            layers.Dense(size, activation=spec.output_activation, name="dense"),
+            layers.Reshape((spec.horizon, n_out), name="horizon"),
+        ]
+    return [layers.Dense(n_out, activation=spec.output_activation, name="dense")]
+
+
+def _functional(keras: Any, spec: _Spec) -> keras.Model:
+    """Build a model with named inputs (past, future, static, mask): stacked or seq2seq."""
+    layers = keras.layers
+    named: dict[str, Any] = {"past": keras.Input(shape=spec.input_shape, name="past")}
+    if spec.future_shape is not None:
+        named["future"] = keras.Input(shape=spec.future_shape, name="future")
+    if spec.n_static is not None:
+        named["static"] = keras.Input(shape=(spec.n_static,), name="static")
+    if spec.mask:
+        named["mask"] = keras.Input(shape=(spec.input_shape[0],), dtype="bool", name="mask")
+    if spec.architecture == "encoder_decoder":
+        outputs = _encoder_decoder(layers, spec, named)
+        kind = "encoder_decoder"
+    else:
+        outputs = _stacked(layers, spec, named)
+        kind = "per_timestep" if spec.per_timestep else "many_to_one"
+    prefix = "bidirectional_" if spec.bidirectional else ""
+    inputs = [named[name] for name in INPUT_ORDER if name in named]
+    return keras.Model(inputs, outputs, name=f"{prefix}lstm_{kind}")
+
+
+def _stacked(layers: Any, spec: _Spec, named: dict[str, Any]) -> Any:
+    """Return the output of stacked LSTMs over named inputs (static joins the last output)."""
+    x = named["past"]
+    if "future" in named:  # per timestep: each timestep's future values beside its inputs
+        x = layers.Concatenate(name="past_and_future")([x, named["future"]])
+    for number in range(spec.layers):
+        last = number == spec.layers - 1
+        lstm = _lstm(layers, spec, number, return_sequences=spec.per_timestep or not last)
+        x = lstm(x, mask=named["mask"]) if number == 0 and "mask" in named else lstm(x)
+        if spec.dropout:
+            x = layers.Dropout(spec.dropout, name=f"dropout_{number + 1}")(x)
+    if "static" in named:
+        static = named["static"]
+        if spec.per_timestep:
+            static = layers.RepeatVector(spec.input_shape[0], name="static_per_timestep")(static)
+        x = layers.Concatenate(name="with_static")([x, static])
+    for layer in _head(layers, spec):
+        x = layer(x)
+    return x
+
+
+#: How a bidirectional encoder's forward and backward states are combined, by merge_mode.
+_STATE_MERGES = {"concat": "Concatenate", "sum": "Add", "mul": "Multiply", "ave": "Average"}
+
+
+def _encoder_decoder(layers: Any, spec: _Spec, named: dict[str, Any]) -> Any:
+    """Return the output of encoder LSTMs over past and decoder LSTMs over future."""
+    x = named["past"]
+    states: list[list[Any]] = []  # the final [h, c] of each encoder layer
+    for number in range(spec.layers):
+        name = f"encoder_{number + 1}"
+        last = number == spec.layers - 1
+        lstm = layers.LSTM(spec.units, return_sequences=not last, return_state=True, name=name)
+        if spec.bidirectional:
+            lstm = layers.Bidirectional(
+                lstm, merge_mode=spec.merge_mode, name=f"bidirectional_{name}"
+            )
+        out = lstm(x, mask=named["mask"]) if number == 0 and "mask" in named else lstm(x)
+        x, layer_states = out[0], list(out[1:])
+        if spec.bidirectional:  # [h_fw, c_fw, h_bw, c_bw] -> [h, c], merged like the outputs
+            merge = getattr(layers, _STATE_MERGES[spec.merge_mode])
+            layer_states = [
+                merge(name=f"{name}_{state}")([forward, backward])
+                for state, forward, backward in zip(
+                    ("h", "c"), layer_states[:2], layer_states[2:], strict=True
+                )
+            ]
+        states.append(layer_states)
+        if spec.dropout:
+            x = layers.Dropout(spec.dropout, name=f"encoder_dropout_{number + 1}")(x)
+    units = 2 * spec.units if spec.bidirectional and spec.merge_mode == "concat" else spec.units
+    if "static" in named:  # static -> Dense, added to the first decoder layer's h and c
+        h, c = states[0]
+        static = named["static"]
+        states[0] = [
+            layers.Add(name="h_with_static")([h, layers.Dense(units, name="static_to_h")(static)]),
+            layers.Add(name="c_with_static")([c, layers.Dense(units, name="static_to_c")(static)]),
+        ]
+    if "future" in named:
+        y = named["future"]
+    else:  # the classic seq2seq: the encoding, once per step to decode
+        steps = spec.horizon or 1  # a horizon > 1 here (_windows_architecture)
+        y = layers.RepeatVector(steps, name="repeat_encoding")(x)
+    for number in range(spec.layers):
+        decoder = layers.LSTM(units, return_sequences=True, name=f"decoder_{number + 1}")
+        y = decoder(y, initial_state=states[number])
+        if spec.dropout:
+            y = layers.Dropout(spec.dropout, name=f"decoder_dropout_{number + 1}")(y)
+    dense = layers.Dense(spec.n_targets, activation=spec.output_activation, name="dense")
+    y = layers.TimeDistributed(dense, name="per_step")(y)
+    if spec.horizon is None:  # one step with future inputs: (1, targets) -> (targets,)
+        y = layers.Reshape((spec.n_targets,), name="one_step")(y)
+    return y
 
 
 def _single_shape(model: Any, what: str) -> tuple[int | None, ...]:
@@ -429,6 +686,81 @@ def _single_shape(model: Any, what: str) -> tuple[int | None, ...]:
             f"shape is {shape!r}. {received_type('model', model)}"
         )
     return shape[1:]
+
+
+def _model_inputs(model: Any) -> list[tuple[str, tuple[int | None, ...]]]:
+    """Return the name and per-sample shape of each of the model's inputs, in order."""
+    try:
+        tensors = list(model.inputs)
+    except (AttributeError, ValueError, TypeError) as error:
+        raise TypeError(
+            "`model` must be a built Keras model (one that knows its inputs, such as one made "
+            f"by lstmshape.build_model). {received_type('model', model)}"
+        ) from error
+    found = []
+    for tensor in tensors:
+        name = str(getattr(tensor, "name", "")).split(":")[0]
+        found.append((name, tuple(tensor.shape)[1:]))
+    return found
+
+
+def _check_named_inputs(model: Any, windows: Windows) -> None:
+    """Compare every named input of the windows with the model's input of that name."""
+    shapes: dict[str, tuple[int, ...]] = windows.input_shape
+    names = list(shapes)
+    listed_names = _quoted(names)
+    build = "Build the model with lstmshape.build_model(windows)"
+    inputs = _model_inputs(model)
+    if len(inputs) == 1:
+        wanted = ", ".join(f'keras.Input(shape={shape}, name="{n}")' for n, shape in shapes.items())
+        raise ShapeError(
+            f"The model has one input of shape {_shape(inputs[0][1])}, but these windows have "
+            f"named inputs ({listed_names}): X is a dict of {len(names)} arrays. {build}, or "
+            f"give the model one input per name: {wanted}."
+        )
+    model_names = [name for name, _ in inputs]
+    if set(model_names) <= set(names):  # matched by name
+        by_name = dict(inputs)
+        missing = [name for name in names if name not in by_name]
+        if missing:
+            raise ShapeError(
+                f"The model has no input named {_quoted(missing)}; these windows give "
+                f"{listed_names} and the model takes {_quoted(model_names)}. {build}, or add "
+                + ", ".join(f'keras.Input(shape={shapes[n]}, name="{n}")' for n in missing)
+                + "."
+            )
+    elif len(inputs) == len(names):  # a list of inputs in the windows' order
+        by_name = {name: shape for name, (_, shape) in zip(names, inputs, strict=True)}
+    else:
+        raise ShapeError(
+            f"The model takes {len(inputs)} inputs ({_quoted(model_names)}), but "
+            f"these windows give {len(names)} ({listed_names}). {build}, or name its inputs "
+            "after the windows' (keras.Input(..., name=...))."
+        )
+    for name, data_shape in shapes.items():
+        _compare(
+            f'input "{name}" of shape',
+            by_name[name],
+            f'X["{name}"] of shape',
+            data_shape,
+            _named_axes(name, windows),
+            f"{build}, or make the windows to fit the model.",
+        )
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _named_axes(name: str, windows: Windows) -> tuple[str, ...]:
+    """Names of the axes of one sample of ``X[name]``."""
+    steps = "lookback" if windows.per_timestep else "horizon"
+    return {
+        "past": ("lookback", "features"),
+        "future": (steps, "future inputs"),
+        "static": ("static inputs",),
+        "mask": ("lookback",),
+    }.get(name, ("axis",) * len(windows.input_shape[name]))
 
 
 def _compare(
@@ -450,7 +782,8 @@ def _compare(
             f"{_axes(len(data_shape))}. {hint}"
         )
     differences = [
-        f"{axis} {'differs' if axis == 'lookback' else 'differ'} (model {m}, windows {d})"
+        f"{axis} {'differs' if axis in ('lookback', 'horizon') else 'differ'} "
+        f"(model {m}, windows {d})"
         for axis, m, d in zip(axes, model_shape, data_shape, strict=True)
         if m is not None and m != d
     ]
