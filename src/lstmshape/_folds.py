@@ -153,6 +153,8 @@ def folds(
     sampling_rate: int = 1,
     features: ColumnSelection = None,
     targets: ColumnSelection = None,
+    future: ColumnSelection = None,
+    static: ColumnSelection = None,
     per_timestep: bool = False,
     group_by: Hashable | None = None,
     freq: str | pd.DateOffset | None = None,
@@ -194,6 +196,9 @@ def folds(
         training rows.
     horizon, shift, stride, sampling_rate, features, targets, per_timestep : optional
         As for :func:`split`.
+    future, static : optional
+        Known-future and static covariates, as for :func:`split`: scaled with each fold's
+        training statistics, read on each sample's own rows.
     group_by, freq, dropna, transform, per_series : optional
         As for :func:`split` (see the Notes for groups).
 
@@ -251,6 +256,8 @@ def folds(
         data,
         features=features,
         targets=targets,
+        future=future,
+        static=static,
         group_by=group_by,
         freq=freq,
         dropna=check_bool(dropna, "dropna"),
