@@ -16,6 +16,7 @@ from ._forecast import forecast
 from ._framing import Framing
 from ._metrics import score
 from ._models import build_model, check_model
+from ._panel import read_npy_folder
 from ._reshape import to_3d
 from ._schedule import BatchSchedule
 from ._split import Split, split
@@ -37,6 +38,7 @@ __all__ = [
     "explain",
     "folds",
     "forecast",
+    "read_npy_folder",
     "score",
     "split",
     "to_3d",

@@ -155,7 +155,9 @@ def _suggestions(n: int, columns: int) -> list[str]:
 
 
 def _explain_windows(w: Windows) -> str:
-    lines = _shape_lines(w)
+    series = w.series_line()
+    panel = [f"A panel of {series}; no window crosses from one series into another."]
+    lines = (panel if series else []) + _shape_lines(w)
     lines.append(
         f"One sample's input: {plural(w.lookback, 'consecutive row')}; "
         f"its target: {w.framing.targets_in_words()}."
@@ -193,7 +195,7 @@ def _examples(w: Windows) -> list[str]:
             span = _row(w, first) if first == last else f"{_row(w, first)} .. {_row(w, last)}"
             text += f" -> target {span}"
         if w.groups is not None:
-            text += f" (group {w.groups[i]!r})"
+            text += f" ({'series' if w.series_line() else 'group'} {w.groups[i]!r})"
         lines.append(text)
     if i == 0:
         lines.pop()
@@ -265,6 +267,5 @@ def _keras_input(shape: Any) -> str:
 
 
 def _row(w: Windows, row: int) -> str:
-    if w.index is None:
-        return str(row)
-    return format_label(w.index[row])
+    """Return a row's label: its timestamp, or its position (in its series, for a panel)."""
+    return format_label(w.source.row_labels(np.array([row]))[0])

@@ -131,7 +131,7 @@ def _average_per_row(source: WindowSource, values: np.ndarray) -> pd.DataFrame:
 
 def _index(source: WindowSource, rows: np.ndarray) -> pd.Index:
     """Index labels of ``rows`` (row positions for numpy input), with groups when grouped."""
-    labels = pd.Index(rows, name="row") if source.index is None else source.index[rows]
+    labels = source.row_labels(rows)  # inside each series, for a panel of arrays
     if source.group_by is None:
         return labels
     groups = source.plan.groups_of_rows(rows)

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from ._arrays import readonly
 from ._errors import ShapeError, listed, received_type
+from ._panel import SeriesStore, store_of
 from ._plan import Run
 from ._table import Table, all_finite, where
 from ._timeline import Timeline
@@ -109,10 +110,45 @@ def apply_scaler(timeline: Timeline, fitted: Any, name: str = "fitted_scaler") -
     """Transform every row with an already fitted scaler, and check what it returns.
 
     A dict ``{group: scaler}`` scales the rows of each series of ``group_by`` with its own.
+    A panel (a list of series) is scaled series by series into new arrays, one per series:
+    the scaled values are in memory (its memory maps are read once, not kept).
     """
+    store = store_of(timeline.table.values)
+    if store is not None:
+        return _apply_to_panel(timeline, store, fitted, name)
     if isinstance(fitted, dict):
         return _apply_per_series(timeline, fitted, name)
     return timeline.with_values(_scaled(timeline.table, fitted, name))
+
+
+def _apply_to_panel(timeline: Timeline, store: SeriesStore, fitted: Any, name: str) -> Timeline:
+    """Scale each series of a panel on its own (with its own scaler for a dict)."""
+    table = timeline.table
+    with_runs = set(timeline.run_groups)
+    arrays = []
+    for number, (series, array) in enumerate(zip(store.names, store.arrays, strict=True)):
+        scaler, label = fitted, name
+        if isinstance(fitted, dict):
+            if series not in fitted and series not in with_runs:
+                arrays.append(array)  # no row of it is ever read (all missing)
+                continue
+            if series not in fitted:
+                raise ShapeError(
+                    f"`{name}` has no scaler for series {series!r}; it has scalers for "
+                    f"{listed(map(repr, fitted))}. Fit them on a panel with the same series."
+                )
+            scaler, label = fitted[series], f"{name}[{series!r}]"
+        begin, end = int(store.offsets[number]), int(store.offsets[number + 1])
+        part = Table(
+            array,
+            table.names,
+            None if table.index is None else table.index[begin:end],
+            table.feature_cols,
+            table.target_cols,
+            None if table.missing_rows is None else table.missing_rows[begin:end],
+        )
+        arrays.append(_scaled(part, scaler, label))
+    return timeline.with_values(cast(np.ndarray, store.with_arrays(arrays)))
 
 
 def _apply_per_series(timeline: Timeline, fitted: dict[Hashable, Any], name: str) -> Timeline:

@@ -21,6 +21,7 @@ import pandas as pd
 from ._arrays import readonly
 from ._errors import ShapeError
 from ._framing import Framing
+from ._panel import SeriesStore, row_labels, store_of
 from ._plan import WindowPlan, arithmetic_step
 
 #: The names of the inputs when there are covariates, in this order.
@@ -38,6 +39,9 @@ class WindowSource:
     ----------
     values
         The read-only 2-D array ``(rows, columns)`` (scaled, when a scaler was applied).
+        For a panel (a list of series), a :class:`._panel.SeriesStore`: the series' own
+        arrays, read series by series; ``X``/``y`` are then copies and batches read only
+        their rows.
     plan
         Where every sample starts, and its framing.
     feature_cols, target_cols
@@ -129,15 +133,15 @@ class WindowSource:
 
         One array, or a dict by input name when there are covariates.
         """
-        past = self._all(self._input_windows, self.framing.lookback, len(self.feature_cols))
+        past = self._all("input", self.framing.lookback, len(self.feature_cols))
         if not self.named_inputs:
             return past
         inputs = {"past": past}
         if self.future_cols:
             length = self.framing.target_length
-            inputs["future"] = self._all(self._future_windows, length, len(self.future_cols))
+            inputs["future"] = self._all("future", length, len(self.future_cols))
         if self.static_cols:
-            static = self._all(self._static_windows, 1, len(self.static_cols))
+            static = self._all("static", 1, len(self.static_cols))
             inputs["static"] = static[:, 0, :]
         return inputs
 
@@ -145,11 +149,20 @@ class WindowSource:
         """``y``, or ``None`` for inputs-only windows."""
         if self.framing.inputs_only:
             return None
-        y = self._all(self._target_windows, self.framing.target_length, len(self.target_cols))
+        y = self._all("target", self.framing.target_length, len(self.target_cols))
         return y[:, 0, :] if self.framing.drops_step_axis else y
 
-    def _all(self, windows: _Windows, length: int, n_cols: int) -> np.ndarray:
-        """Every sample's window: a view of one progression, or the blocks concatenated."""
+    def _all(self, role: str, length: int, n_cols: int) -> np.ndarray:
+        """Every sample's window: a view of one progression, or the blocks concatenated.
+
+        ``role`` is ``"input"``, ``"future"``, ``"static"`` or ``"target"``. A panel's
+        windows are always a copy (gathered series by series).
+        """
+        if store_of(self.values) is not None:
+            nbytes = self.n_samples * length * n_cols * self.values.dtype.itemsize
+            check_copy_size(nbytes, (self.n_samples, length, n_cols))
+            return readonly(self._pick(role, self.plan.starts))
+        windows: _Windows = getattr(self, f"_{role}_windows")
         progression = self.plan.progression
         if progression is not None and windows.is_view:
             first, step, count = progression
@@ -181,25 +194,77 @@ class WindowSource:
         Inputs are one array, or a dict by input name when there are covariates.
         """
         starts = self.starts_of(samples)
-        x: Any = self._input_windows.pick(starts)
+        x: Any = self._pick("input", starts)
         if dtype is not None:
             x = x.astype(dtype, copy=False)
         if self.named_inputs:
             x = {"past": x}
             if self.future_cols:
-                x["future"] = self._future_windows.pick(starts)
+                x["future"] = self._pick("future", starts)
             if self.static_cols:
-                x["static"] = self._static_windows.pick(starts)[:, 0, :]
+                x["static"] = self._pick("static", starts)[:, 0, :]
             if dtype is not None:
                 x = {name: value.astype(dtype, copy=False) for name, value in x.items()}
         if self.framing.inputs_only:
             return x, None
-        y = self._target_windows.pick(starts)
+        y = self._pick("target", starts)
         if self.framing.drops_step_axis:
             y = y[:, 0, :]
         if dtype is not None:
             y = y.astype(dtype, copy=False)
         return x, y
+
+    def row_labels(self, rows: np.ndarray) -> pd.Index:
+        """Index labels of ``rows``; row positions (named ``row``) for numpy input.
+
+        For a panel of arrays, the positions inside each row's own series.
+        """
+        return row_labels(self.values, self.index, rows)
+
+    def _pick(self, role: str, starts: np.ndarray) -> np.ndarray:
+        """Return the ``role`` windows at ``starts``; a panel's are read series by series."""
+        store = store_of(self.values)
+        if store is None:
+            windows: _Windows = getattr(self, f"_{role}_windows")
+            return windows.pick(starts)
+        _, length, _, columns = self._role_rows(role)
+        starts = np.asarray(starts, dtype=np.int64)
+        out = np.empty((len(starts), length, len(columns)), dtype=store.dtype)
+        if not len(starts):
+            return out
+        series = store.series_of(starts)
+        order = np.argsort(series, kind="stable")
+        present, firsts = np.unique(series[order], return_index=True)
+        ends = np.append(firsts[1:], len(starts))
+        for k, a, b in zip(present.tolist(), firsts.tolist(), ends.tolist(), strict=True):
+            where = order[a:b]
+            out[where] = self._series_windows(store, role, k).pick(starts[where] - store.offsets[k])
+        return out
+
+    def _role_rows(self, role: str) -> tuple[int, int, int, tuple[int, ...]]:
+        """``(offset, length, step, columns)`` of the windows of ``role`` (see ``_Windows``)."""
+        f = self.framing
+        return {
+            "input": (0, f.lookback, f.sampling_rate, self.feature_cols),
+            "future": (f.target_start, f.target_length, f.sampling_rate, self.future_cols),
+            "static": (0, 1, 1, self.static_cols),
+            "target": (f.target_start, f.target_length, f.sampling_rate, self.target_cols),
+        }[role]
+
+    def _series_windows(self, store: SeriesStore, role: str, series: int) -> _Windows:
+        """Return the ``role`` windows over one series of a panel (a view of its array)."""
+        key = (role, series)
+        if key not in self._panel_windows:
+            offset, length, step, columns = self._role_rows(role)
+            self._panel_windows[key] = _Windows.over(
+                store.arrays[series], offset, length, step, columns
+            )
+        return self._panel_windows[key]
+
+    @cached_property
+    def _panel_windows(self) -> dict[tuple[str, int], _Windows]:
+        """Per-series windows of a panel, made when a batch first reads that series."""
+        return {}
 
     # -- windows over every start row (views) -----------------------------------------------
     @cached_property
@@ -293,7 +358,8 @@ def check_copy_size(nbytes: int, shape: tuple[int, ...]) -> None:
             f"Reading these windows as one array needs a copy of shape {shape}, "
             f"{_gigabytes(nbytes)}, more than the {_gigabytes(limit)} lstmshape allocates "
             "without asking (by default a quarter of this machine's memory). The windows cross "
-            "groups, gaps or missing rows, so they are not one strided view of the data. Stream "
+            "groups, gaps or missing rows, or a panel of series, so they are not one strided "
+            "view of one array. Stream "
             "them instead: `windows.batches(...)`, `windows.to_dataset(...)` or "
             f"`windows.to_torch(...)` read one batch at a time. (Set {MAX_COPY_ENV} to raise "
             "the bound.)"

@@ -12,10 +12,11 @@ import pandas as pd
 
 from ._errors import ShapeError, format_label, plural, received, received_type
 from ._framing import Framing
+from ._panel import row_labels
 from ._plan import Run, WindowPlan
 from ._scaling import check_scaler, fit_scaler, fit_scaler_per_series, series_ranges
 from ._table import ColumnSelection
-from ._timeline import Timeline, plan_windows, read_timeline
+from ._timeline import Timeline, keep_panel, plan_windows, read_timeline
 from ._transform import TargetTransform, transform_targets
 from ._validate import check_bool
 from ._windows import Windows, source_of
@@ -142,8 +143,9 @@ def split(
 
     Parameters
     ----------
-    data : array_like, pandas.Series or pandas.DataFrame
-        As for :func:`windows`; rows in time order.
+    data : array_like, pandas.Series, pandas.DataFrame, or a list or dict of them
+        As for :func:`windows`; rows in time order. A panel (a list or dict of series) is
+        split series by series, as with ``group_by``.
     lookback : int
         Timesteps per window.
     val, test : int, float or timestamp, optional
@@ -218,9 +220,11 @@ def split(
         freq=freq,
         dropna=check_bool(dropna, "dropna"),
     )
-    per_series = check_per_series(per_series, scaler, group_by)
+    per_series = check_per_series(per_series, scaler, timeline.group_by)
     bounds = _part_rows(timeline, val=val, test=test)
+    before = timeline
     timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
+    timeline = keep_panel(before, timeline)
     sizes = {"train": None, "val": val, "test": test}
     return make_split(
         timeline, framing, bounds, scaler=scaler, per_series=per_series, undo=undo, sizes=sizes
@@ -410,13 +414,12 @@ def _empty_part_message(
 
 def _target_spans(timeline: Timeline, plan: WindowPlan) -> list[str]:
     """Say which target rows a part covers: one span per block, with its group if any."""
-    index = timeline.table.index
     f = plan.framing
     spans = []
     for block, _ in plan.blocks_with_samples():
         a = block.first + f.anchor_offset
         b = block.first + (block.count - 1) * f.stride + f.last_anchor_offset
-        first, last = (a, b) if index is None else (index[a], index[b])
+        first, last = row_labels(timeline.table.values, timeline.table.index, np.array([a, b]))
         group = f"{plan.run_groups[block.run]!r}: " if plan.run_groups else ""
         spans.append(f"{group}{format_label(first)} .. {format_label(last)}")
     if len(spans) > 3:

@@ -39,6 +39,7 @@ from ._errors import (
     received,
     received_type,
 )
+from ._panel import store_of
 
 ColumnSelection: TypeAlias = "Hashable | Sequence[Hashable] | None"
 
@@ -59,7 +60,9 @@ class Table:
     ----------
     values
         Read-only array of shape ``(rows, columns)``, floating dtype. For a floating numpy
-        array whose columns are all used, this is a view of the caller's array (no copy).
+        array whose columns are all used (or evenly spaced), this is a view of the caller's
+        array (no copy). For a panel (a list of series), a ``SeriesStore`` that reads the
+        series' own arrays (:mod:`._panel`).
     names
         One label per column of ``values``: DataFrame column names, a Series' name, or
         integer positions for arrays.
@@ -93,9 +96,12 @@ class Table:
         return tuple(self.names[c] for c in self.target_cols)
 
     def with_values(self, values: np.ndarray) -> Table:
-        """Return the same table over other values of the same shape (scaled ones)."""
+        """Return the same table over other values of the same shape (scaled ones).
+
+        ``values`` may be a panel's ``SeriesStore`` (read-only already).
+        """
         return Table(
-            readonly(values),
+            values if store_of(values) is not None else readonly(values),
             self.names,
             self.index,
             self.feature_cols,
@@ -336,7 +342,8 @@ def _asarray(data: Any, param: str) -> np.ndarray:
         )
     if isinstance(data, (str, bytes, dict, set)) or data is None:
         raise TypeError(
-            f"`{param}` must be an array, a list of numbers, a pandas Series or a DataFrame. "
+            f"`{param}` must be an array, a list of numbers, a pandas Series or a DataFrame "
+            "(or, for several series, a list or dict of them). "
             f"{received_type(param, data)}"
         )
     if isinstance(data, np.ma.MaskedArray):
@@ -493,7 +500,13 @@ def _numeric_columns(
     """Return the used columns as one floating array, by the dtype rules of this module."""
     if isinstance(source, np.ndarray):
         _check_numeric_dtype(source.dtype, f"`{param}`", param)
-        array = source if used == list(range(source.shape[1])) else source[:, used]
+        steps = set(np.diff(used).tolist()) or {1}
+        if used == list(range(source.shape[1])):
+            array = source
+        elif len(steps) == 1:  # evenly spaced (used is sorted): a view, a memmap stays put
+            array = source[:, used[0] : used[-1] + 1 : steps.pop()]
+        else:
+            array = source[:, used]
         return _as_float(array, f"`{param}`")
     dtypes = [_column_dtype(source.dtypes.iloc[i], labels[i], param) for i in used]
     floats = [d for d in dtypes if np.issubdtype(d, np.floating)]

@@ -20,6 +20,7 @@ import numpy as np
 
 from ._errors import ShapeError
 from ._frameworks import import_tensorflow
+from ._panel import store_of
 from ._plan import arithmetic_step
 from ._schedule import BatchSchedule
 from ._source import WindowSource
@@ -102,9 +103,10 @@ def _autotune_or_int(value: Any, name: str, minimum: int) -> int:
 def _batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> Any:
     """Return ``sample_numbers -> (X, y)`` (or ``X`` alone) as a graph function."""
     framing = source.framing
-    if _is_file_backed(source.values):
-        # A memory-mapped series stays in its file: each batch reads only its own rows,
-        # through the very gather the numpy loaders use.
+    if _is_file_backed(source.values) or store_of(source.values) is not None:
+        # A memory-mapped series stays in its file, and a panel's series in their own
+        # arrays: each batch reads only its own rows, through the very gather the numpy
+        # loaders use.
         return _file_batch_maker(tf, source, dtype)
     starts = _starts_of(tf, source)
     series = tf.constant(np.asarray(source.values, dtype=dtype))

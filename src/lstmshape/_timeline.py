@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ._errors import ShapeError, did_you_mean, listed, plural, received, received_type
 from ._framing import Framing
+from ._panel import SeriesStore, is_panel, panel_items, store_of
 from ._plan import Run, WindowPlan, make_plan, runs_between_breaks
 from ._table import (
     ColumnSelection,
@@ -58,8 +59,30 @@ def read_timeline(
     group_by: Hashable | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
+    param: str = "data",
 ) -> Timeline:
-    """Validate ``data`` and find its runs (see the module docstring)."""
+    """Validate ``data`` and find its runs (see the module docstring).
+
+    A panel (a list or dict of series, :func:`._panel.is_panel`) is read series by series
+    by :func:`read_panel`.
+    """
+    if is_panel(data):
+        if group_by is not None:
+            raise ShapeError(
+                "`group_by` names a column that tells series apart inside one table, but "
+                "`data` is a list (or dict) of series, each already its own series. Pass "
+                "either the list without `group_by`, or one DataFrame with the `group_by` "
+                f"column. {received('group_by', group_by)}"
+            )
+        return read_panel(
+            data,
+            features=features,
+            targets=targets,
+            future=future,
+            static=static,
+            freq=freq,
+            dropna=dropna,
+        )
     group_codes: np.ndarray | None = None
     group_names: list[Hashable] = []
     if group_by is not None:
@@ -73,6 +96,7 @@ def read_timeline(
         exclude=() if group_by is None else (group_by,),
         allow_nan=dropna,
         check_order=group_by is None,
+        param=param,
     )
     n_rows = table.values.shape[0]
     if table.static_cols:
@@ -92,13 +116,130 @@ def read_timeline(
     return Timeline(table, tuple(runs), run_groups, group_by)
 
 
+#: The name of the series level (``group_by``, ``to_frame``'s index) of a panel.
+PANEL_LEVEL = "series"
+
+
+def read_panel(
+    data: Any,
+    *,
+    features: ColumnSelection = None,
+    targets: ColumnSelection = None,
+    future: ColumnSelection = None,
+    static: ColumnSelection = None,
+    freq: str | pd.DateOffset | None = None,
+    dropna: bool = False,
+) -> Timeline:
+    """Read a list (or dict) of series as one timeline over their virtual concatenation.
+
+    Each series is validated as its own table (dtype rules, missing values, gaps with
+    ``freq``, its time order); all must have the same columns. The table's values are a
+    :class:`._panel.SeriesStore` of the series' own arrays (nothing is concatenated); its
+    runs are each series' runs shifted to the series' first row, named by the series.
+    """
+    timelines: list[Timeline] = []
+    names: list[Hashable] = []
+    for name, item in panel_items(data):
+        timelines.append(
+            read_timeline(
+                item,
+                features=features,
+                targets=targets,
+                future=future,
+                static=static,
+                freq=freq,
+                dropna=dropna,
+                param=f"data[{name!r}]",
+            )
+        )
+        names.append(name)
+    first = timelines[0].table
+    for name, timeline in zip(names[1:], timelines[1:], strict=True):
+        _check_same_columns(names[0], first, name, timeline.table)
+    store = SeriesStore([t.table.values for t in timelines], names)
+    runs: list[Run] = []
+    run_groups: list[Hashable] = []
+    for number, (name, timeline) in enumerate(zip(names, timelines, strict=True)):
+        offset = int(store.offsets[number])
+        runs.extend((offset + begin, offset + end) for begin, end in timeline.runs)
+        run_groups.extend([name] * len(timeline.runs))
+    missing = None
+    if any(t.table.missing_rows is not None for t in timelines):
+        missing = np.concatenate(
+            [
+                np.zeros(t.n_rows, dtype=bool) if t.table.missing_rows is None
+                else t.table.missing_rows
+                for t in timelines
+            ]
+        )  # fmt: skip
+    table = Table(
+        values=cast(np.ndarray, store),
+        names=first.names,
+        index=_panel_index(names, [t.table.index for t in timelines]),
+        feature_cols=first.feature_cols,
+        target_cols=first.target_cols,
+        missing_rows=missing,
+        future_cols=first.future_cols,
+        static_cols=first.static_cols,
+    )
+    return Timeline(table, tuple(runs), tuple(run_groups), PANEL_LEVEL)
+
+
+def keep_panel(before: Timeline, after: Timeline) -> Timeline:
+    """Read a panel as its series again after a step made one array of it (a transform).
+
+    The one array is what that step allocated anyway; the series become views of it, so
+    batches, ``to_frame`` and ``explain`` still see the panel's series.
+    """
+    store = store_of(before.table.values)
+    if store is None or store_of(after.table.values) is not None:
+        return after
+    values = cast(np.ndarray, store.split_like(np.asarray(after.table.values)))
+    return Timeline(after.table.with_values(values), after.runs, after.run_groups, after.group_by)
+
+
+def _check_same_columns(first_name: Hashable, first: Table, name: Hashable, table: Table) -> None:
+    if table.names != first.names:
+        raise ShapeError(
+            f"Every series of a panel needs the same columns in the same order, so that "
+            f"`features` and `targets` pick the same ones: `data[{first_name!r}]` has "
+            f"{listed(map(repr, first.names), limit=8)} but `data[{name!r}]` has "
+            f"{listed(map(repr, table.names), limit=8)}. Select the same columns from each "
+            "(for example `frame[columns]`)."
+        )
+
+
+def _panel_index(names: list[Hashable], indexes: list[pd.Index | None]) -> pd.Index | None:
+    """Return the series' indexes one after another (``None`` for arrays), if alike."""
+    given = [index is not None for index in indexes]
+    if not any(given):
+        return None
+    kinds = {type(index).__name__ for index in indexes}
+    zones = [getattr(index, "tz", None) for index in indexes]
+    if not all(given) or len(kinds) > 1 or len({str(zone) for zone in zones}) > 1:
+        described = [
+            "no index (an array)" if index is None
+            else f"a {type(index).__name__}" + (f" ({zone})" if zone is not None else "")
+            for index, zone in zip(indexes, zones, strict=True)
+        ]  # fmt: skip
+        pairs = [f"data[{n!r}]: {d}" for n, d in zip(names, described, strict=True)]
+        raise ShapeError(
+            "The series of a panel must be indexed alike (all arrays, or all pandas objects "
+            "with the same kind of index and time zone), so that `to_frame` can index them "
+            f"together. Received: {listed(dict.fromkeys(pairs), sep='; ', limit=4)}"
+        )
+    present = [index for index in indexes if index is not None]
+    return present[0].append(present[1:]) if len(present) > 1 else present[0]
+
+
 def plan_windows(timeline: Timeline, framing: Framing) -> WindowPlan:
     """Place windows in every run; raise if none fits, warn about groups left without any."""
     plan = make_plan(framing, timeline.n_rows, timeline.runs, timeline.run_groups)
     if plan.n_samples == 0:
         raise ShapeError(_too_short_message(timeline, framing))
     if timeline.run_groups:
-        _warn_about_empty_groups(plan, timeline.group_by)
+        panel = store_of(timeline.table.values) is not None
+        _warn_about_empty_groups(plan, None if panel else timeline.group_by)
     return plan
 
 
@@ -124,7 +265,9 @@ def _too_short_message(timeline: Timeline, framing: Framing) -> str:
             f"{plural(timeline.n_rows, 'row')}: need at least {need}.{transposed}"
         )
     one_run_per_group = len(timeline.runs) == len(set(timeline.run_groups))
-    if timeline.group_by is not None and one_run_per_group:
+    if store_of(timeline.table.values) is not None and one_run_per_group:
+        pieces = "series of the panel"
+    elif timeline.group_by is not None and one_run_per_group:
         pieces = f"group of `{timeline.group_by}`"
     else:
         pieces = "contiguous run (runs end at groups, gaps and missing values)"
@@ -138,8 +281,12 @@ def _warn_about_empty_groups(plan: WindowPlan, group_by: Hashable | None) -> Non
     with_windows = {plan.run_groups[b.run] for b in plan.blocks if b.count}
     skipped = [g for g in dict.fromkeys(plan.run_groups) if g not in with_windows]
     if skipped:
+        what = (
+            f"{len(skipped)} series of the panel" if group_by is None
+            else f"{plural(len(skipped), 'group')} of `{group_by}`"
+        )  # fmt: skip
         warnings.warn(
-            f"Skipped {plural(len(skipped), 'group')} of `{group_by}` too short for one window "
+            f"Skipped {what} too short for one window "
             f"of {plan.framing.rows_needed()}: {listed(map(repr, skipped))}.",
             UserWarning,
             stacklevel=4,

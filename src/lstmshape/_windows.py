@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._errors import ShapeError, received
+from ._errors import ShapeError, listed, received
 from ._framing import INPUT_AXES, Framing
+from ._panel import store_of
 from ._plan import WindowPlan
 from ._scaling import apply_scaler, check_scaler
 from ._source import WindowSource
 from ._table import ColumnSelection
-from ._timeline import Timeline, plan_windows, read_timeline
+from ._timeline import Timeline, keep_panel, plan_windows, read_timeline
 from ._validate import check_bool
 from ._words import names_in_words, shape_in_words
 
@@ -52,9 +53,14 @@ def windows(
 
     Parameters
     ----------
-    data : array_like, pandas.Series or pandas.DataFrame
+    data : array_like, pandas.Series, pandas.DataFrame, or a list or dict of them
         A 1-D series ``(rows,)`` or a 2-D table ``(rows, columns)``. Floating columns keep
-        their dtype; integer and boolean columns become float32.
+        their dtype; integer and boolean columns become float32. A **panel**: a list (or a
+        dict by series name) of arrays, memory maps, Series or DataFrames of different
+        lengths and the same columns; each is windowed on its own, none are concatenated
+        (memory maps stay on disk and loaders read them batch by batch), and ``groups`` /
+        ``to_frame`` name the series (see ``docs/scaling.md``). A list of plain numbers or
+        of lists is one table, as always.
     lookback : int
         Timesteps per window (the LSTM's ``timesteps`` axis), at least 1.
     horizon : int, default 1
@@ -95,6 +101,7 @@ def windows(
     group_by : column name, optional
         A column that tells several series apart (one per sensor, store, ticker). Windows
         never cross from one series into another; samples are ordered by group, then time.
+        Not with a panel (a list of series): each item already is a series.
     freq : str or pandas.DateOffset, optional
         The spacing of a DatetimeIndex (``"D"``, ``"B"``, ``"h"``, ...). Rows that are not
         one ``freq`` apart are a gap, and no window spans a gap. Without ``freq``,
@@ -175,6 +182,12 @@ def windows(
     >>> lstmshape.windows(series, 10, per_timestep=True).y.shape
     (90, 10, 1)
 
+    A panel, a dict (or list) of series of different lengths, windowed one by one:
+
+    >>> w = lstmshape.windows({"a": np.arange(30.0), "b": np.arange(20.0)}, 5)
+    >>> w.X.shape, w.groups[[0, -1]].tolist()
+    ((40, 5, 1), ['a', 'b'])
+
     The window for a forecast past the end: the last ``lookback`` rows, no target.
 
     >>> future = lstmshape.windows(series, 60, inputs_only=True)
@@ -205,7 +218,9 @@ def windows(
     )
     from ._transform import transform_targets
 
+    before = timeline
     timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
+    timeline = keep_panel(before, timeline)
     if fitted_scaler is not None:
         timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
     plan = plan_windows(timeline, framing)
@@ -338,7 +353,11 @@ class Windows:
 
     @property
     def data(self) -> np.ndarray:
-        """The one read-only 2-D array that the windows read."""
+        """The one read-only 2-D array that the windows read.
+
+        For a panel (a list of series), a ``SeriesStore`` over the series' own arrays: it
+        has ``shape``, ``dtype`` and numpy's row indexing, and reads only the rows asked for.
+        """
         return self._source.values
 
     @property
@@ -437,9 +456,19 @@ class Windows:
         return self._source.plan.sample_groups
 
     def _labels(self, rows: np.ndarray) -> pd.Index:
-        if self.index is None:
-            return pd.Index(rows, name="row")
-        return self.index[rows]
+        return self._source.row_labels(rows)
+
+    def series_line(self) -> str | None:
+        """Name a panel's series with their windows (``None`` unless made from a list)."""
+        store = store_of(self._source.values)
+        if store is None:
+            return None
+        counts: dict[Hashable, int] = dict.fromkeys(store.names, 0)
+        plan = self._source.plan
+        for block, _ in plan.blocks_with_samples():
+            counts[plan.run_groups[block.run]] += block.count
+        described = (f"{name!r} ({count})" for name, count in counts.items())
+        return f"{len(counts)} series (windows each: {listed(described, limit=6)})"
 
     # -- loaders: readers of the batch schedule ------------------------------------------
     def schedule(
@@ -946,6 +975,9 @@ class Windows:
 
     def __repr__(self) -> str:
         lines = [f"Windows: {len(self)} samples, {self.framing.mode}"]
+        series = self.series_line()
+        if series is not None:
+            lines.append(f"  a panel of {series}")
         lines.extend(f"  {line}" for line in self.input_lines())
         if self.y_shape is not None:
             lines.append(
