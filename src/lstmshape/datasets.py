@@ -4,6 +4,8 @@
   the default data of ``lstmshape demo`` and the examples.
 * :func:`cumulative_sum` -- the sequence-classification toy problem of the classic
   bidirectional LSTM tutorial.
+* :func:`weekly_load` -- a daily load driven by the calendar (weekdays and holidays known
+  in advance), for known-future covariates and encoder-decoder models.
 """
 
 from __future__ import annotations
@@ -44,7 +46,10 @@ def _check_threshold(threshold: object) -> float:
     return float(threshold)
 
 
-__all__ = ["cumulative_sum", "synthetic"]
+__all__ = ["cumulative_sum", "synthetic", "weekly_load"]
+
+#: How much each weekday (Monday first) moves :func:`weekly_load`'s load from its level.
+WEEKDAY_EFFECT = (4.0, 6.0, 6.0, 5.0, 2.0, -9.0, -14.0)
 
 
 def synthetic(
@@ -100,6 +105,60 @@ def synthetic(
     return pd.DataFrame(
         {"load": load, "temperature": temperature, "humidity": humidity, "price": price},
         index=index,
+    )
+
+
+def weekly_load(
+    rows: int = 1095,
+    *,
+    start: str = "2021-01-01",
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Return a seeded daily load driven by the calendar: weekdays and holidays.
+
+    ``load = 100 + yearly cycle + WEEKDAY_EFFECT[weekday] - 15 * holiday + noise``, with
+    autoregressive noise. Holidays fall on about one day in twenty, at random (seeded), so
+    a model that only reads the past cannot tell when the next one comes; the calendar
+    knows them in advance. That is what known-future covariates are for
+    (``windows(..., future=["weekday", "holiday"])``).
+
+    Parameters
+    ----------
+    rows : int, default 1095
+        Days, from ``start`` (three years by default).
+    start : str, default "2021-01-01"
+        The first date.
+    seed : int, default 0
+        Seed of the holidays and the noise; the same seed gives the same frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rows`` rows, a daily ``DatetimeIndex`` named ``"date"`` (``freq="D"``) and the
+        float64 columns ``load``, ``weekday`` (0 for Monday to 6 for Sunday) and
+        ``holiday`` (1.0 on holidays, else 0.0).
+
+    Examples
+    --------
+    >>> from lstmshape.datasets import weekly_load
+    >>> df = weekly_load()
+    >>> df.shape, list(df.columns)
+    ((1095, 3), ['load', 'weekday', 'holiday'])
+    >>> df.groupby("weekday")["load"].mean().round().tolist()   # Monday .. Sunday
+    [103.0, 105.0, 106.0, 104.0, 101.0, 90.0, 85.0]
+    """
+    rows = check_size(rows, "rows", minimum=1, maximum=MAX_ROWS)
+    seed = check_int(seed, "seed", minimum=0)
+    first = _check_start(start)
+    rng = np.random.default_rng(seed)
+    index = pd.date_range(first, periods=rows, freq="D", name="date")
+    weekday = np.asarray(index.day_of_week, dtype=np.int64)
+    holiday = (rng.random(rows) < 0.05).astype(np.float64)
+    yearly = 5 * np.sin(2 * np.pi * np.arange(rows) / 365.25)
+    load = 100 + yearly + np.asarray(WEEKDAY_EFFECT)[weekday] - 15 * holiday
+    load += _ar1(rng.normal(0, 1.0, rows), 0.6)
+    return pd.DataFrame(
+        {"load": load, "weekday": weekday.astype(np.float64), "holiday": holiday}, index=index
     )
 
 
