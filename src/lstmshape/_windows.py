@@ -23,7 +23,9 @@ from ._words import names_in_words, shape_in_words
 if TYPE_CHECKING:
     import tensorflow as tf
 
+    from ._pydataset import WindowsPyDataset
     from ._schedule import BatchSchedule
+    from ._torch import TorchBatches, WindowDataset
 
 
 def windows(
@@ -605,7 +607,7 @@ class Windows:
         workers: int = 1,
         use_multiprocessing: bool = False,
         max_queue_size: int = 10,
-    ) -> Any:
+    ) -> WindowsPyDataset:
         """Serve the batches as a ``keras.utils.PyDataset``, for ``model.fit`` on any backend.
 
         Keras 3 on TensorFlow, JAX or PyTorch (``KERAS_BACKEND``); TensorFlow is not
@@ -685,7 +687,7 @@ class Windows:
         dtype: Any = None,
         shard_by: str = "window",
         even_shards: bool = False,
-    ) -> Any:
+    ) -> TorchBatches:
         """Serve the batches as ``torch.Tensor`` ``(x, y)``, for PyTorch training loops.
 
         ``for x, y in loader`` yields one epoch of the batch schedule (:meth:`schedule`):
@@ -756,6 +758,32 @@ class Windows:
             even_shards=even_shards,
         )
         return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype)
+
+    def to_torch_dataset(self, *, dtype: Any = None) -> WindowDataset:
+        """Return a map-style ``torch.utils.data.Dataset`` of single windows.
+
+        ``dataset[i] = (X[i], y[i])`` as tensors, for code built around samplers
+        (``DataLoader(dataset, batch_size=256, shuffle=True)``, ``DistributedSampler``,
+        ``WeightedRandomSampler``). ``DataLoader`` fetches a batch with one gather. When
+        you need no sampler of your own, :meth:`to_torch` is faster and follows the batch
+        schedule.
+
+        Parameters
+        ----------
+        dtype : str or numpy dtype, optional
+            A floating dtype to cast to (``"float32"`` for ``torch.nn.LSTM``).
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> dataset = lstmshape.windows(np.arange(100.0), 10).to_torch_dataset(dtype="float32")
+        >>> x, y = dataset[0]
+        >>> len(dataset), tuple(x.shape), tuple(y.shape)
+        (90, (10, 1), (1,))
+        """
+        from ._torch import WindowDataset
+
+        return WindowDataset(self, dtype=dtype)
 
     def to_dataset(
         self,
