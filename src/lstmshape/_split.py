@@ -105,11 +105,16 @@ class Split:
         lines = [header]
         for name, w in self.parts().items():
             spans = "; ".join(self.boundaries[name])
-            lines.append(
-                f"  {name + ':':<6} {len(w):>6} windows  X {(len(w), *w.input_shape)}  "
-                f"targets {spans}"
-            )
+            lines.append(f"  {name + ':':<6} {len(w):>6} windows  X {_x_shape(w)}  targets {spans}")
         return "\n".join(lines)
+
+
+def _x_shape(windows: Windows) -> str:
+    """Return ``(samples, lookback, features)``, or ``past (..), future (..)`` when named."""
+    shape = windows.X_shape
+    if isinstance(shape, dict):
+        return ", ".join(f"{name} {value}" for name, value in shape.items())
+    return str(shape)
 
 
 def split(
@@ -125,6 +130,8 @@ def split(
     sampling_rate: int = 1,
     features: ColumnSelection = None,
     targets: ColumnSelection = None,
+    future: ColumnSelection = None,
+    static: ColumnSelection = None,
     per_timestep: bool = False,
     group_by: Hashable | None = None,
     freq: str | pd.DateOffset | None = None,
@@ -162,6 +169,11 @@ def split(
         :func:`windows`.
     horizon, shift, stride, sampling_rate, features, targets, per_timestep, group_by, freq, dropna
         As for :func:`windows`, and validated the same way.
+    future, static : column name, position, or a list of them, optional
+        Known-future and static covariates, as for :func:`windows`: every part's ``X`` is
+        then the dict of named inputs, each sample's ``X["future"]`` read on its own target
+        rows (so aligned with ``y`` in every part). They are scaled with the other columns,
+        by the scaler fitted on the training rows only.
     transform : {"diff", "pct_change", "log", "log_diff"}, optional
         Model changes of the target columns instead of levels (as for :func:`windows`),
         applied before the scaler is fitted; ``to_frame`` of every part undoes it. The
@@ -216,6 +228,8 @@ def split(
         data,
         features=features,
         targets=targets,
+        future=future,
+        static=static,
         group_by=group_by,
         freq=freq,
         dropna=check_bool(dropna, "dropna"),
