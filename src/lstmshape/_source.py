@@ -322,8 +322,11 @@ class _Windows:
         view = view.transpose(0, 2, 1)  # (starts, length, columns)
         column_step = arithmetic_step(columns)
         if column_step is not None and column_step > 0:
-            return cls(view, slice(columns[0], columns[-1] + 1, column_step))
-        return cls(view, list(columns))
+            # Columns in one step are part of the view: a batch copies only them.
+            return cls(view[:, :, columns[0] : columns[-1] + 1 : column_step], slice(None))
+        low = min(columns)
+        covered = view[:, :, low : max(columns) + 1]
+        return cls(covered, [c - low for c in columns])
 
     @property
     def is_view(self) -> bool:
