@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -36,14 +37,17 @@ def test_compares_both_models_on_the_same_test_period(tmp_path):
     pytest.importorskip("keras")
     pytest.importorskip("sklearn")
     args = ["--epochs", "2", "--rows", "300", "--test", "42", "--val", "28", "--units", "4"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}  # a plain shell
     out = subprocess.run(
         [sys.executable, str(EXAMPLE), *args],
         capture_output=True,
         text=True,
         timeout=300,
         cwd=tmp_path,
+        env=env,
     )
     assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stderr == "", out.stderr[-3000:]  # no TensorFlow start-up lines, no warnings
     text = out.stdout
     assert "model lstm_encoder_decoder: inputs past (None, 28, 3), future (None, 7, 2)" in text
     assert "model lstm_encoder_decoder: inputs past (None, 28, 3), " in text
