@@ -316,3 +316,16 @@ def test_read_npy_folder_errors(tmp_path):
 def test_a_list_of_numbers_is_still_one_table():
     assert lstmshape.windows([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], 2).X.shape == (1, 2, 2)
     assert lstmshape.windows([1.0, 2.0, 3.0, 4.0], 2).X.shape == (2, 2, 1)
+
+
+def test_folds_of_a_panel_cut_every_series():
+    panel = {"a": np.arange(40.0), "b": 100 + np.arange(30.0)}
+    folds = lstmshape.folds(panel, 4, n_folds=2, test=3)
+    for fold in folds:
+        assert set(fold.test.groups) == {"a", "b"}
+        assert fold.test.to_frame(fold.test.y).index.names == ["series", "row"]
+
+
+def test_a_dict_of_lists_is_refused_as_before():
+    with pytest.raises(TypeError, match="or dict of them"):
+        lstmshape.windows({"a": [1.0, 2.0, 3.0]}, 1)
