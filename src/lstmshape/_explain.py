@@ -163,7 +163,14 @@ def _explain_windows(w: Windows) -> str:
         f"its target: {w.framing.targets_in_words()}."
     )
     lines.extend(_examples(w))
+    plan = w.source.plan
     lines.append(_count_formula(w))
+    if plan.min_history is not None:
+        lines[-1] += (
+            f" With min_history={plan.min_history} the samples also include {plan.n_padded} "
+            "that start before their series' first row: padded at the start with 0 and "
+            'marked False in X["mask"].'
+        )
     lines.append(_keras_input(w.input_shape))
     lines.append("Model output: " + _output_advice(w))
     return "\n".join(lines)
@@ -188,7 +195,13 @@ def _examples(w: Windows) -> list[str]:
     for name, i in (("first", 0), ("last", len(w) - 1)):
         begin = int(plan.starts[i])
         end = begin + f.last_input_offset
-        text = f"  {name} sample: input rows {_row(w, begin)} .. {_row(w, end)}"
+        # min_history: steps before the series' first row are padding, not rows
+        padded = max(0, -(-(int(plan.run_begins[i]) - begin) // f.sampling_rate))
+        first_real = begin + padded * f.sampling_rate
+        rows = f"rows {_row(w, first_real)} .. {_row(w, end)}"
+        if padded:
+            rows = f"{plural(padded, 'padded step')}, then {rows}"
+        text = f"  {name} sample: input {rows}"
         if not w.inputs_only:
             first = begin + f.anchor_offset
             last = begin + f.last_anchor_offset
@@ -257,7 +270,9 @@ def _explain_split(parts: Split) -> str:
 def _keras_input(shape: Any) -> str:
     if isinstance(shape, dict):
         inputs = ", ".join(
-            f'keras.Input(shape={tuple(one)}, name="{name}")' for name, one in shape.items()
+            f'keras.Input(shape={tuple(one)}, name="{name}"'
+            + (', dtype="bool")' if name == "mask" else ")")
+            for name, one in shape.items()
         )
         return f"Model inputs: {inputs}, without the samples axis (Keras' batch axis)."
     return (

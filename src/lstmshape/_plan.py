@@ -23,11 +23,16 @@ Run = tuple[int, int]
 
 @dataclass(frozen=True)
 class Block:
-    """Consecutive samples of one run: starts ``first, first + stride, ...`` (``count`` of them)."""
+    """Consecutive samples of one run: starts ``first, first + stride, ...`` (``count`` of them).
+
+    A ``padded`` block (``min_history``) holds the samples that start before their run's
+    first row: their first input steps are padding, their targets are real rows.
+    """
 
     first: int
     count: int
     run: int
+    padded: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class WindowPlan:
     until someone asks for the per-sample arrays (``starts``, ``run_of_sample``).
     ``runs`` are the stretches of rows that windows may not cross (one per group, split
     further at gaps); ``run_groups`` names each run's group (empty without groups).
+    ``min_history`` (``None`` unless asked) is the fewest real input steps of a padded
+    sample; with it, each run's padded block comes before its other samples.
     """
 
     framing: Framing
@@ -45,6 +52,7 @@ class WindowPlan:
     runs: tuple[Run, ...]
     blocks: tuple[Block, ...]
     run_groups: tuple[Hashable, ...] = field(default=())
+    min_history: int | None = None
 
     @property
     def n_samples(self) -> int:
@@ -57,7 +65,7 @@ class WindowPlan:
         blocks = [b for b in self.blocks if b.count]
         if not blocks:
             return (0, self.framing.stride, 0)
-        if len(blocks) == 1:
+        if len(blocks) == 1 and not blocks[0].padded:
             return (blocks[0].first, self.framing.stride, blocks[0].count)
         return None
 
@@ -73,6 +81,17 @@ class WindowPlan:
         """The run each sample lies in."""
         runs = np.array([b.run for b in self.blocks], dtype=np.int64)
         return readonly(np.repeat(runs, [b.count for b in self.blocks]))
+
+    @property
+    def n_padded(self) -> int:
+        """Number of samples whose first input steps are padding (``min_history``)."""
+        return sum(block.count for block in self.blocks if block.padded)
+
+    @cached_property
+    def run_begins(self) -> np.ndarray:
+        """The first row of each sample's run: input rows before it are padding."""
+        begins = np.array([begin for begin, _ in self.runs], dtype=np.int64)
+        return readonly(begins[self.run_of_sample] if len(begins) else self.run_of_sample)
 
     @property
     def first_target_rows(self) -> np.ndarray:
@@ -140,8 +159,11 @@ class WindowPlan:
             # largest k with first + k*stride + last_offset <= high - 1
             k_max = min(block.count - 1, (high - 1 - last_offset - block.first) // stride)
             if k_max >= k_min:
-                blocks.append(Block(block.first + k_min * stride, k_max - k_min + 1, block.run))
-        return WindowPlan(f, self.n_rows, self.runs, tuple(blocks), self.run_groups)
+                first = block.first + k_min * stride
+                blocks.append(Block(first, k_max - k_min + 1, block.run, block.padded))
+        return WindowPlan(
+            f, self.n_rows, self.runs, tuple(blocks), self.run_groups, self.min_history
+        )
 
 
 def make_plan(
@@ -149,11 +171,16 @@ def make_plan(
     n_rows: int,
     runs: Sequence[Run] | None = None,
     run_groups: Sequence[Hashable] = (),
+    min_history: int | None = None,
 ) -> WindowPlan:
     """Place samples in every run: forward from each run's start, every ``stride`` rows.
 
     Inputs-only plans are anchored at each run's end instead, so that the last window ends
     on the run's last row: that is the window a forecaster needs.
+
+    With ``min_history = k``, each run also gets a padded block ahead of its samples: the
+    starts before the run's first row, on the same ``stride`` grid, whose last ``k`` input
+    steps (at least) are real rows and whose targets all lie in the run.
 
     >>> plan = make_plan(Framing(lookback=3, stride=2), n_rows=10)
     >>> plan.starts.tolist(), plan.first_target_rows.tolist()
@@ -166,10 +193,31 @@ def make_plan(
     for number, (begin, end) in enumerate(runs):
         count = framing.samples_in(end - begin)
         first = begin
-        if framing.inputs_only and count:
+        if framing.inputs_only:
             first = begin + (end - begin - framing.extent) % framing.stride
-        blocks.append(Block(first, count, number))
-    return WindowPlan(framing, n_rows, runs, tuple(blocks), tuple(run_groups))
+        if min_history is not None:
+            blocks.append(_padded_block(framing, min_history, begin, end, first, number))
+        blocks.append(Block(first if count else begin, count, number))
+    return WindowPlan(
+        framing, n_rows, runs, tuple(blocks), tuple(run_groups), min_history=min_history
+    )
+
+
+def _padded_block(
+    framing: Framing, min_history: int, begin: int, end: int, phase: int, run: int
+) -> Block:
+    """Return the samples of run ``[begin, end)`` starting before ``begin``, on ``phase``'s grid.
+
+    A start ``s`` qualifies when ``s < begin``, its last ``min_history`` input rows are in
+    the run (``s + (lookback - min_history) * rate >= begin``) and its last target is too
+    (``s + extent <= end``).
+    """
+    stride = framing.stride
+    lowest = begin - (framing.lookback - min_history) * framing.sampling_rate
+    highest = min(begin - 1, end - framing.extent)
+    first = lowest + (phase - lowest) % stride
+    count = max(0, (highest - first) // stride + 1)
+    return Block(first, count, run, padded=True)
 
 
 def runs_between_breaks(n_rows: int, breaks: np.ndarray, skip: np.ndarray | None) -> list[Run]:

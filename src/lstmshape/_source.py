@@ -10,7 +10,7 @@ views of ``Windows.X`` / ``.y``, the batch gathers of the loaders, ``to_frame`` 
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -24,8 +24,8 @@ from ._framing import Framing
 from ._panel import SeriesStore, row_labels, store_of
 from ._plan import WindowPlan, arithmetic_step
 
-#: The names of the inputs when there are covariates, in this order.
-INPUT_NAMES = ("past", "future", "static")
+#: The names of the inputs when there are covariates (or a mask), in this order.
+INPUT_NAMES = ("past", "future", "static", "mask")
 
 #: Environment variable that overrides the largest copy of X or y made without asking.
 MAX_COPY_ENV = "LSTMSHAPE_MAX_COPY_BYTES"
@@ -55,6 +55,8 @@ class WindowSource:
     future_cols, static_cols
         Positions of the known-future and static covariates. With either, inputs are
         named: ``{"past": ..., "future": ..., "static": ...}`` (only the keys in use).
+        A plan with ``min_history`` adds ``"mask"``: ``(samples, lookback)`` booleans, True
+        on real input steps; padded steps of ``"past"`` hold 0.
     """
 
     values: np.ndarray
@@ -89,12 +91,13 @@ class WindowSource:
 
     @property
     def input_names(self) -> tuple[str, ...]:
-        """Names of the inputs: ``("past",)`` alone, or with ``"future"``/``"static"``."""
-        return INPUT_NAMES[:1] + tuple(
-            name
-            for name, cols in (("future", self.future_cols), ("static", self.static_cols))
-            if cols
-        )
+        """Names of the inputs: ``"past"``, then ``"future"``, ``"static"``, ``"mask"`` if used."""
+        used = {
+            "future": bool(self.future_cols),
+            "static": bool(self.static_cols),
+            "mask": self.plan.min_history is not None,
+        }
+        return INPUT_NAMES[:1] + tuple(name for name in INPUT_NAMES[1:] if used[name])
 
     @property
     def named_inputs(self) -> bool:
@@ -110,6 +113,8 @@ class WindowSource:
             shapes["future"] = (f.target_length, len(self.future_cols))
         if self.static_cols:
             shapes["static"] = (len(self.static_cols),)
+        if self.plan.min_history is not None:
+            shapes["mask"] = (f.lookback,)
         return shapes
 
     @property
@@ -143,6 +148,11 @@ class WindowSource:
         if self.static_cols:
             static = self._all("static", 1, len(self.static_cols))
             inputs["static"] = static[:, 0, :]
+        if self.plan.min_history is not None:
+            check_copy_size(
+                self.n_samples * self.framing.lookback, (self.n_samples, self.framing.lookback)
+            )
+            inputs["mask"] = readonly(self._mask(np.arange(self.n_samples)))
         return inputs
 
     def targets(self) -> np.ndarray | None:
@@ -161,6 +171,8 @@ class WindowSource:
         if store_of(self.values) is not None:
             nbytes = self.n_samples * length * n_cols * self.values.dtype.itemsize
             check_copy_size(nbytes, (self.n_samples, length, n_cols))
+            if self.plan.n_padded:
+                return readonly(self._pick_padded(role, np.arange(self.n_samples)))
             return readonly(self._pick(role, self.plan.starts))
         windows: _Windows = getattr(self, f"_{role}_windows")
         progression = self.plan.progression
@@ -171,8 +183,10 @@ class WindowSource:
         check_copy_size(nbytes, (self.n_samples, length, n_cols))
         stride = self.framing.stride
         parts = [
-            windows.pick(slice(block.first, block.first + stride * block.count, stride))
-            for block, _ in self.plan.blocks_with_samples()
+            self._pick_padded(role, np.arange(number, number + block.count))
+            if block.padded
+            else windows.pick(slice(block.first, block.first + stride * block.count, stride))
+            for block, number in self.plan.blocks_with_samples()
         ]
         return readonly(np.concatenate(parts) if parts else windows.pick(slice(0, 0)).copy())
 
@@ -193,21 +207,28 @@ class WindowSource:
         Only the rows of these samples are read (a memory-mapped series stays on disk).
         Inputs are one array, or a dict by input name when there are covariates.
         """
+        samples = np.asarray(samples, dtype=np.int64)
+        # Where some samples start before their run (min_history), read row by row.
+        pick: Callable[[str, np.ndarray], np.ndarray] = self._pick
         starts = self.starts_of(samples)
-        x: Any = self._pick("input", starts)
+        if self.plan.n_padded:
+            pick, starts = self._pick_padded, samples
+        x: Any = pick("input", starts)
         if dtype is not None:
             x = x.astype(dtype, copy=False)
         if self.named_inputs:
             x = {"past": x}
             if self.future_cols:
-                x["future"] = self._pick("future", starts)
+                x["future"] = pick("future", starts)
             if self.static_cols:
-                x["static"] = self._pick("static", starts)[:, 0, :]
+                x["static"] = pick("static", starts)[:, 0, :]
             if dtype is not None:
                 x = {name: value.astype(dtype, copy=False) for name, value in x.items()}
+            if self.plan.min_history is not None:  # booleans: never cast
+                x["mask"] = self._mask(samples)
         if self.framing.inputs_only:
             return x, None
-        y = self._pick("target", starts)
+        y = pick("target", starts)
         if self.framing.drops_step_axis:
             y = y[:, 0, :]
         if dtype is not None:
@@ -239,6 +260,39 @@ class WindowSource:
         for k, a, b in zip(present.tolist(), firsts.tolist(), ends.tolist(), strict=True):
             where = order[a:b]
             out[where] = self._series_windows(store, role, k).pick(starts[where] - store.offsets[k])
+        return out
+
+    def _mask(self, samples: np.ndarray) -> np.ndarray:
+        """``(len(samples), lookback)`` booleans: True where an input step is a real row."""
+        starts = self.plan.starts[samples] if self.plan.n_padded else self.starts_of(samples)
+        rows = starts[:, None] + self.framing.input_offsets[None, :]
+        if not self.plan.n_padded:
+            return np.ones(rows.shape, dtype=bool)
+        return rows >= self.plan.run_begins[samples][:, None]
+
+    def _pick_padded(self, role: str, samples: np.ndarray) -> np.ndarray:
+        """Return the ``role`` windows of ``samples`` (numbers), read row by row (a copy).
+
+        For samples that start before their run's first row (``min_history``), input rows
+        before it are padding and hold 0; the static covariates are read on the run's first
+        row; future and target rows always lie in the run.
+        """
+        offset, length, step, columns = self._role_rows(role)
+        starts = self.plan.starts[samples]
+        begins = self.plan.run_begins[samples][:, None]
+        if role == "static":
+            rows = np.maximum(starts[:, None], begins)
+        else:
+            rows = (starts + offset)[:, None] + step * np.arange(length)[None, :]
+        real = rows >= begins
+        rows = np.where(real, rows, begins)
+        store = store_of(self.values)
+        if store is not None:
+            out = store.read(rows)[..., list(columns)]
+        else:
+            out = self.values[rows[..., None], np.asarray(columns, dtype=np.int64)]
+        if role == "input":
+            out[~real] = 0
         return out
 
     def _role_rows(self, role: str) -> tuple[int, int, int, tuple[int, ...]]:

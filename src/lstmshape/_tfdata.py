@@ -103,10 +103,14 @@ def _autotune_or_int(value: Any, name: str, minimum: int) -> int:
 def _batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> Any:
     """Return ``sample_numbers -> (X, y)`` (or ``X`` alone) as a graph function."""
     framing = source.framing
-    if _is_file_backed(source.values) or store_of(source.values) is not None:
+    if (
+        _is_file_backed(source.values)
+        or store_of(source.values) is not None
+        or source.plan.min_history is not None
+    ):
         # A memory-mapped series stays in its file, and a panel's series in their own
         # arrays: each batch reads only its own rows, through the very gather the numpy
-        # loaders use.
+        # loaders use. Padded windows (min_history) and their mask are read there too.
         return _file_batch_maker(tf, source, dtype)
     starts = _starts_of(tf, source)
     series = tf.constant(np.asarray(source.values, dtype=dtype))
@@ -165,8 +169,11 @@ def _file_batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> An
         arrays = [x[name] for name in names] if source.named_inputs else [x]
         return arrays if y is None else [*arrays, y]
 
+    dtypes = [tf.bool if name == "mask" else tf_dtype for name in names]
+    dtypes += [tf_dtype] * (len(shapes) - len(names))
+
     def make_batch(sample_numbers: tf.Tensor) -> Any:
-        outs = tf.numpy_function(gather, [sample_numbers], [tf_dtype] * len(shapes), stateful=False)
+        outs = tf.numpy_function(gather, [sample_numbers], dtypes, stateful=False)
         outs = [tf.ensure_shape(out, shape) for out, shape in zip(outs, shapes, strict=True)]
         x = dict(zip(names, outs, strict=False)) if source.named_inputs else outs[0]
         return x if source.framing.inputs_only else (x, outs[-1])

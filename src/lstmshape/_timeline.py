@@ -232,15 +232,36 @@ def _panel_index(names: list[Hashable], indexes: list[pd.Index | None]) -> pd.In
     return present[0].append(present[1:]) if len(present) > 1 else present[0]
 
 
-def plan_windows(timeline: Timeline, framing: Framing) -> WindowPlan:
-    """Place windows in every run; raise if none fits, warn about groups left without any."""
-    plan = make_plan(framing, timeline.n_rows, timeline.runs, timeline.run_groups)
+def plan_windows(
+    timeline: Timeline, framing: Framing, min_history: int | None = None
+) -> WindowPlan:
+    """Place windows in every run; raise if none fits, warn about groups left without any.
+
+    With ``min_history``, windows may also start before a run, padded (see ``make_plan``).
+    """
+    plan = make_plan(
+        framing, timeline.n_rows, timeline.runs, timeline.run_groups, min_history=min_history
+    )
+    if plan.n_samples == 0 and min_history is not None:
+        raise ShapeError(_too_short_for_history(timeline, framing, min_history))
     if plan.n_samples == 0:
         raise ShapeError(_too_short_message(timeline, framing))
     if timeline.run_groups:
         panel = store_of(timeline.table.values) is not None
         _warn_about_empty_groups(plan, None if panel else timeline.group_by)
     return plan
+
+
+def _too_short_for_history(timeline: Timeline, framing: Framing, min_history: int) -> str:
+    longest = max((end - begin for begin, end in timeline.runs), default=0)
+    need = framing.extent - (framing.lookback - min_history) * framing.sampling_rate
+    return (
+        f"Cannot make windows with {framing.parameters_in_words()} and "
+        f"min_history={min_history}: the longest series (or run between gaps and missing "
+        f"values) has {plural(longest, 'row')}, and even a padded window needs at least "
+        f"{plural(need, 'row')}: {min_history} real input step(s) and the targets after "
+        "them. Lower `min_history`, or the horizon."
+    )
 
 
 def _too_short_message(timeline: Timeline, framing: Framing) -> str:

@@ -17,7 +17,7 @@ from ._scaling import apply_scaler, check_scaler
 from ._source import WindowSource
 from ._table import ColumnSelection
 from ._timeline import Timeline, keep_panel, plan_windows, read_timeline
-from ._validate import check_bool
+from ._validate import check_bool, check_int
 from ._words import names_in_words, shape_in_words
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ def windows(
     dropna: bool = False,
     fitted_scaler: Any = None,
     transform: str | None = None,
+    min_history: int | None = None,
 ) -> Windows:
     """Frame a series as supervised learning: sliding input windows and aligned targets.
 
@@ -126,6 +127,15 @@ def windows(
         ``log(x[t]) - log(x[t-1])``, series by series, before scaling; the first row of
         each run has no earlier value and is left out. :meth:`Windows.to_frame` undoes it
         (see ``docs/evaluating.md``). Default: levels.
+    min_history : int, optional
+        Also make the windows whose history is shorter than ``lookback`` (the start of
+        every series, short series): at least ``min_history`` real input steps, from 1 to
+        ``lookback``. The missing steps are padded at the *start* of the window with 0,
+        and the inputs gain ``X["mask"]`` of shape ``(samples, lookback)``: True on real
+        steps, False on padding, so a model never takes padding for a value (``build_model``
+        passes it to the first LSTM). Padded samples come first in each series; their
+        targets are always real rows. Not with ``per_timestep`` (the targets of padded
+        timesteps would be padding). Default: only full windows, no mask.
 
     Returns
     -------
@@ -225,8 +235,27 @@ def windows(
     timeline = keep_panel(before, timeline)
     if fitted_scaler is not None:
         timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
-    plan = plan_windows(timeline, framing)
+    plan = plan_windows(timeline, framing, check_min_history(min_history, framing))
     return Windows(source_of(timeline, plan), scaler=fitted_scaler, transform=undo)
+
+
+def check_min_history(min_history: Any, framing: Framing) -> int | None:
+    """Validate ``min_history``: None, or an integer from 1 to ``lookback``, many-to-one."""
+    if min_history is None:
+        return None
+    value = check_int(min_history, "min_history", minimum=1)
+    if value > framing.lookback:
+        raise ShapeError(
+            f"`min_history` must be at most lookback={framing.lookback}: it is the fewest "
+            f"real input steps of a padded window. {received('min_history', min_history)}"
+        )
+    if framing.per_timestep:
+        raise ShapeError(
+            "`min_history` does not work with per_timestep=True: the targets of padded "
+            "timesteps would be padding too. Use many-to-one windows (a horizon) with it. "
+            f"{received('min_history', min_history)}"
+        )
+    return value
 
 
 def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
@@ -999,6 +1028,13 @@ class Windows:
                 f'X["static"] {shape_in_words(shapes["static"], ("sample", "static input"))} '
                 f"({names_in_words(self.static_names)}, one value per series)"
             )
+        if "mask" in shapes:
+            padded = self._source.plan.n_padded
+            lines.append(
+                f'X["mask"] {shape_in_words(shapes["mask"], ("sample", "timestep"))} (True on '
+                f"real steps; {padded} of {len(self)} samples padded at the start with 0, "
+                f"min_history={self._source.plan.min_history})"
+            )
         return lines
 
     def __repr__(self) -> str:
@@ -1014,7 +1050,8 @@ class Windows:
             )
         if self._source.named_inputs:
             lines.extend(
-                f'  keras.Input(shape={shape}, name="{name}")'
+                f'  keras.Input(shape={shape}, name="{name}"'
+                + (', dtype="bool")' if name == "mask" else ")")
                 for name, shape in self.input_shape.items()
             )
         else:
