@@ -517,3 +517,34 @@ def test_check_model_takes_a_list_of_inputs_in_the_windows_order():
     three = keras.Model([past, future, keras.Input((3,))], out)
     with pytest.raises(ShapeError, match=r"The model takes 3 inputs .* but these windows give 2"):
         lstmshape.check_model(three, w)
+
+
+@pytest.mark.parametrize(
+    "model_kwargs",
+    [{}, {"bidirectional": True, "layers": 2}, {"architecture": "encoder_decoder"}],
+    ids=["stacked", "bidirectional", "encoder_decoder"],
+)
+def test_the_mask_hides_padding_from_the_model(tmp_path, model_kwargs):
+    frame = calendar(60).assign(store=["new"] * 10 + ["old"] * 50)
+    w = lstmshape.windows(
+        frame, 14, horizon=3, targets="load", group_by="store", min_history=3,
+        features=["load", "weekday"], future="weekday" if model_kwargs == {} else None,
+    )  # fmt: skip
+    model = lstmshape.build_model(w, units=4, **model_kwargs)
+    assert [t.name.split(":")[0] for t in model.inputs][-1] == "mask"
+    lstmshape.check_model(model, w)
+    x = w.X
+    padded = ~x["mask"]
+    assert padded.any()
+    noisy = {**x, "past": np.where(padded[..., None], 123.0, x["past"])}  # other padding
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), model.predict(noisy, verbose=0), rtol=1e-5, atol=1e-6
+    )
+    path = tmp_path / "masked.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), loaded.predict(x, verbose=0), rtol=1e-5, atol=1e-6
+    )
+    model.compile("adam", "mse")
+    model.fit(w.to_pydataset(16), epochs=1, verbose=0)
