@@ -490,6 +490,7 @@ def oracle_windows(data: Any, kw: dict[str, Any]) -> Any:
     if missing.any() and not dropna:
         return FAIL
     runs = runs_loop([0] * n, missing=missing) if missing.any() else [(0, n)]
+    lookback, stride, horizon, shift = (int(v) for v in (lookback, stride, horizon, shift))
     xs, ys = [], []
     for begin, end in runs:
         rows = end - begin

@@ -266,3 +266,12 @@ def test_messages_that_used_to_mislead():
         lstmshape.windows(pd.DataFrame({"Open": np.arange(9.0)}), 3, targets=["open"])
     with pytest.raises(ShapeError, match=r"The largest lookback that fits is 15"):
         lstmshape.windows(np.arange(16.0), 60)
+
+
+def test_a_batch_size_beyond_the_windows_sizes_nothing_by_it():
+    """batch_size=2**31-1 on 90 windows is one batch of 90: nothing is sized 2**31 (16 GB)."""
+    pytest.importorskip("tensorflow")
+    w = lstmshape.windows(np.arange(100.0), 10)
+    dataset = w.to_dataset(batch_size=2**31 - 1, shuffle=True, seed=1)
+    assert [tuple(x.shape) for x, _ in dataset] == [(90, 10, 1)]
+    assert [len(x) for x, _ in w.batches(2**31 - 1, shuffle=True, seed=1)] == [90]

@@ -218,19 +218,20 @@ def _scheduled(tf: Any, make_batch: Any, options: DatasetOptions) -> tf.data.Dat
         )
     else:
         epochs = _EpochCounter(options.epoch, advance=options.reshuffle_each_iteration)
-        sizes = np.full(n_batches, batch_size, dtype=np.int64)
-        sizes[-1] = min(batch_size, mine - batch_size * (n_batches - 1))
+        width = min(batch_size, mine)  # a batch_size beyond the shard must not size the rows
+        sizes = np.full(n_batches, width, dtype=np.int64)
+        sizes[-1] = min(width, mine - batch_size * (n_batches - 1))
 
         def rows_of_next_epoch() -> np.ndarray:
             """Return the next epoch's order, one row per batch (the last padded with zeros)."""
-            order = schedule.order(epochs.next())[: n_batches * batch_size]
-            rows = np.zeros(n_batches * batch_size, dtype=np.int64)
+            order = schedule.order(epochs.next())[: n_batches * width]
+            rows = np.zeros(n_batches * width, dtype=np.int64)
             rows[: len(order)] = order
-            return rows.reshape(n_batches, batch_size)
+            return rows.reshape(n_batches, width)
 
         def this_epoch(_: tf.Tensor) -> Any:
             rows = tf.numpy_function(rows_of_next_epoch, [], tf.int64, stateful=True)
-            return tf.ensure_shape(rows, [n_batches, batch_size]), tf.constant(sizes)
+            return tf.ensure_shape(rows, [n_batches, width]), tf.constant(sizes)
 
         batches = (
             tf.data.Dataset.range(1)
