@@ -123,3 +123,16 @@ def test_a_static_column_that_varies_within_a_series_names_the_series_and_rows()
 def test_future_covariates_are_refused_for_inputs_only_windows():
     with pytest.raises(ShapeError, match=r"`future` covariates are read on the target rows"):
         lstmshape.windows(np.ones((20, 2)), 3, inputs_only=True, future=[1])
+
+
+def test_change_targets_keep_the_covariates():
+    index = pd.date_range("2020-01-01", periods=30, freq="D")
+    frame = pd.DataFrame(
+        {"y": np.arange(1.0, 31.0), "cal": np.arange(30.0) % 7, "k": 1.0}, index=index
+    )
+    w = lstmshape.windows(
+        frame, 4, horizon=2, targets="y", future="cal", static="k", transform="diff"
+    )
+    assert w.input_names == ("past", "future", "static")
+    np.testing.assert_array_equal(w.X["future"][0, :, 0], frame["cal"].to_numpy()[5:7])
+    np.testing.assert_array_equal(w.to_frame(w.y)["y+0"], frame["y"].to_numpy()[5:29])

@@ -27,6 +27,7 @@ Rules stated here once:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,13 +177,8 @@ def transform_targets(
                 run_groups.append(timeline.run_groups[number])
     values = np.array(table.values, copy=True)
     values[:, cols] = changed.astype(values.dtype)
-    new_table = Table(
-        readonly(values),
-        table.names,
-        table.index,
-        table.feature_cols,
-        table.target_cols,
-        missing if missing.any() else None,
+    new_table = dataclasses.replace(
+        table.with_values(values), missing_rows=missing if missing.any() else None
     )
     new_timeline = Timeline(new_table, tuple(runs), tuple(run_groups), timeline.group_by)
     return new_timeline, TargetTransform(kind, max(lag, 1), readonly(levels))
