@@ -14,7 +14,7 @@ from ._plan import Run
 from ._scaling import check_scaler, series_ranges
 from ._split import SeriesParts, Split, check_per_series, make_split
 from ._table import ColumnSelection
-from ._timeline import Timeline, read_timeline
+from ._timeline import Timeline, keep_panel, read_timeline
 from ._transform import check_transform, transform_targets
 from ._validate import check_bool, check_int
 from ._windows import Windows
@@ -262,11 +262,13 @@ def folds(
         freq=freq,
         dropna=check_bool(dropna, "dropna"),
     )
-    per_series = check_per_series(per_series, scaler, group_by)
+    per_series = check_per_series(per_series, scaler, timeline.group_by)
     lost = framing.sampling_rate if kind in ("diff", "pct_change", "log_diff") else 0
     settings = _Settings(n_folds, test, val, gap, expanding, framing.extent + lost)
     bounds = _fold_rows(timeline, settings)
+    before = timeline
     timeline, undo = transform_targets(timeline, kind, framing.sampling_rate)
+    timeline = keep_panel(before, timeline)
     sizes = {"train": None, "val": val or None, "test": test}
     splits = [
         make_split(
