@@ -300,7 +300,9 @@ class Windows:
     index : pandas.Index or None
         The index of ``data``'s rows (``None`` for numpy input).
     starts : numpy.ndarray
-        For each sample, the row (position in ``data``) of its window's first input.
+        For each sample, the row (position in ``data``) of its window's first input. For
+        a padded sample (``min_history``), where its window would start: a row before its
+        series' first row (perhaps negative), which it does not read.
     target_index : pandas.Index or None
         For each sample, the index label (row position for numpy input) of its first
         target row; ``None`` for inputs-only windows.
