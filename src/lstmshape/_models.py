@@ -349,6 +349,9 @@ def _spec(
                 f"the windows. {received('windows', windows)}"
             )
         architecture = "stacked"
+    units = check_int(units, "units", minimum=1)
+    layers = check_int(layers, "layers", minimum=1)
+    _check_model_size(units, layers, features=input_shape[-1], targets=n_targets)
     return _Spec(
         architecture=architecture,
         future_shape=future_shape,
@@ -358,13 +361,34 @@ def _spec(
         n_targets=n_targets,
         horizon=horizon,
         per_timestep=per_timestep,
-        units=check_int(units, "units", minimum=1),
-        layers=check_int(layers, "layers", minimum=1),
+        units=units,
+        layers=layers,
         bidirectional=bidirectional,
         merge_mode=merge_mode,
         dropout=_check_dropout(dropout),
         output_activation=output_activation,
     )
+
+
+#: The most LSTM weights a model factory builds without complaint: 2**30 (4 GiB of float32).
+MAX_WEIGHTS = 2**30
+
+
+def _check_model_size(units: int, layers: int, *, features: int, targets: int) -> None:
+    """Refuse a model whose LSTM weights alone would not fit in memory, before Keras builds it.
+
+    One LSTM layer holds ``4 * units * (inputs + units + 1)`` weights.
+    """
+    first = 4 * units * (features + units + 1)
+    rest = (layers - 1) * 4 * units * (2 * units + 1)
+    weights = first + rest + units * targets
+    if weights > MAX_WEIGHTS:
+        raise ShapeError(
+            f"A model of units={units}, layers={layers} over {features} features would hold "
+            f"about {weights:,} LSTM weights, more than the {MAX_WEIGHTS:,} (4 GiB of float32) "
+            f"lstmshape builds without complaint. Use fewer `units` or features. "
+            f"{received('units', units)}"
+        )
 
 
 def _check_architecture(architecture: Any) -> str:
