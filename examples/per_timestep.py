@@ -23,6 +23,7 @@ def main() -> None:
     parser.add_argument("--lookback", type=int, default=20, help="timesteps per window (20)")
     parser.add_argument("--epochs", type=int, default=8, help="training epochs (8)")
     parser.add_argument("--rows", type=int, default=2000, help="length of the series (2000)")
+    parser.add_argument("--plot", help="save a picture of a few windows and predictions (PNG)")
     parser.add_argument("--verbose", action="store_true", help="show TensorFlow's start-up lines")
     args = parser.parse_args()
 
@@ -57,6 +58,11 @@ def main() -> None:
     noise_before = np.sqrt(np.mean((frame["noisy"] - frame["clean"]) ** 2))
     noise_after = np.sqrt(np.mean((denoised - frame["clean"].loc[denoised.index]) ** 2))
     print(f"\nRMSE to the clean signal: noisy input {noise_before:.3f}, denoised {noise_after:.3f}")
+    if args.plot:
+        # Inputs, targets and the model's predictions of three windows, on the row axis.
+        figure = w.plot(model, samples=3, column="clean")
+        figure.savefig(args.plot, dpi=100)
+        print(f"Picture of three windows: {args.plot}")
 
 
 if __name__ == "__main__":

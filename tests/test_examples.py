@@ -109,8 +109,12 @@ def test_stock_price_on_the_reference_csv(tmp_path, shared_data):
 
 @pytest.mark.slow
 def test_per_timestep(tmp_path):
-    out = run_example("per_timestep.py", "--epochs", "1", "--rows", "400", cwd=tmp_path)
+    out = run_example(
+        "per_timestep.py", "--epochs", "1", "--rows", "400", "--plot", "w.png", cwd=tmp_path
+    )
     assert "Model output (None, 20, 1): one value per timestep" in out
+    assert "Picture of three windows: w.png" in out
+    assert (tmp_path / "w.png").read_bytes().startswith(b"\x89PNG")
 
 
 @pytest.mark.slow
