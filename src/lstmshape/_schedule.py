@@ -90,6 +90,17 @@ class BatchSchedule:
     series: tuple[Segment, ...] = ()
     even_shards: bool = False
 
+    def __post_init__(self) -> None:
+        # The constructor is public too: the same sizes are checked as in from_user.
+        check_int(self.n_samples, "n_samples", minimum=0)
+        check_size(self.batch_size, "batch_size", minimum=1)
+        num_shards = check_int(self.num_shards, "num_shards", minimum=1)
+        if not 0 <= check_int(self.shard_index, "shard_index", minimum=0) < num_shards:
+            raise ShapeError(
+                f"`shard_index` must be less than `num_shards` ({num_shards}). "
+                f"{received('shard_index', self.shard_index)}"
+            )
+
     @classmethod
     def from_user(
         cls,
