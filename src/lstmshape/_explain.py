@@ -118,11 +118,39 @@ def _explain_table(shape: tuple[int, ...], table: pd.DataFrame | pd.Series | Non
     if isinstance(table, pd.DataFrame):
         try:
             refuse_date_columns(table)
-        except ShapeError as problem:
+        except ShapeError as refused:
+            lines.append(f"Before making windows: {refused}")
+            return "\n".join(lines)
+    if table is not None:
+        problem = _data_problem(table)
+        if problem:
             lines.append(f"Before making windows: {problem}")
             return "\n".join(lines)
     lines.extend(_suggestions(n, columns))
     return "\n".join(lines)
+
+
+def _data_problem(table: pd.DataFrame | pd.Series) -> str | None:
+    """Say what would stop windows of this frame (text columns, NaN), or ``None``."""
+    frame = table.to_frame() if isinstance(table, pd.Series) else table
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    other = [c for c in frame.columns if c not in numeric]
+    if not numeric:
+        return "no numeric column: LSTM input must be numbers. Convert the columns first."
+    if other:
+        return (
+            f"{'the column' if len(other) == 1 else 'the columns'} {names_in_words(other)} "
+            f"{'is' if len(other) == 1 else 'are'} not numeric; choose the inputs with "
+            f"features=[...] and targets=[...] among {names_in_words(numeric)}."
+        )
+    missing = int(frame.isna().any(axis=1).sum())
+    if missing:
+        return (
+            f"{plural(missing, 'row')} {'holds' if missing == 1 else 'hold'} NaN values: fill "
+            "them (data.ffill()), or pass "
+            "dropna=True to windows() to treat them as gaps."
+        )
+    return None
 
 
 def _suggestions(n: int, columns: int) -> list[str]:
@@ -143,7 +171,7 @@ def _suggestions(n: int, columns: int) -> list[str]:
         lines.append(
             f"Sliding windows: lstmshape.windows(data, lookback={lookback}) ({why}) gives "
             f"X {(samples, lookback, columns)} and y {(samples, columns)}: each sample is "
-            f"{lookback} consecutive rows, its target the next row."
+            f"{plural(lookback, 'consecutive row')}, its target the next row."
         )
     else:
         lines.append("Sliding windows need at least 2 rows: one input step and its target.")
