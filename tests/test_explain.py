@@ -52,3 +52,12 @@ def test_raw_tables_say_what_to_do():
 def test_unknown_object():
     with pytest.raises(TypeError, match=r"explain\(\) takes an array"):
         lstmshape.explain(object())
+
+
+def test_explain_names_what_stops_windows_instead_of_suggesting_a_call_that_raises():
+    text = lstmshape.explain(pd.DataFrame({"c": ["a", "b", "c"], "x": [1.0, 2.0, 3.0]}))
+    assert "the column 'c' is not numeric; choose the inputs with features=[...]" in text
+    assert "lstmshape.windows(data" not in text
+    text = lstmshape.explain(pd.DataFrame({"x": [1.0, np.nan, 3.0, 4.0]}))
+    assert "1 row holds NaN values" in text and "dropna=True" in text
+    assert "lstmshape.windows(data" not in text
