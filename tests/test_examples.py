@@ -52,7 +52,7 @@ def test_help_is_fast(name, tmp_path):
     assert elapsed < 3, f"{name} --help took {elapsed:.2f} s"
 
 
-HEAVY = ("tensorflow", "keras", "matplotlib", "sklearn")
+HEAVY = ("tensorflow", "keras", "torch", "matplotlib", "sklearn")
 
 
 @pytest.mark.parametrize("name", NAMES)
