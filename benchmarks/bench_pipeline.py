@@ -9,6 +9,8 @@ Contenders, each iterated by an eager Python ``for`` loop over the dataset:
 
 * ``lstmshape`` / ``lstmshape shuffled``: ``Windows.to_dataset(batch_size=256)``, and with
   ``shuffle=True, seed=0``;
+* ``shuffled, autotuned``: the same with ``num_parallel_calls=tf.data.AUTOTUNE``, which turns
+  tf.data's autotuner on (it is off by default: this row shows why);
 * ``keras``: ``keras.utils.timeseries_dataset_from_array`` on the same windows (the peer);
 * ``no-work ceiling``: ``Dataset.range(n_batches).map(lambda i: constant batch)`` with
   batches of the same shapes: what tf.data and the loop cost when the map does nothing;
@@ -21,7 +23,8 @@ Contenders, each iterated by an eager Python ``for`` loop over the dataset:
 ``model.fit`` of a 32-unit LSTM (``lstmshape.build_model(w, units=32)``, adam/mse) for one
 warm-up epoch plus a few timed epochs, fed by ``to_dataset(batch_size=256, shuffle=True,
 seed=0)`` or by in-memory arrays (``fit(X, y, batch_size=256, shuffle=True)``, X a contiguous
-copy): same model, same steps; a smaller series keeps it short. Peak memory is the max RSS
+copy), and by the autotuned ``to_dataset``: same model, same steps; a smaller series keeps
+it short. Peak memory is the max RSS
 of the process minus its RSS after importing TensorFlow and making the series. Last, lazy
 memory: a 2,000,000 x 8 series with lookback 128, whose windows would take 8 GB.
 
@@ -78,6 +81,17 @@ def make_lstmshape_shuffled(series: Any, lookback: int) -> Any:
 
     windows = lstmshape.windows(series, lookback, targets=[0])
     return windows.to_dataset(batch_size=BATCH, shuffle=True, seed=0)
+
+
+def make_lstmshape_autotuned(series: Any, lookback: int) -> Any:
+    import tensorflow as tf
+
+    import lstmshape
+
+    windows = lstmshape.windows(series, lookback, targets=[0])
+    return windows.to_dataset(
+        batch_size=BATCH, shuffle=True, seed=0, num_parallel_calls=tf.data.AUTOTUNE
+    )
 
 
 def make_keras(series: Any, lookback: int) -> Any:
@@ -137,12 +151,13 @@ def make_numpy(series: Any, lookback: int) -> Any:
 PIPELINES: dict[str, Callable[[Any, int], Any]] = {
     "lstmshape": make_lstmshape,
     "lstmshape shuffled": make_lstmshape_shuffled,
+    "shuffled, autotuned": make_lstmshape_autotuned,
     "keras": make_keras,
     "no-work ceiling": make_ceiling,
     "bare gather": make_bare_gather,
     "numpy": make_numpy,
 }
-FIT_ARMS = ("fit to_dataset", "fit arrays")
+FIT_ARMS = ("fit to_dataset", "fit arrays", "fit autotuned")
 
 
 def one_pass(dataset: Iterable[Any]) -> int:
@@ -198,8 +213,9 @@ def measure_fit(name: str, rows: int, epochs: int) -> dict[str, Any]:
             times.append(time.perf_counter() - self.start)
 
     timer = EpochTimer()
-    if name == "fit to_dataset":
-        dataset = windows.to_dataset(batch_size=BATCH, shuffle=True, seed=0)
+    if name != "fit arrays":
+        tuned = {"num_parallel_calls": tf.data.AUTOTUNE} if name == "fit autotuned" else {}
+        dataset = windows.to_dataset(batch_size=BATCH, shuffle=True, seed=0, **tuned)
         steps = len(dataset)
         model.fit(dataset, epochs=1 + epochs, verbose=0, callbacks=[timer])
     else:
@@ -316,6 +332,10 @@ def main() -> None:
         f"  lstmshape shuffled / bare gather, warm: "
         f"{shuffled['warm'] / med['bare gather']['warm']:.2f}"
     )
+    print(
+        f"  shuffled, autotuned / no-work ceiling, warm: "
+        f"{med['shuffled, autotuned']['warm'] / ceiling['warm']:.2f} (tf.data's autotuner on)"
+    )
     print(f"  lstmshape / numpy copy loop, warm: {ours['warm'] / med['numpy']['warm']:.3f}")
 
     print(
@@ -339,6 +359,8 @@ def main() -> None:
         f"  to_dataset / arrays: {fit_ratio:.3f} [<= {TARGETS['fit']:.2f}: "
         f"{verdict(fit_ratio <= TARGETS['fit'])}]"
     )
+    tuned_ratio = epoch_medians["fit autotuned"] / epoch_medians["fit arrays"]
+    print(f"  to_dataset autotuned / arrays: {tuned_ratio:.3f} (tf.data's autotuner on)")
 
     big = measure("pipeline", "lstmshape", str(big_rows), str(BIG_LOOKBACK))
     all_windows_gb = big["windows"] * BIG_LOOKBACK * FEATURES * 4 / 1e9

@@ -42,6 +42,7 @@ class DatasetOptions:
     num_parallel_calls: int = AUTOTUNE
     prefetch: int = AUTOTUNE
     dtype: np.dtype[Any] | None = None
+    autotune: bool = False
 
     @classmethod
     def from_user(cls, n_samples: int, **given: Any) -> DatasetOptions:
@@ -69,6 +70,7 @@ class DatasetOptions:
             ),
             prefetch=_autotune_or_int(given["prefetch"], "prefetch", 0),
             dtype=check_float_dtype(given["dtype"]),
+            autotune=AUTOTUNE in (given["num_parallel_calls"], given["prefetch"]),
         )
 
 
@@ -79,7 +81,8 @@ def to_dataset(source: WindowSource, options: DatasetOptions) -> tf.data.Dataset
     make_batch = _batch_maker(tf, source, dtype)
     dataset = _scheduled(tf, make_batch, options)
     dataset = dataset.prefetch(options.prefetch)
-    return dataset.with_options(_tf_options(tf, sharded=options.schedule.num_shards > 1))
+    sharded = options.schedule.num_shards > 1
+    return dataset.with_options(_tf_options(tf, sharded=sharded, autotune=options.autotune))
 
 
 def _framework_float(dtype: np.dtype[Any]) -> np.dtype[Any]:
@@ -280,8 +283,13 @@ def _column_picker(tf: Any, columns: tuple[int, ...], n_columns: int) -> Any:
     return lambda batch: tf.gather(batch, picked, axis=-1)
 
 
-def _tf_options(tf: Any, *, sharded: bool) -> Any:
+def _tf_options(tf: Any, *, sharded: bool, autotune: bool) -> Any:
     options = tf.data.Options()
+    # tf.data's autotuner models the pipeline in a background thread and resizes it as it
+    # goes; for one gather per batch that costs more than it finds. On 2 cores it cost
+    # about a fifth of the shuffled throughput and 10 % of model.fit's epoch time
+    # (benchmarks/bench_pipeline.py). Without it, AUTOTUNE knobs take tf.data's defaults.
+    options.autotune.enabled = autotune
     policy = tf.data.experimental.AutoShardPolicy
     # There are no files to shard by. Sharded here: nothing more to do; otherwise a
     # multi-worker strategy may shard the batches themselves.
