@@ -189,3 +189,106 @@ def test_series_too_short_even_for_min_history_are_reported():
         match=r"Cannot make windows with lookback=6 and horizon=3 and min_history=4: the longest series \(or run between gaps and missing values\) has 5 rows, and even a padded window needs at least 7 rows: 4 real input step\(s\) and the targets after them",
     ):
         lstmshape.windows(np.arange(5.0), 6, horizon=3, min_history=4)
+
+
+# -- split() and folds() with min_history: the padded windows go to the part of their targets
+
+
+def single_series_oracle(values, lookback, horizon, stride, min_history):
+    """Every sample of one series, padded or not: (past, mask, y, target rows), by loops."""
+    n = len(values)
+    samples = []
+    for s in range(-lookback, n):
+        if s % stride:
+            continue
+        inputs = list(range(s, s + lookback))
+        targets = [inputs[-1] + 1 + k for k in range(horizon)]
+        real = [r >= 0 for r in inputs]
+        if sum(real) < min_history or targets[-1] >= n:
+            continue
+        past = [
+            values[r] if ok else np.zeros(values.shape[1])
+            for r, ok in zip(inputs, real, strict=True)
+        ]
+        y = [values[r, :1] for r in targets]
+        samples.append(
+            (np.array(past), np.array(real), np.array(y[0] if horizon == 1 else y), targets)
+        )
+    return samples
+
+
+def part_of(targets, n, val, test):
+    """The part whose rows hold every target row, or None when they straddle a boundary."""
+    edges = {"train": (0, n - val - test), "val": (n - val - test, n - test), "test": (n - test, n)}
+    for name, (lo, hi) in edges.items():
+        if all(lo <= r < hi for r in targets):
+            return name
+    return None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(4, 40),
+    st.integers(2, 8),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(1, 8),
+    st.integers(0, 6),
+    st.integers(1, 6),
+)
+def test_split_with_min_history_matches_the_loop_oracle(n, lookback, horizon, stride, k, val, test):
+    k = min(k, lookback)
+    values = np.arange(1.0, 2 * n + 1).reshape(n, 2)  # never 0: padding shows
+    samples = single_series_oracle(values, lookback, horizon, stride, k)
+    expected = {"train": [], "val": [], "test": []}
+    for sample in samples:
+        name = part_of(sample[3], n, val, test)
+        if name is not None:
+            expected[name].append(sample)
+    assume(all(expected[name] for name in ("train", "test")) and (val == 0 or expected["val"]))
+    parts = lstmshape.split(
+        values, lookback, val=val or None, test=test, horizon=horizon, stride=stride,
+        targets=[0], min_history=k,
+    )  # fmt: skip
+    for name in ("train", "val", "test") if val else ("train", "test"):
+        w = getattr(parts, name)
+        want = expected[name]
+        assert len(w) == len(want), name
+        np.testing.assert_array_equal(w.X["past"], np.array([s[0] for s in want]), err_msg=name)
+        np.testing.assert_array_equal(w.X["mask"], np.array([s[1] for s in want]), err_msg=name)
+        np.testing.assert_array_equal(w.y, np.array([s[2] for s in want]), err_msg=name)
+
+
+def test_split_of_a_short_series_pads_its_first_training_windows():
+    frame = pd.DataFrame({"y": np.arange(1.0, 21.0), "g": ["new"] * 6 + ["old"] * 14})
+    parts = lstmshape.split(frame, 6, test=2, targets="y", group_by="g", min_history=2)
+    assert parts.train.input_names == parts.test.input_names == ("past", "mask")
+    assert parts.train.source.plan.n_padded == 2 + 4  # targets in rows 2..3 of "new", 2..5 of "old"
+    np.testing.assert_array_equal(parts.train.X["past"][0, :, 0], [0, 0, 0, 0, 1, 2])
+    np.testing.assert_array_equal(parts.test.y[:, 0], [5, 6, 19, 20])  # last 2 rows of each
+    assert not parts.test.X["mask"].all()  # "new" has 4 rows before its test rows
+    with pytest.warns(UserWarning, match=r"Skipped 1 group"):
+        plain = lstmshape.split(frame, 6, test=2, targets="y", group_by="g")
+    assert len(plain.test) == 2  # without min_history "new" gets no windows at all
+
+
+def test_folds_with_min_history_need_only_the_real_steps():
+    series = np.arange(1.0, 13.0)
+    with pytest.raises(ShapeError, match=r"it needs at least 11 \(one window and its target"):
+        lstmshape.folds(series, 10, n_folds=2, test=1)
+    cv = lstmshape.folds(series, 10, n_folds=2, test=1, min_history=3)
+    assert [len(f.train) for f in cv] == [7, 8] and [len(f.test) for f in cv] == [1, 1]
+    full = lstmshape.windows(series, 10, min_history=3)
+    for fold, last in zip(cv, (10, 11), strict=True):  # test target rows 10 and 11
+        np.testing.assert_array_equal(fold.test.y[:, 0], [series[last]])
+        np.testing.assert_array_equal(fold.test.X["past"], full.X["past"][last - 3 : last - 2])
+    with pytest.raises(ShapeError, match=r"it needs at least 4 \(one window and its target"):
+        lstmshape.folds(series, 10, n_folds=9, test=1, min_history=3)
+
+
+@pytest.mark.parametrize("function", ["split", "folds"])
+@pytest.mark.parametrize(("kwargs", "error", "pattern"), ERRORS)
+def test_split_and_folds_check_min_history_like_windows(function, kwargs, error, pattern):
+    options = {"test": 3} if function == "split" else {"n_folds": 2, "test": 3}
+    with pytest.raises(error, match=pattern):
+        getattr(lstmshape, function)(np.arange(30.0), 6, **options, **kwargs)

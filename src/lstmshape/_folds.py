@@ -17,7 +17,7 @@ from ._table import ColumnSelection
 from ._timeline import Timeline, keep_panel, read_timeline
 from ._transform import check_transform, transform_targets
 from ._validate import check_bool, check_int
-from ._windows import Windows
+from ._windows import Windows, check_min_history
 
 
 class Folds(Sequence[Split]):
@@ -161,6 +161,7 @@ def folds(
     dropna: bool = False,
     transform: str | None = None,
     per_series: bool = False,
+    min_history: int | None = None,
 ) -> Folds:
     """Rolling-origin evaluation: ``n_folds`` leak-free splits whose test parts follow each other.
 
@@ -199,8 +200,9 @@ def folds(
     future, static : optional
         Known-future and static covariates, as for :func:`split`: scaled with each fold's
         training statistics, read on each sample's own rows.
-    group_by, freq, dropna, transform, per_series : optional
-        As for :func:`split` (see the Notes for groups).
+    group_by, freq, dropna, transform, per_series, min_history : optional
+        As for :func:`split` (see the Notes for groups). With ``min_history`` the first
+        fold's training part needs only ``min_history`` input rows and the targets.
 
     Returns
     -------
@@ -263,8 +265,10 @@ def folds(
         dropna=check_bool(dropna, "dropna"),
     )
     per_series = check_per_series(per_series, scaler, timeline.group_by)
+    min_history = check_min_history(min_history, framing)
     lost = framing.sampling_rate if kind in ("diff", "pct_change", "log_diff") else 0
-    settings = _Settings(n_folds, test, val, gap, expanding, framing.extent + lost)
+    need = framing.fewest_rows(min_history) + lost
+    settings = _Settings(n_folds, test, val, gap, expanding, need)
     bounds = _fold_rows(timeline, settings)
     before = timeline
     timeline, undo = transform_targets(timeline, kind, framing.sampling_rate)
@@ -272,7 +276,14 @@ def folds(
     sizes = {"train": None, "val": val or None, "test": test}
     splits = [
         make_split(
-            timeline, framing, fold, scaler=scaler, per_series=per_series, undo=undo, sizes=sizes
+            timeline,
+            framing,
+            fold,
+            scaler=scaler,
+            per_series=per_series,
+            undo=undo,
+            sizes=sizes,
+            min_history=min_history,
         )
         for fold in bounds
     ]

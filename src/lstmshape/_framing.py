@@ -132,6 +132,18 @@ class Framing:
         """Rows of a sample's targets, relative to its first input row."""
         return self.target_start + np.arange(self.target_length) * self.sampling_rate
 
+    def fewest_rows(self, min_history: int | None = None) -> int:
+        """Rows of one series that give it a sample: ``extent``, or fewer with ``min_history``.
+
+        A padded sample needs only its last ``min_history`` input steps and its targets.
+
+        >>> Framing(lookback=10).fewest_rows(), Framing(lookback=10).fewest_rows(3)
+        (11, 4)
+        """
+        if min_history is None:
+            return self.extent
+        return self.extent - (self.lookback - min_history) * self.sampling_rate
+
     def samples_in(self, rows: int) -> int:
         """Return how many samples fit in ``rows`` consecutive rows.
 

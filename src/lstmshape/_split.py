@@ -19,7 +19,7 @@ from ._table import ColumnSelection
 from ._timeline import Timeline, keep_panel, plan_windows, read_timeline
 from ._transform import TargetTransform, transform_targets
 from ._validate import check_bool
-from ._windows import Windows, source_of
+from ._windows import Windows, check_min_history, source_of
 from ._words import names_in_words
 
 PARTS = ("train", "val", "test")
@@ -138,6 +138,7 @@ def split(
     dropna: bool = False,
     transform: str | None = None,
     per_series: bool = False,
+    min_history: int | None = None,
 ) -> Split:
     """Split a series by time into train, val and test windows, without leakage.
 
@@ -183,6 +184,11 @@ def split(
         series' training rows, instead of one for all series (pooled, the default).
         ``.scaler`` is then a dict ``{group: fitted copy}``, and ``to_frame`` undoes each
         series with its own.
+    min_history : int, optional
+        As for :func:`windows`: windows may also start before a series' first row, padded,
+        when at least ``min_history`` of their input steps are real rows. Every part then
+        has the ``"mask"`` input; a padded window belongs to the part of its target rows,
+        like any other.
 
     Returns
     -------
@@ -235,13 +241,21 @@ def split(
         dropna=check_bool(dropna, "dropna"),
     )
     per_series = check_per_series(per_series, scaler, timeline.group_by)
+    min_history = check_min_history(min_history, framing)
     bounds = _part_rows(timeline, val=val, test=test)
     before = timeline
     timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
     timeline = keep_panel(before, timeline)
     sizes = {"train": None, "val": val, "test": test}
     return make_split(
-        timeline, framing, bounds, scaler=scaler, per_series=per_series, undo=undo, sizes=sizes
+        timeline,
+        framing,
+        bounds,
+        scaler=scaler,
+        per_series=per_series,
+        undo=undo,
+        sizes=sizes,
+        min_history=min_history,
     )
 
 
@@ -270,6 +284,7 @@ def make_split(
     per_series: bool,
     undo: TargetTransform | None,
     sizes: dict[str, Any],
+    min_history: int | None = None,
 ) -> Split:
     """Make the windows of each part from the target rows of each series (``bounds``).
 
@@ -277,7 +292,8 @@ def make_split(
     rows only (per series with ``per_series``), each part keeps the windows whose target
     rows all lie in its own rows, and a part left without windows is an error.
     ``timeline`` is already transformed (``undo`` undoes it); ``sizes`` are the sizes the
-    user asked for, for messages (a part of size None is not made).
+    user asked for, for messages (a part of size None is not made). With ``min_history``
+    the plan also holds padded windows, and they go to the part of their targets too.
     """
     fitted: Any = None
     if scaler is not None and per_series:
@@ -286,13 +302,13 @@ def make_split(
     elif scaler is not None:
         train_rows = [r for rows in bounds.values() for r in rows["train"]]
         fitted, timeline = fit_scaler(timeline, scaler, train_rows)
-    plan = plan_windows(timeline, framing)
+    plan = plan_windows(timeline, framing, min_history)
     parts: dict[str, Windows] = {}
     boundaries: dict[str, list[str]] = {}
     for name in (part for part in PARTS if part == "train" or sizes[part] is not None):
         part_plan = plan.with_targets_in(_run_bounds(timeline, bounds, name))
         if part_plan.n_samples == 0:
-            raise ShapeError(_empty_part_message(name, bounds, framing, sizes))
+            raise ShapeError(_empty_part_message(name, bounds, framing, sizes, min_history))
         parts[name] = Windows(source_of(timeline, part_plan), scaler=fitted, transform=undo)
         boundaries[name] = _target_spans(timeline, part_plan)
     return Split(parts["train"], parts.get("val"), parts.get("test"), fitted, boundaries)
@@ -403,11 +419,21 @@ def _run_bounds(
 
 
 def _empty_part_message(
-    name: str, bounds: dict[Hashable | None, SeriesParts], framing: Framing, sizes: dict[str, Any]
+    name: str,
+    bounds: dict[Hashable | None, SeriesParts],
+    framing: Framing,
+    sizes: dict[str, Any],
+    min_history: int | None,
 ) -> str:
     rows = min(sum(e - b for b, e in series[name]) for series in bounds.values())
-    if name == "train":
+    if name == "train" and min_history is None:
         need = f"at least {framing.extent} rows: a whole window and its target"
+        setting = ""
+    elif name == "train":
+        need = (
+            f"at least {framing.fewest_rows(min_history)} rows with "
+            f"min_history={min_history}: that many real input steps and the targets"
+        )
         setting = ""
     else:
         need = (

@@ -254,7 +254,7 @@ def plan_windows(
 
 def _too_short_for_history(timeline: Timeline, framing: Framing, min_history: int) -> str:
     longest = max((end - begin for begin, end in timeline.runs), default=0)
-    need = framing.extent - (framing.lookback - min_history) * framing.sampling_rate
+    need = framing.fewest_rows(min_history)
     return (
         f"Cannot make windows with {framing.parameters_in_words()} and "
         f"min_history={min_history}: the longest series (or run between gaps and missing "
