@@ -416,6 +416,58 @@ def test_split_grouped_draws_one_group(frame):
         plot_split(parts, group="east")
 
 
+def test_padded_samples_draw_only_their_real_steps():
+    # min_history: the first steps of a padded sample are no rows at all. Drawing them
+    # from starts + offsets read the END of the series (row -4 is row 26 in numpy).
+    w = lstmshape.windows(np.arange(1.0, 31.0), 6, min_history=2)
+    fig = plot_windows(w, samples=[0, 4, 5])
+    inputs, target = fig.axes[0].lines
+    np.testing.assert_array_equal(inputs.get_xdata(), [0, 1])
+    np.testing.assert_array_equal(inputs.get_ydata(), [1.0, 2.0])
+    np.testing.assert_array_equal(target.get_xdata(), [2])
+    assert (
+        fig.axes[0].get_title() == "sample 0: inputs 4 padded steps, then rows 0..1, target row 2"
+    )
+    assert fig.axes[1].get_title() == "sample 4: inputs rows 0..5, target row 6"
+
+
+def test_padded_samples_of_a_panel_never_draw_the_series_before():
+    frame = synthetic(40).assign(site=np.repeat(["north", "south"], 20))
+    w = lstmshape.windows(frame, 8, targets=["load"], group_by="site", min_history=3)
+    south = int(np.flatnonzero(w.groups == "south")[0])
+    ax = plot_windows(w, samples=[south]).axes[0]
+    inputs = ax.lines[0]
+    np.testing.assert_array_equal(inputs.get_xdata(), frame.index[20:23].to_numpy())
+    np.testing.assert_array_equal(inputs.get_ydata(), frame["load"].to_numpy()[20:23])
+    assert ax.get_title() == (
+        f"group 'south', sample {south}: inputs 5 padded steps, then 2020-01-21..2020-01-23, "
+        "target 2020-01-24"
+    )
+
+
+def test_a_model_of_padded_windows_gets_their_mask():
+    class MaskedPersistence:
+        def __init__(self):
+            self.seen = []
+
+        def predict(self, x):
+            self.seen.append({name: value.shape for name, value in x.items()})
+            return x["past"][:, -1, :1]
+
+    w = lstmshape.windows(np.arange(1.0, 31.0), 6, min_history=2)
+    model = MaskedPersistence()
+    fig = plot_windows(w, model, samples=2)
+    assert model.seen == [{"past": (2, 6, 1), "mask": (2, 6)}]
+    np.testing.assert_array_equal(fig.axes[0].lines[2].get_ydata(), [2.0])
+
+
+def test_split_of_padded_windows_shades_real_rows_only():
+    frame = synthetic(60).assign(site=np.repeat(["north", "south"], 30))
+    parts = lstmshape.split(frame, 8, test=5, targets=["load"], group_by="site", min_history=2)
+    ax = plot_split(parts, group="south").axes[0]
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), frame.index[30:].to_numpy())
+
+
 def test_split_column_and_ax(frame):
     parts = lstmshape.split(frame, 10, test=20, targets=["load"])
     fig, ax = plt.subplots()

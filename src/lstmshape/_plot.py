@@ -36,16 +36,24 @@ SERIES_COLOR = "#333333"
 
 
 # -- the only places that ask the windows where their rows and columns are ------------------
-def _sample_rows(windows: Windows, sample: Any) -> tuple[np.ndarray, np.ndarray]:
+def _sample_rows(windows: Windows, sample: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the data rows that sample(s) ``sample`` read as inputs and as targets.
 
     ``sample`` is one sample number (1-D results) or an array of them (2-D results, one
-    row per sample). Targets are empty for inputs-only windows.
+    row per sample). Targets are empty for inputs-only windows. The third array says which
+    input steps are real rows: with ``min_history``, the first steps of a padded sample lie
+    before its series' first row; they are padding, and their "rows" are no rows at all
+    (before the data, or in the series before), so they must never be read or drawn.
     """
     start = np.asarray(windows.starts)[sample]
+    plan = windows.source.plan
+    begin = plan.run_begins[sample] if plan.n_padded else None
     if np.ndim(start):
         start = start[:, None]
-    return start + windows.framing.input_offsets, start + windows.framing.target_offsets
+        begin = None if begin is None else begin[:, None]
+    input_rows = start + windows.framing.input_offsets
+    real = np.ones(input_rows.shape, dtype=bool) if begin is None else input_rows >= begin
+    return input_rows, start + windows.framing.target_offsets, real
 
 
 def _column_names(windows: Windows) -> tuple[Hashable, ...]:
@@ -425,12 +433,10 @@ def _predictions(
     return values.reshape(len(chosen), -1)
 
 
-def _sample_inputs(windows: Windows, chosen: np.ndarray) -> np.ndarray:
-    """``windows.X[chosen]``, gathered from ``data`` without reading (or copying) all of X."""
-    names = _column_names(windows)
-    columns = np.array([names.index(name) for name in windows.feature_names], dtype=np.intp)
-    input_rows, _ = _sample_rows(windows, chosen)
-    return windows.data[input_rows[:, :, None], columns[None, None, :]]
+def _sample_inputs(windows: Windows, chosen: np.ndarray) -> Any:
+    """``windows.X[chosen]`` (a dict with named inputs), gathered as the loaders gather it."""
+    inputs, _ = windows.source.gather(chosen)
+    return inputs
 
 
 def _takes_verbose(predict: Any) -> bool:
@@ -462,13 +468,13 @@ def _squeezed(values: np.ndarray, expected: tuple[int, ...]) -> np.ndarray:
 def _draw_sample(
     panel: Axes, windows: Windows, sample: int, drawn: _Column, predicted: np.ndarray | None
 ) -> None:
-    input_rows, target_rows = _sample_rows(windows, sample)
+    input_rows, target_rows, real = _sample_rows(windows, sample)
     column = drawn.data_column
     if drawn.feature is not None:
         label = "inputs" if drawn.target is not None else f"inputs ({drawn.name!r} is not a target)"
-        values = _original(windows, column, windows.data[input_rows, column])
+        values = _original(windows, column, windows.data[input_rows[real], column])
         panel.plot(
-            _x(windows, input_rows), values, color=INPUT_COLOR, marker=".", markersize=5,
+            _x(windows, input_rows[real]), values, color=INPUT_COLOR, marker=".", markersize=5,
             linewidth=1.2, label=label, zorder=2,
         )  # fmt: skip
     if drawn.target is not None and len(target_rows):
@@ -489,7 +495,7 @@ def _draw_sample(
             markersize=7, color=PREDICTION_COLOR, markeredgecolor="white",
             markeredgewidth=0.5, label="prediction", zorder=4,
         )  # fmt: skip
-    panel.set_title(_sample_title(windows, sample, input_rows, target_rows, forecast_x))
+    panel.set_title(_sample_title(windows, sample, input_rows[real], target_rows, forecast_x))
     panel.grid(alpha=0.3)
     _format_time_axis(panel, windows)
 
@@ -503,7 +509,9 @@ def _sample_title(
 ) -> str:
     rows = "rows " if windows.index is None else ""
     row = "row " if windows.index is None else ""
-    title = f"sample {sample}: inputs {rows}{_span(windows, input_rows)}"
+    padded = windows.lookback - len(input_rows)  # input_rows: the real ones
+    then = f"{padded} padded steps, then " if padded else ""
+    title = f"sample {sample}: inputs {then}{rows}{_span(windows, input_rows)}"
     if forecast_x is not None:
         first, last = _when(forecast_x[0]), _when(forecast_x[-1])
         title += f", forecast for {row}{first}" + (f"..{last}" if len(forecast_x) > 1 else "")
@@ -521,7 +529,7 @@ def _shade_part(panel: Axes, windows: Windows, name: str, samples: np.ndarray) -
     """Shade each stretch of a part's target rows; hatch the context of its first windows."""
     if not len(samples):
         return
-    input_rows, target_rows = _sample_rows(windows, samples)
+    input_rows, target_rows, real = _sample_rows(windows, samples)
     starts = input_rows[:, 0]
     # A new stretch wherever consecutive samples are not one stride apart (a gap, a group).
     breaks = np.flatnonzero(np.diff(starts) != windows.stride) + 1
@@ -532,7 +540,7 @@ def _shade_part(panel: Axes, windows: Windows, name: str, samples: np.ndarray) -
             *_x(windows, np.array([first, last])), color=color, alpha=0.16, linewidth=0,
             label=f"{name} targets" if number == 0 else None, zorder=0,
         )  # fmt: skip
-        context = int(input_rows[a].min())
+        context = int(input_rows[a][real[a]].min())
         if name != "train" and number == 0 and context < first:
             panel.axvspan(  # from the first row read up to where the part's targets begin
                 *_x(windows, np.array([context, first])), facecolor="none",
@@ -557,8 +565,8 @@ def _series_rows(parts: dict[str, Windows], kept: dict[str, np.ndarray]) -> np.n
     low, high = len(first.data), -1
     for name, w in parts.items():
         if len(kept[name]):
-            input_rows, target_rows = _sample_rows(w, kept[name])
-            low = min(low, int(input_rows.min()))
+            input_rows, target_rows, real = _sample_rows(w, kept[name])
+            low = min(low, int(input_rows[real].min()))
             high = max(high, int(input_rows.max()), int(target_rows.max()))
     return np.arange(low, high + 1)
 
