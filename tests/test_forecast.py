@@ -112,3 +112,41 @@ def test_keras_model():
     assert isinstance(model, keras.Model)
     out = lstmshape.forecast(model, np.sin(np.arange(80) / 4), 3, lookback=6)
     assert out.shape == (3, 1) and np.isfinite(out.to_numpy()).all()
+
+
+class MaskedLast:
+    """A model of padded windows: takes {"past", "mask"}, predicts the last real value + 1."""
+
+    def __init__(self):
+        self.masks = []
+
+    def predict(self, x):
+        assert set(x) == {"past", "mask"}
+        self.masks.append(x["mask"][0].tolist())
+        return x["past"][:, -1, :] + 1
+
+
+def test_a_model_of_padded_windows_forecasts_from_a_short_history():
+    model = MaskedLast()
+    data = pd.Series([1.0, 2.0, 3.0], index=pd.date_range("2024-01-01", periods=3))
+    out = lstmshape.forecast(model, data, 3, lookback=5, min_history=2)
+    np.testing.assert_array_equal(out.to_numpy()[:, 0], [4.0, 5.0, 6.0])
+    assert list(out.index.strftime("%m-%d")) == ["01-04", "01-05", "01-06"]
+    assert model.masks == [  # the real steps grow with every predicted row
+        [False, False, True, True, True],
+        [False, True, True, True, True],
+        [True, True, True, True, True],
+    ]
+    with pytest.raises(ShapeError, match=r"need at least 5 rows \(lookback\)"):
+        lstmshape.forecast(model, data, 3, lookback=5)  # without min_history: too short
+    with pytest.raises(ShapeError, match=r"even a padded window needs at least 4 rows"):
+        lstmshape.forecast(model, data, 3, lookback=5, min_history=4)
+
+
+def test_a_keras_model_of_padded_windows():
+    pytest.importorskip("keras")
+    series = np.sin(np.arange(60) / 4)
+    w = lstmshape.windows(series, 8, min_history=3)
+    model = lstmshape.build_model(w, units=4)
+    out = lstmshape.forecast(model, series[:5], 2, lookback=8, min_history=3)
+    assert out.shape == (2, 1) and np.isfinite(out.to_numpy()).all()

@@ -28,6 +28,7 @@ def forecast(
     fitted_scaler: Any = None,
     transform: str | None = None,
     horizon: int | None = None,
+    min_history: int | None = None,
 ) -> pd.DataFrame:
     """Forecast ``steps`` rows past the end of ``data`` with a trained many-to-one model.
 
@@ -62,6 +63,11 @@ def forecast(
         The target transform used in training; undone from the last known level.
     horizon : int, optional
         The model's horizon; default: read from the shape of its first prediction.
+    min_history : int, optional
+        For a model trained on padded windows (``windows(..., min_history=k)``), which takes
+        the inputs ``{"past": ..., "mask": ...}``: pass the same ``k``. The history may
+        then be shorter than ``lookback`` (at least ``k`` rows); the missing steps are
+        padding, marked False in the mask, as in training.
 
     Returns
     -------
@@ -123,13 +129,14 @@ def forecast(
         "fitted_scaler": fitted_scaler,
         "transform": kind,
         "inputs_only": True,
+        "min_history": min_history,
     }
     produced: list[np.ndarray] = []
     n_made = 0
     while n_made < steps:
         tail = work.iloc[-need:].reset_index(drop=True)
         first = windows(tail, lookback, horizon=1, **options)
-        prediction = _predict(model, first.X[-1:])
+        prediction = _predict(model, _last_window(first.X))
         found = _horizon_of(prediction, len(target_names), horizon)
         if n_made == 0 and found < steps and set(feature_names) != set(target_names):
             extra = [n for n in feature_names if n not in target_names]
@@ -140,7 +147,10 @@ def forecast(
                 f"features equal to targets. {received('steps', steps)}"
             )
         framed = windows(tail, lookback, horizon=found, **options)
-        levels = framed.to_frame(prediction).to_numpy()[-1]
+        # Padded windows (min_history) come before the last one: give every sample the
+        # prediction, so that to_frame maps it, and read the last.
+        spread = np.repeat(prediction.reshape(1, *prediction.shape[1:]), len(framed), axis=0)
+        levels = framed.to_frame(spread).to_numpy()[-1]
         block = levels.reshape(len(target_names), found).T  # (found, n_targets)
         produced.append(block)
         n_made += found
@@ -150,7 +160,14 @@ def forecast(
     return pd.DataFrame(values, index=future, columns=target_names)
 
 
-def _predict(model: Any, x: np.ndarray) -> np.ndarray:
+def _last_window(x: Any) -> Any:
+    """The last sample of ``X``, kept 3-D (or a dict of them, with ``min_history``)."""
+    if isinstance(x, dict):
+        return {name: value[-1:] for name, value in x.items()}
+    return x[-1:]
+
+
+def _predict(model: Any, x: Any) -> np.ndarray:
     """Call ``model.predict`` quietly when it takes Keras' ``verbose``."""
     try:
         output = model.predict(x, verbose=0)
