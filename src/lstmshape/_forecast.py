@@ -161,7 +161,7 @@ def forecast(
 
 
 def _last_window(x: Any) -> Any:
-    """The last sample of ``X``, kept 3-D (or a dict of them, with ``min_history``)."""
+    """Return the last sample of ``X``, kept 3-D (or a dict of them, with ``min_history``)."""
     if isinstance(x, dict):
         return {name: value[-1:] for name, value in x.items()}
     return x[-1:]
