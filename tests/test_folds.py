@@ -139,6 +139,18 @@ def test_folds_table_and_repr():
     assert cv[1].test is cv[-1].test and [len(f.test) for f in cv[:2]] == [20, 20]
 
 
+def test_folds_table_of_a_panel_without_dates_says_rows_count_per_series():
+    cv = lstmshape.folds([np.arange(50.0), np.arange(70.0)], 10, n_folds=2, test=10)
+    assert repr(cv).splitlines()[0].endswith("; 2 series, rows counted from each series' first row")
+    dated = pd.DataFrame(
+        {"v": np.arange(80.0), "g": ["a"] * 40 + ["b"] * 40},
+        index=pd.date_range("2024-01-01", periods=40).append(
+            pd.date_range("2024-01-01", periods=40)
+        ),
+    )
+    assert "rows counted" not in repr(lstmshape.folds(dated, 5, n_folds=2, test=5, group_by="g"))
+
+
 def test_sliding_training_keeps_its_length():
     cv = lstmshape.folds(np.arange(120.0), 5, n_folds=3, test=10, expanding=False)
     periods = cv.periods()

@@ -88,9 +88,14 @@ class Folds(Sequence[Split]):
         elif scaler is not None:
             fitted = f"; {type(scaler).__name__} fitted on each fold's training rows"
         gap = f", gap {self.gap}" if self.gap else ""
+        plan = first.source.plan
+        per_series = ""
+        if plan.run_groups and not isinstance(first.index, pd.DatetimeIndex):
+            n_series = len(set(plan.run_groups))
+            per_series = f"; {n_series} series, rows counted from each series' first row"
         header = (
             f"Folds: {len(self)} folds, {kind} training, test {plural(self.test, 'row')} "
-            f"each{gap}, lookback {first.lookback}{fitted}"
+            f"each{gap}, lookback {first.lookback}{fitted}{per_series}"
         )
         table = self.periods()
         parts = [p for p in ("train", "val", "test") if f"{p}_first" in table]
