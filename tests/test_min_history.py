@@ -292,3 +292,91 @@ def test_split_and_folds_check_min_history_like_windows(function, kwargs, error,
     options = {"test": 3} if function == "split" else {"n_folds": 2, "test": 3}
     with pytest.raises(error, match=pattern):
         getattr(lstmshape, function)(np.arange(30.0), 6, **options, **kwargs)
+
+
+# -- found by a hostile reading: everything around padded windows counts per series
+
+
+def test_forecast_refuses_a_panel():
+    class Last:
+        def predict(self, x):
+            return x["past"][:, -1, :]
+
+    panel = {"a": np.arange(1.0, 4.0), "b": np.array([101.0, 102.0])}
+    with pytest.raises(TypeError, match=r"forecast\(\) continues one series; `data` is a panel"):
+        lstmshape.forecast(Last(), panel, 1, lookback=4, min_history=1)
+
+
+def test_plot_places_a_forecast_by_its_own_series_spacing():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    a = pd.DataFrame({"y": np.arange(1.0, 11.0)}, index=pd.date_range("2020-01-01", periods=10))
+    b = pd.DataFrame({"y": [100.0, 101.0]}, index=pd.date_range("2021-06-01", periods=2))
+    w = lstmshape.windows({"a": a, "b": b}, 3, inputs_only=True, min_history=1)
+    last_of_b = len(w) - 1
+    title = w.plot(np.zeros((len(w), 1)), samples=[last_of_b]).axes[0].get_title()
+    assert title.endswith("then 2021-06-01..2021-06-02, forecast for 2021-06-03")
+    one_row = pd.Series([5.0], index=pd.DatetimeIndex(["2024-03-01"]))
+    w = lstmshape.windows(one_row, 3, inputs_only=True, min_history=1)
+    with pytest.raises(ShapeError, match=r"has one row, 2024-03-01, so the spacing"):
+        w.plot(np.zeros((1, 1)))
+
+
+def test_plot_of_a_panel_of_arrays_counts_rows_per_series():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    w = lstmshape.windows([np.arange(1.0, 11.0), np.arange(101.0, 104.0)], 4, min_history=1)
+    title = w.plot(samples=[len(w) - 1]).axes[0].get_title()
+    assert title.endswith("inputs 2 padded steps, then rows 0..1, target row 2")
+    assert w.target_index[-1] == 2
+
+
+def test_split_plot_draws_a_group_with_test_windows_only():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    frame = pd.DataFrame({"y": np.arange(1.0, 25.0), "g": ["new"] * 4 + ["old"] * 20})
+    parts = lstmshape.split(frame, 6, test=2, group_by="g", min_history=2)
+    assert "new" not in set(parts.train.groups) and "new" in set(parts.test.groups)
+    ax = parts.plot(group="new").axes[0]
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), [1.0, 2.0, 3.0, 4.0])
+
+
+def test_split_boundaries_give_one_span_per_run():
+    text = repr(lstmshape.split(np.arange(1.0, 12.0), 6, test=2, min_history=2))
+    assert "targets 2 .. 8\n" in text
+    parts = lstmshape.split([np.arange(1.0, 9.0), np.arange(1.0, 30.0)], 6, test=2, min_history=2)
+    assert parts.boundaries["train"] == ["0: 2 .. 5", "1: 2 .. 26"]
+
+
+def test_scaler_without_training_rows_is_named():
+    sklearn = pytest.importorskip("sklearn.preprocessing")
+    frame = pd.DataFrame(
+        {"y": np.r_[1.0, 2.0, 3.0, np.arange(1.0, 30.0)], "g": ["a"] * 3 + ["b"] * 29}
+    )
+    with pytest.raises(ShapeError, match=r"The training part of series 'a' has no rows to fit"):
+        lstmshape.split(
+            frame, 2, test=2, group_by="g", min_history=1, transform="diff",
+            scaler=sklearn.MinMaxScaler(), per_series=True,
+        )  # fmt: skip
+    with pytest.raises(ShapeError, match=r"The training part has no rows to fit the scaler"):
+        lstmshape.split(
+            np.arange(1.0, 4.0), 2, test=2, min_history=2, transform="diff",
+            scaler=sklearn.MinMaxScaler(),
+        )  # fmt: skip
+
+
+def test_messages_count_the_rows_min_history_and_transforms_need():
+    frame = pd.DataFrame({"y": np.arange(1.0, 14.0), "g": ["a"] * 3 + ["b"] * 10})
+    with pytest.warns(UserWarning, match=r"too short for one window of 4 rows \(min_history=3"):
+        lstmshape.windows(frame, 6, min_history=3, group_by="g")
+    with pytest.raises(
+        ShapeError,
+        match=r"has 2 rows, and needs at least 3 rows with min_history=1: .* plus 1 the transform uses up",
+    ):
+        lstmshape.split(np.arange(1.0, 5.0), 3, test=2, min_history=1, transform="diff")

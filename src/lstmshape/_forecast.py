@@ -9,6 +9,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ._errors import ShapeError, listed, received, received_type
+from ._panel import is_panel
 from ._table import ColumnSelection
 from ._timeline import read_timeline
 from ._transform import check_transform
@@ -115,6 +116,13 @@ def forecast(
         raise TypeError(
             "`model` must have a predict(x) method (a trained Keras model, for example). "
             f"{received_type('model', model)}"
+        )
+    if is_panel(data):
+        raise TypeError(
+            "forecast() continues one series; `data` is a panel (a list or dict of series), "
+            "whose rows it would read as one history. Forecast each series on its own: "
+            "{name: lstmshape.forecast(model, series, ...) for name, series in data.items()}. "
+            f"{received_type('data', data)}"
         )
     table = read_timeline(data, features=features, targets=targets).table
     future = _future_index(table.index, len(table.values), steps, freq)

@@ -228,7 +228,7 @@ def plot_split(
     first = split.train
     names = tuple(dict.fromkeys((*first.target_names, *first.feature_names)))
     drawn = _pick_column(first, column, first.target_names, choices=names)
-    chosen_group = _pick_group(first, group)
+    chosen_group = _pick_group(list(parts.values()), group)
 
     if axes_given is None:
         figure, panel = plt.subplots(figsize=(10, 3.6), layout="constrained")
@@ -369,16 +369,18 @@ def _pick_column(
     )
 
 
-def _pick_group(windows: Windows, group: Any) -> Hashable | None:
-    groups = windows.groups
-    if groups is None:
+def _pick_group(parts: list[Windows], group: Any) -> Hashable | None:
+    """Return the group to draw: ``group``, checked, or the first; any part's groups count."""
+    if parts[0].groups is None:
         if group is not None:
             raise ShapeError(
                 "`group` picks one series of data split with group_by, but this split has no "
                 f"groups. Received: group={group!r}"
             )
         return None
-    available = list(dict.fromkeys(groups.tolist()))
+    # A short series may have test windows but no training ones (min_history).
+    every = [part.groups.tolist() for part in parts if part.groups is not None]
+    available = list(dict.fromkeys(g for groups in every for g in groups))
     if group is None:
         return available[0]
     if group not in available:
@@ -487,7 +489,7 @@ def _draw_sample(
             markerfacecolor="white", markeredgecolor=TARGET_COLOR, markeredgewidth=1.6,
             label=label, zorder=3,
         )  # fmt: skip
-    forecast_x = _forecast_x(windows, input_rows[-1]) if windows.inputs_only else None
+    forecast_x = _forecast_x(windows, sample, input_rows[-1]) if windows.inputs_only else None
     if predicted is not None:
         x = _x(windows, target_rows) if forecast_x is None else forecast_x
         panel.plot(
@@ -609,23 +611,40 @@ def _time_kind(windows: Windows) -> str:
 def _x(windows: Windows, rows: np.ndarray) -> Any:
     """Return the x positions of data rows: timestamps, numeric index values or row numbers."""
     if _time_kind(windows) == "row":
+        if windows.index is None:  # a panel of arrays counts rows within each series
+            return windows.source.row_labels(np.asarray(rows)).to_numpy()
         return np.asarray(rows)
     assert windows.index is not None
     return windows.index[rows].to_numpy()
 
 
-def _forecast_x(windows: Windows, last_row: int) -> Any:
-    """Where an inputs-only window's predictions lie: ``shift`` (and more) steps after it."""
+def _forecast_x(windows: Windows, sample: int, last_row: int) -> Any:
+    """Where an inputs-only window's predictions lie: ``shift`` (and more) steps after it.
+
+    The spacing is the index's ``freq``, or the step between two rows of the sample's own
+    run (never across a gap or into another series).
+    """
     steps = windows.shift + np.arange(windows.horizon)
     kind = _time_kind(windows)
     if kind == "row":
-        return last_row + steps
+        return _x(windows, np.array([last_row]))[0] + steps
     index = windows.index
     assert index is not None
     end = index[last_row]
     if isinstance(index, pd.DatetimeIndex) and index.freq is not None:
         return pd.DatetimeIndex([end + int(k) * index.freq for k in steps]).to_numpy()
-    step = index[last_row] - index[last_row - 1] if last_row > 0 else (index[1] - index[0])
+    plan = windows.source.plan
+    begin, stop = plan.runs[int(plan.run_of_sample[sample])]
+    if last_row > begin:
+        step = index[last_row] - index[last_row - 1]
+    elif stop - begin > 1:
+        step = index[begin + 1] - index[begin]
+    else:
+        raise ShapeError(
+            f"Cannot place the forecast of sample {sample}: its series (or run between gaps) "
+            f"has one row, {_when(end)}, so the spacing of the rows after it is unknown. "
+            "Give the data an index with a frequency (for example df.asfreq('D'))."
+        )
     if kind == "time":
         return pd.DatetimeIndex([end + int(k) * step for k in steps]).to_numpy()
     return np.asarray(end + steps * step)

@@ -63,7 +63,12 @@ def check_scaler(scaler: Any, name: str = "scaler") -> None:
 
 
 def fit_scaler(
-    timeline: Timeline, scaler: Any, train_rows: list[Run], *, scale: bool = True
+    timeline: Timeline,
+    scaler: Any,
+    train_rows: list[Run],
+    *,
+    scale: bool = True,
+    series: Hashable | None = None,
 ) -> tuple[Any, Timeline]:
     """Fit a copy of ``scaler`` on ``train_rows`` only; return it and the scaled timeline.
 
@@ -77,9 +82,20 @@ def fit_scaler(
         mask[begin:end] = True
     if table.missing_rows is not None:
         mask &= ~table.missing_rows
+    if not mask.any():
+        raise ShapeError(_no_training_rows(series))
     fitted = copy.deepcopy(scaler)
     fitted.fit(_frame_for(table.values[mask], table.names, named=_has_names(table)))
     return fitted, apply_scaler(timeline, fitted, "scaler") if scale else timeline
+
+
+def _no_training_rows(series: Hashable | None) -> str:
+    which = "The training part" if series is None else f"The training part of series {series!r}"
+    return (
+        f"{which} has no rows to fit the scaler on (after missing values and the rows a "
+        "`transform` uses up). Give it more rows: smaller `val`/`test`, or leave out the "
+        "series that are this short."
+    )
 
 
 def fit_scaler_per_series(
@@ -91,7 +107,7 @@ def fit_scaler_per_series(
     """
     fitted: dict[Hashable, Any] = {}
     for group, rows in train_rows.items():
-        fitted[group], _ = fit_scaler(timeline, scaler, rows, scale=False)
+        fitted[group], _ = fit_scaler(timeline, scaler, rows, scale=False, series=group)
     return fitted, apply_scaler(timeline, fitted, "scaler")
 
 

@@ -308,7 +308,8 @@ def make_split(
     for name in (part for part in PARTS if part == "train" or sizes[part] is not None):
         part_plan = plan.with_targets_in(_run_bounds(timeline, bounds, name))
         if part_plan.n_samples == 0:
-            raise ShapeError(_empty_part_message(name, bounds, framing, sizes, min_history))
+            lost = undo.lag if undo is not None and undo.needs_previous else 0
+            raise ShapeError(_empty_part_message(name, bounds, framing, sizes, min_history, lost))
         parts[name] = Windows(source_of(timeline, part_plan), scaler=fitted, transform=undo)
         boundaries[name] = _target_spans(timeline, part_plan)
     return Split(parts["train"], parts.get("val"), parts.get("test"), fitted, boundaries)
@@ -424,22 +425,25 @@ def _empty_part_message(
     framing: Framing,
     sizes: dict[str, Any],
     min_history: int | None,
+    lost: int = 0,
 ) -> str:
     rows = min(sum(e - b for b, e in series[name]) for series in bounds.values())
+    used_up = f", plus {lost} the transform uses up" if lost else ""
     if name == "train" and min_history is None:
-        need = f"at least {framing.extent} rows: a whole window and its target"
+        need = f"at least {framing.extent + lost} rows: a whole window and its target{used_up}"
         setting = ""
     elif name == "train":
         need = (
-            f"at least {framing.fewest_rows(min_history)} rows with "
-            f"min_history={min_history}: that many real input steps and the targets"
+            f"at least {framing.fewest_rows(min_history) + lost} rows with "
+            f"min_history={min_history}: that many real input steps and the targets{used_up}"
         )
         setting = ""
     else:
-        need = (
-            f"at least {max(framing.target_length, 1)} target row(s) per window, after "
-            f"{framing.lookback} rows of input"
-        )
+        inputs = (
+            f"{framing.lookback} rows of input" if min_history is None
+            else f"at least {min_history} rows of input (min_history)"
+        )  # fmt: skip
+        need = f"at least {max(framing.target_length, 1)} target row(s) per window, after {inputs}"
         setting = f" {received(name, sizes[name])}"
     grid = (
         f"; with stride={framing.stride} the windows may also step over it"
@@ -455,12 +459,15 @@ def _empty_part_message(
 def _target_spans(timeline: Timeline, plan: WindowPlan) -> list[str]:
     """Say which target rows a part covers: one span per block, with its group if any."""
     f = plan.framing
-    spans = []
+    runs: dict[int, tuple[int, int]] = {}  # a padded block and the block after it: one run
     for block, _ in plan.blocks_with_samples():
         a = block.first + f.anchor_offset
         b = block.first + (block.count - 1) * f.stride + f.last_anchor_offset
+        runs[block.run] = (runs[block.run][0], b) if block.run in runs else (a, b)
+    spans = []
+    for run, (a, b) in runs.items():
         first, last = row_labels(timeline.table.values, timeline.table.index, np.array([a, b]))
-        group = f"{plan.run_groups[block.run]!r}: " if plan.run_groups else ""
+        group = f"{plan.run_groups[run]!r}: " if plan.run_groups else ""
         spans.append(f"{group}{format_label(first)} .. {format_label(last)}")
     if len(spans) > 3:
         return [f"{spans[0]}; ... ({len(spans)} runs)"]

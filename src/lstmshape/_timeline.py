@@ -306,9 +306,14 @@ def _warn_about_empty_groups(plan: WindowPlan, group_by: Hashable | None) -> Non
             f"{len(skipped)} series of the panel" if group_by is None
             else f"{plural(len(skipped), 'group')} of `{group_by}`"
         )  # fmt: skip
+        k = plan.min_history
+        need = (
+            plan.framing.rows_needed() if k is None
+            else f"{plural(plan.framing.fewest_rows(k), 'row')} (min_history={k} real input "
+            "steps and the targets)"
+        )  # fmt: skip
         warnings.warn(
-            f"Skipped {what} too short for one window "
-            f"of {plan.framing.rows_needed()}: {listed(map(repr, skipped))}.",
+            f"Skipped {what} too short for one window of {need}: {listed(map(repr, skipped))}.",
             UserWarning,
             stacklevel=4,
         )
