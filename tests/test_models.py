@@ -559,3 +559,15 @@ def test_the_mask_hides_padding_from_the_model(tmp_path, model_kwargs):
     )
     model.compile("adam", "mse")
     model.fit(w.to_pydataset(16), epochs=1, verbose=0)
+    # cuDNN takes right-padded masks only; this padding is on the left, so on a GPU the
+    # LSTMs that see the mask must not use it (the decoder never sees it).
+    lstms = [
+        layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
+        for layer in model.layers
+        if isinstance(layer, (keras.layers.LSTM, keras.layers.Bidirectional))
+    ]
+    assert {lstm.name: lstm.use_cudnn for lstm in lstms if "decoder" not in lstm.name} == {
+        lstm.name: False for lstm in lstms if "decoder" not in lstm.name
+    }
+    plain = lstmshape.build_model(lstmshape.windows(frame[["load"]], 14), units=4)
+    assert plain.layers[0].use_cudnn == "auto"

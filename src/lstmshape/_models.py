@@ -575,12 +575,27 @@ def _assemble(keras: Any, spec: _Spec) -> keras.Model:
 
 def _lstm(layers: Any, spec: _Spec, number: int, *, return_sequences: bool) -> Any:
     """Return the ``number``-th (from 0) LSTM layer of a stacked model, bidirectional if asked."""
-    lstm = layers.LSTM(spec.units, return_sequences=return_sequences, name=f"lstm_{number + 1}")
+    lstm = layers.LSTM(
+        spec.units,
+        return_sequences=return_sequences,
+        name=f"lstm_{number + 1}",
+        **_cudnn_options(spec),
+    )
     if spec.bidirectional:
         lstm = layers.Bidirectional(
             lstm, merge_mode=spec.merge_mode, name=f"bidirectional_{number + 1}"
         )
     return lstm
+
+
+def _cudnn_options(spec: _Spec) -> dict[str, Any]:
+    """Keep the LSTMs that see the mask off cuDNN, which takes right-padded masks only.
+
+    The padding of ``min_history`` windows is at the start; on a GPU, cuDNN would stop
+    training with "a RNN mask that does not correspond to right-padded sequences". Keras
+    passes the mask on to every later LSTM, so each one of them is built this way.
+    """
+    return {"use_cudnn": False} if spec.mask else {}
 
 
 def _head(layers: Any, spec: _Spec) -> list[Any]:
@@ -651,7 +666,13 @@ def _encoder_decoder(layers: Any, spec: _Spec, named: dict[str, Any]) -> Any:
     for number in range(spec.layers):
         name = f"encoder_{number + 1}"
         last = number == spec.layers - 1
-        lstm = layers.LSTM(spec.units, return_sequences=not last, return_state=True, name=name)
+        lstm = layers.LSTM(
+            spec.units,
+            return_sequences=not last,
+            return_state=True,
+            name=name,
+            **_cudnn_options(spec),
+        )
         if spec.bidirectional:
             lstm = layers.Bidirectional(
                 lstm, merge_mode=spec.merge_mode, name=f"bidirectional_{name}"

@@ -131,12 +131,13 @@ def windows(
         Also make the windows whose history is shorter than ``lookback`` (the start of
         every series, short series, and the start of every run after a gap or dropped
         missing values, whose earlier rows are not its history): at least ``min_history``
-        real input steps, from 1 to ``lookback``. The missing steps are padded at the *start* of the window with 0,
-        and the inputs gain ``X["mask"]`` of shape ``(samples, lookback)``: True on real
-        steps, False on padding, so a model never takes padding for a value (``build_model``
-        passes it to the first LSTM). Padded samples come first in each series; their
-        targets are always real rows. Not with ``per_timestep`` (the targets of padded
-        timesteps would be padding). Default: only full windows, no mask.
+        real input steps, from 1 to ``lookback``. The missing steps are padded at the
+        *start* of the window with 0, and the inputs gain ``X["mask"]`` of shape
+        ``(samples, lookback)``: True on real steps, False on padding, so a model never
+        takes padding for a value (``build_model`` passes it to the first LSTM). Padded
+        samples come first in each series; their targets are always real rows. Not with
+        ``per_timestep`` (the targets of padded timesteps would be padding). Default: only
+        full windows, no mask.
 
     Returns
     -------
