@@ -150,3 +150,14 @@ def test_a_keras_model_of_padded_windows():
     model = lstmshape.build_model(w, units=4)
     out = lstmshape.forecast(model, series[:5], 2, lookback=8, min_history=3)
     assert out.shape == (2, 1) and np.isfinite(out.to_numpy()).all()
+
+
+def test_min_history_must_match_the_keras_models_mask():
+    pytest.importorskip("keras")
+    series = np.sin(np.arange(60) / 4)
+    masked = lstmshape.build_model(lstmshape.windows(series, 8, min_history=3), units=4)
+    with pytest.raises(ShapeError, match=r"The model takes a 'mask' input: .* min_history=k"):
+        lstmshape.forecast(masked, series, 2, lookback=8)
+    plain = lstmshape.build_model(lstmshape.windows(series, 8), units=4)
+    with pytest.raises(ShapeError, match=r"its inputs \(.*\) have none: .* min_history=3"):
+        lstmshape.forecast(plain, series, 2, lookback=8, min_history=3)

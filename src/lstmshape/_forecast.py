@@ -117,6 +117,7 @@ def forecast(
             "`model` must have a predict(x) method (a trained Keras model, for example). "
             f"{received_type('model', model)}"
         )
+    _check_mask_input(model, min_history)
     if is_panel(data):
         raise TypeError(
             "forecast() continues one series; `data` is a panel (a list or dict of series), "
@@ -166,6 +167,26 @@ def forecast(
         work = pd.concat([work.iloc[-need:], new_rows], ignore_index=True)
     values = np.concatenate(produced)[:steps]
     return pd.DataFrame(values, index=future, columns=target_names)
+
+
+def _check_mask_input(model: Any, min_history: int | None) -> None:
+    """Match ``min_history`` to a Keras model's inputs: a mask input needs it, and only it."""
+    inputs = getattr(model, "inputs", None)
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        return  # not a Keras model: its predict() is the judge
+    names = [str(getattr(tensor, "name", "")).split(":")[0] for tensor in inputs]
+    if "mask" in names and min_history is None:
+        raise ShapeError(
+            "The model takes a 'mask' input: it was built on padded windows "
+            "(windows(..., min_history=k)). Pass forecast(..., min_history=k) with the k of "
+            "training, so that it gets its mask. Received: min_history=None"
+        )
+    if "mask" not in names and min_history is not None:
+        raise ShapeError(
+            f"`min_history` gives the model a mask, but its inputs ({', '.join(names)}) have "
+            "none: it was built on full windows. Leave out `min_history`. "
+            f"{received('min_history', min_history)}"
+        )
 
 
 def _last_window(x: Any) -> Any:
