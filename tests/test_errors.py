@@ -555,6 +555,8 @@ ITERATOR_ROWS = [
     Row("dtype", complex, ShapeError, "must be a floating dtype"),
     Row("dtype", "nonsense", TypeError, "`dtype` must be a numpy floating dtype"),
     Row("dtype", 5, TypeError, "`dtype` must be a numpy floating dtype"),
+    Row("dtype", np.float64(2.0), TypeError, "not a value. Received: dtype=np.float64(2.0)"),
+    Row("dtype", np.zeros(2, "float32"), TypeError, "not a value. Received: dtype"),
     Row("dtype", (np.float32, -1), (ShapeError, TypeError), "`dtype`"),
 ]
 

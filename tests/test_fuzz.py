@@ -361,7 +361,7 @@ def oracle_table(data: Any) -> Any:
             return FAIL
         values = np.asarray(data.data).astype(np.float64)
         values[np.ma.getmaskarray(data)] = np.nan
-        raw = data.data
+        raw = data  # its mask goes on: masked entries are missing values
     else:
         try:
             raw = np.asarray(data)
@@ -413,8 +413,8 @@ def column_values(source: Any, position: int) -> Any:
         kind = "i" if pd.api.types.is_integer_dtype(dtype) else "f"
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
-        ints, kind = source[:, position], source.dtype.kind
-        values = source[:, position].astype(np.float64)
+        ints, kind = np.ma.compressed(source[:, position]), source.dtype.kind
+        values = np.ma.filled(source[:, position].astype(np.float64), np.nan)
     if kind in "iu" and len(ints) and max(abs(int(v)) for v in ints) > 2**53:
         return FAIL
     return values
@@ -491,6 +491,8 @@ def oracle_windows(data: Any, kw: dict[str, Any]) -> Any:
         return FAIL
     runs = runs_loop([0] * n, missing=missing) if missing.any() else [(0, n)]
     lookback, stride, horizon, shift = (int(v) for v in (lookback, stride, horizon, shift))
+    if lookback > n:  # no window fits; the loops below would build lookback-long lists
+        return FAIL
     xs, ys = [], []
     for begin, end in runs:
         rows = end - begin

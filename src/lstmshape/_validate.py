@@ -90,6 +90,13 @@ def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype[Any] | None:
     """
     if dtype is None:
         return None
+    # numpy reads the dtype off a value (np.dtype(np.float64(2.0)) is float64): a value
+    # where a dtype belongs is a mistake, not a request for its type.
+    if isinstance(dtype, (np.ndarray, np.generic)):
+        raise TypeError(
+            f"`{name}` must be a numpy floating dtype such as 'float32' or 'float64', not a "
+            f"value. {received_type(name, dtype)}"
+        )
     try:
         resolved = np.dtype(dtype)
     except (TypeError, ValueError):
