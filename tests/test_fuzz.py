@@ -491,8 +491,8 @@ def oracle_windows(data: Any, kw: dict[str, Any]) -> Any:
         return FAIL
     runs = runs_loop([0] * n, missing=missing) if missing.any() else [(0, n)]
     lookback, stride, horizon, shift = (int(v) for v in (lookback, stride, horizon, shift))
-    if lookback > n:  # no window fits; the loops below would build lookback-long lists
-        return FAIL
+    if lookback > n or (not inputs_only and max(horizon, shift) > n):
+        return FAIL  # no window fits; the loops below would build lists that long
     xs, ys = [], []
     for begin, end in runs:
         rows = end - begin
