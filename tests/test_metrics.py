@@ -70,9 +70,20 @@ def test_grouped_frames_are_scored_series_by_series():
         ([], np.arange(10.0), ShapeError, "empty list"),
         (pd.DataFrame({"z": [1.0]}, index=[5]), np.arange(10.0), ShapeError, "no column"),
         (pd.DataFrame({0: [1.0]}, index=[50]), np.arange(10.0), ShapeError, "no row in `actual`"),
-        (pd.DataFrame({0: [1.0]}, index=[1]), np.arange(10.0), ShapeError, "no history"),
+        (pd.DataFrame({0: [1.0]}, index=[0]), np.arange(10.0), ShapeError, "no row before it"),
     ],
 )
 def test_errors(forecasts, actual, error, words):
     with pytest.raises(error, match=words):
         lstmshape.score(forecasts, actual)
+
+
+def test_one_row_of_history_scores_all_but_mase():
+    # Padded windows (min_history=1) forecast row 1 from row 0 alone: the naive forecast
+    # exists, the in-sample naive error (MASE's scale) does not.
+    series = pd.DataFrame({"y": np.arange(1.0, 31.0)})
+    w = lstmshape.windows(series, 6, min_history=1)
+    table = lstmshape.score(w.to_frame(np.asarray(w.y) + 0.5), series)
+    assert table.loc["model", "RMSE"] == pytest.approx(0.5)
+    assert table.loc["model", "vs naive"] == pytest.approx(0.5)
+    assert np.isnan(table.loc["model", "MASE"]) and table.loc["model", "n"] == 29

@@ -105,6 +105,8 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
       mean of ``|actual[i] - actual[i - 1]|`` over the rows of ``actual`` (of the same
       series) before the frame's first forecast row, i.e. the fold's training and
       validation rows. MASE < 1: better than the naive forecast was, on average, in-sample.
+      It is NaN when that history has fewer than 2 rows (padded windows near a series'
+      start) or is constant.
     * RMSE and MAE are in the target's units; ``"all"`` pools the errors of every fold
       (and step), it does not average the per-fold numbers.
 
@@ -216,15 +218,17 @@ def _errors(
             "windows were made from, with the same index."
         )
     first = int(positions.min())
-    if first < 2:
+    if first < 1:
         raise ShapeError(
-            f"The first forecast{where} is for row {first} of `actual`: there is no history "
-            "before it to compute the naive forecast and the MASE scale (needs 2 rows)."
+            f"The first forecast{where} is for row {first} of `actual`: there is no row "
+            "before it to give the naive forecast (the last value known)."
         )
     history = truth[:first]
-    scale = float(np.nanmean(np.abs(np.diff(history))))
+    # One row of history (a padded window of min_history=1) gives the naive forecast but
+    # no in-sample naive error; a constant history gives a zero one: MASE is undefined.
+    scale = float(np.nanmean(np.abs(np.diff(history)))) if first > 1 else np.nan
     if not scale > 0:
-        scale = np.nan  # a constant history: MASE is undefined
+        scale = np.nan
     rows = positions + step * int(frame.attrs.get("step_rows", 1))
     inside = rows < len(truth)
     rows, origin, value = rows[inside], positions[inside] - 1, predicted.to_numpy()[inside]
