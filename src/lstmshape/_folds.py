@@ -15,7 +15,7 @@ from ._scaling import check_scaler, series_ranges
 from ._split import SeriesParts, Split, check_per_series, make_split
 from ._table import ColumnSelection
 from ._timeline import Timeline, keep_panel, read_timeline
-from ._transform import check_transform, transform_targets
+from ._transform import check_transform, rows_used_up, transform_targets
 from ._validate import check_bool, check_int
 from ._windows import Windows, check_min_history
 
@@ -271,8 +271,7 @@ def folds(
     )
     per_series = check_per_series(per_series, scaler, timeline.group_by)
     min_history = check_min_history(min_history, framing)
-    lost = framing.sampling_rate if kind in ("diff", "pct_change", "log_diff") else 0
-    need = framing.fewest_rows(min_history) + lost
+    need = framing.fewest_rows(min_history) + rows_used_up(kind, framing.sampling_rate)
     settings = _Settings(n_folds, test, val, gap, expanding, need)
     bounds = _fold_rows(timeline, settings)
     before = timeline

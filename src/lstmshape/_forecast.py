@@ -12,7 +12,7 @@ from ._errors import ShapeError, listed, received, received_type
 from ._panel import is_panel
 from ._table import ColumnSelection
 from ._timeline import read_timeline
-from ._transform import check_transform
+from ._transform import check_transform, rows_used_up
 from ._validate import check_int
 from ._windows import windows
 
@@ -131,7 +131,7 @@ def forecast(
     feature_names = list(table.feature_names)
     target_names = list(table.target_names)
     work = pd.DataFrame(np.asarray(table.values, dtype=np.float64), columns=names)
-    need = lookback + (1 if kind in ("diff", "pct_change", "log_diff") else 0)
+    need = lookback + rows_used_up(kind, 1)
     options = {
         "features": feature_names,
         "targets": target_names,

@@ -17,7 +17,7 @@ from ._plan import Run, WindowPlan
 from ._scaling import check_scaler, fit_scaler, fit_scaler_per_series, series_ranges
 from ._table import ColumnSelection
 from ._timeline import Timeline, keep_panel, plan_windows, read_timeline
-from ._transform import TargetTransform, transform_targets
+from ._transform import TargetTransform, rows_used_up, transform_targets
 from ._validate import check_bool
 from ._windows import Windows, check_min_history, source_of
 from ._words import names_in_words
@@ -308,7 +308,7 @@ def make_split(
     for name in (part for part in PARTS if part == "train" or sizes[part] is not None):
         part_plan = plan.with_targets_in(_run_bounds(timeline, bounds, name))
         if part_plan.n_samples == 0:
-            lost = undo.lag if undo is not None and undo.needs_previous else 0
+            lost = 0 if undo is None else rows_used_up(undo.kind, undo.lag)
             raise ShapeError(_empty_part_message(name, bounds, framing, sizes, min_history, lost))
         parts[name] = Windows(source_of(timeline, part_plan), scaler=fitted, transform=undo)
         boundaries[name] = _target_spans(timeline, part_plan)

@@ -141,6 +141,15 @@ class TargetTransform:
         return found
 
 
+def rows_used_up(kind: str | None, lag: int) -> int:
+    """Rows at the start of each run that ``kind`` leaves without a value (no earlier row).
+
+    >>> rows_used_up("diff", 1), rows_used_up("log", 1), rows_used_up(None, 1)
+    (1, 0, 0)
+    """
+    return lag if kind is not None and kind != "log" else 0
+
+
 def transform_targets(
     timeline: Timeline, transform: str | None, lag: int
 ) -> tuple[Timeline, TargetTransform | None]:
@@ -158,7 +167,7 @@ def transform_targets(
     if table.missing_rows is not None:
         levels[table.missing_rows] = np.nan
     changed = levels.copy()
-    lag = lag if kind != "log" else 0
+    lag = rows_used_up(kind, lag)
     missing = np.zeros(timeline.n_rows, dtype=bool)
     if table.missing_rows is not None:
         missing |= table.missing_rows
