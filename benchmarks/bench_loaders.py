@@ -96,10 +96,8 @@ def epoch_of(name: str, series, epoch: int):
     from torch.utils.data import DataLoader, Dataset
 
     if name == "WindowDataset + DataLoader":
-        from lstmshape._torch import WindowDataset
-
         generator = torch.Generator().manual_seed(epoch)
-        return DataLoader(WindowDataset(w), batch_size=BATCH, shuffle=True, generator=generator)
+        return DataLoader(w.to_torch_dataset(), batch_size=BATCH, shuffle=True, generator=generator)
 
     class Recipe(Dataset):  # the hand-written recipe of countless tutorials
         def __init__(self, data, lookback):

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import lstmshape
-from lstmshape._frameworks import import_jax, import_keras, import_tensorflow, import_torch
+from lstmshape._core.frameworks import import_jax, import_keras, import_tensorflow, import_torch
 
 REPO = Path(__file__).resolve().parents[1]
 BACKENDS = ["tensorflow", "jax", "torch"]

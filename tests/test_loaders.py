@@ -347,10 +347,8 @@ def test_dataloader_workers_share_the_epoch(context):
 
 
 def test_window_dataset_with_a_shuffling_dataloader():
-    from lstmshape._torch import WindowDataset
-
     w = lstmshape.windows(table(), 6, horizon=2)
-    dataset = WindowDataset(w, dtype="float32")
+    dataset = w.to_torch_dataset(dtype="float32")
     assert len(dataset) == len(w)
     x, y = dataset[-1]
     np.testing.assert_array_equal(x.numpy(), w.X[-1].astype(np.float32))
@@ -370,10 +368,10 @@ def test_window_dataset_with_a_shuffling_dataloader():
         IndexError, match=rf"window {len(w)} out of range: there are {len(w)} windows"
     ):
         dataset[len(w)]
-    only = WindowDataset(lstmshape.windows(table(), 6, inputs_only=True))
+    only = lstmshape.windows(table(), 6, inputs_only=True).to_torch_dataset()
     assert isinstance(only[0], torch.Tensor)
     named = covariates()
-    xb, yb = next(iter(torch.utils.data.DataLoader(WindowDataset(named), batch_size=5)))
+    xb, yb = next(iter(torch.utils.data.DataLoader(named.to_torch_dataset(), batch_size=5)))
     assert_arrays(as_numpy(xb), take(named.X, slice(0, 5)), "named inputs")
     np.testing.assert_array_equal(yb.numpy(), named.y[:5])
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lstmshape
-from lstmshape._panel import SeriesStore
+from lstmshape._input.panel import SeriesStore
 from tests.oracles import windows_loop
 from tests.strategies import FLOAT_DTYPES, framings
 

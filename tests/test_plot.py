@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import lstmshape
-from lstmshape._plot import plot_split, plot_windows
+from lstmshape._readers.plot import plot_split, plot_windows
 from lstmshape.datasets import synthetic
 
 

@@ -59,3 +59,9 @@ def test_wheel_and_sdist_build_check_and_install_fresh(tmp_path):
         "except ImportError as error:\n    print(error)\n"
     )
     assert 'pip install "lstmshape[tf]"' in run(str(python), "-c", code, cwd=tmp_path)
+
+
+def test_import_layers_contract():
+    # pyproject.toml [tool.importlinter]: an upward import or an import circle between layers
+    # fails the build (tests/test_architecture.py shows a violation being caught).
+    run(str(Path(sys.executable).with_name("lint-imports")))

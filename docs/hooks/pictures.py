@@ -118,14 +118,14 @@ PICTURES: dict[str, Callable[[], Any]] = {
 
 def _plot_windows(windows: Any, *args: Any, **kwargs: Any) -> Any:
     """``windows.plot(...)`` (the function behind it, whether or not the method exists)."""
-    from lstmshape._plot import plot_windows
+    from lstmshape._readers.plot import plot_windows
 
     return plot_windows(windows, *args, **kwargs)
 
 
 def _plot_split(split: Any, **kwargs: Any) -> Any:
     """``split.plot(...)``."""
-    from lstmshape._plot import plot_split
+    from lstmshape._readers.plot import plot_split
 
     return plot_split(split, **kwargs)
 

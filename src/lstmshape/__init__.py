@@ -9,19 +9,19 @@ a TensorFlow feature (``Windows.to_dataset``, ``build_model``, ``check_model``) 
 """
 
 from . import datasets
-from ._errors import ShapeError
-from ._explain import explain
-from ._folds import Folds, folds
-from ._forecast import forecast
-from ._framing import Framing
-from ._metrics import score
-from ._models import build_model, check_model
-from ._panel import read_npy_folder
-from ._reshape import to_3d
-from ._schedule import BatchSchedule
-from ._split import Split, split
+from ._core.errors import ShapeError
+from ._describe.explain import explain
+from ._evaluate.folds import Folds, folds
+from ._evaluate.forecast import forecast
+from ._evaluate.metrics import score
+from ._evaluate.split import Split, split
+from ._input.panel import read_npy_folder
+from ._input.reshape import to_3d
+from ._models.models import build_model, check_model
+from ._plan.framing import Framing
+from ._plan.schedule import BatchSchedule
 from ._version import __version__
-from ._windows import Batches, Windows, windows
+from ._windows.windows import Batches, Windows, windows
 
 __all__ = [
     "BatchSchedule",

@@ -15,8 +15,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from ._errors import ShapeError, received, received_type
-from ._validate import check_int, check_size
+from ._core.errors import ShapeError, received, received_type
+from ._core.validate import check_int, check_size
 
 #: The largest data set generated here (values, not bytes): 10 million, about 80 MB.
 MAX_ROWS = 10_000_000

@@ -1,0 +1,125 @@
+"""Parameter checks shared by every public function: one message shape, one rule each.
+
+Each check returns the value normalised (a numpy integer becomes an ``int``) or raises
+:class:`TypeError` for a wrong type and :class:`~lstmshape.ShapeError` for a wrong value,
+naming the parameter, what was expected and what was received.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import ShapeError, received, received_type
+
+
+def check_int(value: Any, name: str, *, minimum: int) -> int:
+    """Return ``value`` as an int, or raise if it is not an integer ``>= minimum``.
+
+    >>> check_int(3, "lookback", minimum=1)
+    3
+    >>> check_int(0, "lookback", minimum=1)
+    Traceback (most recent call last):
+    ...
+    lstmshape.ShapeError: `lookback` must be at least 1. Received: lookback=0
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer. {received_type(name, value)}")
+    if value < minimum:
+        raise ShapeError(f"`{name}` must be at least {minimum}. {received(name, int(value))}")
+    return int(value)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return ``value`` if it is a bool (Python or numpy), else raise :class:`TypeError`.
+
+    >>> check_bool("yes", "dropna")
+    Traceback (most recent call last):
+    ...
+    TypeError: `dropna` must be True or False. Received: dropna='yes' (of type str)
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be True or False. {received_type(name, value)}")
+    return bool(value)
+
+
+def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
+    """Return ``value`` if it is one of the string ``choices``.
+
+    >>> check_choice("sum", "merge_mode", ("sum", "concat"))
+    'sum'
+    """
+    if not isinstance(value, str):
+        raise TypeError(
+            f"`{name}` must be one of {', '.join(map(repr, choices))}. {received_type(name, value)}"
+        )
+    if value not in choices:
+        raise ShapeError(
+            f"`{name}` must be one of {', '.join(map(repr, choices))}. {received(name, value)}"
+        )
+    return value
+
+
+def check_seed(seed: Any, *, shuffle: bool) -> int | None:
+    """Return a validated shuffle seed; a seed without ``shuffle=True`` is an error.
+
+    A seed that nothing uses is almost always a forgotten ``shuffle=True``, and ignoring it
+    silently would make a user believe the order is seeded.
+    """
+    if seed is None:
+        return None
+    seed = check_int(seed, "seed", minimum=0)
+    if not shuffle:
+        raise ShapeError(
+            "`seed` only seeds the shuffle, and shuffle=False: pass shuffle=True to shuffle "
+            f"reproducibly, or leave `seed` out. {received('seed', seed)}"
+        )
+    return seed
+
+
+def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype[Any] | None:
+    """Return ``dtype`` as a floating numpy dtype (``None`` stays ``None``).
+
+    Windows hold real values: casting them to an integer dtype would truncate 0.7 to 0.
+
+    >>> check_float_dtype("float32")
+    dtype('float32')
+    """
+    if dtype is None:
+        return None
+    # numpy reads the dtype off a value (np.dtype(np.float64(2.0)) is float64): a value
+    # where a dtype belongs is a mistake, not a request for its type.
+    if isinstance(dtype, (np.ndarray, np.generic)):
+        raise TypeError(
+            f"`{name}` must be a numpy floating dtype such as 'float32' or 'float64', not a "
+            f"value. {received_type(name, dtype)}"
+        )
+    try:
+        resolved = np.dtype(dtype)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"`{name}` must be a numpy floating dtype such as 'float32' or 'float64'. "
+            f"{received_type(name, dtype)}"
+        ) from None
+    if not np.issubdtype(resolved, np.floating):
+        raise ShapeError(
+            f"`{name}` must be a floating dtype such as 'float32' or 'float64': casting windows "
+            f"to {resolved} would truncate their values. {received(name, dtype)}"
+        )
+    if resolved.itemsize > 8:
+        raise ShapeError(
+            f"`{name}` must be float16, float32 or float64, the floats every framework takes; "
+            f"{resolved} is not one. {received(name, dtype)}"
+        )
+    return resolved
+
+
+def check_size(value: Any, name: str, *, minimum: int, maximum: int = 2**31 - 1) -> int:
+    """Return an integer in ``[minimum, maximum]``: sizes that frameworks can hold."""
+    value = check_int(value, name, minimum=minimum)
+    if value > maximum:
+        raise ShapeError(f"`{name}` must be at most {maximum}. {received(name, value)}")
+    return value

@@ -1,0 +1,1 @@
+"""Describing windows: explain() and pictures."""

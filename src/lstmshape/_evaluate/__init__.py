@@ -1,0 +1,1 @@
+"""Evaluation: splits and folds by target rows, forecasts past the end, scores."""

@@ -1,0 +1,382 @@
+"""``folds()``: rolling-origin evaluation, one leak-free :class:`Split` per fold."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator, Sequence
+from typing import Any, overload
+
+import numpy as np
+import pandas as pd
+
+from .._core.errors import ShapeError, format_label, plural, received
+from .._core.validate import check_bool, check_int
+from .._input.scaling import check_scaler, series_ranges
+from .._input.table import ColumnSelection
+from .._input.timeline import Timeline, keep_panel, read_timeline
+from .._input.transform import check_transform, rows_used_up, transform_targets
+from .._plan.framing import Framing
+from .._plan.plan import Run
+from .._windows.windows import Windows, check_min_history
+from .split import SeriesParts, Split, check_per_series, make_split
+
+
+class Folds(Sequence[Split]):
+    """The folds of a rolling-origin evaluation; made by :func:`folds`.
+
+    A sequence of :class:`Split` (``len``, iteration, indexing): fold ``k``'s ``.train``,
+    ``.val`` and ``.test`` windows and its ``.scaler``, fitted on its training rows only.
+    ``repr`` (and :meth:`describe`) shows the target period of every part of every fold.
+
+    Attributes
+    ----------
+    expanding : bool
+        Whether training grows from fold to fold (else it slides with a fixed length).
+    test, val, gap : int
+        Rows per test part, per validation part, and rows left out before each part.
+    """
+
+    def __init__(
+        self, splits: list[Split], *, expanding: bool, test: int, val: int, gap: int
+    ) -> None:
+        self._splits = list(splits)
+        self.expanding = expanding
+        self.test = test
+        self.val = val
+        self.gap = gap
+
+    def __len__(self) -> int:
+        return len(self._splits)
+
+    @overload
+    def __getitem__(self, item: int) -> Split: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[Split]: ...
+
+    def __getitem__(self, item: int | slice) -> Split | list[Split]:
+        return self._splits[item]
+
+    def __iter__(self) -> Iterator[Split]:
+        return iter(self._splits)
+
+    def periods(self) -> pd.DataFrame:
+        """Return each part's first and last target (index label, or row) and window count.
+
+        One row per fold; columns ``train_first``, ``train_last``, ``train_windows``, then
+        the same for ``val`` (when asked for) and ``test``. With groups, first and last are
+        taken over every series (row positions count from each series' start when the
+        data has no DatetimeIndex).
+        """
+        rows = []
+        for split in self._splits:
+            row: dict[str, Any] = {}
+            for name, windows in split.parts().items():
+                first, last = _target_period(windows)
+                row[f"{name}_first"], row[f"{name}_last"] = first, last
+                row[f"{name}_windows"] = len(windows)
+            rows.append(row)
+        return pd.DataFrame(rows, index=pd.RangeIndex(len(rows), name="fold"))
+
+    def describe(self) -> str:
+        """Return the folds as a table of target periods, one line per fold."""
+        first = self._splits[0].train
+        kind = "expanding" if self.expanding else "sliding (fixed length)"
+        scaler = self._splits[0].scaler
+        fitted = ""
+        if isinstance(scaler, dict):
+            fitted = f"; one {type(next(iter(scaler.values()))).__name__} per series and fold"
+        elif scaler is not None:
+            fitted = f"; {type(scaler).__name__} fitted on each fold's training rows"
+        gap = f", gap {self.gap}" if self.gap else ""
+        plan = first.source.plan
+        per_series = ""
+        if plan.run_groups and not isinstance(first.index, pd.DatetimeIndex):
+            n_series = len(set(plan.run_groups))
+            per_series = f"; {n_series} series, rows counted from each series' first row"
+        header = (
+            f"Folds: {len(self)} folds, {kind} training, test {plural(self.test, 'row')} "
+            f"each{gap}, lookback {first.lookback}{fitted}{per_series}"
+        )
+        table = self.periods()
+        parts = [p for p in ("train", "val", "test") if f"{p}_first" in table]
+        cells = [
+            [str(k)]
+            + [
+                f"{format_label(r[f'{p}_first'])} .. {format_label(r[f'{p}_last'])} "
+                f"({r[f'{p}_windows']})"
+                for p in parts
+            ]
+            for k, r in table.iterrows()
+        ]
+        titles = ["fold"] + [f"{p} targets (windows)" for p in parts]
+        widths = [max(len(c[i]) for c in [titles, *cells]) for i in range(len(titles))]
+        lines = [header]
+        lines += ["  " + "  ".join(map(str.ljust, c, widths)) for c in [titles, *cells]]
+        return "\n".join(line.rstrip() for line in lines)
+
+    def __repr__(self) -> str:
+        return self.describe()
+
+
+def _target_period(windows: Windows) -> tuple[Any, Any]:
+    """First and last target of a part, as index labels (or rows within each series)."""
+    plan = windows.source.plan
+    first_rows, last_rows = plan.first_target_rows, plan.last_target_rows
+    index = windows.index
+    if isinstance(index, pd.DatetimeIndex) or (index is not None and plan.run_groups == ()):
+        return index[first_rows].min(), index[last_rows].max()
+    if plan.run_groups:  # rows counted from the start of each series
+        begins = _series_begins(plan.runs, plan.run_groups, plan.n_rows)
+        return int((first_rows - begins[first_rows]).min()), int(
+            (last_rows - begins[last_rows]).max()
+        )
+    return int(first_rows.min()), int(last_rows.max())
+
+
+def _series_begins(runs: tuple[Run, ...], groups: tuple[Hashable, ...], n: int) -> np.ndarray:
+    begins = np.zeros(n, dtype=np.int64)
+    starts: dict[Hashable, int] = {}
+    for (begin, end), group in zip(runs, groups, strict=True):
+        starts.setdefault(group, begin)
+        begins[begin:end] = starts[group]
+    return begins
+
+
+def folds(
+    data: Any,
+    lookback: int,
+    *,
+    n_folds: int,
+    test: int,
+    val: int = 0,
+    expanding: bool = True,
+    gap: int = 0,
+    scaler: Any = None,
+    horizon: int = 1,
+    shift: int = 1,
+    stride: int = 1,
+    sampling_rate: int = 1,
+    features: ColumnSelection = None,
+    targets: ColumnSelection = None,
+    future: ColumnSelection = None,
+    static: ColumnSelection = None,
+    per_timestep: bool = False,
+    group_by: Hashable | None = None,
+    freq: str | pd.DateOffset | None = None,
+    dropna: bool = False,
+    transform: str | None = None,
+    per_series: bool = False,
+    min_history: int | None = None,
+) -> Folds:
+    """Rolling-origin evaluation: ``n_folds`` leak-free splits whose test parts follow each other.
+
+    The last ``n_folds * test`` rows are the evaluation range. Fold ``k`` tests on its
+    ``k``-th block of ``test`` rows, validates on the ``val`` rows before it (when
+    ``val > 0``) and trains on the rows before those: from the first row
+    (``expanding=True``), or on a window of fixed length that slides forward by ``test``
+    rows per fold (``expanding=False``; its length is the first fold's). Each fold is a
+    :class:`Split` made by the same rule as :func:`split`: every target row of a fold
+    belongs to one part, inputs may reach back into earlier rows as context, and the
+    scaler is fitted on that fold's training rows only.
+
+    Parameters
+    ----------
+    data : array_like, pandas.Series or pandas.DataFrame
+        As for :func:`windows`; rows in time order.
+    lookback : int
+        Timesteps per window.
+    n_folds : int
+        Number of folds, at least 1.
+    test : int
+        Rows of each fold's test part (its target rows), at least 1.
+    val : int, default 0
+        Rows of each fold's validation part, just before its test part (0: none).
+    expanding : bool, default True
+        Training from the first row on (True), or a fixed-length window that slides.
+    gap : int, default 0
+        Rows left out before each fold's val and test parts: no target lies there (their
+        inputs may still read them). Use it when a forecast is made ``gap`` rows ahead, or
+        to keep autocorrelated neighbours out of training.
+    scaler : object, optional
+        An unfitted scaler, as for :func:`split`: a copy is fitted on each fold's
+        training rows.
+    horizon, shift, stride, sampling_rate, features, targets, per_timestep : optional
+        As for :func:`split`.
+    future, static : optional
+        Known-future and static covariates, as for :func:`split`: scaled with each fold's
+        training statistics, read on each sample's own rows.
+    group_by, freq, dropna, transform, per_series, min_history : optional
+        As for :func:`split` (see the Notes for groups). With ``min_history`` the first
+        fold's training part needs only ``min_history`` input rows and the targets.
+
+    Returns
+    -------
+    Folds
+        A sequence of ``n_folds`` :class:`Split`, in time order.
+
+    Raises
+    ------
+    ShapeError
+        ``n_folds * test`` (with ``val`` and ``gap``) leaving too few rows for the first
+        fold's training windows (the message gives the largest ``n_folds`` that fits),
+        a part without windows, and everything :func:`split` refuses.
+    TypeError
+        Options of the wrong type.
+
+    Notes
+    -----
+    With ``group_by``, every series is cut at the same **timestamps** when the data has a
+    DatetimeIndex: the evaluation range is the last ``n_folds * test`` timestamps of all
+    series together, so a fold tests the same period in every series (a series missing
+    some timestamps has fewer rows there). Without a DatetimeIndex, each series is cut by
+    its own **rows**: its last ``n_folds * test`` rows.
+
+    Examples
+    --------
+    >>> import numpy as np, lstmshape
+    >>> cv = lstmshape.folds(np.arange(200.0), 20, n_folds=3, test=30)
+    >>> len(cv), [len(f.train) for f in cv], [len(f.test) for f in cv]
+    (3, [90, 120, 150], [30, 30, 30])
+    >>> print(cv)
+    Folds: 3 folds, expanding training, test 30 rows each, lookback 20
+      fold  train targets (windows)  test targets (windows)
+      0     20 .. 109 (90)           110 .. 139 (30)
+      1     20 .. 139 (120)          140 .. 169 (30)
+      2     20 .. 169 (150)          170 .. 199 (30)
+    """
+    n_folds = check_int(n_folds, "n_folds", minimum=1)
+    test = check_int(test, "test", minimum=1)
+    val = check_int(val, "val", minimum=0)
+    gap = check_int(gap, "gap", minimum=0)
+    expanding = check_bool(expanding, "expanding")
+    framing = Framing.from_user(
+        lookback,
+        horizon=horizon,
+        shift=shift,
+        stride=stride,
+        per_timestep=per_timestep,
+        sampling_rate=sampling_rate,
+    )
+    check_scaler(scaler)
+    kind = check_transform(transform)
+    timeline = read_timeline(
+        data,
+        features=features,
+        targets=targets,
+        future=future,
+        static=static,
+        group_by=group_by,
+        freq=freq,
+        dropna=check_bool(dropna, "dropna"),
+    )
+    per_series = check_per_series(per_series, scaler, timeline.group_by)
+    min_history = check_min_history(min_history, framing)
+    need = framing.fewest_rows(min_history) + rows_used_up(kind, framing.sampling_rate)
+    settings = _Settings(n_folds, test, val, gap, expanding, need)
+    bounds = _fold_rows(timeline, settings)
+    before = timeline
+    timeline, undo = transform_targets(timeline, kind, framing.sampling_rate)
+    timeline = keep_panel(before, timeline)
+    sizes = {"train": None, "val": val or None, "test": test}
+    splits = [
+        make_split(
+            timeline,
+            framing,
+            fold,
+            scaler=scaler,
+            per_series=per_series,
+            undo=undo,
+            sizes=sizes,
+            min_history=min_history,
+        )
+        for fold in bounds
+    ]
+    return Folds(splits, expanding=expanding, test=test, val=val, gap=gap)
+
+
+class _Settings:
+    def __init__(
+        self, n_folds: int, test: int, val: int, gap: int, expanding: bool, need: int
+    ) -> None:
+        self.n_folds, self.test, self.val, self.gap = n_folds, test, val, gap
+        self.expanding, self.need = expanding, need
+
+    @property
+    def held_out(self) -> int:
+        """Clock positions after the first fold's training part."""
+        gaps = self.gap * (2 if self.val else 1)
+        return self.n_folds * self.test + self.val + gaps
+
+    def cuts(self, length: int) -> list[dict[str, tuple[int, int]]]:
+        """Return the parts of each fold as ``[begin, end)`` positions on a clock of ``length``."""
+        start = length - self.n_folds * self.test
+        first_train_end = length - self.held_out
+        found = []
+        for k in range(self.n_folds):
+            test_lo = start + k * self.test
+            val_hi = test_lo - self.gap
+            val_lo = val_hi - self.val
+            train_hi = (val_lo - self.gap) if self.val else val_hi
+            train_lo = 0 if self.expanding else train_hi - first_train_end
+            parts = {"train": (train_lo, train_hi), "test": (test_lo, test_lo + self.test)}
+            if self.val:
+                parts["val"] = (val_lo, val_hi)
+            found.append(parts)
+        return found
+
+    def check(self, length: int, label: str) -> None:
+        train = length - self.held_out
+        if train >= self.need:
+            return
+        largest = (length - self.held_out + self.n_folds * self.test - self.need) // self.test
+        gaps = self.gap * (2 if self.val else 1)
+        advice = (
+            f" The largest n_folds that fits is {largest}."
+            if largest >= 1
+            else " Even n_folds=1 does not fit: make `test`, `val` or `lookback` smaller."
+        )
+        raise ShapeError(
+            f"`n_folds` * `test` = {self.n_folds} * {self.test} = {self.n_folds * self.test} "
+            f"rows of evaluation, plus val {self.val} and gaps {gaps}, leave "
+            f"{plural(max(train, 0), 'row')} of the {length}{label} for the first fold's "
+            f"training part, and it needs at least {self.need} (one window and its target)."
+            f"{advice} {received('n_folds', self.n_folds)}, test={self.test}"
+        )
+
+
+def _fold_rows(timeline: Timeline, settings: _Settings) -> list[dict[Hashable | None, SeriesParts]]:
+    """For each fold, the target rows of each part of each series."""
+    index = timeline.table.index
+    ranges = series_ranges(timeline)
+    by_time = timeline.run_groups != () and isinstance(index, pd.DatetimeIndex)
+    clock: pd.DatetimeIndex | None = None
+    if by_time:
+        assert isinstance(index, pd.DatetimeIndex)
+        clock = index[np.concatenate([np.arange(b, e) for b, e, _ in ranges])].unique()
+        clock = clock.sort_values()
+        settings.check(len(clock), " timestamps of all series")
+    folds: list[dict[Hashable | None, SeriesParts]] = [{} for _ in range(settings.n_folds)]
+    for begin, end, group in ranges:
+        if clock is not None:
+            assert index is not None
+            positions = clock.get_indexer(index[begin:end])
+            length = len(clock)
+        else:
+            label = "" if group is None else f" rows of group {group!r}"
+            settings.check(end - begin, label or " rows")
+            positions = np.arange(end - begin)
+            length = end - begin
+        for k, parts in enumerate(settings.cuts(length)):
+            folds[k][group] = {
+                name: [_to_rows(positions, begin, lo, hi)] for name, (lo, hi) in parts.items()
+            }
+        for fold in folds:
+            fold[group].setdefault("val", [])
+    return folds
+
+
+def _to_rows(positions: np.ndarray, begin: int, lo: int, hi: int) -> tuple[int, int]:
+    """Rows ``[a, b)`` of a series whose clock positions lie in ``[lo, hi)``."""
+    a = int(np.searchsorted(positions, lo, side="left"))
+    b = int(np.searchsorted(positions, hi, side="left"))
+    return (begin + a, begin + b)

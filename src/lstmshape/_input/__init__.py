@@ -1,0 +1,1 @@
+"""From what users pass to a validated timeline: tables, panels, runs, change targets, scalers."""

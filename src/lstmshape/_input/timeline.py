@@ -1,0 +1,408 @@
+"""The rows of a series and the runs that windows may not cross: groups, gaps, missing rows.
+
+A *run* is a stretch of consecutive rows of one series with no missing timestamp and no
+missing value inside. Without ``group_by``, ``freq`` and ``dropna`` the whole table is one
+run, which is the common case.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+from .._core.errors import ShapeError, did_you_mean, listed, plural, received, received_type
+from .._plan.framing import Framing
+from .._plan.plan import Run, WindowPlan, make_plan, runs_between_breaks
+from .panel import SeriesStore, is_panel, panel_items, store_of
+from .table import (
+    ColumnSelection,
+    Table,
+    as_table,
+    check_time_order,
+    refuse_date_columns,
+    where,
+)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A validated table plus the runs its windows must stay inside."""
+
+    table: Table
+    runs: tuple[Run, ...]
+    run_groups: tuple[Hashable, ...]
+    group_by: Hashable | None = None
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows in the table."""
+        return int(self.table.values.shape[0])
+
+    def with_values(self, values: np.ndarray) -> Timeline:
+        """Return the same timeline over other values of the same shape (scaled ones)."""
+        return Timeline(self.table.with_values(values), self.runs, self.run_groups, self.group_by)
+
+
+def read_timeline(
+    data: Any,
+    *,
+    features: ColumnSelection = None,
+    targets: ColumnSelection = None,
+    future: ColumnSelection = None,
+    static: ColumnSelection = None,
+    group_by: Hashable | None = None,
+    freq: str | pd.DateOffset | None = None,
+    dropna: bool = False,
+    param: str = "data",
+) -> Timeline:
+    """Validate ``data`` and find its runs (see the module docstring).
+
+    A panel (a list or dict of series, :func:`._panel.is_panel`) is read series by series
+    by :func:`read_panel`.
+    """
+    if is_panel(data):
+        if group_by is not None:
+            raise ShapeError(
+                "`group_by` names a column that tells series apart inside one table, but "
+                "`data` is a list (or dict) of series, each already its own series. Pass "
+                "either the list without `group_by`, or one DataFrame with the `group_by` "
+                f"column. {received('group_by', group_by)}"
+            )
+        return read_panel(
+            data,
+            features=features,
+            targets=targets,
+            future=future,
+            static=static,
+            freq=freq,
+            dropna=dropna,
+        )
+    group_codes: np.ndarray | None = None
+    group_names: list[Hashable] = []
+    if group_by is not None:
+        data, group_codes, group_names = _order_by_group(data, group_by)
+    table = as_table(
+        data,
+        features=features,
+        targets=targets,
+        future=future,
+        static=static,
+        exclude=() if group_by is None else (group_by,),
+        allow_nan=dropna,
+        check_order=group_by is None,
+        param=param,
+    )
+    n_rows = table.values.shape[0]
+    if table.static_cols:
+        _check_static(table, group_codes, group_names, group_by)
+    if group_codes is None and freq is None and table.missing_rows is None:
+        return Timeline(table, ((0, n_rows),), (), None)
+    breaks = np.zeros(max(n_rows - 1, 0), dtype=bool)
+    if group_codes is not None:
+        breaks |= group_codes[1:] != group_codes[:-1]
+        _check_order_within_groups(table.index, group_codes, group_names)
+    if freq is not None:
+        breaks |= _gaps(table.index, freq)
+    runs = runs_between_breaks(n_rows, breaks, table.missing_rows)
+    run_groups: tuple[Hashable, ...] = ()
+    if group_codes is not None:
+        run_groups = tuple(group_names[group_codes[begin]] for begin, _ in runs)
+    return Timeline(table, tuple(runs), run_groups, group_by)
+
+
+#: The name of the series level (``group_by``, ``to_frame``'s index) of a panel.
+PANEL_LEVEL = "series"
+
+
+def read_panel(
+    data: Any,
+    *,
+    features: ColumnSelection = None,
+    targets: ColumnSelection = None,
+    future: ColumnSelection = None,
+    static: ColumnSelection = None,
+    freq: str | pd.DateOffset | None = None,
+    dropna: bool = False,
+) -> Timeline:
+    """Read a list (or dict) of series as one timeline over their virtual concatenation.
+
+    Each series is validated as its own table (dtype rules, missing values, gaps with
+    ``freq``, its time order); all must have the same columns. The table's values are a
+    :class:`._panel.SeriesStore` of the series' own arrays (nothing is concatenated); its
+    runs are each series' runs shifted to the series' first row, named by the series.
+    """
+    timelines: list[Timeline] = []
+    names: list[Hashable] = []
+    for name, item in panel_items(data):
+        timelines.append(
+            read_timeline(
+                item,
+                features=features,
+                targets=targets,
+                future=future,
+                static=static,
+                freq=freq,
+                dropna=dropna,
+                param=f"data[{name!r}]",
+            )
+        )
+        names.append(name)
+    first = timelines[0].table
+    for name, timeline in zip(names[1:], timelines[1:], strict=True):
+        _check_same_columns(names[0], first, name, timeline.table)
+    store = SeriesStore([t.table.values for t in timelines], names)
+    runs: list[Run] = []
+    run_groups: list[Hashable] = []
+    for number, (name, timeline) in enumerate(zip(names, timelines, strict=True)):
+        offset = int(store.offsets[number])
+        runs.extend((offset + begin, offset + end) for begin, end in timeline.runs)
+        run_groups.extend([name] * len(timeline.runs))
+    missing = None
+    if any(t.table.missing_rows is not None for t in timelines):
+        missing = np.concatenate(
+            [
+                np.zeros(t.n_rows, dtype=bool) if t.table.missing_rows is None
+                else t.table.missing_rows
+                for t in timelines
+            ]
+        )  # fmt: skip
+    table = Table(
+        values=cast(np.ndarray, store),
+        names=first.names,
+        index=_panel_index(names, [t.table.index for t in timelines]),
+        feature_cols=first.feature_cols,
+        target_cols=first.target_cols,
+        missing_rows=missing,
+        future_cols=first.future_cols,
+        static_cols=first.static_cols,
+    )
+    return Timeline(table, tuple(runs), tuple(run_groups), PANEL_LEVEL)
+
+
+def keep_panel(before: Timeline, after: Timeline) -> Timeline:
+    """Read a panel as its series again after a step made one array of it (a transform).
+
+    The one array is what that step allocated anyway; the series become views of it, so
+    batches, ``to_frame`` and ``explain`` still see the panel's series.
+    """
+    store = store_of(before.table.values)
+    if store is None or store_of(after.table.values) is not None:
+        return after
+    values = cast(np.ndarray, store.split_like(np.asarray(after.table.values)))
+    return Timeline(after.table.with_values(values), after.runs, after.run_groups, after.group_by)
+
+
+def _check_same_columns(first_name: Hashable, first: Table, name: Hashable, table: Table) -> None:
+    if table.names != first.names:
+        raise ShapeError(
+            f"Every series of a panel needs the same columns in the same order, so that "
+            f"`features` and `targets` pick the same ones: `data[{first_name!r}]` has "
+            f"{listed(map(repr, first.names), limit=8)} but `data[{name!r}]` has "
+            f"{listed(map(repr, table.names), limit=8)}. Select the same columns from each "
+            "(for example `frame[columns]`)."
+        )
+
+
+def _panel_index(names: list[Hashable], indexes: list[pd.Index | None]) -> pd.Index | None:
+    """Return the series' indexes one after another (``None`` for arrays), if alike."""
+    given = [index is not None for index in indexes]
+    if not any(given):
+        return None
+    kinds = {type(index).__name__ for index in indexes}
+    zones = [getattr(index, "tz", None) for index in indexes]
+    if not all(given) or len(kinds) > 1 or len({str(zone) for zone in zones}) > 1:
+        described = [
+            "no index (an array)" if index is None
+            else f"a {type(index).__name__}" + (f" ({zone})" if zone is not None else "")
+            for index, zone in zip(indexes, zones, strict=True)
+        ]  # fmt: skip
+        pairs = [f"data[{n!r}]: {d}" for n, d in zip(names, described, strict=True)]
+        raise ShapeError(
+            "The series of a panel must be indexed alike (all arrays, or all pandas objects "
+            "with the same kind of index and time zone), so that `to_frame` can index them "
+            f"together. Received: {listed(dict.fromkeys(pairs), sep='; ', limit=4)}"
+        )
+    present = [index for index in indexes if index is not None]
+    return present[0].append(present[1:]) if len(present) > 1 else present[0]
+
+
+def plan_windows(
+    timeline: Timeline, framing: Framing, min_history: int | None = None
+) -> WindowPlan:
+    """Place windows in every run; raise if none fits, warn about groups left without any.
+
+    With ``min_history``, windows may also start before a run, padded (see ``make_plan``).
+    """
+    plan = make_plan(
+        framing, timeline.n_rows, timeline.runs, timeline.run_groups, min_history=min_history
+    )
+    if plan.n_samples == 0 and min_history is not None:
+        raise ShapeError(_too_short_for_history(timeline, framing, min_history))
+    if plan.n_samples == 0:
+        raise ShapeError(_too_short_message(timeline, framing))
+    if timeline.run_groups:
+        panel = store_of(timeline.table.values) is not None
+        _warn_about_empty_groups(plan, None if panel else timeline.group_by)
+    return plan
+
+
+def _too_short_for_history(timeline: Timeline, framing: Framing, min_history: int) -> str:
+    longest = max((end - begin for begin, end in timeline.runs), default=0)
+    need = framing.fewest_rows(min_history)
+    return (
+        f"Cannot make windows with {framing.parameters_in_words()} and "
+        f"min_history={min_history}: the longest series (or run between gaps and missing "
+        f"values) has {plural(longest, 'row')}, and even a padded window needs at least "
+        f"{plural(need, 'row')}: {min_history} real input step(s) and the targets after "
+        "them. Lower `min_history`, or the horizon."
+    )
+
+
+def _too_short_message(timeline: Timeline, framing: Framing) -> str:
+    longest = max((end - begin for begin, end in timeline.runs), default=0)
+    need = framing.rows_needed()
+    fits = framing.largest_lookback(longest)
+    advice = (
+        f" The largest lookback that fits is {fits}."
+        if fits >= 1 and fits != framing.lookback
+        else ""
+    )
+    if timeline.group_by is None and timeline.runs == ((0, timeline.n_rows),):
+        n_cols = timeline.table.values.shape[1]
+        transposed = (
+            f" `data` has 1 row of {n_cols} values: if those are {n_cols} time steps of one "
+            "series, pass it as a column (`data.T` or `data.ravel()`)."
+            if timeline.n_rows == 1 and n_cols > 1
+            else advice
+        )
+        return (
+            f"Cannot make windows with {framing.parameters_in_words()} from a series of "
+            f"{plural(timeline.n_rows, 'row')}: need at least {need}.{transposed}"
+        )
+    one_run_per_group = len(timeline.runs) == len(set(timeline.run_groups))
+    if store_of(timeline.table.values) is not None and one_run_per_group:
+        pieces = "series of the panel"
+    elif timeline.group_by is not None and one_run_per_group:
+        pieces = f"group of `{timeline.group_by}`"
+    else:
+        pieces = "contiguous run (runs end at groups, gaps and missing values)"
+    return (
+        f"Cannot make windows with {framing.parameters_in_words()}: the longest {pieces} has "
+        f"{plural(longest, 'row')}, and one window needs at least {need}.{advice}"
+    )
+
+
+def _warn_about_empty_groups(plan: WindowPlan, group_by: Hashable | None) -> None:
+    with_windows = {plan.run_groups[b.run] for b in plan.blocks if b.count}
+    skipped = [g for g in dict.fromkeys(plan.run_groups) if g not in with_windows]
+    if skipped:
+        what = (
+            f"{len(skipped)} series of the panel" if group_by is None
+            else f"{plural(len(skipped), 'group')} of `{group_by}`"
+        )  # fmt: skip
+        k = plan.min_history
+        need = (
+            plan.framing.rows_needed() if k is None
+            else f"{plural(plan.framing.fewest_rows(k), 'row')} (min_history={k} real input "
+            "steps and the targets)"
+        )  # fmt: skip
+        warnings.warn(
+            f"Skipped {what} too short for one window of {need}: {listed(map(repr, skipped))}.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def _check_static(
+    table: Table,
+    codes: np.ndarray | None,
+    names: list[Hashable],
+    group_by: Hashable | None,
+) -> None:
+    """Refuse a static covariate that varies inside a series (one value per series)."""
+    codes = np.zeros(table.values.shape[0], dtype=np.int64) if codes is None else codes
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    for begin, end in zip(np.r_[0, bounds], np.r_[bounds, len(codes)], strict=True):
+        block = table.values[begin:end, list(table.static_cols)]
+        differs = (block != block[0]) & ~(np.isnan(block) & np.isnan(block[0]))
+        if not differs.any():
+            continue
+        row, col = (int(i) for i in np.argwhere(differs)[0])
+        series = "the series" if group_by is None else f"series {names[codes[begin]]!r}"
+        raise ShapeError(
+            f"Column {table.names[table.static_cols[col]]!r} (`static`) must hold one value per "
+            f"series, but it varies in {series}: {float(block[0, col])} at "
+            f"{where(int(begin), table.index)} and {float(block[row, col])} at "
+            f"{where(int(begin) + row, table.index)}. Static covariates are constant within "
+            "each series (store size, sensor type); pass a varying column as a feature or as "
+            "`future`."
+        )
+
+
+def _order_by_group(
+    data: Any, group_by: Hashable
+) -> tuple[pd.DataFrame, np.ndarray, list[Hashable]]:
+    """Sort rows by group, keeping time order inside each group (a stable sort)."""
+    if not isinstance(group_by, Hashable):
+        raise TypeError(
+            f"`group_by` must be the name of one column. {received_type('group_by', group_by)}"
+        )
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(
+            "`group_by` names a column, so `data` must be a pandas DataFrame. "
+            f"Received: data of type {type(data).__name__}"
+        )
+    if group_by not in data.columns:
+        raise ShapeError(
+            f"`group_by` names a column that `data` does not have: {group_by!r}."
+            f"{did_you_mean(group_by, list(data.columns))} Available columns: "
+            f"{listed(map(repr, data.columns), limit=20)}."
+        )
+    refuse_date_columns(data)
+    keys = data[group_by]
+    if keys.isna().any():
+        first = int(np.flatnonzero(keys.isna().to_numpy())[0])
+        raise ShapeError(
+            f"Column {group_by!r} (`group_by`) has a missing group label at row {first}; "
+            "every row must belong to a group."
+        )
+    codes, names = pd.factorize(keys, sort=True)
+    order = np.argsort(codes, kind="stable")
+    return data.iloc[order], codes[order], list(names)
+
+
+def _check_order_within_groups(
+    index: pd.Index | None, codes: np.ndarray, names: list[Hashable]
+) -> None:
+    if index is None:
+        return
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    for begin, end in zip(np.r_[0, bounds], np.r_[bounds, len(codes)], strict=True):
+        check_time_order(index[begin:end], f"data (group {names[codes[begin]]!r})")
+
+
+def _gaps(index: pd.Index | None, freq: str | pd.DateOffset) -> np.ndarray:
+    """Return True between rows ``i`` and ``i + 1`` that are not one ``freq`` apart."""
+    if not isinstance(index, pd.DatetimeIndex):
+        kind = "no index (numpy input)" if index is None else f"a {type(index).__name__}"
+        raise TypeError(
+            f"`freq` finds gaps between timestamps, so `data` needs a DatetimeIndex; it has "
+            f"{kind}. Set one first, for example `df.set_index('Date')`. {received('freq', freq)}"
+        )
+    try:
+        offset = to_offset(freq)
+    except (ValueError, TypeError):
+        raise ShapeError(
+            f"`freq` is not a frequency pandas understands. Use an offset alias such as 'D' "
+            f"(days), 'B' (business days), 'h' (hours) or 'min'. {received('freq', freq)}"
+        ) from None
+    if len(index) < 2:
+        return np.zeros(0, dtype=bool)
+    expected = index[:-1] + offset
+    return np.asarray(index[1:] != expected)

@@ -1,0 +1,235 @@
+"""Targets as changes: differences, percentage changes, logs and log differences.
+
+A model of min-max-scaled *levels* cannot forecast a level it never saw in training (a
+price above the training range); a model of *changes* can. ``transform=`` on
+:func:`lstmshape.windows`, :func:`lstmshape.split` and :func:`lstmshape.folds` replaces the
+target columns by one of these before scaling, and :meth:`Windows.to_frame` turns
+predictions of them back into levels.
+
+Rules stated here once:
+
+* Only the **target columns** are transformed, wherever they appear (a target that is also
+  a feature is an input of changes too, so the model sees changes); features that are not
+  targets stay as they are.
+* Each value is taken against the one ``lag`` rows before it, where ``lag`` is the
+  window's ``sampling_rate`` (1 unless asked): the change over one timestep of a window.
+* Inside each run only (a series of ``group_by``, a stretch between gaps or NaN rows): the
+  first ``lag`` rows of a run have no earlier value, so they become missing rows, which no
+  window reads. A run therefore starts ``lag`` rows later (``"log"`` needs no earlier
+  value and keeps every row).
+* Undoing needs the original level ``lag`` rows before the first target row, which the
+  forecaster knows at that time when ``shift <= sampling_rate`` (the default: the window's
+  last row). Multi-step targets chain: ``level[t + k] = level[t - 1] + d[t] + ... + d[t + k]``
+  (``"diff"``), a product of ``1 + p`` (``"pct_change"``), ``exp`` of a cumulative sum times
+  the level (``"log_diff"``); ``"log"`` is undone by ``exp`` alone. Per-timestep targets
+  are undone one row at a time, each from the original level ``lag`` rows before it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._core.arrays import readonly
+from .._core.errors import ShapeError, did_you_mean, received, received_type
+from .table import Table, where
+from .timeline import Timeline
+
+#: The transforms ``transform=`` accepts.
+TRANSFORMS = ("diff", "pct_change", "log", "log_diff")
+
+_FORMULAS = {
+    "diff": "x[t] - x[t-1]",
+    "pct_change": "x[t] / x[t-1] - 1",
+    "log": "log(x[t])",
+    "log_diff": "log(x[t]) - log(x[t-1])",
+}
+
+
+def check_transform(transform: Any) -> str | None:
+    """Return ``transform`` if it is ``None`` or one of :data:`TRANSFORMS`, else raise."""
+    if transform is None:
+        return None
+    if not isinstance(transform, str):
+        raise TypeError(
+            f"`transform` must be None (levels) or one of {', '.join(map(repr, TRANSFORMS))}. "
+            f"{received_type('transform', transform)}"
+        )
+    if transform not in TRANSFORMS:
+        raise ShapeError(
+            f"`transform` must be None (levels) or one of {', '.join(map(repr, TRANSFORMS))}."
+            f"{did_you_mean(transform, TRANSFORMS)} {received('transform', transform)}"
+        )
+    return transform
+
+
+@dataclass(frozen=True)
+class TargetTransform:
+    """How the target columns were transformed, and their original levels to undo it.
+
+    Attributes
+    ----------
+    kind : str
+        ``"diff"``, ``"pct_change"``, ``"log"`` or ``"log_diff"``.
+    lag : int
+        Rows between a value and the earlier value it is taken against.
+    levels : numpy.ndarray
+        The original (untransformed, unscaled) values of the target columns, float64,
+        ``(rows, n_targets)``, read-only; NaN where the data has missing rows.
+    """
+
+    kind: str
+    lag: int
+    levels: np.ndarray
+
+    @property
+    def needs_previous(self) -> bool:
+        """Whether undoing needs an earlier level (every transform but ``"log"``)."""
+        return self.kind != "log"
+
+    @property
+    def formula(self) -> str:
+        """The transform as a formula, for messages and ``repr``."""
+        return _FORMULAS[self.kind].replace("t-1", f"t-{self.lag}")
+
+    def undo(self, values: np.ndarray, rows: np.ndarray, *, chained: bool) -> np.ndarray:
+        """Return the levels of predicted transformed ``values``.
+
+        Parameters
+        ----------
+        values
+            ``(samples, steps, n_targets)``: transformed values of the target rows.
+        rows
+            ``(samples, steps)``: the row of each value (rows ``lag`` apart along steps).
+        chained
+            True for multi-step targets: step ``k`` builds on the level undone at step
+            ``k - 1``, and only the level before the first step is read from the data.
+            False: each value is undone from the original level ``lag`` rows before it.
+        """
+        values = np.asarray(values, dtype=np.float64)
+        if self.kind == "log":
+            return np.exp(values)
+        base_rows = rows[:, :1] if chained else rows
+        base = self._levels_at(base_rows - self.lag)  # (samples, 1 or steps, n_targets)
+        if self.kind == "diff":
+            return base + (np.cumsum(values, axis=1) if chained else values)
+        if self.kind == "pct_change":
+            return base * (np.cumprod(1.0 + values, axis=1) if chained else 1.0 + values)
+        return base * np.exp(np.cumsum(values, axis=1) if chained else values)
+
+    def _levels_at(self, rows: np.ndarray) -> np.ndarray:
+        n_rows = len(self.levels)
+        outside = (rows < 0) | (rows >= n_rows)
+        if outside.any():
+            row = int(rows[outside].flat[0])
+            raise ShapeError(
+                f"Cannot undo transform={self.kind!r}: it needs the level of row {row}, "
+                f"{self.lag} row(s) before a predicted row, and the data has rows 0 to "
+                f"{n_rows - 1}. Inputs-only windows can be undone only when shift <= "
+                "sampling_rate (the level before the first target is then known)."
+            )
+        found = self.levels[rows]
+        if np.isnan(found).any():
+            row = int(rows[np.isnan(found).any(axis=-1)].flat[0])
+            raise ShapeError(
+                f"Cannot undo transform={self.kind!r}: the level of row {row}, {self.lag} "
+                "row(s) before a predicted row, is missing (NaN) in the data."
+            )
+        return found
+
+
+def rows_used_up(kind: str | None, lag: int) -> int:
+    """Rows at the start of each run that ``kind`` leaves without a value (no earlier row).
+
+    >>> rows_used_up("diff", 1), rows_used_up("log", 1), rows_used_up(None, 1)
+    (1, 0, 0)
+    """
+    return lag if kind is not None and kind != "log" else 0
+
+
+def transform_targets(
+    timeline: Timeline, transform: str | None, lag: int
+) -> tuple[Timeline, TargetTransform | None]:
+    """Transform the target columns of ``timeline`` run by run (see the module docstring).
+
+    Returns the transformed timeline (the first ``lag`` rows of each run become missing
+    rows, for the differencing transforms) and the :class:`TargetTransform` that undoes it.
+    """
+    kind = check_transform(transform)
+    if kind is None:
+        return timeline, None
+    table = timeline.table
+    cols = list(table.target_cols)
+    levels = np.array(table.values[:, cols], dtype=np.float64)
+    if table.missing_rows is not None:
+        levels[table.missing_rows] = np.nan
+    changed = levels.copy()
+    lag = rows_used_up(kind, lag)
+    missing = np.zeros(timeline.n_rows, dtype=bool)
+    if table.missing_rows is not None:
+        missing |= table.missing_rows
+    runs, run_groups = [], []
+    for number, (begin, end) in enumerate(timeline.runs):
+        here = levels[begin:end]
+        if kind in ("log", "log_diff"):
+            _refuse_non_positive(here, begin, cols, table, kind)
+        if kind == "pct_change":
+            _refuse_zero_levels(here[: max(len(here) - lag, 0)], begin, cols, table)
+        changed[begin:end] = _forward(kind, here, lag)
+        missing[begin : min(begin + lag, end)] = True
+        if end - begin > lag:
+            runs.append((begin + lag, end))
+            if timeline.run_groups:
+                run_groups.append(timeline.run_groups[number])
+    values = np.array(table.values, copy=True)
+    values[:, cols] = changed.astype(values.dtype)
+    new_table = dataclasses.replace(
+        table.with_values(values), missing_rows=missing if missing.any() else None
+    )
+    new_timeline = Timeline(new_table, tuple(runs), tuple(run_groups), timeline.group_by)
+    return new_timeline, TargetTransform(kind, max(lag, 1), readonly(levels))
+
+
+def _forward(kind: str, x: np.ndarray, lag: int) -> np.ndarray:
+    """Return the transformed rows of one run; the first ``lag`` rows are NaN."""
+    out = np.full_like(x, np.nan)
+    if kind == "log":
+        return np.log(x)
+    if len(x) <= lag:
+        return out
+    now, before = x[lag:], x[:-lag]
+    if kind == "diff":
+        out[lag:] = now - before
+    elif kind == "pct_change":
+        out[lag:] = now / before - 1.0
+    else:
+        out[lag:] = np.log(now) - np.log(before)
+    return out
+
+
+def _refuse_non_positive(
+    values: np.ndarray, begin: int, cols: list[int], table: Table, kind: str
+) -> None:
+    bad = ~(values > 0)
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise ShapeError(
+            f"transform={kind!r} takes the log of the targets, which needs positive values; "
+            f"column {table.names[cols[col]]!r} has {values[row, col]} at "
+            f"{where(begin + row, table.index)}. Use transform='diff' for values that can be "
+            "zero or negative."
+        )
+
+
+def _refuse_zero_levels(values: np.ndarray, begin: int, cols: list[int], table: Table) -> None:
+    bad = values == 0
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise ShapeError(
+            "transform='pct_change' divides by the previous value, which must not be 0; "
+            f"column {table.names[cols[col]]!r} is 0 at {where(begin + row, table.index)}. "
+            "Use transform='diff' instead."
+        )

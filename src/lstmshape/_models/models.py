@@ -1,0 +1,875 @@
+"""Keras model factories for the classic LSTM setups, shaped by the data they will take.
+
+They run on Keras 3 with any of its backends (TensorFlow, JAX, PyTorch): the model is built
+from ``keras.layers`` only, so the same call gives the same layers and parameter counts on
+every backend, and TensorFlow is not imported unless it is Keras' backend.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .._core.errors import ShapeError, received, received_type
+from .._core.frameworks import import_keras
+from .._core.validate import check_bool, check_int
+
+if TYPE_CHECKING:
+    import keras
+
+    from .._windows.windows import Windows
+
+MERGE_MODES = ("sum", "mul", "ave", "concat")
+
+#: The model structures of ``build_model(architecture=...)``.
+ARCHITECTURES = ("stacked", "encoder_decoder")
+
+#: The order of a multi-input model's inputs (and of a list of inputs given to it).
+INPUT_ORDER = ("past", "future", "static", "mask")
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What a model must look like: validated, before Keras is imported."""
+
+    input_shape: tuple[int | None, int]
+    n_targets: int
+    horizon: int | None  # steps of a multi-step output, None for one step or per timestep
+    per_timestep: bool
+    units: int
+    layers: int
+    bidirectional: bool
+    merge_mode: str
+    dropout: float
+    output_activation: str | None
+    architecture: str = "stacked"
+    future_shape: tuple[int, int] | None = None  # (decoder steps, n_future)
+    n_static: int | None = None
+    mask: bool = False  # a boolean "mask" input (lookback,): True on real steps
+
+    @property
+    def named(self) -> bool:
+        """Whether the model has named inputs (a functional model), not one ``windows`` input."""
+        return (
+            self.architecture == "encoder_decoder"
+            or self.future_shape is not None
+            or self.n_static is not None
+            or self.mask
+        )
+
+
+def build_model(
+    windows: Windows | Sequence[int | None],
+    *,
+    units: int = 32,
+    layers: int = 1,
+    bidirectional: bool = False,
+    merge_mode: str = "concat",
+    dropout: float = 0.0,
+    targets: int | None = None,
+    per_timestep: bool | None = None,
+    output_activation: str | None = None,
+    architecture: str | None = None,
+) -> keras.Model:
+    """Build an uncompiled Keras 3 LSTM model whose shapes come from the data.
+
+    Three classic setups, chosen by ``per_timestep`` and ``bidirectional``:
+
+    * **many-to-one**: stacked ``LSTM(units)`` layers (``return_sequences=True`` on all
+      but the last), each optionally followed by ``Dropout(dropout)``, then ``Dense`` to
+      the target shape (reshaped to ``(horizon, targets)`` for multi-step windows);
+    * **per-timestep**: every LSTM returns sequences, then ``TimeDistributed(Dense)``:
+      one output per timestep;
+    * **bidirectional**: each LSTM wrapped in ``Bidirectional(..., merge_mode=...)``;
+    * **encoder-decoder** (``architecture="encoder_decoder"``, the default for windows with
+      ``future`` inputs): ``layers`` encoder LSTMs read ``X["past"]``; ``layers`` decoder
+      LSTMs (``return_sequences=True``) read the known-future inputs ``X["future"]``, or
+      without them the encoding repeated ``horizon`` times (``RepeatVector``: the classic
+      seq2seq), each started from the final ``[h, c]`` of the matching encoder layer
+      (``initial_state=[h, c]``); then ``TimeDistributed(Dense(n_targets))`` to
+      ``(horizon, n_targets)``. A bidirectional encoder's forward and backward states are
+      combined by the same ``merge_mode`` as its outputs (``"concat"`` joins them, so the
+      decoder has ``2 * units`` units; ``"sum"``, ``"mul"``, ``"ave"`` add, multiply or
+      average them, and the decoder has ``units``).
+
+    Covariate windows give a model with named inputs (``keras.Input(name="past")``,
+    ``"future"``, ``"static"``, ``"mask"``, in that order), so ``model.fit(w.X, w.y)``
+    with the dict, ``model.fit(w.to_dataset())`` and ``w.to_pydataset()`` all feed it:
+
+    * ``static`` goes through ``Dense(decoder units)`` twice, one added to the first
+      decoder layer's initial ``h`` and one to its initial ``c``; without an encoder-decoder
+      it is concatenated to the last LSTM's output before the ``Dense`` head (repeated on
+      every timestep for per-timestep windows);
+    * per-timestep windows have no decoder: their ``future`` values (those of each
+      timestep's target row) are concatenated to ``past`` along the features;
+    * ``mask`` (windows made with ``min_history``) is passed to the first LSTM
+      (``lstm(past, mask=mask)``), so padded steps leave its state untouched.
+
+    The model is built on the Keras backend of the process (``KERAS_BACKEND=tensorflow``,
+    ``jax`` or ``torch``; the docs' "Backends and loaders" page says how to choose), with
+    the same layers and parameter counts on each; TensorFlow is imported only when it is
+    the backend.
+
+    Parameters
+    ----------
+    windows : Windows or tuple
+        Windows to train on (``input_shape``, ``target_shape`` and ``per_timestep`` are
+        read from them), or an input shape ``(lookback, features)`` without the samples
+        axis, as ``keras.Input(shape=...)`` takes it. The lookback (timesteps) may be
+        None: any length.
+    units : int, default 32
+        Units per LSTM layer (per direction when bidirectional).
+    layers : int, default 1
+        Number of stacked LSTM layers.
+    bidirectional : bool, default False
+        Wrap each LSTM in ``keras.layers.Bidirectional``.
+    merge_mode : {"concat", "sum", "mul", "ave"}, default "concat"
+        How ``Bidirectional`` combines the forward and backward outputs. ``"concat"``
+        doubles the features the next layer sees (``2 * units``); the others keep
+        ``units``. Keras' ``merge_mode=None`` (two separate outputs) is refused: it does
+        not fit a single target, and a two-output model is easily built by hand.
+    dropout : float, default 0.0
+        Rate of a ``Dropout`` layer after each LSTM, in ``[0, 1)``; 0 adds none.
+    targets : int, optional
+        Number of target columns the model predicts (default: from the windows, or 1 for
+        an input shape tuple).
+    per_timestep : bool, optional
+        One output per timestep (default: from the windows, or False for a shape tuple).
+    output_activation : str, optional
+        Name of a Keras activation for the final ``Dense`` (``"sigmoid"`` for binary
+        labels). Default linear.
+    architecture : {"stacked", "encoder_decoder"}, optional
+        ``"stacked"``: LSTMs then a ``Dense`` head (one ``windows`` input for plain
+        windows). ``"encoder_decoder"``: an encoder and a decoder LSTM, as above; it needs
+        windows with a multi-step ``horizon`` or ``future`` inputs, and is not for
+        per-timestep windows. Default: ``"encoder_decoder"`` when the windows carry
+        ``future`` inputs and are not per timestep, else ``"stacked"``.
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled (compile it with your loss and optimizer). Input
+        ``(batch, lookback, features)``, or one named input per entry of
+        ``windows.input_shape``; output ``(batch, targets)``,
+        ``(batch, horizon, targets)`` or, per timestep, ``(batch, lookback, targets)``:
+        for windows, ``(batch,) + windows.target_shape``. It saves and loads with
+        ``model.save("m.keras")`` / ``keras.models.load_model`` without custom objects.
+
+    Raises
+    ------
+    TypeError
+        A parameter of the wrong type: ``windows`` neither Windows nor a tuple, a shape
+        entry that is not an integer (``("a", 2)``, ``(10.5, 1)``), a non-integer
+        ``units``/``layers``/``targets``, a non-bool ``bidirectional``/``per_timestep``,
+        a ``merge_mode`` that is not a string, a ``dropout`` that is not a number, an
+        ``output_activation`` that is not a string.
+    ShapeError
+        A value of the right type that cannot be used: a shape that is not
+        ``(lookback, features)`` of positive integers, ``units``/``layers``/``targets``
+        below 1, an unknown ``merge_mode`` (or ``None``), a ``merge_mode`` other than
+        ``"concat"`` without ``bidirectional=True``, ``dropout`` outside ``[0, 1)``, an
+        unknown activation name, ``targets`` or ``per_timestep`` contradicting the windows,
+        inputs-only windows (they have no targets to shape the output), an unknown
+        ``architecture``, ``"encoder_decoder"`` for one-step or per-timestep windows
+        without ``future`` or for a shape tuple, ``"stacked"`` for many-to-one windows with
+        ``future`` inputs.
+    ImportError
+        Keras 3 or the framework of its backend is not installed (the message names the
+        ``pip install "lstmshape[...]"`` extra).
+
+    Examples
+    --------
+    >>> import lstmshape
+    >>> model = lstmshape.build_model((50, 2), units=32)       # LSTM(32) + Dense(1)
+    >>> model.input_shape, model.output_shape, model.count_params()
+    ((None, 50, 2), (None, 1), 4513)
+    >>> model = lstmshape.build_model((10, 1), units=20, per_timestep=True,
+    ...                               bidirectional=True, merge_mode="sum")
+    >>> model.output_shape, model.count_params()
+    ((None, 10, 1), 3541)
+
+    An encoder-decoder over a known-future calendar column, 7 steps ahead:
+
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"load": np.sin(np.arange(200.0)), "weekday": np.arange(200) % 7})
+    >>> w = lstmshape.windows(df, 28, horizon=7, targets="load", future="weekday")
+    >>> model = lstmshape.build_model(w, units=16)
+    >>> [tuple(t.shape) for t in model.inputs], model.output_shape
+    ([(None, 28, 2), (None, 7, 1)], (None, 7, 1))
+    """
+    spec = _spec(
+        windows,
+        units=units,
+        layers=layers,
+        bidirectional=bidirectional,
+        merge_mode=merge_mode,
+        dropout=dropout,
+        targets=targets,
+        per_timestep=per_timestep,
+        output_activation=output_activation,
+        architecture=architecture,
+    )
+    keras = import_keras("lstmshape.build_model")
+    _check_activation(keras, spec.output_activation)
+    return _assemble(keras, spec)
+
+
+def check_model(model: keras.Model, windows: Windows) -> None:
+    """Raise a readable error if ``model`` cannot take ``windows``; return quietly if it can.
+
+    Compares the model's whole input shape with ``windows.input_shape`` and its whole
+    output shape with ``windows.target_shape``: first the number of axes, then each axis
+    (a ``None`` in the model accepts any size). Works on every Keras backend.
+
+    Windows with named inputs (``future``, ``static``, ``min_history``) need a model with
+    the same inputs: matched by name (``keras.Input(name="past")``, ``"future"``,
+    ``"static"``, ``"mask"``), or, when the model's names differ, a list of inputs in that
+    order. Each is compared with its ``X[name]``, and the message names the input.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built Keras model with one output, and one input (or one per named input).
+    windows : Windows
+        The windows it is meant to train on or predict from.
+
+    Raises
+    ------
+    TypeError
+        ``windows`` is not :class:`Windows`, or ``model`` is not a built Keras model with one
+        input (plain windows) and one output.
+    ShapeError
+        The shapes do not fit: a different number of axes (a model taking ``(lookback,)``
+        given windows ``(lookback, features)``) or a different size on an axis; the
+        message names the axis, both sizes and the fix. With named inputs: a one-input
+        model, a model missing one of the windows' inputs or taking another number of
+        inputs, or one input of the wrong shape (its name and both shapes are said).
+
+    Examples
+    --------
+    >>> import numpy as np, lstmshape
+    >>> w = lstmshape.windows(np.ones((100, 1)), 60)
+    >>> lstmshape.check_model(lstmshape.build_model(w), w)       # fits: returns None
+    >>> lstmshape.check_model(lstmshape.build_model((50, 2)), w)
+    Traceback (most recent call last):
+    ...
+    lstmshape.ShapeError: The model's input shape (50, 2) does not fit windows of input
+    shape (60, 1), per sample lookback (timesteps) x features: lookback differs (model 50,
+    windows 60) and features differ (model 2, windows 1). Build the model...
+    """
+    from .._windows.windows import Windows
+
+    if not isinstance(windows, Windows):
+        raise TypeError(f"`windows` must be lstmshape.Windows. {received_type('windows', windows)}")
+    if isinstance(windows.input_shape, dict):
+        _check_named_inputs(model, windows)
+    else:
+        model_input = _single_shape(model, "input")
+        _compare(
+            "input shape",
+            model_input,
+            "windows of input shape",
+            windows.input_shape,
+            ("lookback", "features"),
+            _input_hint(model_input, windows),
+        )
+    if windows.inputs_only:
+        return
+    model_output = _single_shape(model, "output")
+    _compare(
+        "output shape",
+        model_output,
+        "targets of shape",
+        windows.target_shape,
+        _target_axes(windows),
+        _output_hint(windows),
+    )
+
+
+def _spec(
+    windows: Any,
+    *,
+    units: Any,
+    layers: Any,
+    bidirectional: Any,
+    merge_mode: Any,
+    dropout: Any,
+    targets: Any,
+    per_timestep: Any,
+    output_activation: Any,
+    architecture: Any = None,
+) -> _Spec:
+    from .._windows.windows import Windows
+
+    bidirectional = check_bool(bidirectional, "bidirectional")
+    merge_mode = _check_merge_mode(merge_mode, bidirectional)
+    if per_timestep is not None:
+        per_timestep = check_bool(per_timestep, "per_timestep")
+    if targets is not None:
+        targets = check_int(targets, "targets", minimum=1)
+    if output_activation is not None and not isinstance(output_activation, str):
+        raise TypeError(
+            "`output_activation` must be the name of a Keras activation such as 'sigmoid'. "
+            f"{received_type('output_activation', output_activation)}"
+        )
+
+    if architecture is not None:
+        _check_architecture(architecture)
+    horizon: int | None = None
+    future_shape: tuple[int, int] | None = None
+    n_static: int | None = None
+    mask = False
+    if isinstance(windows, Windows):
+        shapes = windows.input_shape
+        if isinstance(shapes, dict):
+            input_shape: tuple[int | None, int] = shapes["past"]
+            future_shape = shapes.get("future")
+            n_static = shapes["static"][0] if "static" in shapes else None
+            mask = "mask" in shapes
+        else:
+            input_shape = shapes
+        target_shape = _windows_target_shape(windows, targets, per_timestep)
+        per_timestep = windows.per_timestep
+        n_targets = target_shape[-1]
+        if len(target_shape) == 2 and not per_timestep:
+            horizon = target_shape[0]
+        architecture = _windows_architecture(
+            architecture, per_timestep=per_timestep, horizon=horizon, future=future_shape
+        )
+    else:
+        input_shape = _check_input_shape(windows)
+        per_timestep = bool(per_timestep)
+        n_targets = 1 if targets is None else targets
+        if architecture == "encoder_decoder":
+            raise ShapeError(
+                "`architecture='encoder_decoder'` needs windows, not an input shape: the "
+                "decoder's steps are the windows' horizon (or their future inputs). Pass "
+                f"the windows. {received('windows', windows)}"
+            )
+        architecture = "stacked"
+    units = check_int(units, "units", minimum=1)
+    layers = check_int(layers, "layers", minimum=1)
+    _check_model_size(units, layers, features=input_shape[-1], targets=n_targets)
+    return _Spec(
+        architecture=architecture,
+        future_shape=future_shape,
+        n_static=n_static,
+        mask=mask,
+        input_shape=input_shape,
+        n_targets=n_targets,
+        horizon=horizon,
+        per_timestep=per_timestep,
+        units=units,
+        layers=layers,
+        bidirectional=bidirectional,
+        merge_mode=merge_mode,
+        dropout=_check_dropout(dropout),
+        output_activation=output_activation,
+    )
+
+
+#: The most LSTM weights a model factory builds without complaint: 2**30 (4 GiB of float32).
+MAX_WEIGHTS = 2**30
+
+
+def _check_model_size(units: int, layers: int, *, features: int, targets: int) -> None:
+    """Refuse a model whose LSTM weights alone would not fit in memory, before Keras builds it.
+
+    One LSTM layer holds ``4 * units * (inputs + units + 1)`` weights.
+    """
+    first = 4 * units * (features + units + 1)
+    rest = (layers - 1) * 4 * units * (2 * units + 1)
+    weights = first + rest + units * targets
+    if weights > MAX_WEIGHTS:
+        raise ShapeError(
+            f"A model of units={units}, layers={layers} over {features} features would hold "
+            f"about {weights:,} LSTM weights, more than the {MAX_WEIGHTS:,} (4 GiB of float32) "
+            f"lstmshape builds without complaint. Use fewer `units` or features. "
+            f"{received('units', units)}"
+        )
+
+
+def _check_architecture(architecture: Any) -> str:
+    valid = ", ".join(map(repr, ARCHITECTURES))
+    if not isinstance(architecture, str):
+        raise TypeError(
+            f"`architecture` must be a string, one of {valid}, or None for the default. "
+            f"{received_type('architecture', architecture)}"
+        )
+    if architecture not in ARCHITECTURES:
+        raise ShapeError(
+            f"`architecture` must be one of {valid}, or None for the default. "
+            f"{received('architecture', architecture)}"
+        )
+    return architecture
+
+
+def _windows_architecture(
+    architecture: str | None,
+    *,
+    per_timestep: bool,
+    horizon: int | None,
+    future: tuple[int, int] | None,
+) -> str:
+    """Return the architecture for these windows: the user's, checked, or the default."""
+    if architecture is None:
+        return "encoder_decoder" if future is not None and not per_timestep else "stacked"
+    if architecture == "encoder_decoder" and per_timestep:
+        raise ShapeError(
+            "`architecture='encoder_decoder'` does not fit per-timestep windows: their "
+            "targets lie inside the past window, which the encoder reads whole. Per-timestep "
+            "windows use stacked LSTMs (future inputs are joined to the past features on each "
+            f"timestep). Leave `architecture` out. {received('architecture', architecture)}"
+        )
+    if architecture == "encoder_decoder" and horizon is None and future is None:
+        raise ShapeError(
+            "`architecture='encoder_decoder'` needs several steps to decode: windows with "
+            "horizon > 1 or with `future` inputs; these have one target step. Make windows "
+            "with a horizon, or leave `architecture` out for a stacked LSTM. "
+            f"{received('architecture', architecture)}"
+        )
+    if architecture == "stacked" and future is not None and not per_timestep:
+        raise ShapeError(
+            "`architecture='stacked'` cannot read known-future inputs (`future`): they are "
+            "the decoder's inputs of an encoder-decoder. Leave `architecture` out (the "
+            "default is 'encoder_decoder' with `future`), or make windows without `future`. "
+            f"{received('architecture', architecture)}"
+        )
+    return architecture
+
+
+def _windows_target_shape(
+    windows: Windows, targets: int | None, per_timestep: bool | None
+) -> tuple[int, ...]:
+    """Return the windows' ``target_shape`` as the output shape, after checking the options."""
+    if windows.inputs_only:
+        raise ShapeError(
+            "Inputs-only windows have no targets, so they cannot shape a model's output. "
+            "Build the model from the training windows (made without inputs_only=True) and "
+            "use these windows for predict. Received: windows with inputs_only=True"
+        )
+    if per_timestep is not None and per_timestep != windows.per_timestep:
+        made = "with" if windows.per_timestep else "without"
+        raise ShapeError(
+            f"`per_timestep={per_timestep}` contradicts the windows, which were made {made} "
+            "per_timestep=True. Leave `per_timestep` out to take it from the windows, or make "
+            f"windows with per_timestep={per_timestep}."
+        )
+    target_shape = windows.target_shape
+    n_targets = target_shape[-1]
+    if targets is not None and targets != n_targets:
+        names = ", ".join(map(repr, windows.target_names))
+        raise ShapeError(
+            f"`targets={targets}` contradicts the windows, which have {n_targets} target "
+            f"column(s) ({names}). Leave `targets` out to take it from the windows."
+        )
+    return target_shape
+
+
+def _check_input_shape(shape: Any) -> tuple[int | None, int]:
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(
+            "`windows` must be lstmshape.Windows or an input shape tuple (lookback, features). "
+            f"{received_type('windows', shape)}"
+        )
+    shape = tuple(shape)
+    if len(shape) == 3:
+        raise ShapeError(
+            f"`windows` {shape} has 3 axes, but an input shape leaves out the samples "
+            f"(batch) axis: Keras' input_shape is (lookback, features), here "
+            f"{shape[1:]}. Pass {shape[1:]}. {received('windows', shape)}"
+        )
+    if len(shape) != 2:
+        raise ShapeError(
+            "`windows` as an input shape must be (lookback, features), two axes: the "
+            f"lookback (timesteps) of each window and its features. {received('windows', shape)}"
+        )
+    lookback, features = shape
+    for name, value in (("lookback", lookback), ("features", features)):
+        if value is None:
+            if name == "lookback":
+                continue
+            raise ShapeError(
+                "`windows` must be (lookback, features) with a known number of features: "
+                f"the LSTM's weights depend on it (only lookback may be None). "
+                f"{received('windows', shape)}"
+            )
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(
+                f"`windows` must be (lookback, features) of integers, but {name} is "
+                f"{value!r} (of type {type(value).__name__}). {received('windows', shape)}"
+            )
+        if value < 1:
+            raise ShapeError(
+                f"`windows` must be (lookback, features) of positive integers, but {name} is "
+                f"{value}. {received('windows', shape)}"
+            )
+    return (None if lookback is None else int(lookback), int(features))
+
+
+def _check_merge_mode(merge_mode: Any, bidirectional: bool) -> str:
+    valid = ", ".join(map(repr, MERGE_MODES))
+    if merge_mode is not None and not isinstance(merge_mode, str):
+        raise TypeError(
+            f"`merge_mode` must be a string, one of {valid}. "
+            f"{received_type('merge_mode', merge_mode)}"
+        )
+    if merge_mode not in MERGE_MODES:
+        none_note = (
+            " (Keras' merge_mode=None returns the two directions as separate outputs, which "
+            "does not fit one target; build such a model by hand)"
+            if merge_mode is None
+            else ""
+        )
+        raise ShapeError(
+            f"`merge_mode` must be one of {valid}{none_note}. {received('merge_mode', merge_mode)}"
+        )
+    if merge_mode != "concat" and not bidirectional:
+        raise ShapeError(
+            f"`merge_mode` applies only to bidirectional models; pass bidirectional=True "
+            f"with it. {received('merge_mode', merge_mode)}"
+        )
+    return str(merge_mode)
+
+
+def _check_dropout(dropout: Any) -> float:
+    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real):
+        raise TypeError(
+            f"`dropout` must be a number in [0, 1). {received_type('dropout', dropout)}"
+        )
+    if not 0 <= float(dropout) < 1:
+        raise ShapeError(
+            f"`dropout` must be in [0, 1): the fraction of units dropped. "
+            f"{received('dropout', dropout)}"
+        )
+    return float(dropout)
+
+
+def _check_activation(keras: Any, activation: str | None) -> None:
+    try:
+        keras.activations.get(activation)
+    except ValueError as error:
+        raise ShapeError(
+            f"`output_activation` must name a Keras activation such as 'sigmoid', 'tanh' or "
+            f"'softmax' (see keras.activations). {received('output_activation', activation)}"
+        ) from error
+
+
+def _assemble(keras: Any, spec: _Spec) -> keras.Model:
+    if spec.named:
+        return _functional(keras, spec)
+    layers = keras.layers
+    stack: list[Any] = [keras.Input(shape=spec.input_shape, name="windows")]
+    for number in range(spec.layers):
+        last = number == spec.layers - 1
+        stack.append(_lstm(layers, spec, number, return_sequences=spec.per_timestep or not last))
+        if spec.dropout:
+            stack.append(layers.Dropout(spec.dropout, name=f"dropout_{number + 1}"))
+    stack.extend(_head(layers, spec))
+    kind = "per_timestep" if spec.per_timestep else "many_to_one"
+    prefix = "bidirectional_" if spec.bidirectional else ""
+    return keras.Sequential(stack, name=f"{prefix}lstm_{kind}")
+
+
+def _lstm(layers: Any, spec: _Spec, number: int, *, return_sequences: bool) -> Any:
+    """Return the ``number``-th (from 0) LSTM layer of a stacked model, bidirectional if asked."""
+    lstm = layers.LSTM(
+        spec.units,
+        return_sequences=return_sequences,
+        name=f"lstm_{number + 1}",
+        **_cudnn_options(spec),
+    )
+    if spec.bidirectional:
+        lstm = layers.Bidirectional(
+            lstm, merge_mode=spec.merge_mode, name=f"bidirectional_{number + 1}"
+        )
+    return lstm
+
+
+def _cudnn_options(spec: _Spec) -> dict[str, Any]:
+    """Keep the LSTMs that see the mask off cuDNN, which takes right-padded masks only.
+
+    The padding of ``min_history`` windows is at the start; on a GPU, cuDNN would stop
+    training with "a RNN mask that does not correspond to right-padded sequences". Keras
+    passes the mask on to every later LSTM, so each one of them is built this way.
+    """
+    return {"use_cudnn": False} if spec.mask else {}
+
+
+def _head(layers: Any, spec: _Spec) -> list[Any]:
+    """Return the output layers of a stacked model: to ``(targets,)`` or ``(horizon, targets)``."""
+    n_out = spec.n_targets
+    if spec.per_timestep:
+        dense = layers.Dense(n_out, activation=spec.output_activation, name="dense")
+        return [layers.TimeDistributed(dense, name="per_timestep")]
+    if spec.horizon is not None:  # a multi-step output: (horizon, targets)
+        size = spec.horizon * n_out
+        return [
+            layers.Dense(size, activation=spec.output_activation, name="dense"),
+            layers.Reshape((spec.horizon, n_out), name="horizon"),
+        ]
+    return [layers.Dense(n_out, activation=spec.output_activation, name="dense")]
+
+
+def _functional(keras: Any, spec: _Spec) -> keras.Model:
+    """Build a model with named inputs (past, future, static, mask): stacked or seq2seq."""
+    layers = keras.layers
+    named: dict[str, Any] = {"past": keras.Input(shape=spec.input_shape, name="past")}
+    if spec.future_shape is not None:
+        named["future"] = keras.Input(shape=spec.future_shape, name="future")
+    if spec.n_static is not None:
+        named["static"] = keras.Input(shape=(spec.n_static,), name="static")
+    if spec.mask:
+        named["mask"] = keras.Input(shape=(spec.input_shape[0],), dtype="bool", name="mask")
+    if spec.architecture == "encoder_decoder":
+        outputs = _encoder_decoder(layers, spec, named)
+        kind = "encoder_decoder"
+    else:
+        outputs = _stacked(layers, spec, named)
+        kind = "per_timestep" if spec.per_timestep else "many_to_one"
+    prefix = "bidirectional_" if spec.bidirectional else ""
+    inputs = [named[name] for name in INPUT_ORDER if name in named]
+    return keras.Model(inputs, outputs, name=f"{prefix}lstm_{kind}")
+
+
+def _stacked(layers: Any, spec: _Spec, named: dict[str, Any]) -> Any:
+    """Return the output of stacked LSTMs over named inputs (static joins the last output)."""
+    x = named["past"]
+    if "future" in named:  # per timestep: each timestep's future values beside its inputs
+        x = layers.Concatenate(name="past_and_future")([x, named["future"]])
+    for number in range(spec.layers):
+        last = number == spec.layers - 1
+        lstm = _lstm(layers, spec, number, return_sequences=spec.per_timestep or not last)
+        x = lstm(x, mask=named["mask"]) if number == 0 and "mask" in named else lstm(x)
+        if spec.dropout:
+            x = layers.Dropout(spec.dropout, name=f"dropout_{number + 1}")(x)
+    if "static" in named:
+        static = named["static"]
+        if spec.per_timestep:
+            static = layers.RepeatVector(spec.input_shape[0], name="static_per_timestep")(static)
+        x = layers.Concatenate(name="with_static")([x, static])
+    for layer in _head(layers, spec):
+        x = layer(x)
+    return x
+
+
+#: How a bidirectional encoder's forward and backward states are combined, by merge_mode.
+_STATE_MERGES = {"concat": "Concatenate", "sum": "Add", "mul": "Multiply", "ave": "Average"}
+
+
+def _encoder_decoder(layers: Any, spec: _Spec, named: dict[str, Any]) -> Any:
+    """Return the output of encoder LSTMs over past and decoder LSTMs over future."""
+    x = named["past"]
+    states: list[list[Any]] = []  # the final [h, c] of each encoder layer
+    for number in range(spec.layers):
+        name = f"encoder_{number + 1}"
+        last = number == spec.layers - 1
+        lstm = layers.LSTM(
+            spec.units,
+            return_sequences=not last,
+            return_state=True,
+            name=name,
+            **_cudnn_options(spec),
+        )
+        if spec.bidirectional:
+            lstm = layers.Bidirectional(
+                lstm, merge_mode=spec.merge_mode, name=f"bidirectional_{name}"
+            )
+        out = lstm(x, mask=named["mask"]) if number == 0 and "mask" in named else lstm(x)
+        x, layer_states = out[0], list(out[1:])
+        if spec.bidirectional:  # [h_fw, c_fw, h_bw, c_bw] -> [h, c], merged like the outputs
+            merge = getattr(layers, _STATE_MERGES[spec.merge_mode])
+            layer_states = [
+                merge(name=f"{name}_{state}")([forward, backward])
+                for state, forward, backward in zip(
+                    ("h", "c"), layer_states[:2], layer_states[2:], strict=True
+                )
+            ]
+        states.append(layer_states)
+        if spec.dropout:
+            x = layers.Dropout(spec.dropout, name=f"encoder_dropout_{number + 1}")(x)
+    units = 2 * spec.units if spec.bidirectional and spec.merge_mode == "concat" else spec.units
+    if "static" in named:  # static -> Dense, added to the first decoder layer's h and c
+        h, c = states[0]
+        static = named["static"]
+        states[0] = [
+            layers.Add(name="h_with_static")([h, layers.Dense(units, name="static_to_h")(static)]),
+            layers.Add(name="c_with_static")([c, layers.Dense(units, name="static_to_c")(static)]),
+        ]
+    if "future" in named:
+        y = named["future"]
+    else:  # the classic seq2seq: the encoding, once per step to decode
+        steps = spec.horizon or 1  # a horizon > 1 here (_windows_architecture)
+        y = layers.RepeatVector(steps, name="repeat_encoding")(x)
+    for number in range(spec.layers):
+        decoder = layers.LSTM(units, return_sequences=True, name=f"decoder_{number + 1}")
+        y = decoder(y, initial_state=states[number])
+        if spec.dropout:
+            y = layers.Dropout(spec.dropout, name=f"decoder_dropout_{number + 1}")(y)
+    dense = layers.Dense(spec.n_targets, activation=spec.output_activation, name="dense")
+    y = layers.TimeDistributed(dense, name="per_step")(y)
+    if spec.horizon is None:  # one step with future inputs: (1, targets) -> (targets,)
+        y = layers.Reshape((spec.n_targets,), name="one_step")(y)
+    return y
+
+
+def _single_shape(model: Any, what: str) -> tuple[int | None, ...]:
+    """Return the model's per-sample input or output shape (without the batch axis)."""
+    try:
+        shape = getattr(model, f"{what}_shape")
+    except (AttributeError, ValueError) as error:  # an unbuilt Sequential raises these
+        raise TypeError(
+            f"`model` must be a built Keras model (one that knows its {what} shape, such as "
+            f"one made by lstmshape.build_model). Keras says: {str(error).rstrip('.')}. "
+            f"{received_type('model', model)}"
+        ) from error
+    if not isinstance(shape, tuple) or not shape or isinstance(shape[0], (tuple, list)):
+        raise TypeError(
+            f"check_model takes a built Keras model with one {what}; this model's {what} "
+            f"shape is {shape!r}. {received_type('model', model)}"
+        )
+    return shape[1:]
+
+
+def _model_inputs(model: Any) -> list[tuple[str, tuple[int | None, ...]]]:
+    """Return the name and per-sample shape of each of the model's inputs, in order."""
+    try:
+        tensors = list(model.inputs)
+    except (AttributeError, ValueError, TypeError) as error:
+        raise TypeError(
+            "`model` must be a built Keras model (one that knows its inputs, such as one made "
+            f"by lstmshape.build_model). {received_type('model', model)}"
+        ) from error
+    found = []
+    for tensor in tensors:
+        name = str(getattr(tensor, "name", "")).split(":")[0]
+        found.append((name, tuple(tensor.shape)[1:]))
+    return found
+
+
+def _check_named_inputs(model: Any, windows: Windows) -> None:
+    """Compare every named input of the windows with the model's input of that name."""
+    shapes: dict[str, tuple[int, ...]] = windows.input_shape
+    names = list(shapes)
+    listed_names = _quoted(names)
+    build = "Build the model with lstmshape.build_model(windows)"
+    inputs = _model_inputs(model)
+    if len(inputs) == 1:
+        wanted = ", ".join(f'keras.Input(shape={shape}, name="{n}")' for n, shape in shapes.items())
+        raise ShapeError(
+            f"The model has one input of shape {_shape(inputs[0][1])}, but these windows have "
+            f"named inputs ({listed_names}): X is a dict of {len(names)} arrays. {build}, or "
+            f"give the model one input per name: {wanted}."
+        )
+    model_names = [name for name, _ in inputs]
+    if set(model_names) <= set(names):  # matched by name
+        by_name = dict(inputs)
+        missing = [name for name in names if name not in by_name]
+        if missing:
+            raise ShapeError(
+                f"The model has no input named {_quoted(missing)}; these windows give "
+                f"{listed_names} and the model takes {_quoted(model_names)}. {build}, or add "
+                + ", ".join(f'keras.Input(shape={shapes[n]}, name="{n}")' for n in missing)
+                + "."
+            )
+    elif len(inputs) == len(names):  # a list of inputs in the windows' order
+        by_name = {name: shape for name, (_, shape) in zip(names, inputs, strict=True)}
+    else:
+        raise ShapeError(
+            f"The model takes {len(inputs)} inputs ({_quoted(model_names)}), but "
+            f"these windows give {len(names)} ({listed_names}). {build}, or name its inputs "
+            "after the windows' (keras.Input(..., name=...))."
+        )
+    for name, data_shape in shapes.items():
+        _compare(
+            f'input "{name}" of shape',
+            by_name[name],
+            f'X["{name}"] of shape',
+            data_shape,
+            _named_axes(name, windows),
+            f"{build}, or make the windows to fit the model.",
+        )
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _named_axes(name: str, windows: Windows) -> tuple[str, ...]:
+    """Names of the axes of one sample of ``X[name]``."""
+    steps = "lookback" if windows.per_timestep else "horizon"
+    return {
+        "past": ("lookback", "features"),
+        "future": (steps, "future inputs"),
+        "static": ("static inputs",),
+        "mask": ("lookback",),
+    }.get(name, ("axis",) * len(windows.input_shape[name]))
+
+
+def _compare(
+    model_what: str,
+    model_shape: tuple[int | None, ...],
+    data_what: str,
+    data_shape: tuple[int, ...],
+    axes: tuple[str, ...],
+    hint: str,
+) -> None:
+    """Raise a ShapeError when the model's shape does not fit the data's, axis by axis."""
+    start = (
+        f"The model's {model_what} {_shape(model_shape)} does not fit {data_what} "
+        f"{_shape(data_shape)}, per sample {' x '.join(_first_use(axes))}"
+    )
+    if len(model_shape) != len(data_shape):
+        raise ShapeError(
+            f"{start}: the model takes {_axes(len(model_shape))} per sample, the windows give "
+            f"{_axes(len(data_shape))}. {hint}"
+        )
+    differences = [
+        f"{axis} {'differs' if axis in ('lookback', 'horizon') else 'differ'} "
+        f"(model {m}, windows {d})"
+        for axis, m, d in zip(axes, model_shape, data_shape, strict=True)
+        if m is not None and m != d
+    ]
+    if differences:
+        raise ShapeError(f"{start}: {' and '.join(differences)}. {hint}")
+
+
+def _target_axes(windows: Windows) -> tuple[str, ...]:
+    """Names of the axes of ``windows.target_shape``."""
+    if len(windows.target_shape) == 1:
+        return ("targets",)
+    return ("lookback", "targets") if windows.per_timestep else ("horizon", "targets")
+
+
+def _first_use(axes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple("lookback (timesteps)" if axis == "lookback" else axis for axis in axes)
+
+
+def _axes(count: int) -> str:
+    return "1 axis" if count == 1 else f"{count} axes"
+
+
+def _input_hint(model_input: tuple[int | None, ...], windows: Windows) -> str:
+    build = "Build the model from the windows with lstmshape.build_model(windows)"
+    if len(model_input) != 2:
+        return (
+            f"An LSTM takes 3-D input (batch, lookback, features): {build}, or give the "
+            f"model keras.Input(shape={windows.input_shape})."
+        )
+    lookback = "any lookback" if model_input[0] is None else f"lookback={model_input[0]}"
+    return f"{build}, or make windows with {lookback} and {model_input[1]} features."
+
+
+def _output_hint(windows: Windows) -> str:
+    if windows.per_timestep:
+        return (
+            "Per-timestep windows need return_sequences=True on every LSTM and a "
+            "TimeDistributed(Dense) output: lstmshape.build_model(windows) builds one."
+        )
+    return "Build the model from the windows with lstmshape.build_model(windows)."
+
+
+def _shape(shape: Sequence[int | None]) -> str:
+    return str(tuple(shape))

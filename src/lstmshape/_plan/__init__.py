@@ -1,0 +1,4 @@
+"""The plan, framework-free.
+
+One sample's framing, where samples start, which samples form each batch.
+"""

@@ -1,0 +1,257 @@
+"""The window plan: a framing placed on a table, i.e. the first row of every sample.
+
+Everything else in lstmshape reads this plan: the numpy views (``Windows.X`` / ``.y``),
+the batch schedule and the loaders, the splits, ``to_frame`` and ``explain``. Which rows
+of a window are inputs and targets is the framing's answer (:mod:`._framing`); where each
+window starts is answered here, so the readers cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from .._core.arrays import readonly
+from .framing import Framing
+
+Run = tuple[int, int]
+"""A half-open range of rows ``[start, stop)`` that windows may not cross."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """Consecutive samples of one run: starts ``first, first + stride, ...`` (``count`` of them).
+
+    A ``padded`` block (``min_history``) holds the samples that start before their run's
+    first row: their first input steps are padding, their targets are real rows.
+    """
+
+    first: int
+    count: int
+    run: int
+    padded: bool = False
+
+
+@dataclass(frozen=True)
+class WindowPlan:
+    """A framing applied to a table: where every sample starts.
+
+    Samples come in :class:`Block` s, one per run, so a plan costs no memory per sample
+    until someone asks for the per-sample arrays (``starts``, ``run_of_sample``).
+    ``runs`` are the stretches of rows that windows may not cross (one per group, split
+    further at gaps); ``run_groups`` names each run's group (empty without groups).
+    ``min_history`` (``None`` unless asked) is the fewest real input steps of a padded
+    sample; with it, each run's padded block comes before its other samples.
+    """
+
+    framing: Framing
+    n_rows: int
+    runs: tuple[Run, ...]
+    blocks: tuple[Block, ...]
+    run_groups: tuple[Hashable, ...] = field(default=())
+    min_history: int | None = None
+
+    @property
+    def n_samples(self) -> int:
+        """Number of samples."""
+        return sum(block.count for block in self.blocks)
+
+    @property
+    def progression(self) -> tuple[int, int, int] | None:
+        """``(first_start, step, count)`` when all starts are evenly spaced, else ``None``."""
+        blocks = [b for b in self.blocks if b.count]
+        if not blocks:
+            return (0, self.framing.stride, 0)
+        if len(blocks) == 1 and not blocks[0].padded:
+            return (blocks[0].first, self.framing.stride, blocks[0].count)
+        return None
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        """The start row of every sample (materialised on first use)."""
+        stride = self.framing.stride
+        parts = [b.first + stride * np.arange(b.count, dtype=np.int64) for b in self.blocks]
+        return readonly(np.concatenate(parts) if parts else np.empty(0, np.int64))
+
+    @cached_property
+    def run_of_sample(self) -> np.ndarray:
+        """The run each sample lies in."""
+        runs = np.array([b.run for b in self.blocks], dtype=np.int64)
+        return readonly(np.repeat(runs, [b.count for b in self.blocks]))
+
+    @property
+    def n_padded(self) -> int:
+        """Number of samples whose first input steps are padding (``min_history``)."""
+        return sum(block.count for block in self.blocks if block.padded)
+
+    @cached_property
+    def run_begins(self) -> np.ndarray:
+        """The first row of each sample's run: input rows before it are padding."""
+        begins = np.array([begin for begin, _ in self.runs], dtype=np.int64)
+        return readonly(begins[self.run_of_sample] if len(begins) else self.run_of_sample)
+
+    @property
+    def first_target_rows(self) -> np.ndarray:
+        """Row of each sample's first target (its last input row for inputs-only plans)."""
+        return self.starts + self.framing.anchor_offset
+
+    @property
+    def last_target_rows(self) -> np.ndarray:
+        """Row of each sample's last target (its last input row for inputs-only plans)."""
+        return self.starts + self.framing.last_anchor_offset
+
+    @property
+    def last_input_rows(self) -> np.ndarray:
+        """Row of each sample's last input."""
+        return self.starts + self.framing.last_input_offset
+
+    @property
+    def run_of_row(self) -> np.ndarray:
+        """The run of every row (-1 for rows in no run: missing values)."""
+        runs = np.full(self.n_rows, -1, dtype=np.int64)
+        for number, (begin, end) in enumerate(self.runs):
+            runs[begin:end] = number
+        return runs
+
+    def groups_of_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Return the group of each of ``rows`` (which must lie in runs of a grouped plan)."""
+        groups = np.empty(len(self.run_groups), dtype=object)
+        groups[:] = list(self.run_groups)
+        return groups[self.run_of_row[rows]]
+
+    def blocks_with_samples(self) -> list[tuple[Block, int]]:
+        """Return the non-empty blocks with the number of their first sample."""
+        found, at = [], 0
+        for block in self.blocks:
+            if block.count:
+                found.append((block, at))
+            at += block.count
+        return found
+
+    @property
+    def sample_groups(self) -> np.ndarray | None:
+        """The group of each sample, or ``None`` when the data has no groups."""
+        if not self.run_groups:
+            return None
+        groups = np.empty(len(self.run_groups), dtype=object)
+        groups[:] = list(self.run_groups)
+        return groups[self.run_of_sample]
+
+    def with_targets_in(self, bounds: dict[int, Run]) -> WindowPlan:
+        """Keep the samples whose target rows all lie in ``bounds[run]`` (rows ``[lo, hi)``).
+
+        Runs missing from ``bounds`` keep no samples. Because starts increase inside a
+        block, the kept samples of a block are again one block.
+        """
+        f = self.framing
+        stride = f.stride
+        first_offset, last_offset = f.anchor_offset, f.last_anchor_offset
+        blocks = []
+        for block in self.blocks:
+            if block.run not in bounds or not block.count:
+                continue
+            low, high = bounds[block.run]
+            # smallest k with first + k*stride + first_offset >= low
+            k_min = max(0, -((block.first + first_offset - low) // stride))
+            # largest k with first + k*stride + last_offset <= high - 1
+            k_max = min(block.count - 1, (high - 1 - last_offset - block.first) // stride)
+            if k_max >= k_min:
+                first = block.first + k_min * stride
+                blocks.append(Block(first, k_max - k_min + 1, block.run, block.padded))
+        return WindowPlan(
+            f, self.n_rows, self.runs, tuple(blocks), self.run_groups, self.min_history
+        )
+
+
+def make_plan(
+    framing: Framing,
+    n_rows: int,
+    runs: Sequence[Run] | None = None,
+    run_groups: Sequence[Hashable] = (),
+    min_history: int | None = None,
+) -> WindowPlan:
+    """Place samples in every run: forward from each run's start, every ``stride`` rows.
+
+    Inputs-only plans are anchored at each run's end instead, so that the last window ends
+    on the run's last row: that is the window a forecaster needs.
+
+    With ``min_history = k``, each run also gets a padded block ahead of its samples: the
+    starts before the run's first row, on the same ``stride`` grid, whose last ``k`` input
+    steps (at least) are real rows and whose targets all lie in the run.
+
+    >>> plan = make_plan(Framing(lookback=3, stride=2), n_rows=10)
+    >>> plan.starts.tolist(), plan.first_target_rows.tolist()
+    ([0, 2, 4, 6], [3, 5, 7, 9])
+    >>> make_plan(Framing(lookback=3, stride=2, inputs_only=True), n_rows=10).starts.tolist()
+    [1, 3, 5, 7]
+    """
+    runs = ((0, n_rows),) if runs is None else tuple(runs)
+    blocks = []
+    for number, (begin, end) in enumerate(runs):
+        count = framing.samples_in(end - begin)
+        first = begin
+        if framing.inputs_only:
+            first = begin + (end - begin - framing.extent) % framing.stride
+        if min_history is not None:
+            blocks.append(_padded_block(framing, min_history, begin, end, first, number))
+        blocks.append(Block(first if count else begin, count, number))
+    return WindowPlan(
+        framing, n_rows, runs, tuple(blocks), tuple(run_groups), min_history=min_history
+    )
+
+
+def _padded_block(
+    framing: Framing, min_history: int, begin: int, end: int, phase: int, run: int
+) -> Block:
+    """Return the samples of run ``[begin, end)`` starting before ``begin``, on ``phase``'s grid.
+
+    A start ``s`` qualifies when ``s < begin``, its last ``min_history`` input rows are in
+    the run (``s + (lookback - min_history) * rate >= begin``) and its last target is too
+    (``s + extent <= end``).
+    """
+    stride = framing.stride
+    lowest = begin - (framing.lookback - min_history) * framing.sampling_rate
+    highest = min(begin - 1, end - framing.extent)
+    first = lowest + (phase - lowest) % stride
+    count = max(0, (highest - first) // stride + 1)
+    return Block(first, count, run, padded=True)
+
+
+def runs_between_breaks(n_rows: int, breaks: np.ndarray, skip: np.ndarray | None) -> list[Run]:
+    """Cut ``range(n_rows)`` into runs.
+
+    ``breaks[i]`` is True where row ``i + 1`` does not follow row ``i`` (a gap, a new
+    group); rows where ``skip`` is True (missing values) belong to no run.
+
+    >>> runs_between_breaks(6, np.array([False, True, False, False, False]), None)
+    [(0, 2), (2, 6)]
+    >>> runs_between_breaks(6, np.zeros(5, bool), np.array([0, 0, 1, 0, 0, 0], bool))
+    [(0, 2), (3, 6)]
+    """
+    cut = np.ones(n_rows + 1, dtype=bool)
+    cut[1:n_rows] = breaks
+    keep = np.ones(n_rows, dtype=bool) if skip is None else ~np.asarray(skip, dtype=bool)
+    before = np.concatenate([[False], keep[:-1]])
+    after = np.concatenate([keep[1:], [False]])
+    firsts = np.flatnonzero(keep & (cut[:-1] | ~before))
+    lasts = np.flatnonzero(keep & (cut[1:] | ~after))
+    return [(int(a), int(b) + 1) for a, b in zip(firsts, lasts, strict=True)]
+
+
+def arithmetic_step(values: np.ndarray | Sequence[int]) -> int | None:
+    """Return the common step of an arithmetic progression, or ``None`` if there is none.
+
+    A single value has step 1. Used to decide whether a set of rows or columns can be
+    read as a strided view (a constant step) or needs a gather (a copy).
+
+    >>> arithmetic_step([4, 6, 8]), arithmetic_step([2, 0]), arithmetic_step([0, 1, 3])
+    (2, -2, None)
+    """
+    array = np.asarray(values, dtype=np.int64)
+    if len(array) < 2:
+        return 1
+    steps = np.diff(array)
+    return int(steps[0]) if (steps == steps[0]).all() else None

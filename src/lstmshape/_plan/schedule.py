@@ -1,0 +1,323 @@
+"""The batch schedule: which samples form each batch, for every loader and framework.
+
+Pure numpy and framework-free. Given the number of samples and the loader options
+(``batch_size``, ``shuffle``, ``seed``, ``epoch``, ``drop_remainder``, ``num_shards``,
+``shard_index``, ``shard_by``, ``even_shards``) it says which sample numbers make up batch
+``b`` of epoch ``e``. The
+tf.data pipeline, the numpy iterator, the Keras ``PyDataset`` and the PyTorch loader all
+read it, so one seed means one order everywhere.
+
+The rules, stated once:
+
+* **order**: without shuffling, samples in order. With ``shuffle=True``, epoch ``e``
+  uses the permutation drawn by ``numpy.random.default_rng([seed, e])``: a new order every
+  epoch, the same order for the same seed and epoch on every machine.
+* **shards** (``shard_by="window"``, the default): shard ``k`` of ``K`` takes every
+  ``K``-th sample of the epoch's order, starting at position ``k`` (as
+  ``torch.utils.data.DistributedSampler`` does, without padding). The shards are disjoint
+  and together hold every sample exactly once per epoch; their sizes differ by at most one
+  sample.
+* **shards of series** (``shard_by="series"``): whole series go to one shard (a series is
+  a ``group_by`` group, or without groups a run between gaps). Series are dealt out
+  largest first, each to the shard with the fewest windows so far (ties: the lower shard
+  number), so the shards are balanced by window count and the same on every machine.
+  A shard's samples are in order, or with ``shuffle=True`` shuffled within the shard by
+  ``numpy.random.default_rng([seed, e, k])``. Disjoint, every sample once per epoch; the
+  sizes may differ by up to the largest series.
+* **even shards** (``even_shards=True``, as ``DistributedSampler(drop_last=True)``): every
+  shard serves as many samples as the smallest one, so every worker runs the same number
+  of steps (distributed engines wait for all workers at every step). The samples beyond
+  (fewer than ``K`` with window shards; at the end of each larger shard's order with
+  series shards) are left out of that epoch: different ones each epoch when shuffled.
+* **batches**: consecutive slices of ``batch_size`` of the shard's order; the last one
+  may be smaller unless ``drop_remainder=True`` drops it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._core.errors import ShapeError, plural, received
+from .._core.validate import check_bool, check_choice, check_int, check_seed, check_size
+
+if TYPE_CHECKING:
+    from .plan import WindowPlan
+
+Segment = tuple[int, int, int]
+"""Consecutive samples of one series: ``(first_sample, count, series)``."""
+
+SHARD_BY = ("window", "series")
+
+
+@dataclass(frozen=True)
+class BatchSchedule:
+    """Which sample numbers form each batch of each epoch (see the module docstring).
+
+    Examples
+    --------
+    >>> schedule = BatchSchedule(10, batch_size=4)
+    >>> len(schedule), [b.tolist() for b in schedule.batches(epoch=0)]
+    (3, [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
+    >>> shard = BatchSchedule(10, batch_size=4, num_shards=2, shard_index=1)
+    >>> [b.tolist() for b in shard.batches(epoch=0)]
+    [[1, 3, 5, 7], [9]]
+
+    Shards of series: three series of 5, 3 and 2 samples; the largest goes to shard 0, the
+    other two to shard 1.
+
+    >>> segments = ((0, 5, 0), (5, 3, 1), (8, 2, 2))
+    >>> by_series = BatchSchedule.from_user(
+    ...     10, batch_size=4, num_shards=2, shard_index=1, shard_by="series", series=segments
+    ... )
+    >>> by_series.shard_sizes, [b.tolist() for b in by_series.batches(epoch=0)]
+    ((5, 5), [[5, 6, 7, 8], [9]])
+    """
+
+    n_samples: int
+    batch_size: int = 32
+    shuffle: bool = False
+    seed: int = 0
+    drop_remainder: bool = False
+    num_shards: int = 1
+    shard_index: int = 0
+    shard_by: str = "window"
+    series: tuple[Segment, ...] = ()
+    even_shards: bool = False
+
+    def __post_init__(self) -> None:
+        # The constructor is public too: the same sizes are checked as in from_user.
+        check_int(self.n_samples, "n_samples", minimum=0)
+        check_size(self.batch_size, "batch_size", minimum=1)
+        num_shards = check_int(self.num_shards, "num_shards", minimum=1)
+        if not 0 <= check_int(self.shard_index, "shard_index", minimum=0) < num_shards:
+            raise ShapeError(
+                f"`shard_index` must be less than `num_shards` ({num_shards}). "
+                f"{received('shard_index', self.shard_index)}"
+            )
+
+    @classmethod
+    def from_user(
+        cls,
+        n_samples: int,
+        *,
+        batch_size: Any = 32,
+        shuffle: Any = False,
+        seed: Any = None,
+        drop_remainder: Any = False,
+        num_shards: Any = 1,
+        shard_index: Any = 0,
+        shard_by: Any = "window",
+        series: Sequence[Segment] | None = None,
+        even_shards: Any = False,
+    ) -> BatchSchedule:
+        """Validate loader options against ``n_samples``; never a silently empty schedule.
+
+        Without a ``seed``, a shuffled schedule draws one at random (once), so its epochs
+        still differ from each other but runs do not repeat. ``series`` (the segments of
+        :func:`series_segments`) is needed with ``shard_by="series"`` only.
+        """
+        batch_size = check_size(batch_size, "batch_size", minimum=1)
+        shuffle = check_bool(shuffle, "shuffle")
+        checked_seed = check_seed(seed, shuffle=shuffle)
+        drop_remainder = check_bool(drop_remainder, "drop_remainder")
+        num_shards = check_int(num_shards, "num_shards", minimum=1)
+        if shuffle and num_shards > 1 and checked_seed is None:
+            raise ShapeError(
+                "Shuffled shards need a `seed` shared by every worker: each worker draws the "
+                "epoch's permutation itself, and without one seed their shards would overlap "
+                f"and miss windows. Pass the same seed=... everywhere. "
+                f"{received('num_shards', num_shards)}"
+            )
+        shard_index = check_int(shard_index, "shard_index", minimum=0)
+        shard_by = check_choice(shard_by, "shard_by", SHARD_BY)
+        even_shards = check_bool(even_shards, "even_shards")
+        if shard_index >= num_shards:
+            raise ShapeError(
+                f"`shard_index` must be less than `num_shards` ({num_shards}): shards are "
+                f"numbered 0 to {num_shards - 1}. {received('shard_index', shard_index)}"
+            )
+        if num_shards > n_samples:
+            raise ShapeError(
+                f"`num_shards={num_shards}` is more than the {plural(n_samples, 'window')}: "
+                f"some shards would get none, and a worker with no data stalls the others. "
+                f"Use at most {n_samples} shards, or more data. "
+                f"{received('num_shards', num_shards)}"
+            )
+        segments: tuple[Segment, ...] = ()
+        if shard_by == "series":
+            segments = _checked_segments(series, n_samples)
+            n_series = len({number for _, count, number in segments if count})
+            if num_shards > n_series:
+                raise ShapeError(
+                    f"`num_shards={num_shards}` is more than the {plural(n_series, 'series')} "
+                    f"with windows: with shard_by='series' a series is never split, so some "
+                    f"shards would get none. Use at most {n_series} shards, or "
+                    f"shard_by='window'. {received('num_shards', num_shards)}"
+                )
+        schedule = cls(
+            n_samples=n_samples,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            seed=secrets.randbits(63) if checked_seed is None else checked_seed,
+            drop_remainder=drop_remainder,
+            num_shards=num_shards,
+            shard_index=shard_index,
+            shard_by=shard_by,
+            series=segments,
+            even_shards=even_shards,
+        )
+        smallest = min(schedule.shard_sizes)
+        if drop_remainder and smallest < batch_size:
+            where = "" if num_shards == 1 else f" in the smallest of {num_shards} shards"
+            raise ShapeError(
+                f"drop_remainder=True with batch_size={batch_size} would drop every window: "
+                f"there are only {plural(smallest, 'window')}{where}, fewer than one batch. "
+                f"Use batch_size <= {smallest}, or drop_remainder=False. "
+                f"{received('batch_size', batch_size)}"
+            )
+        return schedule
+
+    @property
+    def shard_sizes(self) -> tuple[int, ...]:
+        """Samples served by every shard per epoch (before dropping a remainder batch)."""
+        if self.shard_by == "series":
+            sizes = tuple(len(m) for m in _series_shards(self.series, self.num_shards))
+        else:
+            sizes = tuple(
+                len(range(k, self.n_samples, self.num_shards)) for k in range(self.num_shards)
+            )
+        return (min(sizes),) * self.num_shards if self.even_shards else sizes
+
+    @property
+    def shard_size(self) -> int:
+        """Number of samples in this shard, per epoch (before dropping a remainder)."""
+        if self.shard_by == "window" and not self.even_shards:
+            return len(range(self.shard_index, self.n_samples, self.num_shards))
+        return self.shard_sizes[self.shard_index]
+
+    @property
+    def left_out(self) -> int:
+        """Samples no shard serves in an epoch: 0 unless ``even_shards`` evens them out."""
+        return self.n_samples - sum(self.shard_sizes)
+
+    def __len__(self) -> int:
+        """Return the number of batches per epoch."""
+        full, rest = divmod(self.shard_size, self.batch_size)
+        return full if self.drop_remainder or not rest else full + 1
+
+    @property
+    def in_order(self) -> bool:
+        """Whether the shard's samples are an arithmetic progression (never shuffled)."""
+        return not self.shuffle and self.shard_by == "window"
+
+    def order(self, epoch: int = 0) -> np.ndarray:
+        """Return this shard's sample numbers for ``epoch``, in the order they are served."""
+        epoch = check_int(epoch, "epoch", minimum=0)
+        k, size = self.shard_index, self.shard_size
+        if self.shard_by == "series":
+            members = _series_shards(self.series, self.num_shards)[k]
+            if self.shuffle:
+                members = members[
+                    np.random.default_rng([self.seed, epoch, k]).permutation(len(members))
+                ]
+            return members[:size].copy()
+        # Window shards; even shards stop where every shard still has a sample.
+        end = self.num_shards * size if self.even_shards else self.n_samples
+        if not self.shuffle:
+            return np.arange(k, end, self.num_shards, dtype=np.int64)
+        permutation = permutation_for(self.n_samples, self.seed, epoch)
+        return permutation[k : end : self.num_shards]
+
+    def batch(self, number: int, epoch: int = 0, order: np.ndarray | None = None) -> np.ndarray:
+        """Sample numbers of batch ``number`` (pass ``order(epoch)`` to avoid recomputing it)."""
+        if not 0 <= number < len(self):
+            raise IndexError(f"batch {number} out of range: this epoch has {len(self)} batches")
+        begin = number * self.batch_size
+        end = min(begin + self.batch_size, self.shard_size)
+        if order is not None:
+            return order[begin:end]
+        if self.in_order:
+            first = self.shard_index + self.num_shards * begin
+            return np.arange(first, first + self.num_shards * (end - begin), self.num_shards)
+        return self.order(epoch)[begin:end]
+
+    def batches(self, epoch: int = 0) -> Iterator[np.ndarray]:
+        """Yield the sample numbers of every batch of ``epoch``."""
+        order = self.order(epoch)
+        for number in range(len(self)):
+            yield self.batch(number, epoch, order)
+
+
+def permutation_for(n_samples: int, seed: int, epoch: int) -> np.ndarray:
+    """Return the shuffled order of all samples for one epoch: the same on every machine."""
+    return np.random.default_rng([seed, epoch]).permutation(n_samples)
+
+
+def series_segments(plan: WindowPlan) -> tuple[Segment, ...]:
+    """Return the plan's samples as segments ``(first_sample, count, series)``.
+
+    A series is a ``group_by`` group (all its runs), or without groups a run between
+    gaps; series are numbered in order of their first sample.
+    """
+    numbers: dict[Hashable, int] = {}
+    segments = []
+    for block, first in plan.blocks_with_samples():
+        key = plan.run_groups[block.run] if plan.run_groups else block.run
+        segments.append((first, block.count, numbers.setdefault(key, len(numbers))))
+    return tuple(segments)
+
+
+def _checked_segments(series: Sequence[Segment] | None, n_samples: int) -> tuple[Segment, ...]:
+    """Return the segments as int triples, checked to tile ``range(n_samples)``."""
+    if series is None:
+        raise ShapeError(
+            "shard_by='series' needs the series of every sample: use Windows.schedule(...) "
+            f"or pass series=series_segments(plan). {received('series', series)}"
+        )
+    segments = tuple((int(a), int(b), int(c)) for a, b, c in series)
+    covered = sorted((first, count) for first, count, _ in segments if count)
+    at = 0
+    for first, count in covered:
+        if first != at:
+            break
+        at += count
+    if at != n_samples or any(count < 0 for _, count, _ in segments):
+        raise ShapeError(
+            f"`series` must cover samples 0 to {n_samples - 1} once, in segments "
+            f"(first_sample, count, series). {received('series', segments)}"
+        )
+    return segments
+
+
+@lru_cache(maxsize=64)
+def _series_shards(segments: tuple[Segment, ...], num_shards: int) -> tuple[np.ndarray, ...]:
+    """Deal whole series to shards, largest first, each to the lightest shard.
+
+    Returns every shard's sample numbers in increasing order (read-only). Deterministic:
+    ties between series go by series number, ties between shards to the lower shard.
+    """
+    sizes: dict[int, int] = {}
+    for _, count, number in segments:
+        sizes[number] = sizes.get(number, 0) + count
+    loads = [0] * num_shards
+    shard_of: dict[int, int] = {}
+    for number in sorted(sizes, key=lambda n: (-sizes[n], n)):
+        lightest = min(range(num_shards), key=lambda k: (loads[k], k))
+        shard_of[number] = lightest
+        loads[lightest] += sizes[number]
+    parts: list[list[np.ndarray]] = [[] for _ in range(num_shards)]
+    for first, count, number in sorted(segments):
+        if count:
+            parts[shard_of[number]].append(np.arange(first, first + count, dtype=np.int64))
+    shards = []
+    for part in parts:
+        members = np.concatenate(part) if part else np.empty(0, np.int64)
+        members.flags.writeable = False
+        shards.append(members)
+    return tuple(shards)

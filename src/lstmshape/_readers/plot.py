@@ -1,0 +1,680 @@
+"""Pictures: a few windows with their targets and predictions, and a split on its time axis.
+
+``plot_windows`` becomes ``Windows.plot`` and ``plot_split`` becomes ``Split.plot``.
+matplotlib is imported only when a picture is drawn. Values are drawn in original units:
+when the windows carry a fitted scaler, its ``inverse_transform`` is undone on the drawn
+column, as :meth:`Windows.to_frame` does for predictions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import numbers
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._core.errors import ShapeError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .._evaluate.split import Split
+    from .._windows.windows import Windows
+
+INSTALL_HINT = 'pip install "lstmshape[plot]"'
+
+#: Colours of the window pictures (matplotlib's default cycle, as in the TensorFlow tutorial).
+INPUT_COLOR, TARGET_COLOR, PREDICTION_COLOR = "#1f77b4", "#2ca02c", "#ff7f0e"
+#: Colours of the split parts and of the series drawn under them.
+PART_COLORS = {"train": "#1f77b4", "val": "#ff7f0e", "test": "#2ca02c"}
+SERIES_COLOR = "#333333"
+
+
+# -- the only places that ask the windows where their rows and columns are ------------------
+def _sample_rows(windows: Windows, sample: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the data rows that sample(s) ``sample`` read as inputs and as targets.
+
+    ``sample`` is one sample number (1-D results) or an array of them (2-D results, one
+    row per sample). Targets are empty for inputs-only windows. The third array says which
+    input steps are real rows: with ``min_history``, the first steps of a padded sample lie
+    before its series' first row; they are padding, and their "rows" are no rows at all
+    (before the data, or in the series before), so they must never be read or drawn.
+    """
+    start = np.asarray(windows.starts)[sample]
+    plan = windows.source.plan
+    begin = plan.run_begins[sample] if plan.n_padded else None
+    if np.ndim(start):
+        start = start[:, None]
+        begin = None if begin is None else begin[:, None]
+    input_rows = start + windows.framing.input_offsets
+    real = np.ones(input_rows.shape, dtype=bool) if begin is None else input_rows >= begin
+    return input_rows, start + windows.framing.target_offsets, real
+
+
+def _column_names(windows: Windows) -> tuple[Hashable, ...]:
+    """Labels of the columns of ``windows.data``, in order."""
+    return tuple(windows.source.names)
+
+
+# -- public ------------------------------------------------------------------------------------
+def plot_windows(
+    windows: Windows,
+    model: Any = None,
+    *,
+    samples: int | Sequence[int] = 3,
+    column: Hashable | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw a few samples: their input steps, target steps and predictions, on the time axis.
+
+    This is ``Windows.plot``. Each panel shows one sample: the drawn column over the
+    window's input rows (a line), its target rows (open circles) and, given a model or
+    predictions, what was predicted for them (crosses), at the rows' timestamps (row
+    numbers for numpy input). Inputs-only windows have no targets: their predictions are
+    drawn ``shift`` (and more) steps after the window, spaced like the index.
+
+    Parameters
+    ----------
+    windows : Windows
+        Any windows: many-to-one, multi-step, per-timestep, inputs-only, grouped.
+    model : Keras model or array_like, optional
+        Something with ``.predict`` (called on the drawn samples' inputs only), or
+        predictions already made: ``(samples, ...)`` for every sample of ``windows``, in
+        order (``model.predict(windows.X)``), or for just the drawn samples, in the order
+        drawn. A trailing target axis of size 1 may be squeezed, as in ``to_frame``.
+    samples : int or sequence of int, default 3
+        How many samples to draw, spread evenly from the first to the last (so 3 draws
+        the first, the middle and the last; more than ``len(windows)`` draws them all), or
+        the sample numbers to draw. With ``ax``, one sample is drawn: the first, or the one
+        sample number given.
+    column : column name, optional
+        The feature or target to draw, as named in ``feature_names`` / ``target_names``
+        (integer positions for numpy input, as in ``windows(features=...)``). Default:
+        the first target. Its inputs are drawn when it is also a feature, its targets and
+        predictions when it is a target; the legend says which is missing and why.
+    ax : matplotlib.axes.Axes, optional
+        Draw one sample on these axes instead of making a figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per sample (or the figure of ``ax``). Nothing is shown: call
+        ``plt.show()`` in a script, or save it with ``fig.savefig(...)``. Values are in
+        original units when the windows carry a fitted ``scaler``.
+
+    Raises
+    ------
+    ShapeError
+        ``samples`` < 1 or a sample number out of range, an unknown ``column``, a
+        ``model`` for a column that is not a target, predictions of the wrong shape (both
+        shapes are named).
+    TypeError
+        ``samples``, ``model`` or ``ax`` of the wrong type.
+    ImportError
+        matplotlib is not installed (the message says ``pip install "lstmshape[plot]"``).
+
+    Examples
+    --------
+    >>> import numpy as np, lstmshape
+    >>> from lstmshape._readers.plot import plot_windows
+    >>> w = lstmshape.windows(np.arange(100.0), 10, horizon=3)
+    >>> fig = plot_windows(w, w.y, samples=2)          # the targets, as perfect predictions
+    >>> len(fig.axes), [line.get_label() for line in fig.axes[0].lines]
+    (2, ['inputs', 'target', 'prediction'])
+    >>> fig.axes[1].get_title()
+    'sample 87: inputs rows 87..96, targets rows 97..99'
+    >>> fig.axes[1].lines[1].get_ydata().shape        # the target steps of the last sample
+    (3,)
+    """
+    plt = _import_pyplot("Windows.plot")
+    windows = _check_windows(windows, "plot_windows", "Windows")
+    axes_given = _check_ax(ax)
+    chosen = _pick_samples(windows, samples, one=axes_given is not None)
+    drawn = _pick_column(windows, column, windows.target_names)
+    predictions = _predictions(windows, model, chosen, drawn)
+
+    if axes_given is None:
+        figure, grid = plt.subplots(
+            len(chosen), 1, figsize=(10, 1.2 + 2.3 * len(chosen)), squeeze=False,
+            layout="constrained",
+        )  # fmt: skip
+        panels: list[Axes] = list(grid[:, 0])
+    else:
+        figure, panels = axes_given.figure, [axes_given]
+    for number, (panel, sample) in enumerate(zip(panels, chosen, strict=True)):
+        _draw_sample(
+            panel,
+            windows,
+            int(sample),
+            drawn,
+            None if predictions is None else predictions[number],
+        )
+        panel.set_ylabel(_column_label(windows, drawn.name))
+        if axes_given is not None or number == len(panels) - 1:
+            panel.set_xlabel(_axis_label(windows))
+    panels[0].legend(loc="best", fontsize="small", framealpha=0.9)
+    return figure
+
+
+def plot_split(
+    split: Split,
+    *,
+    column: Hashable | None = None,
+    group: Hashable | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw the series with the train, val and test target periods shaded.
+
+    This is ``Split.plot``. The drawn column (original units) runs over the whole time
+    axis; each part's target rows, first to last, are shaded in its colour; the rows that
+    the first val and test windows read from the part before them (their context: up to
+    ``lookback`` rows, the only rows a part shares with another, and only as inputs) are
+    hatched. Where the shading of two parts meets, no target row belongs to both.
+
+    Parameters
+    ----------
+    split : Split
+        Made by :func:`split`.
+    column : column name, optional
+        The feature or target to draw. Default: the first target.
+    group : optional
+        With ``group_by``, the group (series) to draw. Default: the first group.
+    ax : matplotlib.axes.Axes, optional
+        Draw on these axes instead of making a figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (or the figure of ``ax``); its title counts the windows of each part.
+        Nothing is shown.
+
+    Raises
+    ------
+    ShapeError
+        An unknown ``column`` or ``group``.
+    TypeError
+        ``split`` or ``ax`` of the wrong type.
+    ImportError
+        matplotlib is not installed (the message says ``pip install "lstmshape[plot]"``).
+
+    Examples
+    --------
+    >>> import numpy as np, lstmshape
+    >>> from lstmshape._readers.plot import plot_split
+    >>> parts = lstmshape.split(np.arange(200.0), 20, val=30, test=30)
+    >>> fig = plot_split(parts)
+    >>> fig.axes[0].get_title()
+    'Split: 120 train, 30 val, 30 test windows (lookback 20)'
+    >>> [p.get_label() for p in fig.axes[0].patches][:3]
+    ['train targets', 'val targets', 'context for val']
+    >>> [(int(p.get_x()), int(p.get_x() + p.get_width())) for p in fig.axes[0].patches][:3]
+    [(20, 139), (140, 169), (120, 140)]
+    """
+    plt = _import_pyplot("Split.plot")
+    axes_given = _check_ax(ax)
+    parts = split.parts()
+    first = split.train
+    names = tuple(dict.fromkeys((*first.target_names, *first.feature_names)))
+    drawn = _pick_column(first, column, first.target_names, choices=names)
+    chosen_group = _pick_group(list(parts.values()), group)
+
+    if axes_given is None:
+        figure, panel = plt.subplots(figsize=(10, 3.6), layout="constrained")
+    else:
+        figure, panel = axes_given.figure, axes_given
+
+    kept = {name: _samples_in_group(w, chosen_group) for name, w in parts.items()}
+    rows = _series_rows(parts, kept)
+    values = _original(first, drawn.data_column, first.data[rows, drawn.data_column])
+    label = _column_label(first, drawn.name)
+    panel.plot(_x(first, rows), values, color=SERIES_COLOR, linewidth=1.0, label=label)
+    for name, w in parts.items():
+        _shade_part(panel, w, name, kept[name])
+    counts = ", ".join(f"{len(w)} {name}" for name, w in parts.items())
+    title = f"Split: {counts} windows (lookback {first.lookback})"
+    if chosen_group is not None:
+        title += f"; group {chosen_group!r}"
+    panel.set_title(title)
+    panel.set_xlabel(_axis_label(first))
+    panel.set_ylabel(label)
+    _format_time_axis(panel, first)
+    panel.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+    return figure
+
+
+# -- validation ---------------------------------------------------------------------------
+def _import_pyplot(feature: str) -> Any:
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as error:
+        raise ImportError(
+            f"{feature} needs matplotlib, which is not installed in this environment. "
+            f"Install it with: {INSTALL_HINT}"
+        ) from error
+    return plt
+
+
+def _check_windows(windows: Any, function: str, kind: str) -> Windows:
+    # Reached through Windows.plot / Split.plot only, which pass themselves.
+    return windows
+
+
+def _check_ax(ax: Any) -> Axes | None:
+    if ax is None:
+        return None
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(
+            "`ax` must be matplotlib axes (for example from plt.subplots()). "
+            f"Received: ax of type {type(ax).__name__}"
+        )
+    return ax
+
+
+def _pick_samples(windows: Windows, samples: Any, *, one: bool) -> np.ndarray:
+    """Return the sample numbers to draw: spread evenly over the windows, or as given."""
+    total = len(windows)
+    if isinstance(samples, (bool, np.bool_)) or not isinstance(
+        samples, (numbers.Integral, Sequence, np.ndarray)
+    ):
+        raise TypeError(
+            "`samples` must be how many samples to draw (an int) or a list of sample "
+            f"numbers. Received: samples={samples!r} (of type {type(samples).__name__})"
+        )
+    if isinstance(samples, numbers.Integral):
+        if samples < 1:
+            raise ShapeError(f"`samples` must be at least 1. Received: samples={samples}")
+        count = 1 if one else min(int(samples), total)
+        return np.unique(np.linspace(0, total - 1, count).round().astype(np.int64))
+    chosen = np.asarray(samples)
+    if chosen.ndim != 1 or len(chosen) == 0 or not np.issubdtype(chosen.dtype, np.integer):
+        raise TypeError(
+            "`samples` as a list must hold one or more sample numbers (ints). "
+            f"Received: samples={samples!r}"
+        )
+    outside = chosen[(chosen < 0) | (chosen >= total)]
+    if len(outside):
+        raise ShapeError(
+            f"`samples` must be sample numbers from 0 to {total - 1} (these windows have "
+            f"{total} samples). Received: samples={list(chosen.tolist())}"
+        )
+    if one and len(chosen) != 1:
+        raise ShapeError(
+            "With `ax`, one sample is drawn on it: pass one sample number, samples=[i], or "
+            f"leave out `ax` for one panel per sample. Received: samples={list(chosen.tolist())}"
+        )
+    return chosen.astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _Column:
+    """The column to draw: its label, where it is in ``data``, X and y."""
+
+    name: Hashable
+    data_column: int
+    feature: int | None  # position in X's last axis, or None when not an input
+    target: int | None  # position in y's last axis, or None when not a target
+
+
+def _pick_column(
+    windows: Windows,
+    column: Hashable | None,
+    targets: Sequence[Hashable],
+    choices: Sequence[Hashable] | None = None,
+) -> _Column:
+    features = list(windows.feature_names)
+    targets = list(targets)
+    if choices is None:
+        choices = tuple(dict.fromkeys((*targets, *features)))
+    if column is None:
+        name = targets[0] if targets else features[0]
+    else:
+        try:
+            known = column in choices
+        except TypeError:  # an unhashable column, such as a list
+            known = False
+        if not known:
+            close = difflib.get_close_matches(str(column), [str(c) for c in choices], n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ShapeError(
+                f"`column` must be one of the windows' columns: targets "
+                f"{', '.join(map(repr, targets)) or 'none'}; features "
+                f"{', '.join(map(repr, features))}.{hint} Received: column={column!r}"
+            )
+        name = column
+    return _Column(
+        name=name,
+        data_column=_column_names(windows).index(name),
+        feature=features.index(name) if name in features else None,
+        target=targets.index(name) if name in targets else None,
+    )
+
+
+def _pick_group(parts: list[Windows], group: Any) -> Hashable | None:
+    """Return the group to draw: ``group``, checked, or the first; any part's groups count."""
+    if parts[0].groups is None:
+        if group is not None:
+            raise ShapeError(
+                "`group` picks one series of data split with group_by, but this split has no "
+                f"groups. Received: group={group!r}"
+            )
+        return None
+    # A short series may have test windows but no training ones (min_history).
+    every = [part.groups.tolist() for part in parts if part.groups is not None]
+    available = list(dict.fromkeys(g for groups in every for g in groups))
+    if group is None:
+        return available[0]
+    if group not in available:
+        shown = ", ".join(map(repr, available[:10]))
+        more = f" and {len(available) - 10} more" if len(available) > 10 else ""
+        raise ShapeError(
+            f"`group` must be one of the split's groups: {shown}{more}. Received: group={group!r}"
+        )
+    return group
+
+
+def _predictions(
+    windows: Windows, model: Any, chosen: np.ndarray, drawn: _Column
+) -> np.ndarray | None:
+    """Predictions of the drawn target for the chosen samples, ``(drawn, steps)``; scaled."""
+    if model is None:
+        return None
+    if drawn.target is None:
+        raise ShapeError(
+            f"`column`={drawn.name!r} is not a target, so a model predicts nothing for it: "
+            f"draw a target ({', '.join(map(repr, windows.target_names))}) or leave out "
+            "`model`."
+        )
+    shape = windows.output_shape
+    predict = getattr(model, "predict", None)
+    if callable(predict):
+        inputs = _sample_inputs(windows, chosen)
+        keywords = {"verbose": 0} if _takes_verbose(predict) else {}
+        values = _as_array(predict(inputs, **keywords), "model.predict(...)")
+        expected = (len(chosen), *shape)
+        values = _squeezed(values, expected)
+        if values.shape != expected:
+            raise ShapeError(
+                f"`model` predicts shape {values.shape} for {len(chosen)} samples, but these "
+                f"windows need {expected} (samples, then the target shape {shape}). Build the "
+                "model for these windows, for example lstmshape.build_model(windows)."
+            )
+    else:
+        values = _as_array(model, "model")
+        every, drawn_only = (len(windows), *shape), (len(chosen), *shape)
+        values = _squeezed(values, every)
+        values = _squeezed(values, drawn_only)
+        if values.shape == every:
+            values = values[chosen]
+        elif values.shape != drawn_only:
+            raise ShapeError(
+                f"`model` as predictions has shape {values.shape}, but these windows need "
+                f"{every} (every sample, as model.predict(windows.X) gives) or {drawn_only} "
+                f"(the {len(chosen)} drawn samples). Received: model of shape {values.shape}"
+            )
+    values = values[..., drawn.target]
+    return values.reshape(len(chosen), -1)
+
+
+def _sample_inputs(windows: Windows, chosen: np.ndarray) -> Any:
+    """``windows.X[chosen]`` (a dict with named inputs), gathered as the loaders gather it."""
+    inputs, _ = windows.source.gather(chosen)
+    return inputs
+
+
+def _takes_verbose(predict: Any) -> bool:
+    try:
+        parameters = inspect.signature(predict).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "verbose" or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
+def _as_array(values: Any, name: str) -> np.ndarray:
+    array = np.asarray(values)
+    if not np.issubdtype(array.dtype, np.number):
+        raise TypeError(
+            f"`model` must be a model with .predict() or an array of predictions; {name} is "
+            f"not numeric. Received: {name} of type {type(values).__name__}, dtype {array.dtype}"
+        )
+    return array.astype(np.float64, copy=False)
+
+
+def _squeezed(values: np.ndarray, expected: tuple[int, ...]) -> np.ndarray:
+    """Restore a squeezed single-target axis, as ``to_frame`` accepts it."""
+    if values.shape != expected and expected[-1] == 1 and values.shape == expected[:-1]:
+        return values[..., None]
+    return values
+
+
+# -- drawing --------------------------------------------------------------------------------
+def _draw_sample(
+    panel: Axes, windows: Windows, sample: int, drawn: _Column, predicted: np.ndarray | None
+) -> None:
+    input_rows, target_rows, real = _sample_rows(windows, sample)
+    column = drawn.data_column
+    if drawn.feature is not None:
+        label = "inputs" if drawn.target is not None else f"inputs ({drawn.name!r} is not a target)"
+        values = _original(windows, column, windows.data[input_rows[real], column])
+        panel.plot(
+            _x(windows, input_rows[real]), values, color=INPUT_COLOR, marker=".", markersize=5,
+            linewidth=1.2, label=label, zorder=2,
+        )  # fmt: skip
+    if drawn.target is not None and len(target_rows):
+        label = (
+            "target" if drawn.feature is not None else f"target ({drawn.name!r} is not an input)"
+        )
+        values = _original(windows, column, windows.data[target_rows, column])
+        panel.plot(
+            _x(windows, target_rows), values, linestyle="none", marker="o", markersize=7,
+            markerfacecolor="white", markeredgecolor=TARGET_COLOR, markeredgewidth=1.6,
+            label=label, zorder=3,
+        )  # fmt: skip
+    forecast_x = _forecast_x(windows, sample, input_rows[-1]) if windows.inputs_only else None
+    if predicted is not None:
+        x = _x(windows, target_rows) if forecast_x is None else forecast_x
+        panel.plot(
+            x, _original(windows, column, predicted), linestyle="none", marker="X",
+            markersize=7, color=PREDICTION_COLOR, markeredgecolor="white",
+            markeredgewidth=0.5, label="prediction", zorder=4,
+        )  # fmt: skip
+    panel.set_title(_sample_title(windows, sample, input_rows[real], target_rows, forecast_x))
+    panel.grid(alpha=0.3)
+    _format_time_axis(panel, windows)
+
+
+def _sample_title(
+    windows: Windows,
+    sample: int,
+    input_rows: np.ndarray,
+    target_rows: np.ndarray,
+    forecast_x: Any,
+) -> str:
+    rows = "rows " if windows.index is None else ""
+    row = "row " if windows.index is None else ""
+    padded = windows.lookback - len(input_rows)  # input_rows: the real ones
+    then = f"{padded} padded steps, then " if padded else ""
+    title = f"sample {sample}: inputs {then}{rows}{_span(windows, input_rows)}"
+    if forecast_x is not None:
+        first, last = _when(forecast_x[0]), _when(forecast_x[-1])
+        title += f", forecast for {row}{first}" + (f"..{last}" if len(forecast_x) > 1 else "")
+    elif len(target_rows) == 1:
+        title += f", target {row}{_span(windows, target_rows)}"
+    else:
+        title += f", targets {rows}{_span(windows, target_rows)}"
+    groups = windows.groups
+    if groups is not None:
+        title = f"group {groups[sample]!r}, {title}"
+    return title
+
+
+def _shade_part(panel: Axes, windows: Windows, name: str, samples: np.ndarray) -> None:
+    """Shade each stretch of a part's target rows; hatch the context of its first windows."""
+    if not len(samples):
+        return
+    input_rows, target_rows, real = _sample_rows(windows, samples)
+    starts = input_rows[:, 0]
+    # A new stretch wherever consecutive samples are not one stride apart (a gap, a group).
+    breaks = np.flatnonzero(np.diff(starts) != windows.stride) + 1
+    color = PART_COLORS[name]
+    for number, (a, b) in enumerate(zip((0, *breaks), (*breaks, len(starts)), strict=True)):
+        first, last = int(target_rows[a, 0]), int(target_rows[b - 1, -1])
+        panel.axvspan(
+            *_x(windows, np.array([first, last])), color=color, alpha=0.16, linewidth=0,
+            label=f"{name} targets" if number == 0 else None, zorder=0,
+        )  # fmt: skip
+        context = int(input_rows[a][real[a]].min())
+        if name != "train" and number == 0 and context < first:
+            panel.axvspan(  # from the first row read up to where the part's targets begin
+                *_x(windows, np.array([context, first])), facecolor="none",
+                edgecolor=color, hatch="///", linewidth=0.6, alpha=0.7, label=f"context for {name}",
+                zorder=1,
+            )  # fmt: skip
+
+
+def _samples_in_group(windows: Windows, group: Hashable | None) -> np.ndarray:
+    samples = np.arange(len(windows))
+    groups = windows.groups
+    if group is None or groups is None:
+        return samples
+    return samples[groups == group]
+
+
+def _series_rows(parts: dict[str, Windows], kept: dict[str, np.ndarray]) -> np.ndarray:
+    """Rows to draw the series over: all rows, or the rows the chosen group's windows read."""
+    first = next(iter(parts.values()))
+    if first.groups is None:
+        return np.arange(len(first.data))
+    low, high = len(first.data), -1
+    for name, w in parts.items():
+        if len(kept[name]):
+            input_rows, target_rows, real = _sample_rows(w, kept[name])
+            low = min(low, int(input_rows[real].min()))
+            high = max(high, int(input_rows.max()), int(target_rows.max()))
+    return np.arange(low, high + 1)
+
+
+# -- time axis and units --------------------------------------------------------------------
+def _original(windows: Windows, column: int, values: np.ndarray) -> np.ndarray:
+    """Undo the windows' scaler on column ``column`` of ``data``, as ``to_frame`` does.
+
+    The scaler sees every column of ``data`` (zeros but the drawn one); a scaler that was
+    fitted on named columns (``feature_names_in_``) gets them by name, in its own order.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    scaler = windows.scaler
+    if scaler is None:
+        return values
+    names = _column_names(windows)
+    full = np.zeros((values.size, len(names)))
+    full[:, column] = values.ravel()
+    recorded = getattr(scaler, "feature_names_in_", None)
+    if recorded is None:
+        restored = np.asarray(scaler.inverse_transform(full), dtype=np.float64)[:, column]
+    else:
+        labels = [str(name) for name in names]
+        order = [labels.index(str(name)) for name in recorded]
+        given = pd.DataFrame(full[:, order], columns=[labels[i] for i in order])
+        restored = np.asarray(scaler.inverse_transform(given), dtype=np.float64)
+        restored = restored[:, order.index(column)]
+    return restored.reshape(values.shape)
+
+
+def _time_kind(windows: Windows) -> str:
+    index = windows.index
+    if isinstance(index, pd.DatetimeIndex):
+        return "time"
+    if index is not None and pd.api.types.is_numeric_dtype(index.dtype):
+        return "number"
+    return "row"
+
+
+def _x(windows: Windows, rows: np.ndarray) -> Any:
+    """Return the x positions of data rows: timestamps, numeric index values or row numbers."""
+    if _time_kind(windows) == "row":
+        if windows.index is None:  # a panel of arrays counts rows within each series
+            return windows.source.row_labels(np.asarray(rows)).to_numpy()
+        return np.asarray(rows)
+    assert windows.index is not None
+    return windows.index[rows].to_numpy()
+
+
+def _forecast_x(windows: Windows, sample: int, last_row: int) -> Any:
+    """Where an inputs-only window's predictions lie: ``shift`` (and more) steps after it.
+
+    The spacing is the index's ``freq``, or the step between two rows of the sample's own
+    run (never across a gap or into another series).
+    """
+    steps = windows.shift + np.arange(windows.horizon)
+    kind = _time_kind(windows)
+    if kind == "row":
+        return _x(windows, np.array([last_row]))[0] + steps
+    index = windows.index
+    assert index is not None
+    end = index[last_row]
+    if isinstance(index, pd.DatetimeIndex) and index.freq is not None:
+        return pd.DatetimeIndex([end + int(k) * index.freq for k in steps]).to_numpy()
+    plan = windows.source.plan
+    begin, stop = plan.runs[int(plan.run_of_sample[sample])]
+    if last_row > begin:
+        step = index[last_row] - index[last_row - 1]
+    elif stop - begin > 1:
+        step = index[begin + 1] - index[begin]
+    else:
+        raise ShapeError(
+            f"Cannot place the forecast of sample {sample}: its series (or run between gaps) "
+            f"has one row, {_when(end)}, so the spacing of the rows after it is unknown. "
+            "Give the data an index with a frequency (for example df.asfreq('D'))."
+        )
+    if kind == "time":
+        return pd.DatetimeIndex([end + int(k) * step for k in steps]).to_numpy()
+    return np.asarray(end + steps * step)
+
+
+def _column_label(windows: Windows, name: Hashable) -> str:
+    """``"load"``, or ``"column 0"`` for numpy input (whose columns are positions)."""
+    return f"column {name}" if windows.index is None else str(name)
+
+
+def _axis_label(windows: Windows) -> str:
+    index = windows.index
+    kind = _time_kind(windows)
+    if kind == "row":
+        return "row"
+    assert index is not None
+    return str(index.name) if index.name is not None else ("time" if kind == "time" else "index")
+
+
+def _format_time_axis(panel: Axes, windows: Windows) -> None:
+    if _time_kind(windows) != "time":
+        return
+    import matplotlib.dates as mdates
+
+    tz = getattr(windows.index, "tz", None)  # ticks in the index's own time zone
+    locator = mdates.AutoDateLocator(tz=tz, minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    formatter = mdates.ConciseDateFormatter(locator, tz=tz)  # type: ignore[no-untyped-call]
+    panel.xaxis.set_major_locator(locator)
+    panel.xaxis.set_major_formatter(formatter)
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, pd.Timestamp):  # in the index's time zone, as on the axis
+        return value.tz_localize(None).isoformat().replace("T00:00:00", "")
+    if isinstance(value, np.generic):
+        value = value.item()
+    return str(value)
+
+
+def _span(windows: Windows, rows: np.ndarray) -> str:
+    x = _x(windows, rows)
+    first, last = _when(x[0]), _when(x[-1])
+    return first if len(rows) == 1 else f"{first}..{last}"

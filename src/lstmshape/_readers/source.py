@@ -1,0 +1,387 @@
+"""What every reader of windows receives: the data, the plan and the columns, frozen.
+
+A :class:`WindowSource` is the one-method contract between the windows and their readers
+(as pandas' window indexers hand ``(start, end)`` to every rolling operation): the numpy
+views of ``Windows.X`` / ``.y``, the batch gathers of the loaders, ``to_frame`` and
+``explain`` read it and nothing else. It reads rows through numpy's
+``sliding_window_view``: zero-copy, read-only, and never outside the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._core.arrays import check_copy_size, readonly
+from .._input.panel import SeriesStore, row_labels, store_of
+from .._plan.framing import Framing
+from .._plan.plan import WindowPlan, arithmetic_step
+
+#: The names of the inputs when there are covariates (or a mask), in this order.
+INPUT_NAMES = ("past", "future", "static", "mask")
+
+
+@dataclass(frozen=True)
+class WindowSource:
+    """The data a set of windows reads, and which rows and columns each sample takes.
+
+    Attributes
+    ----------
+    values
+        The read-only 2-D array ``(rows, columns)`` (scaled, when a scaler was applied).
+        For a panel (a list of series), a :class:`._panel.SeriesStore`: the series' own
+        arrays, read series by series; ``X``/``y`` are then copies and batches read only
+        their rows.
+    plan
+        Where every sample starts, and its framing.
+    feature_cols, target_cols
+        Positions in ``values`` of the input and target columns, in the order asked.
+    names
+        One label per column of ``values``.
+    index
+        The pandas index of the rows, or ``None`` for numpy input.
+    group_by
+        The column that told series apart, or ``None``.
+    future_cols, static_cols
+        Positions of the known-future and static covariates. With either, inputs are
+        named: ``{"past": ..., "future": ..., "static": ...}`` (only the keys in use).
+        A plan with ``min_history`` adds ``"mask"``: ``(samples, lookback)`` booleans, True
+        on real input steps; padded steps of ``"past"`` hold 0.
+    """
+
+    values: np.ndarray
+    plan: WindowPlan
+    feature_cols: tuple[int, ...]
+    target_cols: tuple[int, ...]
+    names: tuple[Hashable, ...]
+    index: pd.Index | None = None
+    group_by: Hashable | None = None
+    future_cols: tuple[int, ...] = ()
+    static_cols: tuple[int, ...] = ()
+
+    @property
+    def framing(self) -> Framing:
+        """How one sample is framed."""
+        return self.plan.framing
+
+    @property
+    def n_samples(self) -> int:
+        """Number of samples."""
+        return self.plan.n_samples
+
+    @property
+    def feature_names(self) -> tuple[Hashable, ...]:
+        """Labels of the input columns."""
+        return tuple(self.names[c] for c in self.feature_cols)
+
+    @property
+    def target_names(self) -> tuple[Hashable, ...]:
+        """Labels of the target columns."""
+        return tuple(self.names[c] for c in self.target_cols)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """Names of the inputs: ``"past"``, then ``"future"``, ``"static"``, ``"mask"`` if used."""
+        used = {
+            "future": bool(self.future_cols),
+            "static": bool(self.static_cols),
+            "mask": self.plan.min_history is not None,
+        }
+        return INPUT_NAMES[:1] + tuple(name for name in INPUT_NAMES[1:] if used[name])
+
+    @property
+    def named_inputs(self) -> bool:
+        """Whether inputs are a dict by name (covariates), not one array."""
+        return len(self.input_names) > 1
+
+    @property
+    def input_shapes(self) -> dict[str, tuple[int, ...]]:
+        """One sample's shape of every input, by name."""
+        f = self.framing
+        shapes: dict[str, tuple[int, ...]] = {"past": (f.lookback, len(self.feature_cols))}
+        if self.future_cols:
+            shapes["future"] = (f.target_length, len(self.future_cols))
+        if self.static_cols:
+            shapes["static"] = (len(self.static_cols),)
+        if self.plan.min_history is not None:
+            shapes["mask"] = (f.lookback,)
+        return shapes
+
+    @property
+    def input_shape(self) -> Any:
+        """``(lookback, n_features)``, or the dict of :attr:`input_shapes` with covariates."""
+        return self.input_shapes if self.named_inputs else self.input_shapes["past"]
+
+    @property
+    def target_shape(self) -> tuple[int, ...]:
+        """One sample's target shape (the framing's rule)."""
+        return self.framing.target_shape(len(self.target_cols))
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        """One sample's model output shape (also for inputs-only windows)."""
+        return self.framing.output_shape(len(self.target_cols))
+
+    # -- whole arrays ----------------------------------------------------------------------
+    def inputs(self) -> Any:
+        """``X``: read-only views when possible, else copies of checked size.
+
+        One array, or a dict by input name when there are covariates.
+        """
+        past = self._all("input", self.framing.lookback, len(self.feature_cols))
+        if not self.named_inputs:
+            return past
+        inputs = {"past": past}
+        if self.future_cols:
+            length = self.framing.target_length
+            inputs["future"] = self._all("future", length, len(self.future_cols))
+        if self.static_cols:
+            static = self._all("static", 1, len(self.static_cols))
+            inputs["static"] = static[:, 0, :]
+        if self.plan.min_history is not None:
+            check_copy_size(
+                self.n_samples * self.framing.lookback, (self.n_samples, self.framing.lookback)
+            )
+            inputs["mask"] = readonly(self._mask(np.arange(self.n_samples)))
+        return inputs
+
+    def targets(self) -> np.ndarray | None:
+        """``y``, or ``None`` for inputs-only windows."""
+        if self.framing.inputs_only:
+            return None
+        y = self._all("target", self.framing.target_length, len(self.target_cols))
+        return y[:, 0, :] if self.framing.drops_step_axis else y
+
+    def _all(self, role: str, length: int, n_cols: int) -> np.ndarray:
+        """Every sample's window: a view of one progression, or the blocks concatenated.
+
+        ``role`` is ``"input"``, ``"future"``, ``"static"`` or ``"target"``. A panel's
+        windows are always a copy (gathered series by series).
+        """
+        if store_of(self.values) is not None:
+            nbytes = self.n_samples * length * n_cols * self.values.dtype.itemsize
+            check_copy_size(nbytes, (self.n_samples, length, n_cols))
+            if self.plan.n_padded:
+                return readonly(self._pick_padded(role, np.arange(self.n_samples)))
+            return readonly(self._pick(role, self.plan.starts))
+        windows: _Windows = getattr(self, f"_{role}_windows")
+        progression = self.plan.progression
+        if progression is not None and windows.is_view:
+            first, step, count = progression
+            return windows.pick(slice(first, first + step * count, step))
+        nbytes = self.n_samples * length * n_cols * self.values.dtype.itemsize
+        check_copy_size(nbytes, (self.n_samples, length, n_cols))
+        stride = self.framing.stride
+        parts = [
+            self._pick_padded(role, np.arange(number, number + block.count))
+            if block.padded
+            else windows.pick(slice(block.first, block.first + stride * block.count, stride))
+            for block, number in self.plan.blocks_with_samples()
+        ]
+        return readonly(np.concatenate(parts) if parts else windows.pick(slice(0, 0)).copy())
+
+    # -- batches ---------------------------------------------------------------------------
+    def starts_of(self, samples: np.ndarray) -> np.ndarray:
+        """Return the first row of each of ``samples`` (sample numbers)."""
+        progression = self.plan.progression
+        if progression is not None:
+            first, step, _ = progression
+            return first + step * np.asarray(samples, dtype=np.int64)
+        return self.plan.starts[samples]
+
+    def gather(
+        self, samples: np.ndarray, dtype: np.dtype[Any] | None = None
+    ) -> tuple[Any, np.ndarray | None]:
+        """Copy the inputs and targets of ``samples`` into new arrays: one batch.
+
+        Only the rows of these samples are read (a memory-mapped series stays on disk).
+        Inputs are one array, or a dict by input name when there are covariates.
+        """
+        samples = np.asarray(samples, dtype=np.int64)
+        # Where some samples start before their run (min_history), read row by row.
+        pick: Callable[[str, np.ndarray], np.ndarray] = self._pick
+        starts = self.starts_of(samples)
+        if self.plan.n_padded:
+            pick, starts = self._pick_padded, samples
+        x: Any = pick("input", starts)
+        if dtype is not None:
+            x = x.astype(dtype, copy=False)
+        if self.named_inputs:
+            x = {"past": x}
+            if self.future_cols:
+                x["future"] = pick("future", starts)
+            if self.static_cols:
+                x["static"] = pick("static", starts)[:, 0, :]
+            if dtype is not None:
+                x = {name: value.astype(dtype, copy=False) for name, value in x.items()}
+            if self.plan.min_history is not None:  # booleans: never cast
+                x["mask"] = self._mask(samples)
+        if self.framing.inputs_only:
+            return x, None
+        y = pick("target", starts)
+        if self.framing.drops_step_axis:
+            y = y[:, 0, :]
+        if dtype is not None:
+            y = y.astype(dtype, copy=False)
+        return x, y
+
+    def row_labels(self, rows: np.ndarray) -> pd.Index:
+        """Index labels of ``rows``; row positions (named ``row``) for numpy input.
+
+        For a panel of arrays, the positions inside each row's own series.
+        """
+        return row_labels(self.values, self.index, rows)
+
+    def _pick(self, role: str, starts: np.ndarray) -> np.ndarray:
+        """Return the ``role`` windows at ``starts``; a panel's are read series by series."""
+        store = store_of(self.values)
+        if store is None:
+            windows: _Windows = getattr(self, f"_{role}_windows")
+            return windows.pick(starts)
+        _, length, _, columns = self._role_rows(role)
+        starts = np.asarray(starts, dtype=np.int64)
+        out = np.empty((len(starts), length, len(columns)), dtype=store.dtype)
+        if not len(starts):
+            return out
+        series = store.series_of(starts)
+        order = np.argsort(series, kind="stable")
+        present, firsts = np.unique(series[order], return_index=True)
+        ends = np.append(firsts[1:], len(starts))
+        for k, a, b in zip(present.tolist(), firsts.tolist(), ends.tolist(), strict=True):
+            where = order[a:b]
+            out[where] = self._series_windows(store, role, k).pick(starts[where] - store.offsets[k])
+        return out
+
+    def _mask(self, samples: np.ndarray) -> np.ndarray:
+        """``(len(samples), lookback)`` booleans: True where an input step is a real row."""
+        starts = self.plan.starts[samples] if self.plan.n_padded else self.starts_of(samples)
+        rows = starts[:, None] + self.framing.input_offsets[None, :]
+        if not self.plan.n_padded:
+            return np.ones(rows.shape, dtype=bool)
+        return rows >= self.plan.run_begins[samples][:, None]
+
+    def _pick_padded(self, role: str, samples: np.ndarray) -> np.ndarray:
+        """Return the ``role`` windows of ``samples`` (numbers), read row by row (a copy).
+
+        For samples that start before their run's first row (``min_history``), input rows
+        before it are padding and hold 0; the static covariates are read on the run's first
+        row; future and target rows always lie in the run.
+        """
+        offset, length, step, columns = self._role_rows(role)
+        starts = self.plan.starts[samples]
+        begins = self.plan.run_begins[samples][:, None]
+        if role == "static":
+            rows = np.maximum(starts[:, None], begins)
+        else:
+            rows = (starts + offset)[:, None] + step * np.arange(length)[None, :]
+        real = rows >= begins
+        rows = np.where(real, rows, begins)
+        store = store_of(self.values)
+        if store is not None:
+            out = store.read(rows)[..., list(columns)]
+        else:
+            out = self.values[rows[..., None], np.asarray(columns, dtype=np.int64)]
+        if role == "input":
+            out[~real] = 0
+        return out
+
+    def _role_rows(self, role: str) -> tuple[int, int, int, tuple[int, ...]]:
+        """``(offset, length, step, columns)`` of the windows of ``role`` (see ``_Windows``)."""
+        f = self.framing
+        return {
+            "input": (0, f.lookback, f.sampling_rate, self.feature_cols),
+            "future": (f.target_start, f.target_length, f.sampling_rate, self.future_cols),
+            "static": (0, 1, 1, self.static_cols),
+            "target": (f.target_start, f.target_length, f.sampling_rate, self.target_cols),
+        }[role]
+
+    def _series_windows(self, store: SeriesStore, role: str, series: int) -> _Windows:
+        """Return the ``role`` windows over one series of a panel (a view of its array)."""
+        key = (role, series)
+        if key not in self._panel_windows:
+            offset, length, step, columns = self._role_rows(role)
+            self._panel_windows[key] = _Windows.over(
+                store.arrays[series], offset, length, step, columns
+            )
+        return self._panel_windows[key]
+
+    @cached_property
+    def _panel_windows(self) -> dict[tuple[str, int], _Windows]:
+        """Per-series windows of a panel, made when a batch first reads that series."""
+        return {}
+
+    # -- windows over every start row (views) -----------------------------------------------
+    @cached_property
+    def _input_windows(self) -> _Windows:
+        """``W[s] = values[s : s + lookback, feature_cols]`` for every row ``s``."""
+        f = self.framing
+        return _Windows.over(self.values, 0, f.lookback, f.sampling_rate, self.feature_cols)
+
+    @cached_property
+    def _future_windows(self) -> _Windows:
+        """``W[s]`` = the future covariates on sample ``s``'s target rows."""
+        f = self.framing
+        return _Windows.over(
+            self.values, f.target_start, f.target_length, f.sampling_rate, self.future_cols
+        )
+
+    @cached_property
+    def _static_windows(self) -> _Windows:
+        """``W[s]`` = the static covariates on sample ``s``'s first row, ``(1, n_static)``."""
+        return _Windows.over(self.values, 0, 1, 1, self.static_cols)
+
+    @cached_property
+    def _target_windows(self) -> _Windows:
+        """``W[s] = values[s + target_start : ... + target_length, target_cols]``."""
+        f = self.framing
+        return _Windows.over(
+            self.values, f.target_start, f.target_length, f.sampling_rate, self.target_cols
+        )
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """``W[s] = values[s + offset + step * arange(length), columns]`` for each possible ``s``.
+
+    ``view`` is a read-only ``sliding_window_view`` of shape ``(starts, length, columns)``.
+    Columns picked out of order cannot be a view; they are picked after the samples, so
+    only the samples asked for are ever copied.
+    """
+
+    view: np.ndarray
+    columns: slice | list[int]
+
+    @classmethod
+    def over(
+        cls, values: np.ndarray, offset: int, length: int, step: int, columns: tuple[int, ...]
+    ) -> _Windows:
+        """Windows of ``length`` rows ``step`` apart from ``offset`` on, for every start row."""
+        shifted = values[offset:]
+        n_rows, n_cols = shifted.shape
+        span = (length - 1) * step + 1
+        if length == 0 or n_rows < span:  # no sample reads these rows; keep the shape honest
+            empty = np.empty((0, length, n_cols), dtype=values.dtype)
+            return cls(empty, list(columns))
+        view = np.lib.stride_tricks.sliding_window_view(shifted, span, axis=0)[:, :, ::step]
+        view = view.transpose(0, 2, 1)  # (starts, length, columns)
+        column_step = arithmetic_step(columns)
+        if column_step is not None and column_step > 0:
+            # Columns in one step are part of the view: a batch copies only them.
+            return cls(view[:, :, columns[0] : columns[-1] + 1 : column_step], slice(None))
+        low = min(columns)
+        covered = view[:, :, low : max(columns) + 1]
+        return cls(covered, [c - low for c in columns])
+
+    @property
+    def is_view(self) -> bool:
+        """Whether picking a slice of samples gives a view (the columns are a slice)."""
+        return isinstance(self.columns, slice)
+
+    def pick(self, samples: slice | np.ndarray) -> np.ndarray:
+        """Return the windows at start rows ``samples`` (a slice gives a view where it can)."""
+        return self.view[samples][:, :, self.columns]

@@ -1,0 +1,191 @@
+"""PyTorch loaders: readers of the batch schedule that yield ``torch.Tensor`` batches.
+
+Imported only by :meth:`Windows.to_torch` (and by users who want the map-style
+:class:`WindowDataset`); importing it imports PyTorch, or raises an ImportError that says
+``pip install "lstmshape[torch]"``. Nothing is decided here: which samples form a batch is
+the schedule's answer (:mod:`._schedule`), which rows a sample reads is the source's
+(:mod:`._source`). Each batch is gathered by numpy and handed to PyTorch with
+``torch.from_numpy`` (no second copy).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from .._core.errors import ShapeError, received
+from .._core.frameworks import import_torch
+from .._core.validate import check_float_dtype, check_int
+from .._plan.schedule import BatchSchedule
+from .source import WindowSource
+
+import_torch("Windows.to_torch")  # the ImportError that names the extra, before the imports
+
+import torch  # noqa: E402 - after the friendly check above
+from torch.utils.data import Dataset, IterableDataset, get_worker_info  # noqa: E402
+
+#: What a loader yields: ``(x, y)``, or ``x`` alone for inputs-only windows; ``x`` is a
+#: dict of tensors by input name when the windows have covariates.
+Inputs = torch.Tensor | dict[str, torch.Tensor]
+Batch = tuple[Inputs, torch.Tensor] | Inputs
+
+
+def tensors(x: Any) -> Inputs:
+    """Hand a gathered batch to PyTorch without a copy: one tensor, or a dict of them."""
+    if isinstance(x, dict):
+        return {name: torch.from_numpy(value) for name, value in x.items()}
+    return torch.from_numpy(x)
+
+
+def distributed_shards(num_shards: Any, shard_index: Any) -> tuple[Any, Any]:
+    """Return ``(num_shards, shard_index)``: as given, else from ``torch.distributed``.
+
+    With both left as ``None``: the world size and rank of an initialised process group,
+    else one shard. Giving one without the other is an error. (The schedule checks the
+    rest, such as the seed that shuffled shards must share.)
+    """
+    if (num_shards is None) != (shard_index is None):
+        given = "num_shards" if shard_index is None else "shard_index"
+        raise ShapeError(
+            "`num_shards` and `shard_index` go together: pass both (this process' shard), "
+            "or neither (the world size and rank of torch.distributed, or one shard). "
+            f"{received(given, num_shards if shard_index is None else shard_index)}"
+        )
+    if num_shards is not None:
+        return num_shards, shard_index
+    dist = torch.distributed
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_world_size(), dist.get_rank()
+    return 1, 0
+
+
+class TorchBatches(IterableDataset[Batch]):
+    """The batches of :meth:`Windows.to_torch`: ``torch.Tensor`` ``(x, y)``, one epoch per pass.
+
+    Iterate it directly (``for x, y in loader``), or hand it to
+    ``torch.utils.data.DataLoader(loader, batch_size=None, num_workers=k)``: it is already
+    batched (hence ``batch_size=None``), and each of the ``k`` worker processes gathers a
+    disjoint share of the epoch's batches (worker ``j`` takes batches ``j``, ``j + k``,
+    ...), so the epoch holds the same batches as without workers.
+
+    Attributes
+    ----------
+    schedule : BatchSchedule
+        Which samples form each batch (per epoch and shard).
+    epoch : int
+        The epoch whose order the next pass serves; change it with :meth:`set_epoch`.
+    dtype : numpy.dtype or None
+        The dtype batches are cast to (``None``: the windows' dtype).
+    """
+
+    def __init__(
+        self,
+        source: WindowSource,
+        schedule: BatchSchedule,
+        *,
+        epoch: Any = 0,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        self.schedule = schedule
+        self.epoch = check_int(epoch, "epoch", minimum=0)
+        self.dtype = check_float_dtype(dtype)
+        self._source = source
+
+    def set_epoch(self, epoch: int) -> None:
+        """Serve the order of ``epoch`` from the next pass on (as ``DistributedSampler``).
+
+        Call it at the start of every epoch: with ``shuffle=True`` each epoch has its own
+        order, the same in every process for the same seed. Without the call, every pass
+        repeats the same order. (With ``DataLoader(..., persistent_workers=True)`` the
+        workers keep their own copy; leave ``persistent_workers`` off.)
+        """
+        self.epoch = check_int(epoch, "epoch", minimum=0)
+
+    def __len__(self) -> int:
+        return len(self.schedule)
+
+    def __iter__(self) -> Iterator[Batch]:
+        schedule, epoch = self.schedule, self.epoch
+        worker = get_worker_info()
+        mine = (
+            range(len(schedule))
+            if worker is None
+            else range(worker.id, len(schedule), worker.num_workers)
+        )
+        order = schedule.order(epoch) if schedule.shuffle else None
+        for number in mine:
+            x, y = self._source.gather(schedule.batch(number, epoch, order), self.dtype)
+            yield tensors(x) if y is None else (tensors(x), torch.from_numpy(y))
+
+    def __repr__(self) -> str:
+        s = self.schedule
+        return (
+            f"TorchBatches({len(self)} batches of up to {s.batch_size} windows, epoch "
+            f"{self.epoch}{', shuffled' if s.shuffle else ''}"
+            f"{f', shard {s.shard_index} of {s.num_shards}' if s.num_shards > 1 else ''})"
+        )
+
+
+class WindowDataset(Dataset[Batch]):
+    """A map-style ``torch.utils.data.Dataset`` of single windows: ``dataset[i] = (X[i], y[i])``.
+
+    For code built around samplers (``DataLoader(dataset, batch_size=256, shuffle=True)``,
+    ``DistributedSampler``, a ``WeightedRandomSampler``). ``DataLoader`` fetches a whole
+    batch at once through ``__getitems__`` (one gather, not one call per window), so it is
+    far faster than slicing one window per ``__getitem__``; :meth:`Windows.to_torch` is
+    faster still (no collation).
+
+    Parameters
+    ----------
+    source : WindowSource
+        What the windows read (``Windows.to_torch_dataset()`` passes it).
+    dtype : str or numpy dtype, optional
+        A floating dtype to cast to (``"float32"`` for ``torch.nn.LSTM``); default: the
+        windows' dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, lstmshape
+    >>> from lstmshape._readers.torch import WindowDataset
+    >>> dataset = lstmshape.windows(np.arange(100.0), 10).to_torch_dataset(dtype="float32")
+    >>> x, y = dataset[0]
+    >>> len(dataset), tuple(x.shape), tuple(y.shape), x.dtype
+    (90, (10, 1), (1,), torch.float32)
+    """
+
+    def __init__(self, source: WindowSource, *, dtype: Any = None) -> None:
+        super().__init__()
+        self._source: WindowSource = source
+        self.dtype = check_float_dtype(dtype)
+
+    def __len__(self) -> int:
+        return self._source.n_samples
+
+    def __getitem__(self, index: int) -> Batch:
+        n = len(self)
+        number = operator.index(index)
+        if not -n <= number < n:
+            raise IndexError(f"window {index} out of range: there are {n} windows")
+        (sample,) = self.__getitems__([number % n])
+        return sample
+
+    def __getitems__(self, indices: Sequence[int]) -> list[Batch]:
+        """Gather the windows ``indices`` in one go (``DataLoader`` calls it per batch)."""
+        numbers = np.asarray(indices, dtype=np.int64)
+        n = len(self)
+        if numbers.size and (numbers.min() < 0 or numbers.max() >= n):
+            raise IndexError(f"windows {indices!r} out of range: there are {n} windows")
+        x, y = self._source.gather(numbers, self.dtype)
+        xs: list[Any]
+        if isinstance(x, dict):
+            parts = {name: torch.from_numpy(value).unbind(0) for name, value in x.items()}
+            xs = [dict(zip(parts, one, strict=True)) for one in zip(*parts.values(), strict=True)]
+        else:
+            xs = list(torch.from_numpy(x).unbind(0))
+        if y is None:
+            return xs
+        return list(zip(xs, torch.from_numpy(y).unbind(0), strict=True))

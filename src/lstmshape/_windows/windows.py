@@ -1,0 +1,1100 @@
+"""``windows()``: a series framed as supervised learning, and the :class:`Windows` it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._core.errors import ShapeError, listed, received
+from .._core.validate import check_bool, check_int
+from .._core.words import names_in_words, shape_in_words
+from .._input.panel import store_of
+from .._input.scaling import apply_scaler, check_scaler
+from .._input.table import ColumnSelection
+from .._input.timeline import Timeline, keep_panel, plan_windows, read_timeline
+from .._plan.framing import INPUT_AXES, Framing
+from .._plan.plan import WindowPlan
+from .._readers.source import WindowSource
+
+if TYPE_CHECKING:
+    import tensorflow as tf
+
+    from .._plan.schedule import BatchSchedule
+    from .._readers.pydataset import WindowsPyDataset
+    from .._readers.torch import TorchBatches, WindowDataset
+
+
+def windows(
+    data: Any,
+    lookback: int,
+    *,
+    horizon: int = 1,
+    shift: int = 1,
+    stride: int = 1,
+    sampling_rate: int = 1,
+    features: ColumnSelection = None,
+    targets: ColumnSelection = None,
+    future: ColumnSelection = None,
+    static: ColumnSelection = None,
+    per_timestep: bool = False,
+    inputs_only: bool = False,
+    group_by: Hashable | None = None,
+    freq: str | pd.DateOffset | None = None,
+    dropna: bool = False,
+    fitted_scaler: Any = None,
+    transform: str | None = None,
+    min_history: int | None = None,
+) -> Windows:
+    """Frame a series as supervised learning: sliding input windows and aligned targets.
+
+    Rows are time, in order; columns are features. Window ``i`` starts at row
+    ``s = i * stride`` and its inputs are ``X[i] = data[s : s + lookback, features]``.
+
+    Parameters
+    ----------
+    data : array_like, pandas.Series, pandas.DataFrame, or a list or dict of them
+        A 1-D series ``(rows,)`` or a 2-D table ``(rows, columns)``. Floating columns keep
+        their dtype; integer and boolean columns become float32. A **panel**: a list (or a
+        dict by series name) of arrays, memory maps, Series or DataFrames of different
+        lengths and the same columns; each is windowed on its own, none are concatenated
+        (memory maps stay on disk and loaders read them batch by batch), and ``groups`` /
+        ``to_frame`` name the series (see ``docs/scaling.md``). A list of plain numbers or
+        of lists is one table, as always.
+    lookback : int
+        Timesteps per window (the LSTM's ``timesteps`` axis), at least 1.
+    horizon : int, default 1
+        Target rows per sample in many-to-one mode (multi-step forecasting).
+    shift : int, default 1
+        How far the first target lies after the window's last row: 1 forecasts the next
+        step, 0 labels the window's own last row (classification). For per-timestep
+        windows, how far each target lies after its input row.
+    stride : int, default 1
+        Rows between the starts of consecutive windows.
+    sampling_rate : int, default 1
+        Rows between successive timesteps inside a window, as in Keras'
+        ``timeseries_dataset_from_array``: the window reads rows ``s, s + r, ...,
+        s + (lookback - 1) * r``. Targets follow the same rate: ``horizon`` rows ``r``
+        apart, the first ``shift`` rows after the window's last row (per-timestep: each
+        input row plus ``shift``).
+    features, targets : column name, position, or a list of them, optional
+        The input and target columns: names for pandas input, integer positions for
+        arrays. Default: every column (except ``group_by`` and ``static``).
+    future : column name, position, or a list of them, optional
+        Known-future covariates (calendar features, planned promotions, a weather
+        forecast): their values on each sample's *target* rows form the decoder input
+        ``X["future"]`` of shape ``(samples, horizon, n_future)`` (``(samples, lookback,
+        n_future)`` per timestep: the values on each timestep's target row). They stay
+        among the default ``features`` too (their past values), unless ``features``
+        leaves them out. Not with ``inputs_only`` (the future rows are not in the data).
+    static : column name, position, or a list of them, optional
+        Static covariates, one value per series (with ``group_by``; constant over the
+        whole data without it): ``X["static"]`` of shape ``(samples, n_static)``. A column
+        that varies within a series is an error naming the series and the rows.
+    per_timestep : bool, default False
+        One target per timestep, for ``return_sequences=True`` with ``TimeDistributed``:
+        ``y[i] = data[s + shift : s + shift + lookback, targets]``.
+    inputs_only : bool, default False
+        Forecasting past the end of the data: every full window, anchored so that the last
+        one ends on the last row, and no targets (``y`` is ``None``). ``targets`` and
+        ``horizon`` then only name what the model predicts, for :meth:`Windows.to_frame`.
+    group_by : column name, optional
+        A column that tells several series apart (one per sensor, store, ticker). Windows
+        never cross from one series into another; samples are ordered by group, then time.
+        Not with a panel (a list of series): each item already is a series.
+    freq : str or pandas.DateOffset, optional
+        The spacing of a DatetimeIndex (``"D"``, ``"B"``, ``"h"``, ...). Rows that are not
+        one ``freq`` apart are a gap, and no window spans a gap. Without ``freq``,
+        consecutive rows are taken as consecutive time steps, as Keras does (an index with
+        a pandas ``freq`` set has no gaps by construction).
+    dropna : bool, default False
+        Rows holding NaN are an error by default; with ``dropna=True`` they are gaps that
+        no window crosses.
+    fitted_scaler : object, optional
+        An already **fitted** scaler (such as ``split(...).scaler``) to transform the data
+        with; it is not fitted again. :meth:`Windows.to_frame` undoes it. This is how to
+        scale new data, or the last rows for a forecast past the end, exactly like the
+        training data. To fit a scaler on training rows, use :func:`split` (its
+        ``scaler=`` takes an unfitted one). What the scaler returns is checked like data:
+        the same rows and columns, finite values. A dict ``{group: scaler}`` (from
+        ``split(..., per_series=True)``) scales each series of ``group_by`` with its own.
+    transform : {"diff", "pct_change", "log", "log_diff"}, optional
+        Model changes instead of levels: the target columns (also where they are features)
+        become ``x[t] - x[t-1]``, ``x[t] / x[t-1] - 1``, ``log(x[t])`` or
+        ``log(x[t]) - log(x[t-1])``, series by series, before scaling; the first row of
+        each run has no earlier value and is left out. :meth:`Windows.to_frame` undoes it
+        (see ``docs/evaluating.md``). Default: levels.
+    min_history : int, optional
+        Also make the windows whose history is shorter than ``lookback`` (the start of
+        every series, short series, and the start of every run after a gap or dropped
+        missing values, whose earlier rows are not its history): at least ``min_history``
+        real input steps, from 1 to ``lookback``. The missing steps are padded at the
+        *start* of the window with 0, and the inputs gain ``X["mask"]`` of shape
+        ``(samples, lookback)``: True on real steps, False on padding, so a model never
+        takes padding for a value (``build_model`` passes it to the first LSTM). Padded
+        samples come first in each series; their targets are always real rows. Not with
+        ``per_timestep`` (the targets of padded timesteps would be padding). Default: only
+        full windows, no mask.
+
+    Returns
+    -------
+    Windows
+        With ``X`` of shape ``(samples, lookback, n_features)`` (with ``future`` or
+        ``static``: a dict ``{"past": ..., "future": ..., "static": ...}`` of the inputs
+        in use, and ``input_shape`` the dict of their shapes) and ``y`` of shape
+        ``(samples, n_targets)`` if ``horizon == 1``, ``(samples, horizon, n_targets)`` if
+        ``horizon > 1``, and ``(samples, lookback, n_targets)`` if ``per_timestep``, where
+
+        * many-to-one: ``samples = (n - lookback - shift - horizon + 1) // stride + 1``
+        * per-timestep: ``samples = (n - lookback - shift) // stride + 1``
+        * inputs only: ``samples = (n - lookback) // stride + 1``
+
+        for a series of ``n`` rows (per run, when groups, gaps or NaN rows cut it). With a
+        ``sampling_rate`` ``r``, ``samples = (n - extent) // stride + 1`` where ``extent`` is
+        ``(lookback - 1) * r + 1`` rows of window, and up to ``shift + (horizon - 1) * r``
+        rows of targets after it (``Framing.extent``).
+
+    Raises
+    ------
+    ShapeError
+        Parameters out of range, too few rows for one window, NaN or infinite values,
+        unknown columns, a DatetimeIndex that is not strictly increasing.
+    TypeError
+        Parameters or columns of the wrong type (non-integer lookback, text columns).
+
+    Notes
+    -----
+    ``X`` and ``y`` are read-only strided views of one 2-D array (``Windows.data``): they
+    cost no memory beyond it, whatever the number of windows. Writing into them raises.
+    The views need a constant step between window starts and between the selected
+    columns; grouped or gapped windows, or columns picked out of order, are gathered
+    into a copy the first time ``X`` or ``y`` is read (``to_dataset`` stays lazy).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import lstmshape
+    >>> series = np.arange(100.0)
+    >>> w = lstmshape.windows(series, lookback=60)
+    >>> w.X.shape, w.y.shape, w.input_shape
+    ((40, 60, 1), (40, 1), (60, 1))
+    >>> w.X[0, -1, 0], w.y[0, 0]          # the last input and the next step
+    (np.float64(59.0), np.float64(60.0))
+
+    Two features, a three-step horizon, one target column:
+
+    >>> table = np.arange(200.0).reshape(100, 2)
+    >>> w = lstmshape.windows(table, 10, horizon=3, targets=[1])
+    >>> w.X.shape, w.y.shape, w.target_shape
+    ((88, 10, 2), (88, 3, 1), (3, 1))
+
+    One target per timestep, for ``TimeDistributed``:
+
+    >>> lstmshape.windows(series, 10, per_timestep=True).y.shape
+    (90, 10, 1)
+
+    A panel, a dict (or list) of series of different lengths, windowed one by one:
+
+    >>> w = lstmshape.windows({"a": np.arange(30.0), "b": np.arange(20.0)}, 5)
+    >>> w.X.shape, w.groups[[0, -1]].tolist()
+    ((40, 5, 1), ['a', 'b'])
+
+    The window for a forecast past the end: the last ``lookback`` rows, no target.
+
+    >>> future = lstmshape.windows(series, 60, inputs_only=True)
+    >>> future.X.shape, future.y, future.X[-1, -1, 0]
+    ((41, 60, 1), None, np.float64(99.0))
+    """
+    framing = Framing.from_user(
+        lookback, horizon=horizon, shift=shift, stride=stride,
+        per_timestep=per_timestep, inputs_only=inputs_only, sampling_rate=sampling_rate,
+    )  # fmt: skip
+    check_scaler(fitted_scaler, "fitted_scaler")
+    if future is not None and framing.inputs_only:
+        raise ShapeError(
+            "`future` covariates are read on the target rows, and inputs-only windows have "
+            "none in the data: a forecast past the end needs the future rows. Add them to the "
+            "data (targets may be NaN there, with dropna=True) or leave `future` out. "
+            f"{received('future', future)}"
+        )
+    timeline = read_timeline(
+        data,
+        features=features,
+        targets=targets,
+        future=future,
+        static=static,
+        group_by=group_by,
+        freq=freq,
+        dropna=check_bool(dropna, "dropna"),
+    )
+    from .._input.transform import transform_targets
+
+    before = timeline
+    timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
+    timeline = keep_panel(before, timeline)
+    if fitted_scaler is not None:
+        timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
+    plan = plan_windows(timeline, framing, check_min_history(min_history, framing))
+    return Windows(source_of(timeline, plan), scaler=fitted_scaler, transform=undo)
+
+
+def check_min_history(min_history: Any, framing: Framing) -> int | None:
+    """Validate ``min_history``: None, or an integer from 1 to ``lookback``, many-to-one."""
+    if min_history is None:
+        return None
+    value = check_int(min_history, "min_history", minimum=1)
+    if value > framing.lookback:
+        raise ShapeError(
+            f"`min_history` must be at most lookback={framing.lookback}: it is the fewest "
+            f"real input steps of a padded window. {received('min_history', min_history)}"
+        )
+    if framing.per_timestep:
+        raise ShapeError(
+            "`min_history` does not work with per_timestep=True: the targets of padded "
+            "timesteps would be padding too. Use many-to-one windows (a horizon) with it. "
+            f"{received('min_history', min_history)}"
+        )
+    return value
+
+
+def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
+    """Return the frozen description that every reader of these windows receives."""
+    table = timeline.table
+    return WindowSource(
+        values=table.values,
+        plan=plan,
+        feature_cols=table.feature_cols,
+        target_cols=table.target_cols,
+        names=table.names,
+        index=table.index,
+        group_by=timeline.group_by,
+        future_cols=table.future_cols,
+        static_cols=table.static_cols,
+    )
+
+
+class Windows:
+    """Sliding windows over one series, with their targets.
+
+    Made by :func:`windows` and :func:`split`; not meant to be constructed directly.
+
+    Attributes
+    ----------
+    X : numpy.ndarray
+        Inputs, ``(samples, lookback, n_features)``, read-only.
+    y : numpy.ndarray or None
+        Targets, ``(samples,) + target_shape``, read-only; ``None`` for inputs-only windows.
+    data : numpy.ndarray
+        The one 2-D array ``(rows, columns)`` that ``X`` and ``y`` are views of (scaled,
+        when made by :func:`split` with a scaler).
+    input_shape : tuple of int
+        ``(lookback, n_features)``: pass it to ``keras.Input(shape=...)``.
+    target_shape : tuple of int
+        The per-sample shape of ``y``.
+    output_shape : tuple of int
+        The per-sample shape of a model's output: ``target_shape``, and for inputs-only
+        windows the shape the model predicts.
+    feature_names, target_names : tuple
+        Column labels (integer positions for numpy input).
+    index : pandas.Index or None
+        The index of ``data``'s rows (``None`` for numpy input).
+    starts : numpy.ndarray
+        For each sample, the row (position in ``data``) of its window's first input. For
+        a padded sample (``min_history``), where its window would start: a row before its
+        series' first row (perhaps negative), which it does not read.
+    target_index : pandas.Index or None
+        For each sample, the index label (row position for numpy input) of its first
+        target row; ``None`` for inputs-only windows.
+    end_index : pandas.Index
+        For each sample, the index label (or row position) of its window's last row.
+    groups : numpy.ndarray or None
+        For each sample, its group (with ``group_by``), else ``None``.
+    framing : lstmshape.Framing
+        The framing parameters and the shape rules that follow from them.
+    scaler : object or None
+        The fitted scaler (a dict ``{group: scaler}`` when scaled per series);
+        :meth:`to_frame` undoes it.
+    transform : object or None
+        The target transform (``transform=``) with the original levels it is undone
+        from; :meth:`to_frame` undoes it after the scaler. ``None`` for levels.
+    source : WindowSource
+        Advanced: the frozen description (data, window starts, columns) that every reader
+        of these windows receives: the numpy views, the loaders and ``to_frame``.
+    """
+
+    def __init__(self, source: WindowSource, *, scaler: Any = None, transform: Any = None) -> None:
+        self._source = source
+        self.scaler = scaler
+        self.transform = transform
+
+    @property
+    def source(self) -> WindowSource:
+        """The frozen description every reader receives (see the class docstring)."""
+        return self._source
+
+    # -- what the windows were made with ---------------------------------------------
+    @property
+    def framing(self) -> Framing:
+        """The framing parameters (lookback, horizon, shift, stride, ...)."""
+        return self._source.framing
+
+    @property
+    def lookback(self) -> int:
+        """Timesteps per window."""
+        return self.framing.lookback
+
+    @property
+    def horizon(self) -> int:
+        """Target rows per sample (many-to-one)."""
+        return self.framing.horizon
+
+    @property
+    def shift(self) -> int:
+        """Offset of the first target after the window's last row (or after each row)."""
+        return self.framing.shift
+
+    @property
+    def stride(self) -> int:
+        """Rows between the starts of consecutive windows."""
+        return self.framing.stride
+
+    @property
+    def per_timestep(self) -> bool:
+        """Whether there is one target per timestep."""
+        return self.framing.per_timestep
+
+    @property
+    def inputs_only(self) -> bool:
+        """Whether these windows have no targets (forecasting past the data's end)."""
+        return self.framing.inputs_only
+
+    @property
+    def group_by(self) -> Hashable | None:
+        """The column that told series apart, or ``None``."""
+        return self._source.group_by
+
+    @property
+    def feature_names(self) -> tuple[Hashable, ...]:
+        """Labels of the input columns."""
+        return self._source.feature_names
+
+    @property
+    def target_names(self) -> tuple[Hashable, ...]:
+        """Labels of the target columns."""
+        return self._source.target_names
+
+    @property
+    def data(self) -> np.ndarray:
+        """The one read-only 2-D array that the windows read.
+
+        For a panel (a list of series), a ``SeriesStore`` over the series' own arrays: it
+        has ``shape``, ``dtype`` and numpy's row indexing, and reads only the rows asked for.
+        """
+        return self._source.values
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """The dtype of ``X`` and ``y``."""
+        return self.data.dtype
+
+    @property
+    def index(self) -> pd.Index | None:
+        """The index of ``data``'s rows, or ``None`` for numpy input."""
+        return self._source.index
+
+    # -- shapes ------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self._source.n_samples
+
+    @property
+    def input_shape(self) -> Any:
+        """``(lookback, n_features)``, the shape of one sample's inputs.
+
+        With covariates, the dict of every named input's shape.
+        """
+        return self._source.input_shape
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """``("past",)``, or with ``"future"`` and ``"static"`` when given."""
+        return self._source.input_names
+
+    @property
+    def future_names(self) -> tuple[Hashable, ...]:
+        """Labels of the known-future covariates."""
+        return tuple(self._source.names[c] for c in self._source.future_cols)
+
+    @property
+    def static_names(self) -> tuple[Hashable, ...]:
+        """Labels of the static covariates."""
+        return tuple(self._source.names[c] for c in self._source.static_cols)
+
+    @property
+    def target_shape(self) -> tuple[int, ...]:
+        """The shape of one sample's targets (``()`` for inputs-only windows)."""
+        return self._source.target_shape
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        """The shape of one sample's model output (also for inputs-only windows)."""
+        return self._source.output_shape
+
+    @property
+    def X_shape(self) -> Any:  # noqa: N802 - matches X
+        """The shape of ``X`` (a dict by input name with covariates), without reading it."""
+        shapes = {name: (len(self), *shape) for name, shape in self._source.input_shapes.items()}
+        return shapes if self._source.named_inputs else shapes["past"]
+
+    @property
+    def y_shape(self) -> tuple[int, ...] | None:
+        """The shape of ``y``, without reading it (``None`` for inputs-only windows)."""
+        return None if self.inputs_only else (len(self), *self.target_shape)
+
+    # -- the arrays ----------------------------------------------------------------------
+    @cached_property
+    def X(self) -> Any:  # noqa: N802 - the conventional name
+        """Inputs ``(samples, lookback, n_features)``, a read-only view when possible.
+
+        With covariates, a dict ``{"past": ..., "future": ..., "static": ...}``.
+        """
+        return self._source.inputs()
+
+    @cached_property
+    def y(self) -> np.ndarray | None:
+        """Targets ``(samples,) + target_shape``, read-only; ``None`` for inputs-only."""
+        return self._source.targets()
+
+    # -- where samples are in time ---------------------------------------------------------
+    @property
+    def starts(self) -> np.ndarray:
+        """Row (position in ``data``) of each sample's first input row."""
+        return self._source.plan.starts
+
+    @property
+    def target_index(self) -> pd.Index | None:
+        """Index label (or row position) of each sample's first target row."""
+        if self.inputs_only:
+            return None
+        return self._labels(self._source.plan.first_target_rows)
+
+    @property
+    def end_index(self) -> pd.Index:
+        """Index label (or row position) of each sample's last input row."""
+        return self._labels(self._source.plan.last_input_rows)
+
+    @property
+    def groups(self) -> np.ndarray | None:
+        """Each sample's group, or ``None`` without ``group_by``."""
+        return self._source.plan.sample_groups
+
+    def _labels(self, rows: np.ndarray) -> pd.Index:
+        return self._source.row_labels(rows)
+
+    def series_line(self) -> str | None:
+        """Name a panel's series with their windows (``None`` unless made from a list)."""
+        store = store_of(self._source.values)
+        if store is None:
+            return None
+        counts: dict[Hashable, int] = dict.fromkeys(store.names, 0)
+        plan = self._source.plan
+        for block, _ in plan.blocks_with_samples():
+            counts[plan.run_groups[block.run]] += block.count
+        described = (f"{name!r} ({count})" for name, count in counts.items())
+        return f"{len(counts)} series (windows each: {listed(described, limit=6)})"
+
+    # -- loaders: readers of the batch schedule ------------------------------------------
+    def schedule(
+        self,
+        batch_size: int = 32,
+        *,
+        shuffle: bool = False,
+        seed: int | None = None,
+        drop_remainder: bool = False,
+        num_shards: int = 1,
+        shard_index: int = 0,
+        shard_by: str = "window",
+        even_shards: bool = False,
+    ) -> BatchSchedule:
+        """Return the batch schedule every loader of these windows follows.
+
+        Which sample numbers (positions in ``X``) form each batch of each epoch: see
+        :class:`lstmshape.BatchSchedule`. Loaders given the same options serve the same
+        samples in the same batches. ``shard_by="series"`` keeps every series (``group_by``
+        group, or run between gaps) whole in one shard, balanced by window count;
+        ``even_shards=True`` gives every shard as many samples as the smallest, so every
+        worker runs the same number of steps (see ``docs/scaling.md``).
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(20.0), 5)
+        >>> [b.tolist() for b in w.schedule(6).batches(epoch=0)]
+        [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11], [12, 13, 14]]
+        """
+        from .._plan.schedule import BatchSchedule, series_segments
+
+        return BatchSchedule.from_user(
+            len(self),
+            batch_size=batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            num_shards=num_shards,
+            shard_index=shard_index,
+            shard_by=shard_by,
+            series=series_segments(self._source.plan) if shard_by == "series" else None,
+            even_shards=even_shards,
+        )
+
+    def batches(
+        self,
+        batch_size: int = 32,
+        *,
+        shuffle: bool = False,
+        seed: int | None = None,
+        epoch: int = 0,
+        drop_remainder: bool = False,
+        num_shards: int = 1,
+        shard_index: int = 0,
+        dtype: Any = None,
+        shard_by: str = "window",
+        even_shards: bool = False,
+    ) -> Batches:
+        """Iterate over numpy batches ``(X, y)`` (``X`` alone for inputs-only windows).
+
+        For training loops in JAX, NumPy or anything that takes arrays. Lazy: one batch is
+        gathered at a time (a memory-mapped series is read batch by batch), in the order of
+        the batch schedule (:meth:`schedule`), so ``to_dataset``, ``to_torch`` and
+        ``to_pydataset`` with the same options serve the same batches.
+
+        Parameters
+        ----------
+        batch_size : int, default 32
+            Samples per batch; the last batch may be smaller unless ``drop_remainder``.
+        shuffle : bool, default False
+            Shuffle the windows (each window keeps its timesteps in order).
+        seed : int, optional
+            Seeds the shuffle (only with ``shuffle=True``); the order of epoch ``e`` is
+            the same for the same seed on every machine and in every loader.
+        epoch : int, default 0
+            Which epoch's order to serve; call ``batches(..., epoch=e)`` once per epoch.
+        drop_remainder : bool, default False
+            Drop a last, smaller batch.
+        num_shards, shard_index : int, default 1 and 0
+            Serve only shard ``shard_index`` of ``num_shards`` disjoint shards.
+        dtype : str or numpy dtype, optional
+            A floating dtype to cast batches to (default: the windows' dtype).
+        shard_by : {"window", "series"}, default "window"
+            Deal windows to shards one by one, or whole series (``group_by`` groups, or
+            runs between gaps) balanced by window count; see :meth:`schedule`.
+        even_shards : bool, default False
+            Serve as many samples in every shard as in the smallest (the rest of an epoch
+            is left out), so every worker runs the same number of steps.
+
+        Returns
+        -------
+        Batches
+            An iterable with ``len()`` (batches per epoch); each iteration gathers anew.
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(100.0), 10)
+        >>> batches = w.batches(32)
+        >>> len(batches), [(x.shape, y.shape) for x, y in batches][-1]
+        (3, ((26, 10, 1), (26, 1)))
+        """
+        from .._core.validate import check_float_dtype, check_int
+
+        schedule = self.schedule(
+            batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            num_shards=num_shards,
+            shard_index=shard_index,
+            shard_by=shard_by,
+            even_shards=even_shards,
+        )
+        return Batches(
+            self._source,
+            schedule,
+            epoch=check_int(epoch, "epoch", minimum=0),
+            dtype=check_float_dtype(dtype),
+        )
+
+    def to_pydataset(
+        self,
+        batch_size: int = 32,
+        *,
+        shuffle: bool = False,
+        seed: int | None = None,
+        epoch: int = 0,
+        drop_remainder: bool = False,
+        num_shards: int = 1,
+        shard_index: int = 0,
+        dtype: Any = None,
+        workers: int = 1,
+        use_multiprocessing: bool = False,
+        max_queue_size: int = 10,
+    ) -> WindowsPyDataset:
+        """Serve the batches as a ``keras.utils.PyDataset``, for ``model.fit`` on any backend.
+
+        Keras 3 on TensorFlow, JAX or PyTorch (``KERAS_BACKEND``); TensorFlow is not
+        imported unless it is the backend. ``dataset[i]`` gathers batch ``i`` of the
+        current epoch of the batch schedule (:meth:`schedule`): the same batches as
+        :meth:`batches`, :meth:`to_torch` and :meth:`to_dataset` with the same options.
+
+        Parameters
+        ----------
+        batch_size, shuffle, seed, epoch, drop_remainder, num_shards, shard_index, dtype
+            As for :meth:`batches`. ``epoch`` is the epoch of the first pass; after each
+            epoch of ``fit`` the dataset moves on to the next (a new order when shuffled).
+        workers, use_multiprocessing, max_queue_size
+            Passed to ``keras.utils.PyDataset``: Keras reads batches ahead in ``workers``
+            threads (or processes). A batch is one numpy gather, so the default (no workers)
+            is usually fastest; see Notes.
+
+        Returns
+        -------
+        keras.utils.PyDataset
+            With ``len()`` batches per epoch, ``.epoch`` and ``.set_epoch(epoch)``.
+
+        Raises
+        ------
+        ShapeError, TypeError
+            Options out of range or of the wrong type, as for :meth:`batches`.
+        ImportError
+            Keras 3 or its backend is not installed (the message names the extra).
+
+        Notes
+        -----
+        Pass ``shuffle=False`` to ``model.fit``: with its default ``shuffle=True`` Keras
+        reorders whole batches of a ``PyDataset`` with Python's ``random``, so the order is
+        no longer the schedule's (the windows are shuffled across batches here, with
+        ``shuffle=True``). With ``workers > 1``, Keras 3.15 may serve a batch read ahead in
+        one epoch again in the next; the default ``workers=1`` reads in order.
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(100.0), 10)
+        >>> dataset = w.to_pydataset(32, shuffle=True, seed=0)
+        >>> x, y = dataset[0]
+        >>> len(dataset), x.shape, y.shape
+        (3, (32, 10, 1), (32, 1))
+        """
+        schedule = self.schedule(
+            batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            num_shards=num_shards,
+            shard_index=shard_index,
+        )
+        from .._readers.pydataset import WindowsPyDataset
+
+        return WindowsPyDataset(
+            self._source,
+            schedule,
+            epoch=epoch,
+            dtype=dtype,
+            workers=workers,
+            use_multiprocessing=use_multiprocessing,
+            max_queue_size=max_queue_size,
+        )
+
+    def to_torch(
+        self,
+        batch_size: int = 32,
+        *,
+        shuffle: bool = False,
+        seed: int | None = None,
+        epoch: int = 0,
+        drop_remainder: bool = False,
+        num_shards: int | None = None,
+        shard_index: int | None = None,
+        dtype: Any = None,
+        shard_by: str = "window",
+        even_shards: bool = False,
+    ) -> TorchBatches:
+        """Serve the batches as ``torch.Tensor`` ``(x, y)``, for PyTorch training loops.
+
+        ``for x, y in loader`` yields one epoch of the batch schedule (:meth:`schedule`):
+        the same batches as :meth:`batches`, :meth:`to_pydataset` and :meth:`to_dataset`
+        with the same options; ``x`` alone for inputs-only windows. Lazy: one batch is
+        gathered at a time (a memory-mapped series is read batch by batch) and handed to
+        PyTorch without a second copy (``torch.from_numpy``).
+
+        Parameters
+        ----------
+        batch_size, shuffle, seed, drop_remainder, dtype
+            As for :meth:`batches`. ``torch.nn.LSTM`` wants float32: pass
+            ``dtype="float32"`` for float64 data (the default keeps the windows' dtype).
+        epoch : int, default 0
+            The epoch served until :meth:`set_epoch` says otherwise.
+        num_shards, shard_index : int, optional
+            This process' shard. Default: the world size and rank of an initialised
+            ``torch.distributed`` process group, else one shard. A shuffled, sharded loader
+            needs a ``seed`` (the same in every process).
+        shard_by, even_shards
+            As for :meth:`batches`. With ``DistributedDataParallel`` every rank must run
+            the same number of steps: pass ``even_shards=True`` (or use DDP's ``join``).
+
+        Returns
+        -------
+        torch.utils.data.IterableDataset
+            Iterable, with ``len()`` batches per epoch and ``set_epoch(epoch)``: call it at
+            the start of every epoch, as for ``DistributedSampler``; without it every pass
+            repeats the same order.
+
+        Raises
+        ------
+        ShapeError, TypeError
+            Options out of range or of the wrong type, as for :meth:`batches`; a shuffled,
+            sharded loader without a seed; ``num_shards`` without ``shard_index``.
+        ImportError
+            PyTorch is not installed (the message says ``pip install "lstmshape[torch]"``).
+
+        Notes
+        -----
+        With ``torch.utils.data.DataLoader(loader, batch_size=None, num_workers=k)`` (the
+        loader is already batched, hence ``batch_size=None``), worker ``j`` gathers batches
+        ``j``, ``j + k``, ...: every epoch holds the same batches as without workers, which
+        the DataLoader may hand out in another order. One process is usually fast enough:
+        a batch is a single numpy gather.
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(100.0), 10)
+        >>> loader = w.to_torch(32, shuffle=True, seed=0, dtype="float32")
+        >>> x, y = next(iter(loader))
+        >>> len(loader), tuple(x.shape), tuple(y.shape), x.dtype
+        (3, (32, 10, 1), (32, 1), torch.float32)
+        >>> loader.set_epoch(1)                       # a new order for the next epoch
+        """
+        from .._readers.torch import TorchBatches, distributed_shards
+
+        num_shards, shard_index = distributed_shards(num_shards, shard_index)
+        schedule = self.schedule(
+            batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            num_shards=num_shards,
+            shard_index=shard_index,
+            shard_by=shard_by,
+            even_shards=even_shards,
+        )
+        return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype)
+
+    def to_torch_dataset(self, *, dtype: Any = None) -> WindowDataset:
+        """Return a map-style ``torch.utils.data.Dataset`` of single windows.
+
+        ``dataset[i] = (X[i], y[i])`` as tensors, for code built around samplers
+        (``DataLoader(dataset, batch_size=256, shuffle=True)``, ``DistributedSampler``,
+        ``WeightedRandomSampler``). ``DataLoader`` fetches a batch with one gather. When
+        you need no sampler of your own, :meth:`to_torch` is faster and follows the batch
+        schedule.
+
+        Parameters
+        ----------
+        dtype : str or numpy dtype, optional
+            A floating dtype to cast to (``"float32"`` for ``torch.nn.LSTM``).
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> dataset = lstmshape.windows(np.arange(100.0), 10).to_torch_dataset(dtype="float32")
+        >>> x, y = dataset[0]
+        >>> len(dataset), tuple(x.shape), tuple(y.shape)
+        (90, (10, 1), (1,))
+        """
+        from .._readers.torch import WindowDataset
+
+        return WindowDataset(self.source, dtype=dtype)
+
+    def to_dataset(
+        self,
+        *,
+        batch_size: int = 32,
+        shuffle: bool = False,
+        seed: int | None = None,
+        epoch: int = 0,
+        drop_remainder: bool = False,
+        reshuffle_each_iteration: bool = True,
+        num_shards: int = 1,
+        shard_index: int = 0,
+        num_parallel_calls: int | None = None,
+        prefetch: int | None = None,
+        dtype: Any = None,
+        shard_by: str = "window",
+        even_shards: bool = False,
+    ) -> tf.data.Dataset:
+        """Stream windows as a ``tf.data.Dataset`` of ``(X_batch, y_batch)`` batches.
+
+        Batches hold exactly the samples of ``self.X`` / ``self.y``, in the same order
+        unless shuffled; inputs-only windows yield ``X_batch`` alone. Nothing is materialised:
+        each batch is gathered from the one 2-D series by the windows' start rows.
+
+        Parameters
+        ----------
+        batch_size : int, default 32
+            Samples per batch. The last batch may be smaller unless ``drop_remainder``.
+        shuffle : bool, default False
+            Shuffle the windows (not the rows: each window keeps its timesteps in order).
+        seed : int, optional
+            Makes the shuffle reproducible (only with ``shuffle=True``; a seed without it
+            is an error, since it would be ignored).
+        epoch : int, default 0
+            The epoch of the first pass: pass ``e`` serves the batch schedule's order for
+            epoch ``epoch + e`` (the same batches as ``batches(..., epoch=epoch + e)``).
+        drop_remainder : bool, default False
+            Drop a last, smaller batch; the batch dimension is then static. An error when
+            it would drop every window.
+        reshuffle_each_iteration : bool, default True
+            With ``shuffle``, draw a new order every epoch (Keras' ``fit`` iterates once per
+            epoch), which is what training wants. Pass False to repeat the first order.
+        num_shards, shard_index : int, default 1 and 0
+            For multi-worker training: this dataset holds shard ``shard_index`` of
+            ``num_shards`` disjoint shards that together hold every sample once per epoch
+            (see :meth:`schedule`). TensorFlow's own auto-sharding is turned off when you
+            shard here. More shards than windows is an error.
+        num_parallel_calls, prefetch : int, optional
+            Parallel batch gathers and batches prefetched. By default tf.data chooses both
+            without its autotuner, which is switched off for this pipeline: for one gather
+            per batch it costs more than it finds (on 2 cores, a fifth of the shuffled
+            throughput and a tenth of ``model.fit``'s epoch time). Passing
+            ``tf.data.AUTOTUNE`` for either turns the autotuner on.
+        dtype : str or numpy dtype, optional
+            Cast batches to this floating dtype (for example ``"float32"`` for float64
+            data). Default: the windows' dtype. Integer dtypes are refused: they would
+            truncate the values.
+        shard_by, even_shards
+            As for :meth:`batches`. Under ``MultiWorkerMirroredStrategy`` every worker
+            must run the same number of steps: pass ``even_shards=True``.
+
+        Returns
+        -------
+        tf.data.Dataset
+            Elements ``(X, y)`` of shapes ``(batch, lookback, n_features)`` and
+            ``(batch,) + self.target_shape``; the batch dimension is ``None`` unless
+            ``drop_remainder=True``.
+
+        Raises
+        ------
+        ShapeError, TypeError
+            ``batch_size`` < 1 or not an integer, a negative ``seed`` or one without
+            ``shuffle=True``, ``num_shards`` < 1 or more than the windows, ``shard_index``
+            outside ``0 .. num_shards - 1``, ``drop_remainder`` dropping everything, a
+            ``dtype`` that is not a floating dtype.
+        ImportError
+            TensorFlow is not installed (the message says ``pip install "lstmshape[tf]"``).
+
+        Notes
+        -----
+        Memory: the series once (a tensor copy, or nothing for a memory-mapped array, which
+        is read from the file batch by batch), when shuffling one permutation of sample
+        numbers (8 bytes per window), and a few batches in flight. All windows are never
+        held at once.
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(100.0), 10)
+        >>> ds = w.to_dataset(batch_size=32)
+        >>> [tuple(x.shape) + tuple(y.shape) for x, y in ds]
+        [(32, 10, 1, 32, 1), (32, 10, 1, 32, 1), (26, 10, 1, 26, 1)]
+        >>> ds.element_spec[0].shape.as_list()
+        [None, 10, 1]
+        """
+        from .._plan.schedule import series_segments
+        from .._readers.tfdata import DatasetOptions, to_dataset
+
+        options = DatasetOptions.from_user(
+            len(self),
+            batch_size=batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            epoch=epoch,
+            drop_remainder=drop_remainder,
+            reshuffle_each_iteration=reshuffle_each_iteration,
+            num_shards=num_shards,
+            shard_index=shard_index,
+            num_parallel_calls=num_parallel_calls,
+            prefetch=prefetch,
+            dtype=dtype,
+            shard_by=shard_by,
+            series=series_segments(self._source.plan) if shard_by == "series" else None,
+            even_shards=even_shards,
+        )
+        return to_dataset(self._source, options)
+
+    def to_frame(self, predictions: Any) -> pd.DataFrame:
+        """Map model predictions back to time, in original units.
+
+        Parameters
+        ----------
+        predictions : array_like
+            ``model.predict`` output for these windows, in sample order:
+            ``(samples,) + target_shape`` (a trailing axis of size 1 may be squeezed).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by each sample's first target timestamp (``target_index``; row
+            positions, named ``row``, for numpy input), one column per target name.
+
+            * ``horizon > 1``: one column per target and step, named ``"{target}+{k}"``:
+              the prediction for ``k`` rows after the index row (``"Open+0"``,
+              ``"Open+1"``, ...).
+            * per-timestep windows: overlapping predictions of the same row are averaged,
+              one row per timestamp covered.
+            * inputs-only windows: indexed by each window's last row; the predictions are
+              for ``shift`` (and more) rows after it.
+            * with ``group_by``: a MultiIndex of (group, timestamp).
+
+            Values are in original units: when the windows come from :func:`split` with a
+            scaler, its ``inverse_transform`` is applied to the target columns; then a
+            ``transform=`` is undone from the original level before the first target
+            (multi-step targets chain: a cumulative sum of differences, ...).
+
+        Raises
+        ------
+        ShapeError
+            ``predictions`` of a shape that does not match the windows (both are named).
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(10.0), 3, horizon=2)
+        >>> w.to_frame(w.y).head(2)                # the targets themselves, as a frame
+             0+0  0+1
+        row
+        3    3.0  4.0
+        4    4.0  5.0
+        """
+        from .._readers.frame import to_frame
+
+        return to_frame(self._source, self.scaler, predictions, self.transform)
+
+    def plot(
+        self, model: Any = None, *, samples: Any = 3, column: Any = None, ax: Any = None
+    ) -> Any:
+        """Draw a few samples: input steps, target steps and predictions, on the time axis.
+
+        Parameters
+        ----------
+        model : keras.Model or array_like, optional
+            A model with ``predict`` (called on the drawn samples only), or predictions
+            of shape ``(samples,) + output_shape`` for every sample or the drawn ones.
+        samples : int or list of int, default 3
+            How many samples to draw, spread evenly (capped at ``len(windows)``), or
+            which ones.
+        column : column label, optional
+            The feature/target to draw; default the first target.
+        ax : matplotlib.axes.Axes, optional
+            Draw one sample on these axes instead of a new figure.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            One panel per sample, in original units; ``show()`` is never called.
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.sin(np.arange(100) / 5), 20, horizon=3)
+        >>> figure = w.plot(samples=2)
+        >>> len(figure.axes)
+        2
+        >>> import matplotlib.pyplot as plt; plt.close(figure)
+        """
+        from .._readers.plot import plot_windows
+
+        return plot_windows(self, model, samples=samples, column=column, ax=ax)
+
+    def input_lines(self) -> list[str]:
+        """Describe every input's shape axis by axis, one line each."""
+        features = names_in_words(self.feature_names)
+        if not self._source.named_inputs:
+            return [f"X {shape_in_words(self.X_shape, INPUT_AXES)} ({features})"]
+        shapes = self.X_shape
+        lines = [f'X["past"] {shape_in_words(shapes["past"], INPUT_AXES)} ({features})']
+        if "future" in shapes:
+            axes = ("sample", "timestep" if self.per_timestep else "step", "future input")
+            lines.append(
+                f'X["future"] {shape_in_words(shapes["future"], axes)} '
+                f"({names_in_words(self.future_names)}, on the target rows)"
+            )
+        if "static" in shapes:
+            lines.append(
+                f'X["static"] {shape_in_words(shapes["static"], ("sample", "static input"))} '
+                f"({names_in_words(self.static_names)}, one value per series)"
+            )
+        if "mask" in shapes:
+            padded = self._source.plan.n_padded
+            lines.append(
+                f'X["mask"] {shape_in_words(shapes["mask"], ("sample", "timestep"))} (True on '
+                f"real steps; {padded} of {len(self)} samples padded at the start with 0, "
+                f"min_history={self._source.plan.min_history})"
+            )
+        return lines
+
+    def __repr__(self) -> str:
+        lines = [f"Windows: {len(self)} samples, {self.framing.mode}"]
+        series = self.series_line()
+        if series is not None:
+            lines.append(f"  a panel of {series}")
+        lines.extend(f"  {line}" for line in self.input_lines())
+        if self.y_shape is not None:
+            lines.append(
+                f"  y {shape_in_words(self.y_shape, self.framing.target_axes)} "
+                f"({names_in_words(self.target_names)}): {self.framing.targets_in_words()}"
+            )
+        if self._source.named_inputs:
+            lines.extend(
+                f'  keras.Input(shape={shape}, name="{name}"'
+                + (', dtype="bool")' if name == "mask" else ")")
+                for name, shape in self.input_shape.items()
+            )
+        else:
+            lines.append(f"  keras.Input(shape={self.input_shape})")
+        return "\n".join(lines)
+
+
+class Batches:
+    """The numpy batches of one epoch of :meth:`Windows.batches`: iterable, with ``len()``."""
+
+    def __init__(
+        self,
+        source: WindowSource,
+        schedule: BatchSchedule,
+        *,
+        epoch: int = 0,
+        dtype: np.dtype[Any] | None = None,
+    ) -> None:
+        self.schedule = schedule
+        self.epoch = epoch
+        self._source = source
+        self._dtype = dtype
+
+    def __len__(self) -> int:
+        return len(self.schedule)
+
+    def __iter__(self) -> Iterator[Any]:
+        for numbers in self.schedule.batches(self.epoch):
+            x, y = self._source.gather(numbers, self._dtype)
+            yield x if y is None else (x, y)
+
+    def __repr__(self) -> str:
+        s = self.schedule
+        return (
+            f"Batches({len(self)} batches of up to {s.batch_size} windows, epoch {self.epoch}"
+            f"{', shuffled' if s.shuffle else ''}"
+            f"{f', shard {s.shard_index} of {s.num_shards}' if s.num_shards > 1 else ''})"
+        )
