@@ -1,0 +1,81 @@
+"""The composition matrix (issue 19, item 1): every option with every operation.
+
+Each cell is (input kind, options, operation), defined in ``tests/composition.py``: it
+equals a plain-loop oracle, or refuses with a message naming both sides of the conflict.
+Known defects run as ``xfail(strict=True)`` (their list is ``KNOWN_DEFECTS``): when a fix
+lands the cell XPASSes, and the entry is removed.
+
+The default run takes a fixed sample (every single option with every operation on one
+input kind, plus random pairs); ``-m slow`` runs every pair of options with every
+operation on every input kind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from . import composition as cm
+
+FAST_BUDGET = 260
+
+
+def _params(cells: list[cm.Cell], *, slow: bool) -> list[object]:
+    params = []
+    for cell in cells:
+        marks: list[pytest.MarkDecorator] = []
+        if slow:
+            marks.append(pytest.mark.slow)
+        reason = cm.known_defect(cell)
+        if reason is not None:
+            marks.append(pytest.mark.xfail(strict=True, reason=reason))
+        params.append(pytest.param(cell, id=cell.id, marks=marks))
+    return params
+
+
+FAST = cm.sampled_cells(FAST_BUDGET)
+_FAST_IDS = {cell.id for cell in FAST}
+SLOW = [cell for cell in cm.all_cells(2) if cell.id not in _FAST_IDS]
+
+
+def _run(cell: cm.Cell, tmp_path: Path) -> None:
+    module = cm.FRAMEWORK.get(cell.op)
+    if module is not None:
+        pytest.importorskip(module)
+    cm.check_cell(cell, tmp_path)
+
+
+@pytest.mark.parametrize("cell", _params(FAST, slow=False))
+def test_cell(cell: cm.Cell, tmp_path: Path) -> None:
+    _run(cell, tmp_path)
+
+
+@pytest.mark.parametrize("cell", _params(SLOW, slow=True))
+def test_cell_exhaustive(cell: cm.Cell, tmp_path: Path) -> None:
+    _run(cell, tmp_path)
+
+
+def test_every_option_and_operation_is_sampled() -> None:
+    """The fast part holds every (option, operation) that exists, on some input kind."""
+    wanted = {(c.options, c.op) for c in cm.all_cells(1)}
+    assert wanted <= {(c.options, c.op) for c in FAST}
+
+
+def test_refusal_words_are_checked() -> None:
+    """A refusal whose words are missing from the message is a failure, not a pass."""
+    cell = cm.Cell("array2d", ("freq",), "windows")
+    assert cm.expected_refusal(cell) is not None
+    assert cm.message_names("`freq` needs a DatetimeIndex", ("freq", "DatetimeIndex")) == []
+    assert cm.message_names("bad input", ("freq", "DatetimeIndex")) == ["freq", "DatetimeIndex"]
+
+
+def test_the_published_table_is_up_to_date() -> None:
+    """docs/composition.md is generated: `python -m tests.make_composition_table`."""
+    from .make_composition_table import render
+
+    page = cm.REPO / "docs" / "composition.md"
+    assert page.read_text(encoding="utf-8") == render(), (
+        "docs/composition.md is out of date: run `PYTHONPATH=src python -m "
+        "tests.make_composition_table` from the repository root"
+    )
