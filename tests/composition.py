@@ -155,14 +155,30 @@ class Cell:
         return any(name in self.options for name in names)
 
 
+#: A few triples where three rules meet (the matrix is pairwise otherwise).
+TRIPLES = (
+    ("shift3", "per_timestep", "diff"),
+    ("horizon", "sampling_rate", "diff"),
+    ("shift3", "sampling_rate", "log_diff"),
+    ("horizon", "shift3", "scaler"),
+    ("min_history", "diff", "per_series"),
+    ("horizon", "future", "scaler"),
+    ("static", "per_series", "dropna"),
+    ("min_history", "freq", "dropna"),
+)
+
+
 def option_sets(max_size: int = 2) -> list[tuple[str, ...]]:
-    """No option, every option, and every pair of compatible options."""
+    """No option, every option, every pair of compatible options (and :data:`TRIPLES`)."""
     found: list[tuple[str, ...]] = [()]
     for size in range(1, max_size + 1):
         for combo in itertools.combinations(OPTIONS, size):
             if any(len(group & set(combo)) > 1 for group in EXCLUSIVE):
                 continue
             found.append(combo)
+    if max_size >= 2:
+        order = list(OPTIONS)
+        found += [tuple(sorted(t, key=order.index)) for t in TRIPLES]
     return found
 
 
@@ -818,7 +834,35 @@ class LastStep:
 def run_cell(cell: Cell, tmp_path: Path) -> None:
     """Run the cell's operation and check it against the oracle (raises on a mismatch)."""
     case = make_case(cell, tmp_path)
-    OPERATION_CHECKS[cell.op](case, tmp_path)
+    before = _snapshot(case.data)
+    try:
+        OPERATION_CHECKS[cell.op](case, tmp_path)
+    finally:
+        assert_unchanged(before, case.data)
+
+
+def _snapshot(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _snapshot(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_snapshot(v) for v in data]
+    if isinstance(data, pd.DataFrame):
+        return data.copy(deep=True)
+    return np.array(data, copy=True)
+
+
+def assert_unchanged(before: Any, data: Any) -> None:
+    """The caller's data is as it was: no operation writes into it."""
+    if isinstance(before, dict):
+        for key, value in before.items():
+            assert_unchanged(value, data[key])
+    elif isinstance(before, list):
+        for value, now in zip(before, data, strict=True):
+            assert_unchanged(value, now)
+    elif isinstance(before, pd.DataFrame):
+        pd.testing.assert_frame_equal(data, before, obj="the caller's data")
+    else:
+        np.testing.assert_array_equal(np.asarray(data), before, err_msg="the caller's data")
 
 
 class WrongRefusalError(AssertionError):

@@ -89,7 +89,7 @@ def render() -> str:
         "**known defects**: they are tested as expected failures and listed below.",
         "",
         f"The matrix: {len(cm.KINDS)} input kinds x {len(cm.option_sets(2))} option sets (none, "
-        f"each of {len(cm.OPTIONS)} options, and every compatible pair) x "
+        f"each of {len(cm.OPTIONS)} options, every compatible pair and {len(cm.TRIPLES)} triples) x "
         f"{len(cm.OPERATIONS)} operations, less the options an operation does not take: "
         f"**{len(cells)} cells**, of which {counts['ok']} answer, {counts['refuses']} refuse "
         f"and {counts['defect']} are known defects. Every run of the tests checks a fixed "
