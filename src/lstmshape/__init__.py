@@ -17,6 +17,7 @@ from ._evaluate.metrics import score
 from ._evaluate.split import Split, split
 from ._input.panel import read_npy_folder
 from ._input.reshape import to_3d
+from ._models.losses import pinball_loss
 from ._models.models import build_model, check_model
 from ._plan.framing import Framing
 from ._plan.schedule import BatchSchedule
@@ -38,6 +39,7 @@ __all__ = [
     "explain",
     "folds",
     "forecast",
+    "pinball_loss",
     "read_npy_folder",
     "score",
     "split",
