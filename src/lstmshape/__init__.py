@@ -15,6 +15,7 @@ from ._evaluate.folds import Folds, folds
 from ._evaluate.forecast import forecast
 from ._evaluate.metrics import score
 from ._evaluate.split import Split, split
+from ._input.availability import as_published
 from ._input.panel import read_npy_folder
 from ._input.reshape import to_3d
 from ._models.losses import pinball_loss
@@ -33,6 +34,7 @@ __all__ = [
     "Split",
     "Windows",
     "__version__",
+    "as_published",
     "build_model",
     "check_model",
     "datasets",
