@@ -244,7 +244,7 @@ def split(
     min_history = check_min_history(min_history, framing)
     bounds = _part_rows(timeline, val=val, test=test)
     before = timeline
-    timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
+    timeline, undo = transform_targets(timeline, transform, framing)
     timeline = keep_panel(before, timeline)
     sizes = {"train": None, "val": val, "test": test}
     return make_split(

@@ -233,7 +233,7 @@ def windows(
     from .._input.transform import transform_targets
 
     before = timeline
-    timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
+    timeline, undo = transform_targets(timeline, transform, framing)
     timeline = keep_panel(before, timeline)
     if fitted_scaler is not None:
         timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
