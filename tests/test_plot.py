@@ -593,3 +593,17 @@ def test_period_index_dates_the_x_axis():
         pd.Timestamp("2023-06-01"),
     ]
     assert "forecast for 2023-05-01..2023-06-01" in ax.get_title()
+
+
+def test_the_models_units_on_purpose_are_labelled():
+    data = pd.Series(50 + np.cumsum(np.linspace(0.5, 1.5, 80)), name="v", index=pd.RangeIndex(80))
+    parts = lstmshape.split(data, 6, test=12, transform="diff", scaler=MinMax())
+    w = parts.test
+    ax = w.plot(w.y, samples=[0], units="model").axes[0]
+    assert ax.get_ylabel() == "v: x[t] - x[t-1], scaled"
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), np.asarray(w.X)[0, :, 0])
+    np.testing.assert_allclose(ax.lines[2].get_ydata(), np.asarray(w.y)[0])
+    assert w.plot(samples=[0]).axes[0].get_ylabel() == "v"
+    assert parts.plot(units="model").axes[0].get_ylabel() == "v: x[t] - x[t-1], scaled"
+    with pytest.raises(lstmshape.ShapeError, match="`units` must be one of 'data', 'model'"):
+        w.plot(units="changes")

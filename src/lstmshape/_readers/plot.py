@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.errors import ShapeError, received_type
+from .._core.validate import check_choice
 from .source import WindowSource
 from .units import (
     data_in_units,
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from .._windows.windows import Windows
 
 INSTALL_HINT = 'pip install "lstmshape[plot]"'
+#: What ``units=`` accepts: the data's units, or the model's (scaled, changes).
+UNITS = ("data", "model")
 
 #: Colours of the window pictures (matplotlib's default cycle, as in the TensorFlow tutorial).
 INPUT_COLOR, TARGET_COLOR, PREDICTION_COLOR = "#1f77b4", "#2ca02c", "#ff7f0e"
@@ -79,6 +82,7 @@ def plot_windows(
     samples: int | Sequence[int] = 3,
     column: Hashable | None = None,
     ax: Axes | None = None,
+    units: str = "data",
 ) -> Figure:
     """Draw a few samples: their input steps, target steps and predictions, on the time axis.
 
@@ -109,13 +113,17 @@ def plot_windows(
         predictions when it is a target; the legend says which is missing and why.
     ax : matplotlib.axes.Axes, optional
         Draw one sample on these axes instead of making a figure.
+    units : {"data", "model"}, default "data"
+        ``"data"``: the data's units (the scaler and a target transform undone, as in
+        ``to_frame``). ``"model"``: what the model sees and predicts (scaled, changes for a
+        target under ``transform``), said on the y axis label.
 
     Returns
     -------
     matplotlib.figure.Figure
         One axes per sample (or the figure of ``ax``). Nothing is shown: call
         ``plt.show()`` in a script, or save it with ``fig.savefig(...)``. Values are in
-        original units when the windows carry a fitted ``scaler``.
+        the data's units unless ``units="model"``.
 
     Raises
     ------
@@ -146,7 +154,8 @@ def plot_windows(
     axes_given = _check_ax(ax)
     chosen = _pick_samples(windows, samples, one=axes_given is not None)
     drawn = _pick_column(windows, column, windows.target_names)
-    predictions = _predictions(windows, model, chosen, drawn)
+    in_data_units = check_choice(units, "units", UNITS) == "data"
+    predictions = _predictions(windows, model, chosen, drawn, in_data_units)
 
     if axes_given is None:
         figure, grid = plt.subplots(
@@ -163,8 +172,9 @@ def plot_windows(
             int(sample),
             drawn,
             None if predictions is None else predictions[number],
+            in_data_units,
         )
-        panel.set_ylabel(_column_label(windows, drawn.name))
+        panel.set_ylabel(_column_label(windows, drawn, in_data_units))
         if axes_given is not None or number == len(panels) - 1:
             panel.set_xlabel(_axis_label(windows))
     panels[0].legend(loc="best", fontsize="small", framealpha=0.9)
@@ -177,6 +187,7 @@ def plot_split(
     column: Hashable | None = None,
     group: Hashable | None = None,
     ax: Axes | None = None,
+    units: str = "data",
 ) -> Figure:
     """Draw the series with the train, val and test target periods shaded.
 
@@ -196,6 +207,9 @@ def plot_split(
         With ``group_by``, the group (series) to draw. Default: the first group.
     ax : matplotlib.axes.Axes, optional
         Draw on these axes instead of making a figure.
+    units : {"data", "model"}, default "data"
+        As for :func:`plot_windows`: ``"model"`` draws what the model sees (scaled,
+        changes), said on the y axis label.
 
     Returns
     -------
@@ -233,6 +247,7 @@ def plot_split(
     names = tuple(dict.fromkeys((*first.target_names, *first.feature_names)))
     drawn = _pick_column(first, column, first.target_names, choices=names)
     chosen_group = _pick_group(list(parts.values()), group)
+    in_data_units = check_choice(units, "units", UNITS) == "data"
 
     if axes_given is None:
         figure, panel = plt.subplots(figsize=(10, 3.6), layout="constrained")
@@ -241,8 +256,8 @@ def plot_split(
 
     kept = {name: _samples_in_group(w, chosen_group) for name, w in parts.items()}
     rows = _series_rows(parts, kept)
-    values = _in_units(first, drawn.data_column, rows)
-    label = _column_label(first, drawn.name)
+    values = _values(first, drawn.data_column, rows, in_data_units)
+    label = _column_label(first, drawn, in_data_units)
     panel.plot(_x(first, rows), values, color=SERIES_COLOR, linewidth=1.0, label=label)
     for name, w in parts.items():
         _shade_part(panel, w, name, kept[name])
@@ -404,7 +419,7 @@ def _pick_group(parts: list[Windows], group: Any) -> Hashable | None:
 
 
 def _predictions(
-    windows: Windows, model: Any, chosen: np.ndarray, drawn: _Column
+    windows: Windows, model: Any, chosen: np.ndarray, drawn: _Column, in_data_units: bool = True
 ) -> np.ndarray | None:
     """Predictions of the drawn target for the chosen samples, ``(drawn, steps)``, in units."""
     if model is None:
@@ -447,9 +462,11 @@ def _predictions(
                 f"{every} (every sample, as model.predict(windows.X) gives) or {drawn_only} "
                 f"(the {len(chosen)} drawn samples). Received: model of shape {values.shape}"
             )
-    values = predictions_in_units(
-        windows.source, windows.scaler, windows.transform, values.astype(np.float64), chosen
-    )
+    values = values.astype(np.float64)
+    if in_data_units:
+        values = predictions_in_units(
+            windows.source, windows.scaler, windows.transform, values, chosen
+        )
     values = values[..., drawn.target]
     return values.reshape(len(chosen), -1)
 
@@ -462,13 +479,18 @@ def _sample_inputs(windows: Windows, chosen: np.ndarray) -> Any:
 
 # -- drawing --------------------------------------------------------------------------------
 def _draw_sample(
-    panel: Axes, windows: Windows, sample: int, drawn: _Column, predicted: np.ndarray | None
+    panel: Axes,
+    windows: Windows,
+    sample: int,
+    drawn: _Column,
+    predicted: np.ndarray | None,
+    in_data_units: bool = True,
 ) -> None:
     input_rows, target_rows, real = _sample_rows(windows, sample)
     column = drawn.data_column
     if drawn.feature is not None:
         label = "inputs" if drawn.target is not None else f"inputs ({drawn.name!r} is not a target)"
-        values = _in_units(windows, column, input_rows[real])
+        values = _values(windows, column, input_rows[real], in_data_units)
         panel.plot(
             _x(windows, input_rows[real]), values, color=INPUT_COLOR, marker=".", markersize=5,
             linewidth=1.2, label=label, zorder=2,
@@ -477,7 +499,7 @@ def _draw_sample(
         label = (
             "target" if drawn.feature is not None else f"target ({drawn.name!r} is not an input)"
         )
-        values = _in_units(windows, column, target_rows)
+        values = _values(windows, column, target_rows, in_data_units)
         panel.plot(
             _x(windows, target_rows), values, linestyle="none", marker="o", markersize=7,
             markerfacecolor="white", markeredgecolor=TARGET_COLOR, markeredgewidth=1.6,
@@ -568,8 +590,10 @@ def _series_rows(parts: dict[str, Windows], kept: dict[str, np.ndarray]) -> np.n
 
 
 # -- time axis and units --------------------------------------------------------------------
-def _in_units(windows: Windows, column: int, rows: np.ndarray) -> np.ndarray:
-    """Column ``column`` of the data at ``rows``, in the data's units (see :mod:`.units`)."""
+def _values(windows: Windows, column: int, rows: np.ndarray, in_data_units: bool) -> np.ndarray:
+    """Column ``column`` at ``rows``: in the data's units (see :mod:`.units`) or the model's."""
+    if not in_data_units:
+        return np.asarray(windows.data[rows, column], dtype=np.float64)
     return data_in_units(windows.source, windows.scaler, windows.transform, rows, column)
 
 
@@ -614,9 +638,22 @@ def _forecast_x(windows: Windows, sample: int, last_row: int) -> Any:
     return _x_of(future_index(windows.index, last_row, steps, run=run))
 
 
-def _column_label(windows: Windows, name: Hashable) -> str:
-    """``"load"``, or ``"column 0"`` for numpy input (whose columns are positions)."""
-    return f"column {name}" if windows.index is None else str(name)
+def _column_label(windows: Windows, drawn: _Column, in_data_units: bool = True) -> str:
+    """``"load"``, or ``"column 0"`` for numpy input (whose columns are positions).
+
+    In the model's units, what differs from the data's is said: ``"v: x[t] - x[t-1],
+    scaled"``.
+    """
+    name = f"column {drawn.name}" if windows.index is None else str(drawn.name)
+    if in_data_units:
+        return name
+    said = []
+    transform = windows.transform
+    if transform is not None and drawn.target is not None:
+        said.append(transform.formula)
+    if windows.scaler is not None:
+        said.append("scaled")
+    return f"{name}: {', '.join(said)}" if said else name
 
 
 def _axis_label(windows: Windows) -> str:
