@@ -651,6 +651,73 @@ def test_to_frame_masked_predictions_are_missing_or_refused() -> None:
         assert np.isnan(outcome.iloc[0, 0])
 
 
+# -- the way back to the data's units: transform, score (issue 19) ----------------------------
+UNITS_ROWS = [
+    # windows / split / folds: a change target undone from a level after the window
+    Row("shift", 3, ShapeError, "transform='diff' with shift=3 > sampling_rate=1", {"test": 5}),
+    Row("shift", 2, ShapeError, "undoing it needs the level of row L+1", {"test": 5}),
+    Row(
+        "shift",
+        3,
+        ShapeError,
+        "transform='diff' with shift=3 > sampling_rate=2: the first target",
+        {"test": 5, "sampling_rate": 2},
+    ),
+    Row(
+        "data",
+        np.array([1e308, -1e308, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]),
+        ShapeError,
+        "transform='diff' overflows: column 0 at row 1 is -1e+308",
+        {"test": 2},
+    ),
+    Row(
+        "transform",
+        "pct_change",
+        ShapeError,
+        "transform='pct_change' overflows: column 0 at row 1",
+        {"data": np.array([1e-300, 1e300, *np.arange(1.0, 9.0)]), "test": 2},
+    ),
+]
+
+
+@pytest.mark.parametrize("row", _params(UNITS_ROWS))
+@pytest.mark.parametrize("entry", ["windows", "split", "folds"])
+def test_transform_framing_errors(row: Row, entry: str) -> None:
+    def call(**kw: Any) -> Any:
+        args = {"data": SERIES, "lookback": 1, "transform": "diff", **kw}
+        test = args.pop("test")
+        data, lookback = args.pop("data"), args.pop("lookback")
+        if entry == "windows":
+            return lstmshape.windows(data, lookback, **args)
+        if entry == "split":
+            return lstmshape.split(data, lookback, test=test, **args)
+        return lstmshape.folds(data, lookback, n_folds=2, test=test // 2 or 1, **args)
+
+    _check(call, row)
+
+
+SCORE_ROWS = [
+    Row("forecasts", "x", TypeError, "`forecasts` must be a DataFrame from Windows.to_frame"),
+    Row("forecasts", [], ShapeError, "`forecasts` is an empty list"),
+    Row("season", 0, ShapeError, "`season`"),
+    Row(
+        "forecasts",
+        pd.DataFrame({"0+0": [1.0]}, index=[2]).pipe(lambda f: f.attrs.update(origin=3) or f),
+        ShapeError,
+        "made at row -1 (3 row(s) before it): there is no row before it",
+    ),
+]
+
+
+@pytest.mark.parametrize("row", _params(SCORE_ROWS))
+def test_score_errors(row: Row) -> None:
+    def call(**kw: Any) -> Any:
+        args = {"forecasts": pd.DataFrame({0: [1.0]}, index=[5]), "actual": SERIES, **kw}
+        return lstmshape.score(args.pop("forecasts"), args.pop("actual"), **args)
+
+    _check(call, row)
+
+
 # -- build_model, check_model -----------------------------------------------------------------
 BUILD_ROWS = [
     Row("windows", None, TypeError, "`windows` must be lstmshape.Windows or an input shape"),

@@ -275,7 +275,7 @@ def folds(
     settings = _Settings(n_folds, test, val, gap, expanding, need)
     bounds = _fold_rows(timeline, settings)
     before = timeline
-    timeline, undo = transform_targets(timeline, kind, framing.sampling_rate)
+    timeline, undo = transform_targets(timeline, kind, framing)
     timeline = keep_panel(before, timeline)
     sizes = {"train": None, "val": val or None, "test": test}
     splits = [

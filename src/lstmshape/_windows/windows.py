@@ -233,7 +233,7 @@ def windows(
     from .._input.transform import transform_targets
 
     before = timeline
-    timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
+    timeline, undo = transform_targets(timeline, transform, framing)
     timeline = keep_panel(before, timeline)
     if fitted_scaler is not None:
         timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
@@ -983,7 +983,13 @@ class Windows:
         return to_frame(self._source, self.scaler, predictions, self.transform)
 
     def plot(
-        self, model: Any = None, *, samples: Any = 3, column: Any = None, ax: Any = None
+        self,
+        model: Any = None,
+        *,
+        samples: Any = 3,
+        column: Any = None,
+        ax: Any = None,
+        units: str = "data",
     ) -> Any:
         """Draw a few samples: input steps, target steps and predictions, on the time axis.
 
@@ -999,11 +1005,14 @@ class Windows:
             The feature/target to draw; default the first target.
         ax : matplotlib.axes.Axes, optional
             Draw one sample on these axes instead of a new figure.
+        units : {"data", "model"}, default "data"
+            The data's units (scaler and transform undone, as in :meth:`to_frame`), or
+            what the model sees (scaled, changes), said on the y axis.
 
         Returns
         -------
         matplotlib.figure.Figure
-            One panel per sample, in original units; ``show()`` is never called.
+            One panel per sample; ``show()`` is never called.
 
         Examples
         --------
@@ -1016,7 +1025,7 @@ class Windows:
         """
         from .._readers.plot import plot_windows
 
-        return plot_windows(self, model, samples=samples, column=column, ax=ax)
+        return plot_windows(self, model, samples=samples, column=column, ax=ax, units=units)
 
     def input_lines(self) -> list[str]:
         """Describe every input's shape axis by axis, one line each."""
