@@ -13,7 +13,7 @@ from .._core.errors import ShapeError, format_label, plural, received, received_
 from .._core.validate import check_bool, check_int
 from .._input.scaling import series_ranges
 from .._input.table import ColumnSelection
-from .._input.timeline import Timeline
+from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
 from .._plan.plan import Run
 from .._windows.request import make_request, received_each
@@ -263,7 +263,8 @@ def folds(
     settings = _Settings(n_folds, test, val, gap, expanding, need)
     bounds = _fold_rows(request.read, settings)
     sizes = {"train": None, "val": val or None, "test": settings.test}
-    splits = [make_split(request, fold, sizes=sizes) for fold in bounds]
+    plan = plan_windows(request.timeline, framing, request.min_history)
+    splits = [make_split(request, fold, sizes=sizes, plan=plan) for fold in bounds]
     return Folds(splits, expanding=expanding, test=settings.test, val=val, gap=gap)
 
 
@@ -325,6 +326,11 @@ class _Settings:
         self.resolved.add(rows)
         return rows
 
+    def asked(self) -> dict[str, Any]:
+        """Return the sizes as asked, for messages (``val`` and ``gap`` when not 0)."""
+        sizes = {"n_folds": self.n_folds, "test": self.test_asked, "val": self.val}
+        return {name: v for name, v in {**sizes, "gap": self.gap}.items() if v != 0}
+
     def held_out(self, test: int) -> int:
         """Clock positions after the first fold's training part."""
         gaps = self.gap * (2 if self.val else 1)
@@ -364,7 +370,7 @@ class _Settings:
             f"rows of evaluation, plus val {self.val} and gaps {gaps}, leave "
             f"{plural(max(train, 0), 'row')} of the {length}{label} for the first fold's "
             f"training part, and it needs at least {self.need} (one window and its target)."
-            f"{advice} {received_each(n_folds=self.n_folds, test=self.test_asked)}"
+            f"{advice} {received_each(**self.asked())}"
         )
 
 
@@ -393,23 +399,41 @@ def _fold_rows(timeline: Timeline, settings: _Settings) -> list[dict[Hashable | 
     else:
         for begin, end, group in ranges:
             label = " rows" if group is None else f" rows of group {group!r}"
-            times = None if index is None else index[begin:end]
+            dated = not isinstance(settings.test_asked, (int, float))
+            times = None if index is None or not dated else index[begin:end]  # a timestamp
             test = settings.test_rows(times, end - begin, label)
             settings.check(end - begin, test, label)
             plans.append((begin, group, None, end - begin, test))
     folds: list[dict[Hashable | None, SeriesParts]] = [{} for _ in range(settings.n_folds)]
+    local: dict[tuple[int, int], list[list[tuple[str, int, int]]]] = {}
     for begin, group, positions, length, test in plans:
-        at = np.arange(length) if positions is None else positions
-        for k, parts in enumerate(settings.cuts(length, test)):
-            folds[k][group] = {
-                name: [_to_rows(at, begin, lo, hi)] for name, (lo, hi) in parts.items()
-            }
-            folds[k][group].setdefault("val", [])
+        if positions is None:  # rows of the series' own clock: the same for equal lengths
+            if (length, test) not in local:
+                local[(length, test)] = [
+                    [(name, *_to_rows(None, length, 0, lo, hi)) for name, (lo, hi) in cut.items()]
+                    for cut in settings.cuts(length, test)
+                ]
+            rows = local[(length, test)]
+        else:
+            rows = [
+                [(name, *_to_rows(positions, length, 0, lo, hi)) for name, (lo, hi) in cut.items()]
+                for cut in settings.cuts(length, test)
+            ]
+        for fold, parts in zip(folds, rows, strict=True):
+            fold[group] = {"val": []}
+            fold[group].update({name: [(begin + a, begin + b)] for name, a, b in parts})
     return folds
 
 
-def _to_rows(positions: np.ndarray, begin: int, lo: int, hi: int) -> tuple[int, int]:
-    """Rows ``[a, b)`` of a series whose clock positions lie in ``[lo, hi)``."""
+def _to_rows(
+    positions: np.ndarray | None, length: int, begin: int, lo: int, hi: int
+) -> tuple[int, int]:
+    """Rows ``[a, b)`` of a series whose clock positions lie in ``[lo, hi)``.
+
+    ``positions`` None: the series is its own clock (position ``i`` is row ``i``).
+    """
+    if positions is None:
+        return (begin + min(max(lo, 0), length), begin + min(max(hi, 0), length))
     a = int(np.searchsorted(positions, lo, side="left"))
     b = int(np.searchsorted(positions, hi, side="left"))
     return (begin + a, begin + b)

@@ -247,6 +247,7 @@ def make_split(
     bounds: dict[Hashable | None, SeriesParts],
     *,
     sizes: dict[str, Any],
+    plan: WindowPlan | None = None,
 ) -> Split:
     """Make the windows of each part from the target rows of each series (``bounds``).
 
@@ -255,7 +256,8 @@ def make_split(
     rows all lie in its own rows, and a part left without windows is an error.
     ``sizes`` are the sizes the user asked for, for messages (a part of size None is not
     made). With ``min_history`` the plan also holds padded windows, and they go to the
-    part of their targets too.
+    part of their targets too. ``plan`` (of ``request``) may be given when several splits
+    share it: it depends on the rows, not on their scaled values.
     """
     timeline, framing, undo = request.timeline, request.framing, request.undo
     scaler, min_history = request.scaler, request.min_history
@@ -266,7 +268,7 @@ def make_split(
     elif scaler is not None:
         train_rows = [r for rows in bounds.values() for r in rows["train"]]
         fitted, timeline = fit_scaler(timeline, scaler, train_rows)
-    plan = plan_windows(timeline, framing, min_history)
+    plan = plan_windows(timeline, framing, min_history) if plan is None else plan
     parts: dict[str, Windows] = {}
     boundaries: dict[str, list[str]] = {}
     for name in (part for part in PARTS if part == "train" or sizes[part] is not None):
@@ -432,18 +434,29 @@ def _empty_part_message(
 
 
 def _target_spans(timeline: Timeline, plan: WindowPlan) -> list[str]:
-    """Say which target rows a part covers: one span per block, with its group if any."""
+    """Say which target rows a part covers: one span per block, with its group if any.
+
+    Beyond three runs only the first is named (and the count given), so labels are read
+    for at most three runs: one index lookup, whatever the number of series.
+    """
     f = plan.framing
+    first_offset, last_offset, stride = f.anchor_offset, f.last_anchor_offset, f.stride
+    with_samples = [block for block in plan.blocks if block.count]
+    n_runs = len({block.run for block in with_samples})
+    if n_runs > 3:  # name the first run only
+        with_samples = [block for block in with_samples if block.run == with_samples[0].run]
     runs: dict[int, tuple[int, int]] = {}  # a padded block and the block after it: one run
-    for block, _ in plan.blocks_with_samples():
-        a = block.first + f.anchor_offset
-        b = block.first + (block.count - 1) * f.stride + f.last_anchor_offset
+    for block in with_samples:
+        a = block.first + first_offset
+        b = block.first + (block.count - 1) * stride + last_offset
         runs[block.run] = (runs[block.run][0], b) if block.run in runs else (a, b)
+    shown = list(runs.items())
+    rows = np.array([row for _, (a, b) in shown for row in (a, b)], dtype=np.int64)
+    labels = row_labels(timeline.table.values, timeline.table.index, rows)
     spans = []
-    for run, (a, b) in runs.items():
-        first, last = row_labels(timeline.table.values, timeline.table.index, np.array([a, b]))
+    for k, (run, _) in enumerate(shown):
         group = f"{plan.run_groups[run]!r}: " if plan.run_groups else ""
-        spans.append(f"{group}{format_label(first)} .. {format_label(last)}")
-    if len(spans) > 3:
-        return [f"{spans[0]}; ... ({len(spans)} runs)"]
+        spans.append(f"{group}{format_label(labels[2 * k])} .. {format_label(labels[2 * k + 1])}")
+    if n_runs > 3:
+        return [f"{spans[0]}; ... ({n_runs} runs)"]
     return spans
