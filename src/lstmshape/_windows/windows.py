@@ -9,16 +9,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._core.errors import ShapeError, listed, received
-from .._core.validate import check_bool, check_int
+from .._core.errors import listed
 from .._core.words import names_in_words, shape_in_words
 from .._input.panel import store_of
-from .._input.scaling import apply_scaler, check_scaler
+from .._input.scaling import apply_scaler
 from .._input.table import ColumnSelection
-from .._input.timeline import Timeline, keep_panel, plan_windows, read_timeline
+from .._input.timeline import plan_windows
 from .._plan.framing import INPUT_AXES, Framing
-from .._plan.plan import WindowPlan
 from .._readers.source import WindowSource
+from .request import make_request, source_of
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -208,72 +207,18 @@ def windows(
     >>> future.X.shape, future.y, future.X[-1, -1, 0]
     ((41, 60, 1), None, np.float64(99.0))
     """
-    framing = Framing.from_user(
-        lookback, horizon=horizon, shift=shift, stride=stride,
-        per_timestep=per_timestep, inputs_only=inputs_only, sampling_rate=sampling_rate,
+    request = make_request(
+        data, lookback, horizon=horizon, shift=shift, stride=stride,
+        sampling_rate=sampling_rate, per_timestep=per_timestep, inputs_only=inputs_only,
+        features=features, targets=targets, future=future, static=static,
+        group_by=group_by, freq=freq, dropna=dropna, transform=transform,
+        min_history=min_history, scaler=fitted_scaler, scaler_name="fitted_scaler",
     )  # fmt: skip
-    check_scaler(fitted_scaler, "fitted_scaler")
-    if future is not None and framing.inputs_only:
-        raise ShapeError(
-            "`future` covariates are read on the target rows, and inputs-only windows have "
-            "none in the data: a forecast past the end needs the future rows. Add them to the "
-            "data (targets may be NaN there, with dropna=True) or leave `future` out. "
-            f"{received('future', future)}"
-        )
-    timeline = read_timeline(
-        data,
-        features=features,
-        targets=targets,
-        future=future,
-        static=static,
-        group_by=group_by,
-        freq=freq,
-        dropna=check_bool(dropna, "dropna"),
-    )
-    from .._input.transform import transform_targets
-
-    before = timeline
-    timeline, undo = transform_targets(timeline, transform, framing)
-    timeline = keep_panel(before, timeline)
+    timeline = request.timeline
     if fitted_scaler is not None:
         timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
-    plan = plan_windows(timeline, framing, check_min_history(min_history, framing))
-    return Windows(source_of(timeline, plan), scaler=fitted_scaler, transform=undo)
-
-
-def check_min_history(min_history: Any, framing: Framing) -> int | None:
-    """Validate ``min_history``: None, or an integer from 1 to ``lookback``, many-to-one."""
-    if min_history is None:
-        return None
-    value = check_int(min_history, "min_history", minimum=1)
-    if value > framing.lookback:
-        raise ShapeError(
-            f"`min_history` must be at most lookback={framing.lookback}: it is the fewest "
-            f"real input steps of a padded window. {received('min_history', min_history)}"
-        )
-    if framing.per_timestep:
-        raise ShapeError(
-            "`min_history` does not work with per_timestep=True: the targets of padded "
-            "timesteps would be padding too. Use many-to-one windows (a horizon) with it. "
-            f"{received('min_history', min_history)}"
-        )
-    return value
-
-
-def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
-    """Return the frozen description that every reader of these windows receives."""
-    table = timeline.table
-    return WindowSource(
-        values=table.values,
-        plan=plan,
-        feature_cols=table.feature_cols,
-        target_cols=table.target_cols,
-        names=table.names,
-        index=table.index,
-        group_by=timeline.group_by,
-        future_cols=table.future_cols,
-        static_cols=table.static_cols,
-    )
+    plan = plan_windows(timeline, request.framing, request.min_history)
+    return Windows(source_of(timeline, plan), scaler=fitted_scaler, transform=request.undo)
 
 
 class Windows:
