@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from .._input.table import ColumnSelection
 from .._input.timeline import Timeline, keep_panel, plan_windows, read_timeline
 from .._plan.framing import INPUT_AXES, Framing
 from .._plan.plan import WindowPlan
+from .._readers.loader import Batches
 from .._readers.source import WindowSource
 
 if TYPE_CHECKING:
@@ -607,8 +608,6 @@ class Windows:
         >>> len(batches), [(x.shape, y.shape) for x, y in batches][-1]
         (3, ((26, 10, 1), (26, 1)))
         """
-        from .._core.validate import check_float_dtype, check_int
-
         schedule = self.schedule(
             batch_size,
             shuffle=shuffle,
@@ -619,12 +618,7 @@ class Windows:
             shard_by=shard_by,
             even_shards=even_shards,
         )
-        return Batches(
-            self._source,
-            schedule,
-            epoch=check_int(epoch, "epoch", minimum=0),
-            dtype=check_float_dtype(dtype),
-        )
+        return Batches(self._source, schedule, epoch=epoch, dtype=dtype)
 
     def to_pydataset(
         self,
@@ -637,6 +631,8 @@ class Windows:
         num_shards: int = 1,
         shard_index: int = 0,
         dtype: Any = None,
+        shard_by: str = "window",
+        even_shards: bool = False,
         workers: int = 1,
         use_multiprocessing: bool = False,
         max_queue_size: int = 10,
@@ -653,6 +649,8 @@ class Windows:
         batch_size, shuffle, seed, epoch, drop_remainder, num_shards, shard_index, dtype
             As for :meth:`batches`. ``epoch`` is the epoch of the first pass; after each
             epoch of ``fit`` the dataset moves on to the next (a new order when shuffled).
+        shard_by, even_shards
+            As for :meth:`batches`.
         workers, use_multiprocessing, max_queue_size
             Passed to ``keras.utils.PyDataset``: Keras reads batches ahead in ``workers``
             threads (or processes). A batch is one numpy gather, so the default (no workers)
@@ -694,6 +692,8 @@ class Windows:
             drop_remainder=drop_remainder,
             num_shards=num_shards,
             shard_index=shard_index,
+            shard_by=shard_by,
+            even_shards=even_shards,
         )
         from .._readers.pydataset import WindowsPyDataset
 
@@ -820,8 +820,8 @@ class Windows:
 
     def to_dataset(
         self,
-        *,
         batch_size: int = 32,
+        *,
         shuffle: bool = False,
         seed: int | None = None,
         epoch: int = 0,
@@ -912,25 +912,25 @@ class Windows:
         >>> ds.element_spec[0].shape.as_list()
         [None, 10, 1]
         """
-        from .._plan.schedule import series_segments
         from .._readers.tfdata import DatasetOptions, to_dataset
 
-        options = DatasetOptions.from_user(
-            len(self),
-            batch_size=batch_size,
+        schedule = self.schedule(
+            batch_size,
             shuffle=shuffle,
             seed=seed,
-            epoch=epoch,
             drop_remainder=drop_remainder,
-            reshuffle_each_iteration=reshuffle_each_iteration,
             num_shards=num_shards,
             shard_index=shard_index,
+            shard_by=shard_by,
+            even_shards=even_shards,
+        )
+        options = DatasetOptions.from_user(
+            schedule,
+            epoch=epoch,
+            reshuffle_each_iteration=reshuffle_each_iteration,
             num_parallel_calls=num_parallel_calls,
             prefetch=prefetch,
             dtype=dtype,
-            shard_by=shard_by,
-            series=series_segments(self._source.plan) if shard_by == "series" else None,
-            even_shards=even_shards,
         )
         return to_dataset(self._source, options)
 
@@ -1065,36 +1065,3 @@ class Windows:
         else:
             lines.append(f"  keras.Input(shape={self.input_shape})")
         return "\n".join(lines)
-
-
-class Batches:
-    """The numpy batches of one epoch of :meth:`Windows.batches`: iterable, with ``len()``."""
-
-    def __init__(
-        self,
-        source: WindowSource,
-        schedule: BatchSchedule,
-        *,
-        epoch: int = 0,
-        dtype: np.dtype[Any] | None = None,
-    ) -> None:
-        self.schedule = schedule
-        self.epoch = epoch
-        self._source = source
-        self._dtype = dtype
-
-    def __len__(self) -> int:
-        return len(self.schedule)
-
-    def __iter__(self) -> Iterator[Any]:
-        for numbers in self.schedule.batches(self.epoch):
-            x, y = self._source.gather(numbers, self._dtype)
-            yield x if y is None else (x, y)
-
-    def __repr__(self) -> str:
-        s = self.schedule
-        return (
-            f"Batches({len(self)} batches of up to {s.batch_size} windows, epoch {self.epoch}"
-            f"{', shuffled' if s.shuffle else ''}"
-            f"{f', shard {s.shard_index} of {s.num_shards}' if s.num_shards > 1 else ''})"
-        )
