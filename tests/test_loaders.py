@@ -484,8 +484,16 @@ SHORT_EPOCHS_SCRIPT = textwrap.dedent(
         w = lstmshape.windows(np.sin(np.arange(12 + 4 * n_batches) / 3), 12)
         dataset = w.to_pydataset(4, shuffle=True, seed=0, dtype="float32")
         read = []
-        gather = dataset._gather
-        dataset._gather = lambda number, epoch, order: read.append(epoch) or gather(number, epoch, order)
+
+        class Recorder:  # records the epoch each batch is read in
+            def __init__(self, source):
+                self.source = source
+
+            def gather(self, numbers, dtype):
+                read.append(dataset.epoch)
+                return self.source.gather(numbers, dtype)
+
+        dataset._source = Recorder(dataset._source)
         model = keras.Sequential([keras.Input(w.input_shape), keras.layers.LSTM(4), keras.layers.Dense(1)])
         model.compile(optimizer="adam", loss="mse")
         model.fit(dataset, epochs=3, shuffle=False, verbose=0)
