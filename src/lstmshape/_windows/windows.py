@@ -792,6 +792,86 @@ class Windows:
         )
         return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype)
 
+    def to_grain(
+        self,
+        batch_size: int = 32,
+        *,
+        shuffle: bool = False,
+        seed: int | None = None,
+        epoch: int = 0,
+        epochs: int = 1,
+        drop_remainder: bool = False,
+        num_shards: int | None = None,
+        shard_index: int | None = None,
+        shard_options: Any = None,
+        dtype: Any = None,
+        shard_by: str = "window",
+        even_shards: bool = False,
+    ) -> Any:
+        """Serve the batches as a ``grain.MapDataset``, for JAX loops and Keras 3 ``fit``.
+
+        Element ``i`` is batch ``i % n`` of epoch ``epoch + i // n`` of the batch schedule
+        (:meth:`schedule`, ``n`` batches per epoch): the same batches as :meth:`batches`
+        with the same options, epoch after epoch. grain does the rest: its iterator
+        checkpoints the position (``iterator.get_state()`` / ``set_state``),
+        ``.to_iter_dataset().mp_prefetch(grain.MultiprocessingOptions(num_workers=k))``
+        reads ahead in ``k`` processes, and ``keras.Model.fit`` takes the dataset directly.
+
+        Parameters
+        ----------
+        batch_size, shuffle, seed, drop_remainder, dtype, shard_by, even_shards
+            As for :meth:`batches`.
+        epoch : int, default 0
+            The first epoch served.
+        epochs : int, default 1
+            How many epochs the dataset holds, one after the other. For ``model.fit(...,
+            epochs=E)`` pass ``epochs=E`` here and ``steps_per_epoch=len(dataset) // E``
+            to ``fit``, which then reads on where the previous epoch stopped.
+        num_shards, shard_index : int, optional
+            This process' shard, as for :meth:`batches` (default: one shard).
+        shard_options : grain.sharding.ShardOptions, optional
+            grain's sharding instead: ``grain.sharding.ShardByJaxProcess()`` takes the
+            shard from ``jax.process_index()`` and ``jax.process_count()``; its
+            ``drop_remainder=True`` means ``even_shards=True``.
+
+        Returns
+        -------
+        grain.MapDataset
+            ``len()`` is ``epochs`` times the batches per epoch; elements are numpy
+            ``(x, y)`` (``x`` alone for inputs-only windows).
+
+        Raises
+        ------
+        ShapeError, TypeError
+            Options out of range or of the wrong type, as for :meth:`batches`; shards given
+            twice; ``shard_options`` that is not a ``grain.sharding.ShardOptions``.
+        ImportError
+            grain is not installed (the message says ``pip install "lstmshape[grain]"``).
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(100.0), 10)
+        >>> dataset = w.to_grain(32, shuffle=True, seed=0, epochs=2)
+        >>> x, y = dataset[0]
+        >>> len(dataset), x.shape, y.shape
+        (6, (32, 10, 1), (32, 1))
+        """
+        from .._readers.grain import shards_of, to_grain
+
+        num_shards, shard_index, even = shards_of(num_shards, shard_index, shard_options)
+        schedule = self.schedule(
+            batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            num_shards=num_shards,
+            shard_index=shard_index,
+            shard_by=shard_by,
+            even_shards=even_shards or even,
+        )
+        return to_grain(self._source, schedule, epoch=epoch, epochs=epochs, dtype=dtype)
+
     def to_torch_dataset(self, *, dtype: Any = None) -> WindowDataset:
         """Return a map-style ``torch.utils.data.Dataset`` of single windows.
 
