@@ -945,6 +945,38 @@ def test_results_refuse_to_become_writable(make: Callable[[], np.ndarray]) -> No
         result.flags.writeable = True
 
 
+# -- restoring a loader's state -------------------------------------------------------------------
+def _state(**changes: Any) -> dict[str, Any]:
+    state = _windows_15().batches(4, shuffle=True, seed=1).state_dict()
+    return {**state, **changes}
+
+
+STATE_ROWS = [
+    Row("state", {"epoch": 0}, ShapeError, "takes the dict Batches.state_dict() returned"),
+    Row("state", [0, 1], ShapeError, "with 'epoch', 'batch' and 'schedule'"),
+    Row("state", _state(epoch=-1), ShapeError, "`state['epoch']` must be at least 0"),
+    Row("state", _state(batch=1.5), TypeError, "`state['batch']` must be an integer"),
+    Row("state", _state(batch=5), ShapeError, "state['batch'] must be at most the 4 batches"),
+    Row(
+        "state",
+        {**_state(), "schedule": {**_state()["schedule"], "seed": 2}},
+        ShapeError,
+        "it was saved with seed=2 (now 1)",
+    ),
+    Row(
+        "state",
+        {**_state(), "schedule": {**_state()["schedule"], "n_samples": 16}},
+        ShapeError,
+        "n_samples=16 (now 15)",
+    ),
+]
+
+
+@pytest.mark.parametrize("row", _params(STATE_ROWS))
+def test_load_state_dict_errors(row: Row) -> None:
+    _check(_windows_15().batches(4, shuffle=True, seed=1).load_state_dict, row)
+
+
 # -- loaders of other frameworks, and pictures ----------------------------------------------
 @pytest.mark.parametrize("row", _params(LOADER_ROWS + ITERATOR_ROWS))
 def test_to_torch_errors(row: Row) -> None:

@@ -22,8 +22,9 @@ from ._models.losses import pinball_loss
 from ._models.models import build_model, check_model
 from ._plan.framing import Framing
 from ._plan.schedule import BatchSchedule
+from ._readers.loader import Batches
 from ._version import __version__
-from ._windows.windows import Batches, Windows, windows
+from ._windows.windows import Windows, windows
 
 __all__ = [
     "BatchSchedule",

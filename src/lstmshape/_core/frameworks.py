@@ -4,7 +4,7 @@
 time it runs: ``import_tensorflow`` for ``tf.data``, ``import_keras`` for the model factories
 (Keras 3 on whichever backend ``KERAS_BACKEND`` or ``~/.keras/keras.json`` selects; it never
 imports TensorFlow itself when the backend is JAX or PyTorch), ``import_torch`` and
-``import_jax`` for the loaders of those frameworks.
+``import_jax`` for the loaders of those frameworks, ``import_grain`` for ``to_grain``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ EXTRAS = {
     "tensorflow": 'pip install "lstmshape[tf]"',
     "jax": 'pip install "lstmshape[jax]"',
     "torch": 'pip install "lstmshape[torch]"',
+    "grain": 'pip install "lstmshape[grain]"',
 }
-_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}  # Keras' backends
 KERAS_HINT = (
     f"{EXTRAS['tensorflow']} (Keras on TensorFlow), {EXTRAS['jax']} (Keras on JAX) "
     f"or {EXTRAS['torch']} (Keras on PyTorch)"
@@ -40,6 +41,11 @@ def import_torch(feature: str) -> ModuleType:
 def import_jax(feature: str) -> ModuleType:
     """Return ``jax``, or raise an ImportError that says ``pip install "lstmshape[jax]"``."""
     return _import_framework("jax", feature)
+
+
+def import_grain(feature: str) -> ModuleType:
+    """Return ``grain``, or raise an ImportError that says ``pip install "lstmshape[grain]"``."""
+    return _import_framework("grain", feature)
 
 
 def import_keras(feature: str) -> ModuleType:
@@ -78,8 +84,8 @@ def _import_framework(module: str, feature: str) -> ModuleType:
         if error.name != module:  # pragma: no cover - the framework itself is broken
             raise
         raise ImportError(
-            f"{feature} needs {_NAMES[module]}, which is not installed in this environment. "
-            f"Install it with: {EXTRAS[module]}"
+            f"{feature} needs {_NAMES.get(module, module)}, which is not installed in this "
+            f"environment. Install it with: {EXTRAS[module]}"
         ) from error
 
 
