@@ -521,13 +521,17 @@ def test_demo_on_built_in_data_is_quiet_and_tells_its_settings(tmp_path):
         "RMSE of the LSTM",
         "RMSE of the naive last value",
         str(plot),
-        "== Rolling origin: the same model, trained again on each of 3 folds (1 epoch each",
+        "RMSE of the seasonal naive:        ",
+        "(the value 7 rows earlier: the weekly cycle of daily data; --season 0 leaves it out)",
+        "== Rolling origin: the same model, trained the same way (1 epoch) on each of 3 folds",
+        "\n== Verdict\n   Test part: the LSTM is ",
         "fold  train targets (windows)          test targets (windows)",
         "2023-12-21 .. 2024-02-08 (50)",  # the last fold ends with the data
     ):
         assert expected in out.stdout, expected
     assert re.search(r"^   all  model .*\n .* naive .*1\.0000", out.stdout, re.M)
     assert re.search(r"better in \d of 3 folds", out.stdout)
+    assert re.search(r"^   (Both agree|They differ): ", out.stdout, re.M)
     # Not a terminal: one line per epoch, no progress bar redrawn with backspaces.
     assert re.search(r"^36/36 - .*loss: [0-9.e-]+ - val_loss: [0-9.e-]+$", out.stdout, re.M)
     assert "\x08" not in out.stdout and "\r" not in out.stdout
