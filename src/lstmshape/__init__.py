@@ -17,8 +17,10 @@ from ._evaluate.folds import Folds, folds
 from ._evaluate.forecast import forecast
 from ._evaluate.metrics import score
 from ._evaluate.split import Split, split
+from ._input.availability import as_published
 from ._input.panel import read_npy_folder
 from ._input.reshape import to_3d
+from ._models.losses import pinball_loss
 from ._models.models import build_model, check_model
 from ._plan.framing import Framing
 from ._plan.schedule import BatchSchedule
@@ -34,12 +36,14 @@ __all__ = [
     "Split",
     "Windows",
     "__version__",
+    "as_published",
     "build_model",
     "check_model",
     "datasets",
     "explain",
     "folds",
     "forecast",
+    "pinball_loss",
     "quiet",
     "read_npy_folder",
     "score",
