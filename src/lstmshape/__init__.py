@@ -5,11 +5,13 @@ Keras' recurrent layers take, with targets lined up; split it by time without le
 stream it through ``tf.data``; and build the classic LSTM models from it.
 
 ``import lstmshape`` needs only numpy and pandas: TensorFlow is imported the first time
-a TensorFlow feature (``Windows.to_dataset``, ``build_model``, ``check_model``) is used.
+a TensorFlow feature (``Windows.to_dataset``, ``build_model``, ``check_model``) is used,
+without TensorFlow's start-up lines (``quiet()``).
 """
 
 from . import datasets
 from ._core.errors import ShapeError
+from ._core.frameworks import quiet
 from ._describe.explain import explain
 from ._evaluate.folds import Folds, folds
 from ._evaluate.forecast import forecast
@@ -43,6 +45,7 @@ __all__ = [
     "folds",
     "forecast",
     "pinball_loss",
+    "quiet",
     "read_npy_folder",
     "score",
     "split",
