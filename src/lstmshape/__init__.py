@@ -15,6 +15,7 @@ from ._evaluate.folds import Folds, folds
 from ._evaluate.forecast import forecast
 from ._evaluate.metrics import score
 from ._evaluate.split import Split, split
+from ._input.files import read_arrow, read_parquet
 from ._input.panel import read_npy_folder
 from ._input.reshape import to_3d
 from ._models.models import build_model, check_model
@@ -38,7 +39,9 @@ __all__ = [
     "explain",
     "folds",
     "forecast",
+    "read_arrow",
     "read_npy_folder",
+    "read_parquet",
     "score",
     "split",
     "to_3d",

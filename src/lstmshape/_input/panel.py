@@ -27,6 +27,8 @@ import pandas as pd
 
 from .._core.arrays import MAX_COPY_ENV, max_copy_bytes
 from .._core.errors import ShapeError, listed, received_type
+from .frames import is_foreign_frame
+from .lazy import LazySeries
 
 
 class SeriesStore:
@@ -204,8 +206,9 @@ def is_panel(data: Any) -> bool:
     if not isinstance(data, (list, tuple, dict)) or not items:
         return False
     return all(
-        isinstance(item, (pd.Series, pd.DataFrame))
+        isinstance(item, (pd.Series, pd.DataFrame, LazySeries))
         or (isinstance(item, np.ndarray) and item.ndim >= 1)
+        or is_foreign_frame(item)
         for item in items
     )
 
