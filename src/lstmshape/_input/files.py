@@ -474,22 +474,16 @@ def _time_values(table: Any, time: str, stored: set[str], key: dict[str, Any], r
     return pa.array([key[time]] * rows)
 
 
-def _dtypes(schema: Any, values: list[str]) -> tuple[np.dtype[Any], ...]:
-    """Return the numpy dtypes of the value columns (object for text: refused later)."""
-    out = []
-    for name in values:
-        try:
-            dtype = np.dtype(schema.field(name).type.to_pandas_dtype())
-        except (NotImplementedError, TypeError):
-            dtype = np.dtype(object)
-        out.append(dtype)
-    return tuple(out)
+def _dtypes(schema: Any, values: list[str]) -> tuple[Any, ...]:
+    """Return the pandas dtypes of the value columns, as ``to_pandas()`` gives them."""
+    empty = schema.empty_table().select(values).to_pandas(date_as_object=False)
+    return tuple(empty.dtypes.iloc[i] for i in range(len(values)))
 
 
 def _panel(
     reader: _ChunkReader,
     values: list[str],
-    dtypes: tuple[np.dtype[Any], ...],
+    dtypes: tuple[Any, ...],
     key_parts: list[Any],
     time_parts: list[Any],
     time: str | None,
@@ -525,7 +519,7 @@ def _panel(
         rows = order[bounds[k] : bounds[k + 1]]
         if rows.size == 0:
             continue
-        index = None if times is None else times[rows]
+        index = pd.RangeIndex(rows.size) if times is None else times[rows]  # as pandas reads
         panel[name] = LazySeries(reader, rows, tuple(values), dtypes, index)
     if not panel:
         raise ShapeError("The data has no rows.")

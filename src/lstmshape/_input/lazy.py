@@ -44,7 +44,7 @@ class LazySeries:
     columns
         Column names.
     dtypes
-        The numpy dtype of each column as stored.
+        The dtype of each column as pandas reads it (numpy dtypes for numbers).
     index
         The series' time index (``None`` without a time column).
     dtype
@@ -58,7 +58,7 @@ class LazySeries:
         reader: RowReader,
         rows: np.ndarray,
         columns: tuple[str, ...],
-        dtypes: tuple[np.dtype[Any], ...],
+        dtypes: tuple[Any, ...],
         index: pd.Index | None,
         dtype: np.dtype[Any] | None = None,
     ) -> None:
@@ -67,7 +67,10 @@ class LazySeries:
         self.columns = tuple(columns)
         self.dtypes = tuple(dtypes)
         self.index = index
-        self.dtype = np.dtype(np.result_type(*dtypes) if dtype is None else dtype)
+        if dtype is None:
+            numeric = [d for d in dtypes if isinstance(d, np.dtype) and d.kind in "biuf"]
+            dtype = np.result_type(*numeric) if numeric else np.dtype(object)
+        self.dtype = np.dtype(dtype)
         self.shape = (int(self.rows.size), len(self.columns))
 
     def __len__(self) -> int:
@@ -101,7 +104,7 @@ class LazySeries:
 
     def column(self, position: int) -> np.ndarray:
         """All rows of one column, as stored (float64 where it has missing values)."""
-        dtype = self.dtypes[position]
+        dtype = np.dtype(self.dtypes[position])
         if self.has_nulls(position) and not np.issubdtype(dtype, np.floating):
             dtype = np.dtype(np.float64)
         return self.reader.read(self.rows, (self.columns[position],), dtype)[:, 0]
