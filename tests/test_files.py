@@ -290,3 +290,27 @@ def test_text_and_missing_values_are_refused_as_in_pandas(tmp_path: Path) -> Non
     expected_w = lstmshape.windows(reference, 1, features=["x", "k"], targets="x", dropna=True)
     np.testing.assert_array_equal(got_w.X, expected_w.X)
     assert got_w.X.dtype == expected_w.X.dtype
+
+
+@pytest.mark.parametrize("name", ["prices.parquet", "prices.feather", "prices.arrow"])
+def test_the_cli_reads_parquet_and_arrow_files_like_csv(
+    tmp_path: Path, name: str, capsys: Any
+) -> None:
+    from lstmshape.cli import main
+
+    frame = pd.DataFrame(
+        {"price": np.sin(np.arange(60.0)), "volume": np.arange(60.0)},
+        index=pd.date_range("2020-01-01", periods=60, name="Date"),
+    )
+    path = tmp_path / name
+    if name.endswith(".parquet"):
+        frame.to_parquet(path)
+    else:
+        frame.reset_index().to_feather(path)
+    frame.to_csv(tmp_path / "prices.csv")
+    assert main(["inspect", str(path), "--lookback", "10"]) == 0
+    got = capsys.readouterr().out
+    assert main(["inspect", str(tmp_path / "prices.csv"), "--lookback", "10"]) == 0
+    expected = capsys.readouterr().out
+    assert "X (50, 10, 1)" in got
+    assert got.splitlines()[1:] == expected.splitlines()[1:]  # all but the file name
