@@ -103,6 +103,14 @@ class _ChunkReader:
         out = np.empty((rows.size, len(columns)), dtype=dtype)
         if rows.size == 0:
             return out
+        low, high = int(rows.min()), int(rows.max())
+        first = int(np.searchsorted(self.offsets, low, side="right")) - 1
+        if high < self.offsets[first + 1]:  # one chunk (a series in one row group): no sort
+            with self._lock:
+                local = rows - self.offsets[first]
+                for j, array in enumerate(self._columns(first, columns)):
+                    out[:, j] = array[local]
+            return out
         chunks = np.searchsorted(self.offsets, rows, side="right") - 1
         order = np.argsort(chunks, kind="stable")
         present, firsts = np.unique(chunks[order], return_index=True)

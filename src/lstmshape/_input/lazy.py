@@ -153,3 +153,33 @@ def lazy_of(values: object) -> LazySeries | None:
 def series_names(series: LazySeries) -> list[Hashable]:
     """Column names of a lazy series, as table labels."""
     return list(series.columns)
+
+
+class SharedRows:
+    """The series of a panel that all read from one reader: one read per batch, not per series.
+
+    ``rows[i]`` is the reader's row of the panel's row ``i`` (its series' rows, one series
+    after another): an integer per row, the size of the index.
+    """
+
+    def __init__(self, reader: RowReader, rows: np.ndarray, columns: tuple[str, ...]) -> None:
+        self.reader = reader
+        self.rows = rows
+        self.columns = columns
+
+    def read(self, positions: np.ndarray, dtype: np.dtype[Any]) -> np.ndarray:
+        """Return the panel's rows ``positions`` (flat), ``(len, columns)`` at ``dtype``."""
+        return self.reader.read(self.rows[positions], self.columns, dtype)
+
+
+def shared_rows(arrays: tuple[Any, ...]) -> SharedRows | None:
+    """Return a :class:`SharedRows` when every series is a LazySeries of one reader."""
+    if not arrays or not isinstance(arrays[0], LazySeries):
+        return None
+    first = arrays[0]
+    for a in arrays:
+        if not isinstance(a, LazySeries) or a.reader is not first.reader:
+            return None
+        if a.columns != first.columns or a.dtype != first.dtype:
+            return None
+    return SharedRows(first.reader, np.concatenate([a.rows for a in arrays]), first.columns)
