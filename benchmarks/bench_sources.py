@@ -6,7 +6,8 @@ and an uncompressed Arrow IPC file, then ``read_parquet``/``read_arrow`` it, mak
 ``split`` it (test = the last 20% of each series) and serve ``BATCHES`` shuffled batches of
 256 training windows through ``to_torch`` (readers' cache bound ``CACHE_BYTES``, 8 MiB).
 Printed per run: the time of each step, peak tracemalloc (Python and numpy allocations),
-Arrow's peak pool allocation, peak RSS, and the size of the index (series column + times + row numbers) and of the data, for scale.
+Arrow's peak pool allocation, peak RSS, and the sizes of the index (series column, times,
+row numbers) and of the data, for scale.
 
     PYTHONPATH=src python benchmarks/bench_sources.py            # 1,000 and 10,000 series
     PYTHONPATH=src python benchmarks/bench_sources.py --series 1000
