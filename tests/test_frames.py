@@ -242,3 +242,15 @@ def test_import_lstmshape_imports_no_polars_or_narwhals() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_explain_describes_a_polars_frame_as_its_pandas_twin() -> None:
+    pl = pytest.importorskip("polars")
+    frame = pd.DataFrame(
+        {"v": np.arange(30.0)},
+        index=pd.date_range("2020-01-01", periods=30, freq="D", unit="ns", name="date"),
+    )
+    data = pl.from_pandas(frame.reset_index())
+    assert lstmshape.explain(data) == lstmshape.explain(frame)
+    two = data.with_columns(again=pl.col("date"))
+    assert "has 2 date/time columns" in lstmshape.explain(two)
