@@ -894,9 +894,8 @@ class Windows:
         num_parallel_calls, prefetch : int, optional
             Parallel batch gathers and batches prefetched. By default tf.data chooses both
             without its autotuner, which is switched off for this pipeline: for one gather
-            per batch it costs more than it finds (on 2 cores, a fifth of the shuffled
-            throughput and a tenth of ``model.fit``'s epoch time). Passing
-            ``tf.data.AUTOTUNE`` for either turns the autotuner on.
+            per batch it costs more than it finds (docs/performance.md has the measurements).
+            Passing ``tf.data.AUTOTUNE`` for either turns the autotuner on.
         dtype : str or numpy dtype, optional
             Cast batches to this floating dtype (for example ``"float32"`` for float64
             data). Default: the windows' dtype. Integer dtypes are refused: they would
