@@ -111,9 +111,12 @@ def render() -> str:
         row = [_cell_text(options, op, numbers) for op in ops]
         lines.append(f"| `{label}` | " + " | ".join(row) + " |")
     lines += ["", "## Notes", ""]
+    refused = Counter(r.why for r in map(cm.expected_refusal, cells) if r is not None)
     for number, (status, why) in enumerate(order, start=1):
-        word = "Refuses" if status == "refuses" else "Known defect"
-        lines.append(f"{number}. {word}: {why} ({per_note[(status, why)]} cells).")
+        if status == "refuses":
+            lines.append(f"{number}. Refuses: {why} ({refused[why]} cells).")
+        else:
+            lines.append(f"{number}. Known defect: {why} ({per_note[(status, why)]} cells).")
     pairs = _pair_only(cells)
     lines += [
         "",
