@@ -59,7 +59,7 @@ class _ChunkReader:
         self._reset()
 
     def _reset(self) -> None:
-        self._cache: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[tuple[int, str], tuple[np.ndarray, int]] = OrderedDict()
         self._cached = 0
         self._lock = threading.Lock()
         self._pid = os.getpid()
@@ -80,19 +80,29 @@ class _ChunkReader:
         raise NotImplementedError
 
     def _columns(self, chunk: int, columns: tuple[str, ...]) -> list[np.ndarray]:
-        """Return the chunk's columns as numpy arrays, from the cache or decoded now."""
+        """Return the chunk's columns as numpy arrays, from the cache or decoded now.
+
+        A chunk costs the memory its reading allocated (decoded Parquet pages, a
+        decompressed record batch, numpy copies); views of a memory-mapped file cost
+        nothing (the pages are the operating system's cache, shared and reclaimable).
+        """
         missing = [c for c in columns if (chunk, c) not in self._cache]
         if missing:
-            for name, column in self.load(chunk, tuple(missing)).items():
-                array = _to_numpy(column)
-                self._cache[(chunk, name)] = array
-                self._cached += array.nbytes
+            import pyarrow as pa
+
+            before = pa.total_allocated_bytes()
+            arrays = [(n, _to_numpy(c)) for n, c in self.load(chunk, tuple(missing)).items()]
+            decoded = max(0, pa.total_allocated_bytes() - before)
+            for name, array in arrays:
+                cost = decoded // len(arrays) + (array.nbytes if array.flags.owndata else 0)
+                self._cache[(chunk, name)] = (array, cost)
+                self._cached += cost
         for name in columns:
             self._cache.move_to_end((chunk, name))
-        got = [self._cache[(chunk, c)] for c in columns]
+        got = [self._cache[(chunk, c)][0] for c in columns]
         while self._cached > self.cache_bytes and len(self._cache) > len(columns):
-            _, old = self._cache.popitem(last=False)
-            self._cached -= old.nbytes
+            _, (_, cost) = self._cache.popitem(last=False)
+            self._cached -= cost
         return got
 
     def read(self, rows: np.ndarray, columns: tuple[str, ...], dtype: np.dtype[Any]) -> np.ndarray:

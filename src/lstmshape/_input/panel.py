@@ -66,6 +66,9 @@ class SeriesStore:
         self.dtype = np.result_type(*(a.dtype for a in self.arrays))
         self.shape = (int(self.offsets[-1]), int(self.arrays[0].shape[1]))
         self._shared = shared_rows(self.arrays)  # series of one file: one read per batch
+        #: Whether some series are read from files on demand (:mod:`.lazy`): readers then
+        #: gather the rows of each batch instead of keeping per-series views.
+        self.is_lazy = any(isinstance(a, LazySeries) for a in self.arrays)
 
     ndim = 2
 

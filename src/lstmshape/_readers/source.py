@@ -243,8 +243,11 @@ class WindowSource:
         if store is None:
             windows: _Windows = getattr(self, f"_{role}_windows")
             return windows.pick(starts)
-        _, length, _, columns = self._role_rows(role)
+        offset, length, step, columns = self._role_rows(role)
         starts = np.asarray(starts, dtype=np.int64)
+        if store.is_lazy:  # series read from files: gather the batch's rows, keep nothing
+            rows = (starts + offset)[:, None] + step * np.arange(length)[None, :]
+            return store.read(rows)[..., list(columns)]
         out = np.empty((len(starts), length, len(columns)), dtype=store.dtype)
         if not len(starts):
             return out
