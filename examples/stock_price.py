@@ -134,8 +134,8 @@ def main() -> None:
     tomorrow = lstmshape.forecast(
         model,
         frame,
-        1,
-        lookback=args.lookback,
+        args.lookback,
+        steps=1,
         features=features,
         targets=[args.target],
         fitted_scaler=fold.scaler,

@@ -38,7 +38,7 @@ class Steps:
 def test_one_step_model_is_iterated_on_its_own_predictions():
     data = pd.Series(np.arange(20.0), index=pd.date_range("2024-01-01", periods=20), name="y")
     model = LastPlus(1.0)
-    out = lstmshape.forecast(model, data, 5, lookback=3)
+    out = lstmshape.forecast(model, data, 3, steps=5)
     assert out["y"].tolist() == [20.0, 21.0, 22.0, 23.0, 24.0] and model.calls == 5
     assert out.index[0] == pd.Timestamp("2024-01-21") and out.index.freqstr == "D"
 
@@ -50,23 +50,25 @@ def test_changes_scaled_and_undone():
     parts = lstmshape.split(data, 5, test=8, scaler=MinMaxScaler(), transform="diff")
     # every diff is 2, so the scaled change is constant: the model repeats its last input
     out = lstmshape.forecast(
-        LastPlus(), data, 4, lookback=5, fitted_scaler=parts.scaler, transform="diff"
+        LastPlus(), data, 5, steps=4, fitted_scaler=parts.scaler, transform="diff"
     )
     assert np.allclose(out["y"], 178 + 2 * np.arange(1, 5))
     assert out.index[0] == pd.Timestamp("2024-02-26")  # the Monday after Friday 2024-02-23
 
 
 def test_multi_step_model_in_blocks_and_numpy_rows_continue():
-    out = lstmshape.forecast(Steps(3), np.arange(10.0), 7, lookback=4)
+    out = lstmshape.forecast(Steps(3), np.arange(10.0), 4, steps=7)
     assert out.index.tolist() == list(range(10, 17)) and out.index.name == "row"
     assert out[0].tolist() == [10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0]
 
 
 def test_exogenous_features_need_a_long_enough_horizon():
     data = pd.DataFrame({"y": np.arange(30.0), "x": np.ones(30)})
-    with pytest.raises(ShapeError, match=r"the features 'x' are not targets"):
-        lstmshape.forecast(Steps(2), data, 3, lookback=4, targets=["y"])
-    out = lstmshape.forecast(Steps(3), data, 3, lookback=4, targets=["y"])
+    with pytest.raises(
+        ShapeError, match=r"the features 'x' are neither targets nor `future` columns"
+    ):
+        lstmshape.forecast(Steps(2), data, 4, steps=3, targets=["y"])
+    out = lstmshape.forecast(Steps(3), data, 4, steps=3, targets=["y"])
     assert out["y"].tolist() == [30.0, 31.0, 32.0] and out.index.tolist() == [30, 31, 32]
 
 
@@ -89,9 +91,9 @@ def test_errors(kwargs, error, words):
 def test_no_frequency_is_an_error_with_the_fix():
     index = pd.DatetimeIndex(["2024-01-01", "2024-01-02", "2024-01-05", "2024-01-09"])
     with pytest.raises(ShapeError, match="freq='B'"):
-        lstmshape.forecast(LastPlus(), pd.Series([1.0, 2, 3, 4], index=index), 2, lookback=2)
+        lstmshape.forecast(LastPlus(), pd.Series([1.0, 2, 3, 4], index=index), 2, steps=2)
     out = lstmshape.forecast(
-        LastPlus(), pd.Series([1.0, 2, 3, 4], index=index), 2, lookback=2, freq="W"
+        LastPlus(), pd.Series([1.0, 2, 3, 4], index=index), 2, steps=2, freq="W"
     )
     assert out.index[0] == pd.Timestamp("2024-01-14")
 
@@ -102,7 +104,7 @@ def test_wrong_prediction_shape_is_named():
             return np.zeros((1, 5))
 
     with pytest.raises(ShapeError, match=r"returned shape \(1, 5\)"):
-        lstmshape.forecast(Wrong(), np.arange(10.0), 2, lookback=3)
+        lstmshape.forecast(Wrong(), np.arange(10.0), 3, steps=2)
 
 
 def test_keras_model():
@@ -110,7 +112,7 @@ def test_keras_model():
     parts = lstmshape.split(np.sin(np.arange(80) / 4), 6, test=10)
     model = lstmshape.build_model(parts.train, units=4)
     assert isinstance(model, keras.Model)
-    out = lstmshape.forecast(model, np.sin(np.arange(80) / 4), 3, lookback=6)
+    out = lstmshape.forecast(model, np.sin(np.arange(80) / 4), 6, steps=3)
     assert out.shape == (3, 1) and np.isfinite(out.to_numpy()).all()
 
 
@@ -129,7 +131,7 @@ class MaskedLast:
 def test_a_model_of_padded_windows_forecasts_from_a_short_history():
     model = MaskedLast()
     data = pd.Series([1.0, 2.0, 3.0], index=pd.date_range("2024-01-01", periods=3))
-    out = lstmshape.forecast(model, data, 3, lookback=5, min_history=2)
+    out = lstmshape.forecast(model, data, 5, steps=3, min_history=2)
     np.testing.assert_array_equal(out.to_numpy()[:, 0], [4.0, 5.0, 6.0])
     assert list(out.index.strftime("%m-%d")) == ["01-04", "01-05", "01-06"]
     assert model.masks == [  # the real steps grow with every predicted row
@@ -138,9 +140,9 @@ def test_a_model_of_padded_windows_forecasts_from_a_short_history():
         [True, True, True, True, True],
     ]
     with pytest.raises(ShapeError, match=r"need at least 5 rows \(lookback\)"):
-        lstmshape.forecast(model, data, 3, lookback=5)  # without min_history: too short
+        lstmshape.forecast(model, data, 5, steps=3)  # without min_history: too short
     with pytest.raises(ShapeError, match=r"even a padded window needs at least 4 rows"):
-        lstmshape.forecast(model, data, 3, lookback=5, min_history=4)
+        lstmshape.forecast(model, data, 5, steps=3, min_history=4)
 
 
 def test_a_keras_model_of_padded_windows():
@@ -148,7 +150,7 @@ def test_a_keras_model_of_padded_windows():
     series = np.sin(np.arange(60) / 4)
     w = lstmshape.windows(series, 8, min_history=3)
     model = lstmshape.build_model(w, units=4)
-    out = lstmshape.forecast(model, series[:5], 2, lookback=8, min_history=3)
+    out = lstmshape.forecast(model, series[:5], 8, steps=2, min_history=3)
     assert out.shape == (2, 1) and np.isfinite(out.to_numpy()).all()
 
 
@@ -157,7 +159,7 @@ def test_min_history_must_match_the_keras_models_mask():
     series = np.sin(np.arange(60) / 4)
     masked = lstmshape.build_model(lstmshape.windows(series, 8, min_history=3), units=4)
     with pytest.raises(ShapeError, match=r"The model takes a 'mask' input: .* min_history=k"):
-        lstmshape.forecast(masked, series, 2, lookback=8)
+        lstmshape.forecast(masked, series, 8, steps=2)
     plain = lstmshape.build_model(lstmshape.windows(series, 8), units=4)
     with pytest.raises(ShapeError, match=r"its inputs \(.*\) have none: .* min_history=3"):
-        lstmshape.forecast(plain, series, 2, lookback=8, min_history=3)
+        lstmshape.forecast(plain, series, 8, steps=2, min_history=3)
