@@ -73,7 +73,7 @@ def forecast(
         columns indexed by the future timestamps (continuing ``data``'s index at its
         frequency), or an array of shape ``(rows, n_future)``. A model of horizon ``h``
         reads ``h`` rows per call, so ``ceil(steps / h) * h`` rows are needed; later
-        rows and other columns are ignored.
+        rows are ignored, and so are other columns when ``future`` names the columns.
     static : optional
         The static columns of training (``windows(..., static=...)``), read on the last row.
     freq : str or pandas.DateOffset, optional

@@ -76,9 +76,9 @@ def _call_torch(model: Any, x: Any) -> np.ndarray:
     device = parameter.device if parameter is not None else torch.device("cpu")
 
     def tensor(value: Any) -> Any:
-        array = np.asarray(value)
-        dtype = torch.bool if array.dtype == np.bool_ else torch.float32
-        return torch.as_tensor(np.ascontiguousarray(array), dtype=dtype, device=device)
+        kind = np.bool_ if np.asarray(value).dtype == np.bool_ else np.float32
+        array = np.array(value, dtype=kind)  # a writable copy: windows are read-only views
+        return torch.from_numpy(array).to(device)
 
     inputs = {k: tensor(v) for k, v in x.items()} if isinstance(x, dict) else tensor(x)
     was_training = bool(model.training)
