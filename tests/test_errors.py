@@ -1013,3 +1013,23 @@ def test_forecast_errors(row: Row) -> None:
         return lstmshape.forecast(args.pop("model"), args.pop("data"), args.pop("lookback"), **args)
 
     _check(call, row)
+
+
+PLOT_FORECAST_ROWS = [
+    Row("forecast", np.ones((3, 1)), TypeError, "`forecast` must be the DataFrame"),
+    Row("forecast", pd.DataFrame({"x": [1.0]}, index=[20]), ShapeError, "`data` has [0]"),
+    Row("forecast", pd.DataFrame({0: [1.0]}, index=[5]), ShapeError, "must continue `data`'s"),
+    Row("history", 0, ShapeError, "`history` must be at least 1"),
+    Row("ax", "axes", TypeError, "`ax` must be matplotlib axes"),
+]
+
+
+@pytest.mark.parametrize("row", _params(PLOT_FORECAST_ROWS))
+def test_plot_forecast_errors(row: Row) -> None:
+    pytest.importorskip("matplotlib")
+
+    def call(**kw: Any) -> Any:
+        args = {"data": SERIES, "forecast": pd.DataFrame({0: [1.0, 2.0]}, index=[20, 21]), **kw}
+        return lstmshape.plot_forecast(args.pop("data"), args.pop("forecast"), **args)
+
+    _check(call, row)

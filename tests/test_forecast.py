@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -363,3 +365,61 @@ def test_lookback_is_positional_as_in_windows_and_split():
     assert out[0].tolist() == [5.0]
     with pytest.raises(TypeError, match="steps"):
         lstmshape.forecast(LastPlus(), np.arange(6.0), 3)
+
+
+# -- the picture of a forecast after its history ---------------------------------------------------
+def test_plot_forecast_draws_history_then_forecast_on_the_time_axis():
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    data = pd.Series(np.arange(12.0), index=pd.period_range("2023-01", periods=12, freq="M"))
+    data.name = "sales"
+    future = lstmshape.forecast(LastPlus(1.0), data, 3, steps=4)
+    fig = lstmshape.plot_forecast(data, future, history=6)
+    history, drawn = fig.axes[0].lines[:2]
+    assert history.get_ydata().tolist() == [6.0, 7.0, 8.0, 9.0, 10.0, 11.0]
+    assert drawn.get_ydata().tolist() == [11.0, 12.0, 13.0, 14.0, 15.0]  # joined to the last row
+    assert pd.Timestamp(drawn.get_xdata()[1]) == pd.Timestamp("2024-01-01")  # the period's start
+    assert fig.axes[0].get_title() == "forecast of 'sales': 4 steps after 2023-12"
+    plt.close(fig)
+
+
+def test_plot_forecast_of_numpy_rows_and_several_columns():
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    data = np.c_[np.arange(40.0), -np.arange(40.0)]
+    future = lstmshape.forecast(LastPlus(1.0), data, 4, steps=3)
+    fig = lstmshape.plot_forecast(data, future)
+    assert (
+        len(fig.axes) == 2
+        and fig.axes[1].get_title() == "forecast of column 1: 3 steps after row 39"
+    )
+    assert fig.axes[1].lines[1].get_xdata().tolist() == [39, 40, 41, 42]
+    assert len(fig.axes[0].lines[0].get_xdata()) == 30  # default: max(4 * steps, 30) rows
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("forecast_frame", "other", "error", "words"),
+    [
+        (np.ones((3, 1)), {}, TypeError, "`forecast` must be the DataFrame"),
+        (pd.DataFrame({"x": [1.0]}, index=[20]), {}, ShapeError, "`data` has [0]"),
+        (
+            pd.DataFrame({0: [1.0]}, index=[5]),
+            {},
+            ShapeError,
+            "must continue `data`'s (rows, last 19)",
+        ),
+        (
+            pd.DataFrame({0: [1.0]}, index=[20]),
+            {"history": 0},
+            ShapeError,
+            "`history` must be at least 1",
+        ),
+    ],
+)
+def test_plot_forecast_errors(forecast_frame, other, error, words):
+    pytest.importorskip("matplotlib")
+    with pytest.raises(error, match=re.escape(words)):
+        lstmshape.plot_forecast(np.arange(20.0), forecast_frame, **other)

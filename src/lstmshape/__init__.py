@@ -20,6 +20,7 @@ from ._input.reshape import to_3d
 from ._models.models import build_model, check_model
 from ._plan.framing import Framing
 from ._plan.schedule import BatchSchedule
+from ._readers.plot import plot_forecast
 from ._version import __version__
 from ._windows.windows import Batches, Windows, windows
 
@@ -38,6 +39,7 @@ __all__ = [
     "explain",
     "folds",
     "forecast",
+    "plot_forecast",
     "read_npy_folder",
     "score",
     "split",
