@@ -464,7 +464,8 @@ def _known_future(
                 "`future_values` must be indexed by the rows it forecasts, which continue "
                 f"the index of `data`{_after(index)}: {_span(expected)} ({_kind(expected)}). "
                 f"Its first {plural(rows, 'row')} are {_span(given)} ({_kind(given)}). "
-                "Select those rows (future_values.loc[first:]) or pass an array "
+                f"Select the rows from {format_label(expected[0])} on "
+                f"(future_values.loc[{format_label(expected[0])!r}:]) or pass an array "
                 "(future_values.to_numpy())."
             )
         array = values[names].iloc[:rows].to_numpy(dtype=np.float64, na_value=np.nan)
