@@ -976,6 +976,7 @@ NAN_LAST = FC_DATA.assign(y=[*range(19), np.nan])
 
 FORECAST_ROWS = [
     Row("steps", 0, ShapeError, "`steps` must be at least 1"),
+    Row("steps", 10**15, ShapeError, "more than the"),
     Row("model", object(), TypeError, "a torch.nn.Module, or a callable f(x) -> array"),
     Row("model", _returns(np.zeros((1, 5))), ShapeError, "but the windows promise (1, 1) or"),
     Row("model", _returns(np.full((1, 1), np.nan)), ShapeError, "returned NaN or infinite"),

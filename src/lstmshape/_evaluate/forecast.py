@@ -11,6 +11,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import BaseOffset
 
+from .._core.arrays import max_copy_bytes
 from .._core.errors import ShapeError, format_label, listed, plural, received, received_type
 from .._core.validate import check_int
 from .._input.panel import is_panel
@@ -174,6 +175,7 @@ def forecast(
     future_names = [table.names[c] for c in table.future_cols]
     horizon = _model_horizon(inputs, horizon, future_names, future_values)
     rows = steps if horizon is None else math.ceil(steps / horizon) * horizon
+    _check_size(rows, len(table.target_cols) + len(future_names), steps)
     index = _future_index(table.index, len(table.values), rows, freq)
     known = _known_future(future_values, future_names, index, table.index)
     values = _iterate(
@@ -525,6 +527,20 @@ def _span(index: pd.Index) -> str:
 def _kind(index: pd.Index) -> str:
     freq = getattr(index, "freqstr", None)
     return type(index).__name__ + (f", freq {freq}" if freq else "")
+
+
+def _check_size(rows: int, n_columns: int, steps: int) -> None:
+    """Refuse a forecast whose result (values and index) would not fit the copy bound."""
+    nbytes = rows * (n_columns + 1) * 8
+    limit = max_copy_bytes()
+    if nbytes > limit:
+        raise ShapeError(
+            f"A forecast of {rows} rows x {n_columns} column(s) takes {nbytes / 2**30:.1f} GiB, "
+            f"more than the {limit / 2**30:.1f} GiB lstmshape allocates without asking (a "
+            "quarter of this machine's memory; LSTMSHAPE_MAX_COPY_BYTES sets it). Forecast "
+            f"fewer steps: an iterated forecast that long repeats its own output. "
+            f"{received('steps', steps)}"
+        )
 
 
 def _future_index(index: pd.Index | None, n_rows: int, steps: int, freq: Any) -> pd.Index:
