@@ -8,17 +8,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.tseries.frequencies import to_offset
-from pandas.tseries.offsets import BaseOffset
 
 from .._core.arrays import max_copy_bytes
 from .._core.errors import ShapeError, format_label, listed, plural, received, received_type
 from .._core.validate import check_int
 from .._input.panel import is_panel
 from .._input.table import ColumnSelection, Table, where
-from .._input.timeline import read_timeline
-from .._input.transform import check_transform, rows_used_up
+from .._input.transform import rows_used_up
 from .._readers.predict import call_model, model_kind
+from .._readers.units import future_index
+from .._windows.request import make_request
 from .._windows.windows import windows
 
 
@@ -142,8 +141,6 @@ def forecast(
     PeriodIndex(['2024-07', '2024-08'], dtype='period[M]')
     """
     steps = check_int(steps, "steps", minimum=1)
-    lookback = check_int(lookback, "lookback", minimum=1)
-    kind = check_transform(transform)
     if horizon is not None:
         horizon = check_int(horizon, "horizon", minimum=1)
     calling = model_kind(model)
@@ -158,10 +155,15 @@ def forecast(
             "{name: lstmshape.forecast(model, series, ...) for name, series in data.items()}. "
             f"{received_type('data', data)}"
         )
-    # NaN is allowed here and refused only in the rows read (_last_rows).
-    table = read_timeline(
-        data, features=features, targets=targets, future=future, static=static, dropna=True
-    ).table
+    # NaN is allowed here (dropna=True) and refused only in the rows read (_last_rows).
+    # Known-future columns are read on target rows: not inputs-only windows then.
+    request = make_request(
+        data, lookback, inputs_only=future is None, features=features, targets=targets,
+        future=future, static=static, dropna=True, transform=transform,
+        min_history=min_history, scaler=fitted_scaler, scaler_name="fitted_scaler",
+    )  # fmt: skip
+    table, lookback = request.read.table, request.framing.lookback
+    kind = None if request.undo is None else request.undo.kind
     need = lookback + rows_used_up(kind, 1)
     history = _last_rows(table, need, lookback)
     options = {
@@ -176,7 +178,7 @@ def forecast(
     horizon = _model_horizon(inputs, horizon, future_names, future_values)
     rows = steps if horizon is None else math.ceil(steps / horizon) * horizon
     _check_size(rows, len(table.target_cols) + len(future_names), steps)
-    index = _future_index(table.index, len(table.values), rows, freq)
+    index = future_index(table.index, len(table.values) - 1, np.arange(1, rows + 1), freq=freq)
     known = _known_future(future_values, future_names, index, table.index)
     values = _iterate(
         model, calling, history, need, lookback, steps, horizon, (future_names, known), options
@@ -541,61 +543,3 @@ def _check_size(rows: int, n_columns: int, steps: int) -> None:
             f"fewer steps: an iterated forecast that long repeats its own output. "
             f"{received('steps', steps)}"
         )
-
-
-def _future_index(index: pd.Index | None, n_rows: int, steps: int, freq: Any) -> pd.Index:
-    """Return the ``steps`` index labels after the last row."""
-    if isinstance(index, pd.DatetimeIndex):
-        offset = _offset(index, freq)
-        return pd.date_range(
-            index[-1] + offset, periods=steps, freq=offset, name=index.name, unit=index.unit
-        )
-    if isinstance(index, pd.PeriodIndex):
-        if freq is not None and _parse_offset(freq) != index.freq:
-            raise ShapeError(
-                f"`data` has a PeriodIndex of frequency {index.freqstr}, which spaces the "
-                f"future periods; `freq` asks for another. Leave out `freq`. "
-                f"{received('freq', freq)}"
-            )
-        return pd.period_range(index[-1] + 1, periods=steps, freq=index.freq, name=index.name)
-    if freq is not None:
-        kind = "no index (numpy input)" if index is None else f"a {type(index).__name__}"
-        raise TypeError(
-            f"`freq` spaces future timestamps, so `data` needs a DatetimeIndex; it has {kind}. "
-            f"{received('freq', freq)}"
-        )
-    if index is None:
-        return pd.RangeIndex(n_rows, n_rows + steps, name="row")
-    if isinstance(index, pd.RangeIndex):
-        return pd.RangeIndex(
-            index.stop, index.stop + steps * index.step, index.step, name=index.name
-        )
-    raise ShapeError(
-        f"forecast() dates its rows after the last index label, which needs a DatetimeIndex, "
-        f"a PeriodIndex or a RangeIndex; `data` has a {type(index).__name__}. Set one, or "
-        "reset the index (`data.reset_index(drop=True)`) to number the future rows."
-    )
-
-
-def _offset(index: pd.DatetimeIndex, freq: Any) -> BaseOffset:
-    if freq is not None:
-        return _parse_offset(freq)
-    # pd.DatetimeIndex(..., freq="infer") infers without pandas.infer_freq's Pandas4Warning.
-    chosen = index.freq if index.freq is not None else pd.DatetimeIndex(index, freq="infer").freq
-    if chosen is None:
-        raise ShapeError(
-            "forecast() cannot tell the spacing of future timestamps: the index has no `freq` "
-            "and pandas infers none (trading days with holidays, for example). Pass "
-            "freq=, for example freq='B' (business days) or 'D'."
-        )
-    return to_offset(chosen)
-
-
-def _parse_offset(freq: Any) -> BaseOffset:
-    try:
-        return to_offset(freq)
-    except (ValueError, TypeError):
-        raise ShapeError(
-            f"`freq` is not a frequency pandas understands. Use an offset alias such as 'D', "
-            f"'B', 'h' or 'min'. {received('freq', freq)}"
-        ) from None

@@ -1,20 +1,21 @@
 """Call any model on windows and return its output as a float64 numpy array.
 
 A model is a Keras model, anything with ``predict``, a ``torch.nn.Module`` or a plain
-callable ``f(x) -> array``. The one home of "how do I ask this model for a prediction"
-(``forecast`` uses it). PyTorch is imported only when the model is a ``torch.nn.Module``,
-through ``_core.frameworks``.
+callable ``f(x) -> array``: what kind of model it is and how to call it (``forecast`` uses
+it); ``predict`` itself is called by :func:`.units.predict_quietly`, the output read by
+:func:`.units.read_predictions`. PyTorch is imported only when the model is a
+``torch.nn.Module``, through ``_core.frameworks``.
 """
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import numpy as np
 
 from .._core.errors import received_type
 from .._core.frameworks import import_torch
+from .units import predict_quietly, read_predictions
 
 
 def model_kind(model: Any) -> str:
@@ -39,28 +40,20 @@ def model_kind(model: Any) -> str:
 def call_model(model: Any, x: Any, kind: str | None = None) -> np.ndarray:
     """Return the model's output for the inputs ``x`` (an array or a dict of named arrays).
 
-    Keras ``predict`` is called with ``verbose=0`` when it takes it; a ``torch.nn.Module``
-    in evaluation mode under ``torch.no_grad()`` on float32 tensors (boolean masks stay
-    boolean) on the device of its parameters, its training mode restored afterwards.
+    Keras-style ``predict`` goes through :func:`.units.predict_quietly` (``verbose=0``
+    when it takes it); a ``torch.nn.Module`` is called in evaluation mode under
+    ``torch.no_grad()`` on float32 tensors (boolean masks stay boolean) on the device of
+    its parameters, its training mode restored afterwards. Every output is read by
+    :func:`.units.read_predictions`.
     """
     kind = model_kind(model) if kind is None else kind
     if kind == "torch":
-        return _call_torch(model, x)
-    if kind == "predict":
-        predict = model.predict
-        output = predict(x, verbose=0) if takes_verbose(predict) else predict(x)
+        output = _call_torch(model, x)
+    elif kind == "predict":
+        return predict_quietly(model, x)
     else:
         output = model(x)
-    return _as_numpy(output)
-
-
-def takes_verbose(function: Any) -> bool:
-    """Whether ``function`` accepts a ``verbose`` keyword (Keras' ``predict`` does)."""
-    try:
-        parameters = inspect.signature(function).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    return any(p.name == "verbose" or p.kind is p.VAR_KEYWORD for p in parameters)
+    return read_predictions(output, "model(x)").astype(np.float64, copy=False)
 
 
 def _is_torch_module(model: Any) -> bool:
@@ -70,7 +63,7 @@ def _is_torch_module(model: Any) -> bool:
     )
 
 
-def _call_torch(model: Any, x: Any) -> np.ndarray:
+def _call_torch(model: Any, x: Any) -> Any:
     torch = import_torch("forecast() with a torch.nn.Module")
     parameter = next(iter(model.parameters()), None)
     device = parameter.device if parameter is not None else torch.device("cpu")
@@ -88,19 +81,5 @@ def _call_torch(model: Any, x: Any) -> np.ndarray:
             output = model(inputs)
     finally:
         model.train(was_training)
-    return _as_numpy(output)
-
-
-def _as_numpy(output: Any) -> np.ndarray:
-    """Return a Keras, TensorFlow, JAX or PyTorch output as a float64 numpy array."""
     detach = getattr(output, "detach", None)
-    if callable(detach):  # a torch tensor
-        output = detach().cpu().numpy()
-    try:
-        return np.asarray(output, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            "The model's output is not an array of numbers: forecast() needs one array "
-            "(a Keras model with several outputs, or a dict, is not a forecaster of these "
-            f"targets). {received_type('output', output)}"
-        ) from error
+    return detach().cpu().numpy() if callable(detach) else output
