@@ -182,8 +182,9 @@ def linear_model(horizon, n_targets):
     return model
 
 
-def oracle(model, levels, lookback, steps, transform):
-    """The forecast by hand: the window of the last rows, transformed, the model, undone."""
+def oracle(model, levels, lookback, steps, transform, scaler=None):
+    """The forecast by hand: the window of the last rows, transformed, scaled, the model,
+    unscaled, undone."""
     history = [np.asarray(row, dtype=float) for row in levels]
     made = []
     while len(made) < steps:
@@ -194,7 +195,11 @@ def oracle(model, levels, lookback, steps, transform):
             window = np.log(rows[-lookback:])
         else:
             window = rows[-lookback:]
+        if scaler is not None:
+            window = scaler.transform(window)
         prediction = np.asarray(model(window[None])).reshape(-1, rows.shape[1])
+        if scaler is not None:
+            prediction = scaler.inverse_transform(prediction)
         if transform == "diff":
             block = rows[-1] + np.cumsum(prediction, axis=0)
         elif transform == "log":
@@ -215,9 +220,10 @@ def oracle(model, levels, lookback, steps, transform):
     horizon=st.integers(1, 4),
     transform=st.sampled_from([None, "diff", "log"]),
     nan_rows=st.integers(0, 5),
+    scale=st.booleans(),
 )
 def test_forecast_equals_a_plain_loop(
-    n_rows, n_cols, lookback, steps, horizon, transform, nan_rows
+    n_rows, n_cols, lookback, steps, horizon, transform, nan_rows, scale
 ):
     need = lookback + (transform == "diff")
     n_rows = need + n_rows - 1  # at least the rows read
@@ -227,8 +233,12 @@ def test_forecast_equals_a_plain_loop(
     # NaN before the rows read changes nothing
     data.iloc[: max(0, min(nan_rows, n_rows - need)), 0] = np.nan
     model = linear_model(horizon, n_cols)
-    out = lstmshape.forecast(model, data, lookback, steps=steps, transform=transform)
-    expected = oracle(model, levels[-need:], lookback, steps, transform)
+    # any affine map stands for a scaler fitted in training (fitted here on other values)
+    scaler = MinMaxScaler().fit(rng.random((5, n_cols)) * 3 - 1) if scale else None
+    out = lstmshape.forecast(
+        model, data, lookback, steps=steps, transform=transform, fitted_scaler=scaler
+    )
+    expected = oracle(model, levels[-need:], lookback, steps, transform, scaler)
     np.testing.assert_allclose(out.to_numpy(), expected, rtol=1e-9, atol=1e-9)
     assert out.index.tolist() == list(range(n_rows, n_rows + steps))
 
