@@ -338,11 +338,6 @@ def test_one_sample_only_with_ax():
         plot_windows(w, samples=[1, 2], ax=ax)
 
 
-def test_plot_windows_refuses_what_is_not_windows():
-    with pytest.raises(TypeError, match="Received: windows of type ndarray"):
-        plot_windows(np.ones((3, 2)))
-
-
 def test_missing_matplotlib_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r'pip install "lstmshape\[plot\]"'):
@@ -484,8 +479,6 @@ def test_split_plot_errors(frame):
         lstmshape.ShapeError, match=r"this split has no groups\. Received: group='a'"
     ):
         plot_split(parts, group="a")
-    with pytest.raises(TypeError, match="Received: split of type Windows"):
-        plot_split(parts.train)
     with pytest.raises(TypeError, match="`ax` must be matplotlib axes"):
         plot_split(parts, ax=object())
 

@@ -11,9 +11,9 @@ from .._core.errors import ShapeError, listed, received, received_type
 from .._core.validate import check_int
 from .._input.panel import is_panel
 from .._input.table import ColumnSelection
-from .._input.timeline import read_timeline
-from .._input.transform import check_transform, rows_used_up
+from .._input.transform import rows_used_up
 from .._readers.units import future_index, predict_quietly
+from .._windows.request import make_request
 from .._windows.windows import windows
 
 
@@ -108,8 +108,6 @@ def forecast(
     2024-01-13  12.0
     """
     steps = check_int(steps, "steps", minimum=1)
-    lookback = check_int(lookback, "lookback", minimum=1)
-    kind = check_transform(transform)
     if horizon is not None:
         horizon = check_int(horizon, "horizon", minimum=1)
     if not callable(getattr(model, "predict", None)):
@@ -125,7 +123,13 @@ def forecast(
             "{name: lstmshape.forecast(model, series, ...) for name, series in data.items()}. "
             f"{received_type('data', data)}"
         )
-    table = read_timeline(data, features=features, targets=targets).table
+    request = make_request(
+        data, lookback, inputs_only=True, features=features, targets=targets,
+        transform=transform, min_history=min_history, scaler=fitted_scaler,
+        scaler_name="fitted_scaler",
+    )  # fmt: skip
+    table, lookback = request.read.table, request.framing.lookback
+    kind = None if request.undo is None else request.undo.kind
     future = future_index(table.index, len(table.values) - 1, np.arange(1, steps + 1), freq=freq)
     names = list(table.names)
     feature_names = list(table.feature_names)

@@ -163,6 +163,8 @@ def as_table(
 
     if index is not None and check_order:
         check_time_order(index, param)
+    static_cols = tuple(position[i] for i in static_pos)
+    _refuse_missing_static(values, names, index, static_cols, param)
     missing = check_finite(values, names, index, allow_nan=allow_nan, param=param)
     return Table(
         values=values,
@@ -172,7 +174,37 @@ def as_table(
         target_cols=tuple(position[i] for i in target_pos),
         missing_rows=missing,
         future_cols=tuple(position[i] for i in future_pos),
-        static_cols=tuple(position[i] for i in static_pos),
+        static_cols=static_cols,
+    )
+
+
+def _refuse_missing_static(
+    values: np.ndarray,
+    names: tuple[Hashable, ...],
+    index: pd.Index | None,
+    static_cols: tuple[int, ...],
+    param: str,
+) -> None:
+    """Refuse NaN in a static column, with or without ``dropna``: one message for both.
+
+    A static covariate is one known value per series on every row; a missing one is not a
+    gap in time (``dropna`` does not apply to it) but a value to fill.
+    """
+    if not static_cols:
+        return
+    block = values[:, list(static_cols)]
+    missing = np.isnan(block)
+    if not missing.any():
+        return
+    row, col = (int(i) for i in np.argwhere(missing)[0])
+    label = names[static_cols[col]]
+    raise ShapeError(
+        f"Column {label!r} (`static`) of `{param}` has "
+        f"{plural(int(missing[:, col].sum()), 'missing value')}, "
+        f"the first at {where(row, index)}: a static covariate holds its series' one known "
+        "value on every row, so a missing one is not a gap in time and `dropna` does not "
+        "apply to it. Fill it with the series' value, for example "
+        f"`data[{label!r}] = data.groupby(group_by)[{label!r}].transform('first')`."
     )
 
 
@@ -221,7 +253,21 @@ def check_time_order(index: pd.Index, param: str = "data") -> None:
 
     Other indexes are not checked: their rows are taken to be in time order as given.
     """
-    if not isinstance(index, TIME_INDEXES) or len(index) < 1:
+    if not isinstance(index, TIME_INDEXES):
+        parsed = parsed_text_dates(index)
+        if parsed is None:
+            return
+        try:
+            check_time_order(parsed, param)
+        except ShapeError as error:
+            raise ShapeError(
+                f"{error} (The index is text that reads as dates, as `pd.read_csv(path, "
+                "index_col=...)` leaves it without `parse_dates`: parse it first, "
+                "`data.index = pd.to_datetime(data.index)`, or read the CSV with "
+                "`parse_dates=True`.)"
+            ) from None
+        return
+    if len(index) < 1:
         return
     if index.hasnans:
         first = int(np.flatnonzero(index.isna())[0])
@@ -253,7 +299,28 @@ def check_time_order(index: pd.Index, param: str = "data") -> None:
     )
 
 
-def refuse_date_columns(frame: pd.DataFrame, param: str = "data") -> None:
+def parsed_text_dates(index: Any) -> pd.DatetimeIndex | None:
+    """Return a text (or object) index of dates parsed as a DatetimeIndex, else None.
+
+    ``pd.read_csv(path, index_col="Date")`` without ``parse_dates`` gives such an index;
+    its time order is checked like a DatetimeIndex's, so that a newest-first file is not
+    windowed backwards. An index that does not read wholly as dates is left as it is.
+    """
+    if not isinstance(index, pd.Index) or isinstance(index, TIME_INDEXES) or len(index) < 2:
+        return None
+    if not _holds_dates(pd.Series(index[:20], dtype=index.dtype)):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(index, errors="coerce")
+        if parsed.hasnans:
+            parsed = pd.to_datetime(index, errors="coerce", format="mixed")
+    return None if parsed.hasnans else pd.DatetimeIndex(parsed)
+
+
+def refuse_date_columns(
+    frame: pd.DataFrame, param: str = "data", ignore: Sequence[Hashable] = ()
+) -> None:
     """Refuse a frame whose time axis is a column instead of the index.
 
     ``pd.read_csv("prices.csv")`` keeps ``Date`` as a column and numbers the rows: the
@@ -263,7 +330,11 @@ def refuse_date_columns(frame: pd.DataFrame, param: str = "data") -> None:
     """
     if isinstance(frame.index, TIME_INDEXES):
         return
-    dated = [i for i in range(frame.shape[1]) if _holds_dates(frame.iloc[:, i])]
+    dated = [
+        i
+        for i in range(frame.shape[1])
+        if frame.columns[i] not in ignore and _holds_dates(frame.iloc[:, i])
+    ]
     if not dated:
         return
     label = frame.columns[dated[0]]

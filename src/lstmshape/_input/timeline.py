@@ -25,6 +25,7 @@ from .table import (
     Table,
     as_table,
     check_time_order,
+    parsed_text_dates,
     refuse_date_columns,
     where,
 )
@@ -364,7 +365,7 @@ def _order_by_group(
             f"{did_you_mean(group_by, list(data.columns))} Available columns: "
             f"{listed(map(repr, data.columns), limit=20)}."
         )
-    refuse_date_columns(data)
+    refuse_date_columns(data, ignore=(group_by,))  # dates as group keys are fine
     keys = data[group_by]
     if keys.isna().any():
         first = int(np.flatnonzero(keys.isna().to_numpy())[0])
@@ -382,6 +383,8 @@ def _check_order_within_groups(
 ) -> None:
     if index is None:
         return
+    parsed = parsed_text_dates(index)  # text dates: parsed once, not per group
+    index = index if parsed is None else parsed
     bounds = np.flatnonzero(np.diff(codes)) + 1
     for begin, end in zip(np.r_[0, bounds], np.r_[bounds, len(codes)], strict=True):
         check_time_order(index[begin:end], f"data (group {names[codes[begin]]!r})")
