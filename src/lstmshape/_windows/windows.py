@@ -959,7 +959,7 @@ class Windows:
         )
         return to_dataset(self._source, options)
 
-    def to_frame(self, predictions: Any) -> pd.DataFrame:
+    def to_frame(self, predictions: Any, *, quantiles: Any = None) -> pd.DataFrame:
         """Map model predictions back to time, in original units.
 
         Parameters
@@ -967,6 +967,13 @@ class Windows:
         predictions : array_like
             ``model.predict`` output for these windows, in sample order:
             ``(samples,) + target_shape`` (a trailing axis of size 1 may be squeezed).
+        quantiles : sequence of float, optional
+            The levels of a quantile model (``build_model(..., quantiles=...)``), whose
+            predictions have a trailing axis of ``len(quantiles)``. The columns are then
+            ``(column, quantile)`` pairs (a MultiIndex with levels ``column`` and
+            ``quantile``), each level taken back to the data's units on its own;
+            :func:`score` reads them. Refused with a differencing ``transform`` and a
+            horizon (a sum of quantiles is not a quantile of the sum).
 
         Returns
         -------
@@ -1005,7 +1012,7 @@ class Windows:
         """
         from .._readers.frame import to_frame
 
-        return to_frame(self._source, self.scaler, predictions, self.transform)
+        return to_frame(self._source, self.scaler, predictions, self.transform, quantiles)
 
     def plot(
         self,
