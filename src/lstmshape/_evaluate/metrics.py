@@ -351,7 +351,12 @@ def _forecasts(
         given = predicted.to_numpy(dtype=np.float64)[inside]
         point = given[:, int(np.argmin(np.abs(levels - 0.5)))]
         ahead = step + before  # rows from the origin: the same for every row of a column
-        residuals = history[ahead:] - history[:-ahead] if len(history) > ahead else np.zeros(0)
+        if ahead < 1:  # the forecast row is the origin itself: the naive forecast is exact
+            residuals = np.zeros(1)
+        elif len(history) > ahead:
+            residuals = history[ahead:] - history[:-ahead]
+        else:
+            residuals = np.zeros(0)
         residuals = residuals[~np.isnan(residuals)]
         spread = np.quantile(residuals, levels) if len(residuals) else np.full(len(levels), np.nan)
         bands = {MODEL: given, NAIVE: truth[origins[inside]][:, None] + spread[None, :]}
