@@ -157,8 +157,9 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
     -------
     pandas.DataFrame
         Columns ``RMSE``, ``MAE``, ``MASE`` (``MASE (lag 1)`` too with ``season``),
-        ``MAPE``, ``sMAPE``, ``vs naive`` (the RMSE divided by the naive forecast's: below 1
-        beats naive) and ``n`` (target values scored). Rows: a
+        ``MAPE``, ``sMAPE``, for quantile frames ``pinball``, ``coverage`` and ``width``,
+        ``vs naive`` (the RMSE divided by the naive forecast's: below 1 beats naive) and
+        ``n`` (target values scored). Rows: a
         MultiIndex of ``fold`` (0, 1, ..., and ``"all"`` for every fold together when there
         are several), ``target`` (when there are several), ``step`` (``"+0"``, ``"+1"``,
         ..., ``"all"``, for a horizon) and ``forecast`` (``"model"``, ``"naive"``,
@@ -205,6 +206,17 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
       value and forecast are both 0 counts 0 (a perfect forecast; darts raises);
     * RMSE and MAE are in the target's units; ``"all"`` pools the errors of every fold
       (and step), it does not average the per-fold numbers.
+    * **Quantile frames** (``to_frame(predictions, quantiles=[...])``, columns
+      ``(column, quantile)``): the point metrics score the median (the level nearest 0.5,
+      the lower one on a tie); ``pinball`` is ``max(q * (y - p_q), (q - 1) * (y - p_q))``
+      averaged over the rows and levels (the mean of scikit-learn's
+      ``mean_pinball_loss(alpha=q)`` over the levels, and ``lstmshape.pinball_loss``);
+      ``coverage`` is the share of actual values inside the outer interval, from the
+      lowest level to the highest (nominal: their difference, ``attrs["interval"]``);
+      ``width`` its mean width. The naive forecast's quantiles are its value plus the
+      empirical quantiles of the in-sample changes over as many rows
+      (``actual[i] - actual[i - h]`` on the history known at the first origin); the
+      seasonal naive forecast has none (NaN).
 
     Examples
     --------
