@@ -983,17 +983,20 @@ class Windows:
 
             * ``horizon > 1``: one column per target and step, named ``"{target}+{k}"``:
               the prediction for ``k`` rows after the index row (``"Open+0"``,
-              ``"Open+1"``, ...).
+              ``"Open+1"``, ...; ``k`` counts rows: ``"Open+2"`` is step 1 with
+              ``sampling_rate=2``).
             * per-timestep windows: overlapping predictions of the same row are averaged,
               one row per timestamp covered.
             * inputs-only windows: indexed by each window's last row; the predictions are
-              for ``shift`` (and more) rows after it.
+              for ``shift`` (and more) rows after it, named ``"{target}+{shift}"``, ...
             * with ``group_by``: a MultiIndex of (group, timestamp).
 
             Values are in original units: when the windows come from :func:`split` with a
             scaler, its ``inverse_transform`` is applied to the target columns; then a
-            ``transform=`` is undone from the original level before the first target
-            (multi-step targets chain: a cumulative sum of differences, ...).
+            ``transform=`` is undone from the last level the forecaster knew (the
+            window's last input row; multi-step targets chain: a cumulative sum of
+            differences, ...). ``frame.attrs["origin"]``: rows from that last input row
+            to the index row, which :func:`score` reads for its naive forecast.
 
         Raises
         ------
