@@ -1069,3 +1069,59 @@ def test_explain_never_suggests_a_call_that_raises(columns: dict[str, Any]) -> N
         return
     assert match is not None, text
     assert len(lstmshape.windows(frame, int(match.group(1)))) >= 1
+
+
+def _polars_frame(**columns: Any) -> Any:
+    pl = pytest.importorskip("polars")
+    n = 12
+    base = {
+        "date": pd.date_range("2020-01-01", periods=n, freq="D", unit="us"),
+        "v": np.arange(float(n)),
+    }
+    return pl.DataFrame({**base, **columns})
+
+
+#: Frames of other libraries (built inside the test: polars is optional). Each row: the
+#: frame's extra columns or a transformation, the error and its words.
+FRAME_ROWS = [
+    pytest.param(
+        lambda: _polars_frame(again=pd.date_range("2021-01-01", periods=12, unit="us")),
+        ShapeError,
+        "`data` (polars frame) has 2 date/time columns ('date', 'again')",
+        id="polars-two-date-columns",
+    ),
+    pytest.param(
+        lambda: _polars_frame().with_columns(_pl().col("date").cast(_pl().String)),
+        ShapeError,
+        "Column 'date' of `data` (polars frame) holds dates as text",
+        id="polars-text-dates",
+    ),
+    pytest.param(
+        lambda: _polars_frame().reverse(),
+        ShapeError,
+        "The index of `data` runs backwards in time",
+        id="polars-newest-first",
+    ),
+    pytest.param(
+        lambda: _polars_frame(name=["a"] * 12),
+        TypeError,
+        "Column 'name' of `data` has non-numeric dtype str",
+        id="polars-text-column",
+    ),
+    pytest.param(
+        lambda: _polars_frame(v2=[1.0, None] * 6).lazy(),
+        ShapeError,
+        "`data` has NaN values in 6 rows",
+        id="polars-lazy-nulls",
+    ),
+]
+
+
+def _pl() -> Any:
+    return pytest.importorskip("polars")
+
+
+@pytest.mark.parametrize(("make", "error", "fragment"), FRAME_ROWS)
+def test_frame_library_errors(make: Callable[[], Any], error: type, fragment: str) -> None:
+    with pytest.raises(error, match=re.escape(fragment)):
+        lstmshape.windows(make(), 3)

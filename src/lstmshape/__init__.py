@@ -18,6 +18,7 @@ from ._evaluate.forecast import forecast
 from ._evaluate.metrics import score
 from ._evaluate.split import Split, split
 from ._input.availability import as_published
+from ._input.files import read_arrow, read_parquet
 from ._input.panel import read_npy_folder
 from ._input.reshape import to_3d
 from ._models.losses import pinball_loss
@@ -46,7 +47,9 @@ __all__ = [
     "forecast",
     "pinball_loss",
     "quiet",
+    "read_arrow",
     "read_npy_folder",
+    "read_parquet",
     "score",
     "split",
     "to_3d",

@@ -63,7 +63,9 @@ def windows(
         lengths and the same columns; each is windowed on its own, none are concatenated
         (memory maps stay on disk and loaders read them batch by batch), and ``groups`` /
         ``to_frame`` name the series (see ``docs/scaling.md``). A list of plain numbers or
-        of lists is one table, as always.
+        of lists is one table, as always. polars and pyarrow frames (and others narwhals
+        reads) are read as their ``to_pandas()``, their one date/time column as the index;
+        ``read_parquet`` / ``read_arrow`` open files as panels (``docs/data-sources.md``).
     lookback : int
         Timesteps per window (the LSTM's ``timesteps`` axis), at least 1.
     horizon : int, default 1
@@ -892,9 +894,8 @@ class Windows:
         num_parallel_calls, prefetch : int, optional
             Parallel batch gathers and batches prefetched. By default tf.data chooses both
             without its autotuner, which is switched off for this pipeline: for one gather
-            per batch it costs more than it finds (on 2 cores, a fifth of the shuffled
-            throughput and a tenth of ``model.fit``'s epoch time). Passing
-            ``tf.data.AUTOTUNE`` for either turns the autotuner on.
+            per batch it costs more than it finds (docs/performance.md has the measurements).
+            Passing ``tf.data.AUTOTUNE`` for either turns the autotuner on.
         dtype : str or numpy dtype, optional
             Cast batches to this floating dtype (for example ``"float32"`` for float64
             data). Default: the windows' dtype. Integer dtypes are refused: they would
@@ -980,6 +981,7 @@ class Windows:
         pandas.DataFrame
             Indexed by each sample's first target timestamp (``target_index``; row
             positions, named ``row``, for numpy input), one column per target name.
+            Always pandas, for polars and Arrow input too (``pl.from_pandas`` converts it).
 
             * ``horizon > 1``: one column per target and step, named ``"{target}+{k}"``:
               the prediction for ``k`` rows after the index row (``"Open+0"``,
