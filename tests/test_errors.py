@@ -716,6 +716,21 @@ SCORE_ROWS = [
 ]
 
 
+QUANTILE_FRAME_ROWS = [
+    Row("quantiles", "0.5", TypeError, "`quantiles` must be a list of quantile levels"),
+    Row("quantiles", [], ShapeError, "`quantiles` must hold at least one level"),
+    Row("quantiles", [0.5, 1.5], ShapeError, "`quantiles`"),
+    Row("quantiles", [0.1, 0.9], ShapeError, "with 2 quantile levels need (15, 1, 2)"),
+    Row("quantiles", None, ShapeError, "A trailing axis of 3: for a quantile model"),
+]
+
+
+@pytest.mark.parametrize("row", _params(QUANTILE_FRAME_ROWS))
+def test_to_frame_quantile_errors(row: Row) -> None:
+    w = _windows_15()
+    _check(lambda **kw: w.to_frame(np.zeros((15, 1, 3)), **kw), row)
+
+
 @pytest.mark.parametrize("row", _params(SCORE_ROWS))
 def test_score_errors(row: Row) -> None:
     def call(**kw: Any) -> Any:
