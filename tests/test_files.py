@@ -334,3 +334,17 @@ def test_pictures_of_a_parquet_panel_are_those_of_its_pandas_twin(tmp_path: Path
             drawn.append([line.get_xydata().tolist() for ax in axes for line in ax.lines])
         plt.close("all")
     assert drawn[:2] == drawn[2:]
+
+
+def test_a_panel_of_one_file_shares_the_readers_row_numbers(tmp_path: Path) -> None:
+    from lstmshape._input.lazy import _joined_rows
+
+    frame = _long_frame({"a": 7, "b": 5, "c": 6})
+    frame.to_parquet(tmp_path / "d.parquet")
+    panel = lstmshape.read_parquet(tmp_path / "d.parquet", series="store")
+    parts = [s.rows for s in panel.values()]
+    joined = _joined_rows(parts)
+    assert joined.base is parts[0].base  # no index-sized copy
+    np.testing.assert_array_equal(joined, np.concatenate(parts))
+    shuffled = _joined_rows([parts[1], parts[0]])  # not back to back: a concatenation
+    np.testing.assert_array_equal(shuffled, np.concatenate([parts[1], parts[0]]))
