@@ -57,7 +57,9 @@ class Split:
         found = {"train": self.train, "val": self.val, "test": self.test}
         return {name: w for name, w in found.items() if w is not None}
 
-    def plot(self, *, column: Any = None, group: Any = None, ax: Any = None) -> Any:
+    def plot(
+        self, *, column: Any = None, group: Any = None, ax: Any = None, units: str = "data"
+    ) -> Any:
         """Draw the series with each part's target period shaded and its context hatched.
 
         The context of val and test is the ``lookback`` rows before their first target
@@ -71,6 +73,8 @@ class Split:
             With ``group_by``, the series to draw (default: the first).
         ax : matplotlib.axes.Axes, optional
             Draw on these axes instead of a new figure.
+        units : {"data", "model"}, default "data"
+            The data's units, or what the model sees (scaled, changes), said on the y axis.
 
         Returns
         -------
@@ -86,7 +90,7 @@ class Split:
         """
         from .._readers.plot import plot_split
 
-        return plot_split(self, column=column, group=group, ax=ax)
+        return plot_split(self, column=column, group=group, ax=ax, units=units)
 
     def __repr__(self) -> str:
         first = self.train

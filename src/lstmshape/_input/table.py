@@ -23,7 +23,7 @@ import types
 import warnings
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,8 @@ from .._core.errors import (
     received,
     received_type,
 )
+from .frames import to_pandas
+from .lazy import LazySeries
 from .panel import store_of
 
 ColumnSelection: TypeAlias = "Hashable | Sequence[Hashable] | None"
@@ -133,6 +135,7 @@ def as_table(
     infinite values are always an error. ``check_order=False`` leaves the time order of
     the index to the caller (grouped data checks it group by group).
     """
+    data = to_pandas(data, param)  # polars, pyarrow, ...: read as pandas reads them
     source, labels, index = _as_source(data, param)
     n_rows, n_cols = source.shape
     if n_rows == 0:
@@ -147,7 +150,7 @@ def as_table(
         )
     if isinstance(data, pd.DataFrame) and check_order:  # a Series' values are its only column
         refuse_date_columns(data, param)
-    by_name = isinstance(source, pd.DataFrame)
+    by_name = isinstance(source, (pd.DataFrame, LazySeries))
     future_pos = [] if future is None else _select(future, labels, [], "future", by_name=by_name)
     static_pos = [] if static is None else _select(static, labels, [], "static", by_name=by_name)
     excluded = set(exclude) | {labels[i] for i in static_pos}
@@ -157,7 +160,9 @@ def as_table(
     used = sorted(set(feature_pos) | set(target_pos) | set(future_pos) | set(static_pos))
     _refuse_duplicate_names(labels, used, param)
 
-    values = readonly(_numeric_columns(source, used, labels, param))
+    values = _numeric_columns(source, used, labels, param)
+    if not isinstance(source, LazySeries):  # a file's series stays lazy (read-only reads)
+        values = readonly(values)
     names = tuple(labels[i] for i in used)
     position = {source: i for i, source in enumerate(used)}
 
@@ -214,6 +219,7 @@ def as_float_array(data: Any, param: str = "data") -> np.ndarray:
     Used by :func:`lstmshape.to_3d`, which decides by ndim itself. DataFrames are read
     column by column like :func:`as_table` reads them (so float and boolean columns mix).
     """
+    data = to_pandas(data, param)
     if isinstance(data, (pd.DataFrame, pd.Series)):
         frame = data.to_frame() if isinstance(data, pd.Series) else data
         if frame.shape[0] == 0 or frame.shape[1] == 0:
@@ -375,8 +381,10 @@ def _holds_dates(column: pd.Series) -> bool:
 
 def _as_source(
     data: Any, param: str
-) -> tuple[np.ndarray | pd.DataFrame, list[Hashable], pd.Index | None]:
+) -> tuple[np.ndarray | pd.DataFrame | LazySeries, list[Hashable], pd.Index | None]:
     """Return a 2-D array or DataFrame, its column labels and its index (None for arrays)."""
+    if isinstance(data, LazySeries):  # a series of a Parquet or Arrow file (read_parquet)
+        return data, list(data.columns), data.index
     if isinstance(data, pd.DataFrame):
         return data, list(data.columns), data.index
     if isinstance(data, pd.Series):
@@ -566,9 +574,27 @@ def _refuse_duplicate_names(labels: list[Hashable], used: list[int], param: str)
 
 
 def _numeric_columns(
-    source: np.ndarray | pd.DataFrame, used: list[int], labels: Sequence[Hashable], param: str
+    source: np.ndarray | pd.DataFrame | LazySeries,
+    used: list[int],
+    labels: Sequence[Hashable],
+    param: str,
 ) -> np.ndarray:
-    """Return the used columns as one floating array, by the dtype rules of this module."""
+    """Return the used columns as one floating array, by the dtype rules of this module.
+
+    A file's series stays lazy: its columns are read as the floating dtype chosen here
+    when rows are asked for (integer columns are read once, to choose it).
+    """
+    if isinstance(source, LazySeries):
+        chosen = []
+        for i in used:
+            dtype = _column_dtype(source.dtypes[i], labels[i], param)
+            if not np.issubdtype(dtype, np.floating):
+                stored = source.column(i)
+                dtype = stored.dtype if np.issubdtype(stored.dtype, np.floating) else (
+                    _exact_float_dtype(stored, dtype, f"Column {labels[i]!r}")
+                )  # fmt: skip
+            chosen.append(dtype)
+        return cast(np.ndarray, source.select(used, np.result_type(*chosen)))
     if isinstance(source, np.ndarray):
         _check_numeric_dtype(source.dtype, f"`{param}`", param)
         steps = set(np.diff(used).tolist()) or {1}

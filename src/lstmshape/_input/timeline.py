@@ -19,6 +19,7 @@ from pandas.tseries.frequencies import to_offset
 from .._core.errors import ShapeError, did_you_mean, listed, plural, received, received_type
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan, make_plan, runs_between_breaks
+from .frames import to_pandas_items
 from .panel import SeriesStore, is_panel, panel_items, store_of
 from .table import (
     ColumnSelection,
@@ -67,6 +68,7 @@ def read_timeline(
     A panel (a list or dict of series, :func:`._panel.is_panel`) is read series by series
     by :func:`read_panel`.
     """
+    data = to_pandas_items(data, param)
     if is_panel(data):
         if group_by is not None:
             raise ShapeError(

@@ -117,7 +117,7 @@ def make_request(
     )
     check_per_series(per_series, scaler, read.group_by)
     refuse_targets_as_future(read.table, future)
-    timeline, undo = transform_targets(read, kind, framing.sampling_rate)
+    timeline, undo = transform_targets(read, kind, framing)
     timeline = keep_panel(read, timeline)
     return WindowRequest(framing, read, timeline, undo, scaler, per_series, min_history)
 
