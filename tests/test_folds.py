@@ -272,3 +272,17 @@ def test_grouped_folds_match_per_series_folds():
                 mine = getattr(together, name)
                 rows = np.flatnonzero(mine.groups == k)
                 assert np.array_equal(mine.y[rows], getattr(single, name).y)
+
+
+def test_a_fraction_test_of_series_of_different_lengths_is_cut_per_series():
+    data = pd.concat(
+        [
+            pd.DataFrame({"g": "a", "v": np.arange(40.0)}),
+            pd.DataFrame({"g": "b", "v": np.arange(80.0)}),
+        ],
+        ignore_index=True,
+    )
+    cv = lstmshape.folds(data, 3, n_folds=2, test=0.1, group_by="g")
+    assert cv.test == 0.1 and "test 0.1 of the rows each" in repr(cv)
+    last = cv[-1].test
+    assert len(last.y[last.groups == "a"]) == 4 and len(last.y[last.groups == "b"]) == 8

@@ -32,12 +32,15 @@ class Folds(Sequence[Split]):
     ----------
     expanding : bool
         Whether training grows from fold to fold (else it slides with a fixed length).
-    test, val, gap : int
-        Rows per test part, per validation part, and rows left out before each part.
+    test : int
+        Rows per test part (a fraction or timestamp ``test`` resolved to rows); when the
+        series of ``group_by`` get different numbers of rows from it, ``test`` as asked.
+    val, gap : int
+        Rows per validation part (0: none), and rows left out before each part.
     """
 
     def __init__(
-        self, splits: list[Split], *, expanding: bool, test: int, val: int, gap: int
+        self, splits: list[Split], *, expanding: bool, test: Any, val: int, gap: int
     ) -> None:
         self._splits = list(splits)
         self.expanding = expanding
@@ -95,7 +98,7 @@ class Folds(Sequence[Split]):
             n_series = len(set(plan.run_groups))
             per_series = f"; {n_series} series, rows counted from each series' first row"
         header = (
-            f"Folds: {len(self)} folds, {kind} training, test {plural(self.test, 'row')} "
+            f"Folds: {len(self)} folds, {kind} training, test {_test_words(self.test)} "
             f"each{gap}, lookback {first.lookback}{fitted}{per_series}"
         )
         table = self.periods()
@@ -117,6 +120,15 @@ class Folds(Sequence[Split]):
 
     def __repr__(self) -> str:
         return self.describe()
+
+
+def _test_words(test: Any) -> str:
+    """``3 rows``, or the ``test`` asked when the series got different numbers of rows."""
+    if isinstance(test, int):
+        return plural(test, "row")
+    if isinstance(test, float):
+        return f"{test:g} of the rows"
+    return f"from {format_label(test)}"
 
 
 def _target_period(windows: Windows) -> tuple[Any, Any]:
@@ -148,8 +160,8 @@ def folds(
     lookback: int,
     *,
     n_folds: int,
-    test: int,
-    val: int = 0,
+    test: int | float | str | pd.Timestamp,
+    val: int | None = None,
     expanding: bool = True,
     gap: int = 0,
     scaler: Any = None,
@@ -173,7 +185,7 @@ def folds(
 
     The last ``n_folds * test`` rows are the evaluation range. Fold ``k`` tests on its
     ``k``-th block of ``test`` rows, validates on the ``val`` rows before it (when
-    ``val > 0``) and trains on the rows before those: from the first row
+    ``val`` is given) and trains on the rows before those: from the first row
     (``expanding=True``), or on a window of fixed length that slides forward by ``test``
     rows per fold (``expanding=False``; its length is the first fold's). Each fold is a
     :class:`Split` made by the same rule as :func:`split`: every target row of a fold
@@ -188,10 +200,15 @@ def folds(
         Timesteps per window.
     n_folds : int
         Number of folds, at least 1.
-    test : int
-        Rows of each fold's test part (its target rows), at least 1.
-    val : int, default 0
-        Rows of each fold's validation part, just before its test part (0: none).
+    test : int, float or timestamp
+        Each fold's test part (its target rows), as :func:`split` takes it: rows (an int,
+        at least 1), a fraction of the rows (a float in (0, 1), rounded), or the timestamp
+        where the first fold's test part starts (for a DatetimeIndex): the rows from there
+        to the end are shared out among the ``n_folds`` test parts, and a remainder of
+        fewer than ``n_folds`` rows goes to training.
+    val : int, optional
+        Rows of each fold's validation part, just before its test part. None (the
+        default) is no validation part, as in :func:`split`; 0 means the same.
     expanding : bool, default True
         Training from the first row on (True), or a fixed-length window that slides.
     gap : int, default 0
