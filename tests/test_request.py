@@ -23,7 +23,7 @@ ENTRY_POINTS = {
     "windows": lambda data, **kw: lstmshape.windows(data, 4, **kw),
     "split": lambda data, **kw: lstmshape.split(data, 4, test=5, **kw),
     "folds": lambda data, **kw: lstmshape.folds(data, 4, n_folds=2, test=5, **kw),
-    "forecast": lambda data, **kw: lstmshape.forecast(LastValue(), data, 2, lookback=4, **kw),
+    "forecast": lambda data, **kw: lstmshape.forecast(LastValue(), data, 4, steps=2, **kw),
 }
 
 
