@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from functools import partial
 from typing import Any, overload
 
 import numpy as np
@@ -324,7 +325,7 @@ class _Settings:
         """Rows per test part: one int when every series has the same, else as asked."""
         return next(iter(self.resolved)) if len(self.resolved) == 1 else self.test_asked
 
-    def test_rows(self, clock: pd.Index | None, length: int, label: str) -> int:
+    def test_rows(self, clock: pd.Index | None, length: int, label: Callable[[], str]) -> int:
         """Rows per test part on a clock of ``length`` positions (``clock``: their times)."""
         test = self.test_asked
         if isinstance(test, int):
@@ -332,11 +333,11 @@ class _Settings:
         elif isinstance(test, float):
             rows = max(1, round(test * length))
         else:
-            after = rows_from_timestamp(test, "test", clock, label)
+            after = rows_from_timestamp(test, "test", clock, label())
             rows = after // self.n_folds
             if rows < 1:
                 raise ShapeError(
-                    f"`test` starts {plural(after, 'row')} before the end{label}: too few for "
+                    f"`test` starts {plural(after, 'row')} before the end{label()}: too few for "
                     f"{self.n_folds} test parts of at least 1 row. Start it earlier, or ask "
                     f"for fewer folds. {received_each(test=test, n_folds=self.n_folds)}"
                 )
@@ -370,7 +371,7 @@ class _Settings:
             found.append(parts)
         return found
 
-    def check(self, length: int, test: int, label: str) -> None:
+    def check(self, length: int, test: int, label: Callable[[], str]) -> None:
         """Refuse folds that leave the first fold too few training rows (nothing allocated)."""
         train = length - self.held_out(test)
         if train >= self.need:
@@ -385,7 +386,7 @@ class _Settings:
         raise ShapeError(
             f"`n_folds` * `test` = {self.n_folds} * {test} = {self.n_folds * test} "
             f"rows of evaluation, plus val {self.val} and gaps {gaps}, leave "
-            f"{plural(max(train, 0), 'row')} of the {length}{label} for the first fold's "
+            f"{plural(max(train, 0), 'row')} of the {length}{label()} for the first fold's "
             f"training part, and it needs at least {self.need} (one window and its target)."
             f"{advice} {received_each(**self.asked())}"
         )
@@ -407,22 +408,23 @@ def _fold_rows(timeline: Timeline, settings: _Settings) -> list[dict[Hashable | 
         assert isinstance(index, pd.DatetimeIndex)
         clock = index[np.concatenate([np.arange(b, e) for b, e, _ in ranges])].unique()
         clock = clock.sort_values()
-        label = " timestamps of all series"
+
+        label = partial(str, " timestamps of all series")
         test = settings.test_rows(clock, len(clock), label)
         settings.check(len(clock), test, label)
         for begin, end, group in ranges:
             assert index is not None
             plans.append((begin, group, clock.get_indexer(index[begin:end]), len(clock), test))
     else:
+        dated = not isinstance(settings.test_asked, (int, float))
         for begin, end, group in ranges:
-            label = " rows" if group is None else f" rows of group {group!r}"
-            dated = not isinstance(settings.test_asked, (int, float))
+            label = partial(_rows_of, group)  # only a message reads it
             times = None if index is None or not dated else index[begin:end]  # a timestamp
             test = settings.test_rows(times, end - begin, label)
             settings.check(end - begin, test, label)
             plans.append((begin, group, None, end - begin, test))
-    folds: list[dict[Hashable | None, SeriesParts]] = [{} for _ in range(settings.n_folds)]
     local: dict[tuple[int, int], list[list[tuple[str, int, int]]]] = {}
+    series_rows = []  # (begin, group, the rows of each part of each fold, from the series' start)
     for begin, group, positions, length, test in plans:
         if positions is None:  # rows of the series' own clock: the same for equal lengths
             if (length, test) not in local:
@@ -436,10 +438,19 @@ def _fold_rows(timeline: Timeline, settings: _Settings) -> list[dict[Hashable | 
                 [(name, *_to_rows(positions, length, 0, lo, hi)) for name, (lo, hi) in cut.items()]
                 for cut in settings.cuts(length, test)
             ]
-        for fold, parts in zip(folds, rows, strict=True):
-            fold[group] = {"val": []}
-            fold[group].update({name: [(begin + a, begin + b)] for name, a, b in parts})
-    return folds
+        series_rows.append((begin, group, rows))
+    return [
+        {
+            group: {"val": [], **{name: [(begin + a, begin + b)] for name, a, b in rows[k]}}
+            for begin, group, rows in series_rows
+        }
+        for k in range(settings.n_folds)
+    ]
+
+
+def _rows_of(group: Hashable | None) -> str:
+    """Name the rows of one series in messages."""
+    return " rows" if group is None else f" rows of group {group!r}"
 
 
 def _to_rows(
