@@ -128,9 +128,8 @@ def _check_unique_header(path: Path, options: CsvOptions) -> None:
     """Refuse a header that names a column twice (pandas would rename one to ``Open.1``)."""
     import csv
 
-    with path.open(encoding="utf-8", errors="replace", newline="") as file:
-        header = next(csv.reader(file, delimiter=options.sep), [])
-    names = [name.strip() for name in header]
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as file:
+        names = next(csv.reader(file, delimiter=options.sep), [])
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         counts = ", ".join(f"{name!r} ({names.count(name)} times)" for name in repeated)
