@@ -122,4 +122,7 @@ def test_frameworks_contract_names_every_optional_framework():
         "lstmshape._readers.plot",
         "lstmshape._readers.torch",
         "lstmshape._readers.pydataset",
+        "lstmshape._input.frames",
+        "lstmshape._input.files",
+        "lstmshape.cli._csv",
     }

@@ -18,14 +18,16 @@ from ._evaluate.forecast import forecast
 from ._evaluate.metrics import score
 from ._evaluate.split import Split, split
 from ._input.availability import as_published
+from ._input.files import read_arrow, read_parquet
 from ._input.panel import read_npy_folder
 from ._input.reshape import to_3d
 from ._models.losses import pinball_loss
 from ._models.models import build_model, check_model
 from ._plan.framing import Framing
 from ._plan.schedule import BatchSchedule
+from ._readers.loader import Batches
 from ._version import __version__
-from ._windows.windows import Batches, Windows, windows
+from ._windows.windows import Windows, windows
 
 __all__ = [
     "BatchSchedule",
@@ -45,7 +47,9 @@ __all__ = [
     "forecast",
     "pinball_loss",
     "quiet",
+    "read_arrow",
     "read_npy_folder",
+    "read_parquet",
     "score",
     "split",
     "to_3d",

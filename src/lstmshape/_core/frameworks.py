@@ -4,7 +4,8 @@
 time it runs: ``import_tensorflow`` for ``tf.data``, ``import_keras`` for the model factories
 (Keras 3 on whichever backend ``KERAS_BACKEND`` or ``~/.keras/keras.json`` selects; it never
 imports TensorFlow itself when the backend is JAX or PyTorch), ``import_torch`` and
-``import_jax`` for the loaders of those frameworks, ``import_pyplot`` for pictures.
+``import_jax`` for the loaders of those frameworks, ``import_grain`` for ``to_grain``,
+``import_pyplot`` for pictures.
 ``installed`` answers "is it there?" without importing anything.
 
 TensorFlow's start-up lines
@@ -54,8 +55,9 @@ EXTRAS = {
     "tensorflow": 'pip install "lstmshape[tf]"',
     "jax": 'pip install "lstmshape[jax]"',
     "torch": 'pip install "lstmshape[torch]"',
+    "grain": 'pip install "lstmshape[grain]"',
 }
-_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}  # Keras' backends
 PLOT_EXTRA = 'pip install "lstmshape[plot]"'
 
 KERAS_HINT = (
@@ -86,6 +88,11 @@ def import_torch(feature: str) -> ModuleType:
 def import_jax(feature: str) -> ModuleType:
     """Return ``jax``, or raise an ImportError that says ``pip install "lstmshape[jax]"``."""
     return _import_framework("jax", feature)
+
+
+def import_grain(feature: str) -> ModuleType:
+    """Return ``grain``, or raise an ImportError that says ``pip install "lstmshape[grain]"``."""
+    return _import_framework("grain", feature)
 
 
 def import_keras(feature: str) -> ModuleType:
@@ -150,8 +157,8 @@ def _import_framework(module: str, feature: str) -> ModuleType:
         if error.name != module:  # pragma: no cover - the framework itself is broken
             raise
         raise ImportError(
-            f"{feature} needs {_NAMES[module]}, which is not installed in this environment. "
-            f"Install it with: {EXTRAS[module]}"
+            f"{feature} needs {_NAMES.get(module, module)}, which is not installed in this "
+            f"environment. Install it with: {EXTRAS[module]}"
         ) from error
 
 

@@ -18,8 +18,9 @@ import numpy as np
 
 from .._core.errors import ShapeError, received
 from .._core.frameworks import import_torch
-from .._core.validate import check_float_dtype, check_int
+from .._core.validate import check_float_dtype
 from .._plan.schedule import BatchSchedule
+from .loader import Loader
 from .source import WindowSource
 
 import_torch("Windows.to_torch")  # the ImportError that names the extra, before the imports
@@ -62,7 +63,7 @@ def distributed_shards(num_shards: Any, shard_index: Any) -> tuple[Any, Any]:
     return 1, 0
 
 
-class TorchBatches(IterableDataset[Batch]):
+class TorchBatches(Loader, IterableDataset[Batch]):
     """The batches of :meth:`Windows.to_torch`: ``torch.Tensor`` ``(x, y)``, one epoch per pass.
 
     Iterate it directly (``for x, y in loader``), or hand it to
@@ -70,6 +71,11 @@ class TorchBatches(IterableDataset[Batch]):
     batched (hence ``batch_size=None``), and each of the ``k`` worker processes gathers a
     disjoint share of the epoch's batches (worker ``j`` takes batches ``j``, ``j + k``,
     ...), so the epoch holds the same batches as without workers.
+
+    :meth:`state_dict` / :meth:`load_state_dict` save and restore the position within the
+    epoch (see :mod:`lstmshape._readers.loader`). With ``DataLoader`` workers the batches
+    are counted in the workers, not here: save ``{**loader.state_dict(), "batch": k}`` with
+    the ``k`` batches your loop took (torchdata's ``StatefulDataLoader`` asks the workers).
 
     Attributes
     ----------
@@ -82,18 +88,10 @@ class TorchBatches(IterableDataset[Batch]):
     """
 
     def __init__(
-        self,
-        source: WindowSource,
-        schedule: BatchSchedule,
-        *,
-        epoch: Any = 0,
-        dtype: Any = None,
+        self, source: WindowSource, schedule: BatchSchedule, *, epoch: Any = 0, dtype: Any = None
     ) -> None:
-        super().__init__()
-        self.schedule = schedule
-        self.epoch = check_int(epoch, "epoch", minimum=0)
-        self.dtype = check_float_dtype(dtype)
-        self._source = source
+        IterableDataset.__init__(self)
+        Loader.__init__(self, source, schedule, epoch=epoch, dtype=dtype)
 
     def set_epoch(self, epoch: int) -> None:
         """Serve the order of ``epoch`` from the next pass on (as ``DistributedSampler``).
@@ -101,33 +99,21 @@ class TorchBatches(IterableDataset[Batch]):
         Call it at the start of every epoch: with ``shuffle=True`` each epoch has its own
         order, the same in every process for the same seed. Without the call, every pass
         repeats the same order. (With ``DataLoader(..., persistent_workers=True)`` the
-        workers keep their own copy; leave ``persistent_workers`` off.)
+        workers keep their own copy; leave ``persistent_workers`` off.) Setting the epoch a
+        restored state is at keeps the restored position.
         """
-        self.epoch = check_int(epoch, "epoch", minimum=0)
-
-    def __len__(self) -> int:
-        return len(self.schedule)
+        super().set_epoch(epoch)
 
     def __iter__(self) -> Iterator[Batch]:
-        schedule, epoch = self.schedule, self.epoch
+        epoch, start = self._epoch, self._begin_pass()
         worker = get_worker_info()
-        mine = (
-            range(len(schedule))
-            if worker is None
-            else range(worker.id, len(schedule), worker.num_workers)
-        )
-        order = schedule.order(epoch) if schedule.shuffle else None
-        for number in mine:
-            x, y = self._source.gather(schedule.batch(number, epoch, order), self.dtype)
+        step = 1 if worker is None else worker.num_workers
+        first = start if worker is None else start + worker.id
+        order = self._order(epoch)
+        for number in range(first, len(self.schedule), step):
+            x, y = self._gather(number, epoch, order)
+            self._position = number + 1
             yield tensors(x) if y is None else (tensors(x), torch.from_numpy(y))
-
-    def __repr__(self) -> str:
-        s = self.schedule
-        return (
-            f"TorchBatches({len(self)} batches of up to {s.batch_size} windows, epoch "
-            f"{self.epoch}{', shuffled' if s.shuffle else ''}"
-            f"{f', shard {s.shard_index} of {s.num_shards}' if s.num_shards > 1 else ''})"
-        )
 
 
 class WindowDataset(Dataset[Batch]):

@@ -66,7 +66,10 @@ def load_csv(path: str | Path, options: CsvOptions | None = None) -> LoadedTable
     if not path.exists():
         raise CommandError(f"No such file: {path}")
     try:
-        frame = pd.read_csv(path, sep=options.sep, decimal=options.decimal)
+        if path.suffix.lower() in COLUMNAR_SUFFIXES:  # Parquet / Arrow IPC beside CSV
+            frame = read_columnar(path)
+        else:
+            frame = pd.read_csv(path, sep=options.sep, decimal=options.decimal)
     except pd.errors.EmptyDataError:
         raise CommandError(f"{path} is empty: no header, no rows.") from None
     except UnicodeDecodeError as error:
@@ -83,7 +86,7 @@ def load_csv(path: str | Path, options: CsvOptions | None = None) -> LoadedTable
     except OSError as error:
         raise CommandError(f"Could not read {path}: {error.strerror or error}") from None
     _check_separator(frame, path, options)
-    _check_unique_header(path, options)
+    _check_unique_header(path, frame, options)
     if frame.empty:
         columns = ", ".join(map(repr, map(str, frame.columns)))
         raise CommandError(
@@ -107,6 +110,33 @@ def load_csv(path: str | Path, options: CsvOptions | None = None) -> LoadedTable
     return LoadedTable(frame, str(path), order, tuple(notes))
 
 
+#: File name endings read as columnar files (Parquet, Arrow IPC) instead of CSV.
+COLUMNAR_SUFFIXES = (".parquet", ".pq", ".arrow", ".feather", ".ipc")
+
+
+def read_columnar(path: Path) -> pd.DataFrame:
+    """Read a Parquet or Arrow IPC file whole, as pandas (dates as datetime columns)."""
+    try:
+        import pyarrow.feather as feather
+        import pyarrow.parquet as pq
+    except ModuleNotFoundError:  # pragma: no cover - pyarrow comes with pandas 3
+        raise CommandError(
+            f'Reading {path.name} needs pyarrow: pip install "lstmshape[arrow]"'
+        ) from None
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            table = pq.read_table(path)
+        else:
+            table = feather.read_table(path)
+    except Exception as error:
+        kind = "Parquet" if path.suffix.lower() in (".parquet", ".pq") else "Arrow IPC"
+        raise CommandError(f"Could not read {path} as {kind}: {error}") from None
+    frame = table.to_pandas(date_as_object=False)
+    if not isinstance(frame.index, pd.RangeIndex):  # a pandas index stored in the file
+        frame = frame.reset_index()
+    return frame
+
+
 def _check_separator(frame: pd.DataFrame, path: Path, options: CsvOptions) -> None:
     """Refuse a file read as one column whose header holds another separator."""
     if frame.shape[1] != 1:
@@ -124,12 +154,15 @@ def _check_separator(frame: pd.DataFrame, path: Path, options: CsvOptions) -> No
             )
 
 
-def _check_unique_header(path: Path, options: CsvOptions) -> None:
+def _check_unique_header(path: Path, frame: pd.DataFrame, options: CsvOptions) -> None:
     """Refuse a header that names a column twice (pandas would rename one to ``Open.1``)."""
     import csv
 
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as file:
-        names = next(csv.reader(file, delimiter=options.sep), [])
+    if path.suffix.lower() in COLUMNAR_SUFFIXES:  # the file's own schema: no renaming
+        names = [str(name) for name in frame.columns]
+    else:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as file:
+            names = next(csv.reader(file, delimiter=options.sep), [])
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         counts = ", ".join(f"{name!r} ({names.count(name)} times)" for name in repeated)
