@@ -10,14 +10,21 @@ from typing import Any, overload
 import numpy as np
 import pandas as pd
 
-from .._core.errors import ShapeError, format_label, plural, received, received_type
+from .._core.errors import (
+    ShapeError,
+    format_label,
+    plural,
+    received,
+    received_each,
+    received_type,
+)
 from .._core.validate import check_bool, check_int
 from .._input.scaling import series_ranges
 from .._input.table import ColumnSelection
 from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
 from .._plan.plan import Run
-from .._windows.request import make_request, received_each
+from .._windows.request import make_request
 from .._windows.windows import Windows
 from .split import SeriesParts, Split, make_split, rows_from_timestamp
 

@@ -10,7 +10,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._core.errors import ShapeError, format_label, plural, received, received_type
+from .._core.errors import (
+    ShapeError,
+    format_label,
+    plural,
+    received,
+    received_each,
+    received_type,
+)
 from .._core.words import names_in_words
 from .._input.panel import row_labels
 from .._input.scaling import fit_scaler, fit_scaler_per_series, series_ranges
@@ -19,7 +26,7 @@ from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan
-from .._windows.request import WindowRequest, make_request, received_each, source_of
+from .._windows.request import WindowRequest, make_request, source_of
 from .._windows.windows import Windows
 
 PARTS = ("train", "val", "test")
