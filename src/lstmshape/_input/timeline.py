@@ -22,6 +22,7 @@ from .._plan.plan import Run, WindowPlan, make_plan, runs_between_breaks
 from .frames import to_pandas_items
 from .panel import SeriesStore, is_panel, panel_items, store_of
 from .table import (
+    TIME_INDEXES,
     ColumnSelection,
     Table,
     as_table,
@@ -387,6 +388,8 @@ def _check_order_within_groups(
         return
     parsed = parsed_text_dates(index)  # text dates: parsed once, not per group
     index = index if parsed is None else parsed
+    if not isinstance(index, TIME_INDEXES):
+        return  # only time indexes have an order to check
     bounds = np.flatnonzero(np.diff(codes)) + 1
     for begin, end in zip(np.r_[0, bounds], np.r_[bounds, len(codes)], strict=True):
         check_time_order(index[begin:end], f"data (group {names[codes[begin]]!r})")

@@ -149,21 +149,26 @@ class WindowPlan:
         f = self.framing
         stride = f.stride
         first_offset, last_offset = f.anchor_offset, f.last_anchor_offset
-        blocks = []
-        for block in self.blocks:
-            if block.run not in bounds or not block.count:
-                continue
-            low, high = bounds[block.run]
-            # smallest k with first + k*stride + first_offset >= low
-            k_min = max(0, -((block.first + first_offset - low) // stride))
-            # largest k with first + k*stride + last_offset <= high - 1
-            k_max = min(block.count - 1, (high - 1 - last_offset - block.first) // stride)
-            if k_max >= k_min:
-                first = block.first + k_min * stride
-                blocks.append(Block(first, k_max - k_min + 1, block.run, block.padded))
-        return WindowPlan(
-            f, self.n_rows, self.runs, tuple(blocks), self.run_groups, self.min_history
+        found = [b for b in self.blocks if b.count and b.run in bounds]
+        n = len(found)
+        # Array arithmetic over the blocks (one pass in Python to read them): a split of
+        # many short series asks this for every part.
+        firsts = np.fromiter((b.first for b in found), np.int64, n)
+        counts = np.fromiter((b.count for b in found), np.int64, n)
+        lows = np.fromiter((bounds[b.run][0] for b in found), np.int64, n)
+        highs = np.fromiter((bounds[b.run][1] for b in found), np.int64, n)
+        # smallest k with first + k*stride + first_offset >= low
+        k_min = np.maximum(0, -((firsts + first_offset - lows) // stride))
+        # largest k with first + k*stride + last_offset <= high - 1
+        k_max = np.minimum(counts - 1, (highs - 1 - last_offset - firsts) // stride)
+        kept = np.flatnonzero(k_max >= k_min)
+        starts = (firsts + k_min * stride)[kept].tolist()
+        sizes = (k_max - k_min + 1)[kept].tolist()
+        blocks = tuple(
+            Block(start, size, found[i].run, found[i].padded)
+            for i, start, size in zip(kept.tolist(), starts, sizes, strict=True)
         )
+        return WindowPlan(f, self.n_rows, self.runs, blocks, self.run_groups, self.min_history)
 
 
 def make_plan(
