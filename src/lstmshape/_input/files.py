@@ -32,21 +32,11 @@ import numpy as np
 import pandas as pd
 
 from .._core.errors import ShapeError, did_you_mean, listed, received, received_type
+from .._core.frameworks import import_pyarrow
 from .lazy import LazySeries
 
 #: Default bound on the decoded chunks a file's reader keeps (bytes).
 CACHE_BYTES = 64 * 2**20
-
-
-def _import_pyarrow(feature: str) -> Any:
-    try:
-        import pyarrow
-    except ModuleNotFoundError as error:  # pragma: no cover - pyarrow comes with pandas 3
-        raise ImportError(
-            f"{feature} needs pyarrow, which is not installed in this environment. Install "
-            'it with: pip install "lstmshape[arrow]"'
-        ) from error
-    return pyarrow
 
 
 class _ChunkReader:
@@ -88,7 +78,7 @@ class _ChunkReader:
         """
         missing = [c for c in columns if (chunk, c) not in self._cache]
         if missing:
-            import pyarrow as pa
+            pa = import_pyarrow("reading Arrow and Parquet files")
 
             before = pa.total_allocated_bytes()
             arrays = [(n, _to_numpy(c)) for n, c in self.load(chunk, tuple(missing)).items()]
@@ -136,7 +126,7 @@ class _ChunkReader:
 
 def _to_numpy(column: Any) -> np.ndarray:
     """Return an Arrow column as numpy: zero-copy when it can be; missing values as NaN."""
-    import pyarrow as pa
+    pa = import_pyarrow("reading Arrow and Parquet files")
 
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
@@ -165,8 +155,8 @@ class _ParquetReader(_ChunkReader):
         super().__init__([rows for _, _, rows in chunks], nulls, cache_bytes)
 
     def load(self, chunk: int, columns: tuple[str, ...]) -> dict[str, Any]:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        pa = import_pyarrow("reading Arrow and Parquet files")
+        pq = import_pyarrow("reading Arrow and Parquet files", "parquet")
 
         path, group, rows = self.chunks[chunk]
         constant = self.constants[chunk]
@@ -199,7 +189,7 @@ class _ArrowReader(_ChunkReader):
 
     def load(self, chunk: int, columns: tuple[str, ...]) -> dict[str, Any]:
         if self._file is None:
-            pa = _import_pyarrow("read_arrow")
+            pa = import_pyarrow("read_arrow")
             self._file = pa.ipc.open_file(pa.memory_map(self.path, "r"))
         batch = self._file.get_batch(chunk)
         return {c: batch.column(c) for c in columns}
@@ -256,9 +246,9 @@ def read_parquet(
     >>> lstmshape.windows(panel, 5).X.shape
     (40, 5, 1)
     """
-    pa = _import_pyarrow("read_parquet")
-    import pyarrow.dataset as ds
-    import pyarrow.parquet as pq
+    pa = import_pyarrow("read_parquet")
+    ds = import_pyarrow("reading Arrow and Parquet files", "dataset")
+    pq = import_pyarrow("reading Arrow and Parquet files", "parquet")
 
     cache_bytes = _check_cache(cache_bytes)
     root = _existing(path, "read_parquet")
@@ -357,7 +347,7 @@ def read_arrow(
     >>> lstmshape.windows(panel, 5).X.shape
     (40, 5, 1)
     """
-    pa = _import_pyarrow("read_arrow")
+    pa = import_pyarrow("read_arrow")
     cache_bytes = _check_cache(cache_bytes)
     file = _existing(path, "read_arrow")
     if file.is_dir():
@@ -426,7 +416,7 @@ def _roles(
     columns: Sequence[str] | None,
 ) -> tuple[str | None, str | None, list[str]]:
     """Check ``time``, ``series`` and ``columns`` against the schema; find the time column."""
-    import pyarrow as pa
+    pa = import_pyarrow("reading Arrow and Parquet files")
 
     for param, name in (("time", time), ("series", series)):
         if name is not None and name not in names:
@@ -485,7 +475,7 @@ def _note_nulls(group: Any, nulls: dict[str, bool]) -> None:
 
 
 def _time_values(table: Any, time: str, stored: set[str], key: dict[str, Any], rows: int) -> Any:
-    import pyarrow as pa
+    pa = import_pyarrow("reading Arrow and Parquet files")
 
     if time in stored and table is not None:
         return table.column(time)
@@ -508,7 +498,7 @@ def _panel(
     names: list[Hashable] | None,
 ) -> dict[Hashable, LazySeries]:
     """Group the rows by series (the index only) and make one LazySeries per series."""
-    import pyarrow as pa
+    pa = import_pyarrow("reading Arrow and Parquet files")
 
     n_rows = int(reader.offsets[-1])
     times: pd.Index | None = None

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import ShapeError
 from .._core.errors import plural
+from .._core.frameworks import import_pyarrow
 
 _T = TypeVar("_T")
 
@@ -117,12 +118,10 @@ COLUMNAR_SUFFIXES = (".parquet", ".pq", ".arrow", ".feather", ".ipc")
 def read_columnar(path: Path) -> pd.DataFrame:
     """Read a Parquet or Arrow IPC file whole, as pandas (dates as datetime columns)."""
     try:
-        import pyarrow.feather as feather
-        import pyarrow.parquet as pq
-    except ModuleNotFoundError:  # pragma: no cover - pyarrow comes with pandas 3
-        raise CommandError(
-            f'Reading {path.name} needs pyarrow: pip install "lstmshape[arrow]"'
-        ) from None
+        feather = import_pyarrow(f"Reading {path.name}", "feather")
+        pq = import_pyarrow(f"Reading {path.name}", "parquet")
+    except ImportError as error:  # pragma: no cover - pyarrow comes with pandas 3
+        raise CommandError(str(error)) from None
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             table = pq.read_table(path)
