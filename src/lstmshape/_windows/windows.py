@@ -720,6 +720,7 @@ class Windows:
         dtype: Any = None,
         shard_by: str = "window",
         even_shards: bool = False,
+        device: Any = None,
     ) -> TorchBatches:
         """Serve the batches as ``torch.Tensor`` ``(x, y)``, for PyTorch training loops.
 
@@ -743,6 +744,12 @@ class Windows:
         shard_by, even_shards
             As for :meth:`batches`. With ``DistributedDataParallel`` every rank must run
             the same number of steps: pass ``even_shards=True`` (or use DDP's ``join``).
+        device : torch.device or str, optional
+            Keep the rows on this device (``"cuda"``, ``"mps"``, ``"cpu"``) and gather
+            every batch there with an index op: the data is copied to the device once
+            (a panel's series concatenated), then only the start rows of a batch are
+            sent. Batches are equal to those of :meth:`batches`. Default: gather on the
+            CPU with numpy.
 
         Returns
         -------
@@ -765,7 +772,9 @@ class Windows:
         loader is already batched, hence ``batch_size=None``), worker ``j`` gathers batches
         ``j``, ``j + k``, ...: every epoch holds the same batches as without workers, which
         the DataLoader may hand out in another order. One process is usually fast enough:
-        a batch is a single numpy gather.
+        a batch is a single numpy gather; workers send batches by value (pickled), which
+        keeps them at least as fast as none. With ``device=``, use no workers (the rows
+        are on the device already).
 
         Examples
         --------
@@ -790,7 +799,7 @@ class Windows:
             shard_by=shard_by,
             even_shards=even_shards,
         )
-        return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype)
+        return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype, device=device)
 
     def to_torch_dataset(self, *, dtype: Any = None) -> WindowDataset:
         """Return a map-style ``torch.utils.data.Dataset`` of single windows.
