@@ -72,43 +72,11 @@ class WindowPlan:
     @cached_property
     def starts(self) -> np.ndarray:
         """The start row of every sample (materialised on first use)."""
-        return readonly(self.starts_at(np.arange(self.n_samples, dtype=np.int64)))
-
-    @cached_property
-    def _block_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(first sample, first start, run)`` of every non-empty block, as arrays."""
-        found = [(b.first, b.count, b.run) for b in self.blocks if b.count]
-        table = np.array(found, dtype=np.int64).reshape(-1, 3)
-        counts = table[:, 1]
-        first_samples = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        return readonly(first_samples), readonly(table[:, 0].copy()), readonly(table[:, 2].copy())
-
-    def _blocks_of(self, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Return the block (row of ``_block_table``) of ``samples`` and their place in it."""
-        first_samples, _, _ = self._block_table
-        samples = np.asarray(samples, dtype=np.int64)
-        block = np.searchsorted(first_samples, samples, side="right") - 1
-        return block, samples - first_samples[block]
-
-    def starts_at(self, samples: np.ndarray) -> np.ndarray:
-        """Return the start rows of ``samples`` (sample numbers), without :attr:`starts`.
-
-        A lookup in the blocks: memory per block, not per sample, and a cost per batch
-        that does not grow with the number of series.
-        """
-        samples = np.asarray(samples, dtype=np.int64)
-        if not samples.size:
-            return np.empty(samples.shape, dtype=np.int64)
-        block, place = self._blocks_of(samples)
-        return self._block_table[1][block] + self.framing.stride * place
-
-    def run_begins_at(self, samples: np.ndarray) -> np.ndarray:
-        """Return the first row of the run of each of ``samples`` (see :attr:`run_begins`)."""
-        samples = np.asarray(samples, dtype=np.int64)
-        if not samples.size:
-            return np.empty(samples.shape, dtype=np.int64)
-        block, _ = self._blocks_of(samples)
-        return self._run_bounds[0][self._block_table[2][block]]
+        counts = np.array([b.count for b in self.blocks], dtype=np.int64)
+        firsts = np.array([b.first for b in self.blocks], dtype=np.int64)
+        first_samples = np.cumsum(counts) - counts
+        offsets = np.repeat(firsts - self.framing.stride * first_samples, counts)
+        return readonly(offsets + self.framing.stride * np.arange(len(offsets), dtype=np.int64))
 
     @cached_property
     def _run_bounds(self) -> tuple[np.ndarray, np.ndarray]:

@@ -75,7 +75,7 @@ class DeviceGather:
         samples = np.asarray(samples, dtype=np.int64)
         padded = bool(plan.n_padded)
         starts = self._long(source.starts_of(samples))
-        begins = self._long(plan.run_begins_at(samples))[:, None] if padded else None
+        begins = self._long(plan.run_begins[samples])[:, None] if padded else None
         real: torch.Tensor | None = None
 
         def role_rows(offset: int, length: int) -> torch.Tensor:
