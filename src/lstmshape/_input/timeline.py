@@ -21,6 +21,7 @@ from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan, make_plan, runs_between_breaks
 from .panel import SeriesStore, is_panel, panel_items, store_of
 from .table import (
+    TIME_INDEXES,
     ColumnSelection,
     Table,
     as_table,
@@ -380,9 +381,13 @@ def _order_by_group(
 def _check_order_within_groups(
     index: pd.Index | None, codes: np.ndarray, names: list[Hashable]
 ) -> None:
-    if index is None:
-        return
-    bounds = np.flatnonzero(np.diff(codes)) + 1
+    if index is None or not isinstance(index, TIME_INDEXES):
+        return  # only time indexes are checked (check_time_order)
+    if not index.hasnans:  # one pass of numpy: strictly increasing inside every group
+        same = codes[1:] == codes[:-1]
+        if (np.diff(index.asi8)[same] > 0).all():
+            return
+    bounds = np.flatnonzero(np.diff(codes)) + 1  # find the group to name, group by group
     for begin, end in zip(np.r_[0, bounds], np.r_[bounds, len(codes)], strict=True):
         check_time_order(index[begin:end], f"data (group {names[codes[begin]]!r})")
 

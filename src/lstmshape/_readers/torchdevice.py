@@ -54,6 +54,7 @@ class DeviceGather:
         self.device = self.rows.device
         self._source = source
         self._n_columns = rows.shape[1]
+        self._views: dict[int, torch.Tensor] = {}
 
     def _long(self, values: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(np.ascontiguousarray(values, dtype=np.int64)).to(self.device)
@@ -68,41 +69,62 @@ class DeviceGather:
         flat = self.rows.index_select(0, rows.reshape(-1))
         return self._columns(flat.reshape(*rows.shape, self._n_columns), columns)
 
+    def _view(self, length: int) -> torch.Tensor:
+        """Return ``view[r] = rows[r + rate * arange(length)].T`` for every first row ``r``.
+
+        A strided view (``unfold``), made once per length: a batch is one ``index_select``
+        of whole windows, as neuralforecast gathers, not one per row.
+        """
+        if length not in self._views:
+            rate = self._source.framing.sampling_rate
+            span = (length - 1) * rate + 1
+            if len(self.rows) < span:  # no sample reads these rows
+                view = self.rows.new_empty((0, self._n_columns, length))
+            else:
+                view = self.rows.unfold(0, span, 1)[:, :, ::rate]
+            self._views[length] = view
+        return self._views[length]
+
+    def _windows(
+        self, first_rows: torch.Tensor, length: int, columns: tuple[int, ...]
+    ) -> torch.Tensor:
+        """Return the windows of ``length`` rows from ``first_rows``, ``(B, length, C)``."""
+        picked = self._view(length).index_select(0, first_rows).transpose(1, 2)
+        return self._columns(picked, columns).contiguous()
+
     def __call__(self, samples: np.ndarray) -> tuple[Any, torch.Tensor | None]:
         """Gather the batch of ``samples`` (sample numbers) on the device."""
         source, plan = self._source, self._source.plan
         f = source.framing
         samples = np.asarray(samples, dtype=np.int64)
-        padded = bool(plan.n_padded)
         starts = self._long(source.starts_of(samples))
-        begins = self._long(plan.run_begins[samples])[:, None] if padded else None
         real: torch.Tensor | None = None
-
-        def role_rows(offset: int, length: int) -> torch.Tensor:
-            steps = torch.arange(length, device=self.device, dtype=torch.int64)
-            return (starts + offset)[:, None] + f.sampling_rate * steps[None, :]
-
-        rows = role_rows(0, f.lookback)
-        if begins is not None:
+        if plan.n_padded:  # padded samples read row by row, clamped to their run
+            begins = self._long(plan.run_begins[samples])[:, None]
+            steps = torch.arange(f.lookback, device=self.device, dtype=torch.int64)
+            rows = starts[:, None] + f.sampling_rate * steps[None, :]
             real = rows >= begins
-            rows = torch.where(real, rows, begins)
-        past = self._read(rows, source.feature_cols)
-        if real is not None:
+            past = self._read(torch.where(real, rows, begins), source.feature_cols)
             past = past.masked_fill(~real[..., None], 0)  # padded steps hold 0
+            first = torch.maximum(starts, begins[:, 0])  # the run's first row, for static
+        else:
+            past = self._windows(starts, f.lookback, source.feature_cols)
+            first = starts
         x: Any = past
         if source.named_inputs:
             x = {"past": past}
-            target_rows = role_rows(f.target_start, f.target_length)
             if source.future_cols:
-                x["future"] = self._read(target_rows, source.future_cols)
+                x["future"] = self._windows(
+                    starts + f.target_start, f.target_length, source.future_cols
+                )
             if source.static_cols:
-                first = starts[:, None]
-                if begins is not None:  # read on the run's first row
-                    first = torch.maximum(first, begins)
-                x["static"] = self._read(first, source.static_cols)[:, 0, :]
+                x["static"] = self._read(first, source.static_cols)
             if plan.min_history is not None:
-                x["mask"] = real if real is not None else torch.ones_like(rows, dtype=torch.bool)
+                shape = (len(samples), f.lookback)
+                x["mask"] = real if real is not None else starts.new_ones(shape, dtype=torch.bool)
         if f.inputs_only:
             return x, None
-        y = self._read(role_rows(f.target_start, f.target_length), source.target_cols)
-        return x, y[:, 0, :] if f.drops_step_axis else y
+        if f.drops_step_axis:  # one target row: a gather of rows, not of windows
+            y = self._read(starts + f.target_start, source.target_cols)
+            return x, y
+        return x, self._windows(starts + f.target_start, f.target_length, source.target_cols)
