@@ -21,40 +21,118 @@ from .._core.errors import ShapeError, listed, received_type
 from .._core.validate import check_int
 
 MODEL, NAIVE, SEASONAL = "model", "naive", "seasonal naive"
+#: MASE scaled by the lag-1 naive's in-sample MAE, shown beside the seasonal MASE.
+MASE1 = "MASE (lag 1)"
 _STEP = re.compile(r"^(?P<name>.*)\+(?P<step>\d+)$")
 
 
 @dataclass
 class _Points:
-    """Errors of each forecaster on the scored target rows of one (fold, target, step)."""
+    """Forecasts and actual values on the scored rows of one (fold, target, step).
 
-    errors: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    With the MASE scales of each row's series.
+    """
+
+    predicted: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    actual: list[np.ndarray] = field(default_factory=list)
     scales: list[np.ndarray] = field(default_factory=list)
+    lag1: list[np.ndarray] = field(default_factory=list)
+    bands: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    levels: tuple[float, ...] = ()
 
-    def add(self, errors: dict[str, np.ndarray], scale: np.ndarray) -> None:
-        for name, e in errors.items():
-            self.errors.setdefault(name, []).append(e)
-        self.scales.append(scale)
+    def add(
+        self,
+        predicted: dict[str, np.ndarray],
+        actual: np.ndarray,
+        scale: float,
+        lag1: float,
+        bands: dict[str, np.ndarray],
+        levels: tuple[float, ...] = (),
+    ) -> None:
+        for name, p in predicted.items():
+            self.predicted.setdefault(name, []).append(p)
+        for name, b in bands.items():
+            self.bands.setdefault(name, []).append(b)
+        if self.actual[:-1] and levels != self.levels:
+            raise ShapeError(
+                "The forecasts mix quantile levels: some frames have "
+                f"{list(self.levels) or 'none'}, another {list(levels) or 'none'}. Score "
+                "frames of the same model (the same `quantiles`) together."
+            )
+        self.levels = levels
+        self.actual.append(actual)
+        self.scales.append(np.full(len(actual), scale))
+        self.lag1.append(np.full(len(actual), lag1))
 
     def merged(self, other: _Points) -> _Points:
-        out = _Points({k: list(v) for k, v in self.errors.items()}, list(self.scales))
-        for name, e in other.errors.items():
-            out.errors.setdefault(name, []).extend(e)
-        out.scales.extend(other.scales)
+        out = _Points(
+            {k: [*v, *other.predicted.get(k, [])] for k, v in self.predicted.items()},
+            [*self.actual, *other.actual],
+            [*self.scales, *other.scales],
+            [*self.lag1, *other.lag1],
+            {k: [*v, *other.bands.get(k, [])] for k, v in self.bands.items()},
+            self.levels,
+        )
         return out
 
-    def metrics(self) -> dict[str, dict[str, float]]:
-        scale = np.concatenate(self.scales)
+    def metrics(self, seasonal_mase: bool) -> dict[str, dict[str, float]]:
+        actual = np.concatenate(self.actual)
+        scale, lag1 = np.concatenate(self.scales), np.concatenate(self.lag1)
         found = {}
-        for name, parts in self.errors.items():
-            e = np.concatenate(parts)
-            found[name] = {
-                "RMSE": float(np.sqrt(np.mean(e**2))),
-                "MAE": float(np.mean(np.abs(e))),
-                "MASE": float(np.mean(np.abs(e) / scale)),
-                "n": len(e),
-            }
+        for name, parts in self.predicted.items():
+            p = np.concatenate(parts)
+            # Only the seasonal naive may lack a forecast (an origin with < m rows before it).
+            keep = ~np.isnan(p) if name == SEASONAL else np.ones(len(p), dtype=bool)
+            found[name] = _metrics(p[keep], actual[keep], scale[keep], lag1[keep], seasonal_mase)
+            found[name]["left out"] = int((~keep).sum())
+            if self.levels:
+                found[name].update(_quantile_metrics(self.bands.get(name), actual, self.levels))
+            # "vs naive" compares with the naive forecast on the same rows.
+            naive = np.concatenate(self.predicted[NAIVE])[keep] - actual[keep]
+            found[name]["naive RMSE"] = float(np.sqrt(np.mean(naive**2))) if keep.any() else np.nan
         return found
+
+
+def _quantile_metrics(
+    parts: list[np.ndarray] | None, y: np.ndarray, levels: tuple[float, ...]
+) -> dict[str, float]:
+    """Pinball loss (mean over levels), coverage and width of the outer interval."""
+    if not parts:
+        return {"pinball": np.nan, "coverage": np.nan, "width": np.nan}
+    p = np.concatenate(parts)
+    q = np.asarray(levels)[None, :]
+    e = y[:, None] - p
+    pinball = np.maximum(q * e, (q - 1) * e)
+    low, high = p[:, 0], p[:, -1]
+    return {
+        "pinball": float(np.mean(pinball)),
+        "coverage": float(np.mean((low <= y) & (y <= high))) if len(levels) > 1 else np.nan,
+        "width": float(np.mean(high - low)) if len(levels) > 1 else np.nan,
+    }
+
+
+def _metrics(
+    p: np.ndarray, y: np.ndarray, scale: np.ndarray, lag1: np.ndarray, seasonal_mase: bool
+) -> dict[str, float]:
+    """RMSE, MAE, MASE, MAPE and sMAPE of forecasts ``p`` of the actual values ``y``."""
+    e = p - y
+    n = len(e)
+    absolute = np.abs(e)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ape = absolute / np.abs(y)
+        both = np.abs(y) + np.abs(p)
+        sape = np.where(both == 0, 0.0, absolute / both)
+    found = {
+        "RMSE": float(np.sqrt(np.mean(e**2))) if n else np.nan,
+        "MAE": float(np.mean(absolute)) if n else np.nan,
+        "MASE": float(np.mean(absolute / scale)) if n else np.nan,
+        "MAPE": float(100 * np.mean(ape)) if n and not (y == 0).any() else np.nan,
+        "sMAPE": float(200 * np.mean(sape)) if n else np.nan,
+        "n": n,
+    }
+    if seasonal_mase:
+        found[MASE1] = float(np.mean(absolute / lag1)) if n else np.nan
+    return found
 
 
 def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataFrame:
@@ -72,18 +150,22 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
         (rows, for numpy input); with ``group_by``, including the group column.
     season : int, optional
         Rows per season (7 for daily data with a weekly pattern, 12 for monthly data):
-        adds the seasonal naive forecast.
+        adds the seasonal naive forecast, and scales MASE by the seasonal naive's
+        in-sample error (the lag-1 MASE stays, as the column ``"MASE (lag 1)"``).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``RMSE``, ``MAE``, ``MASE``, ``vs naive`` (the RMSE divided by the naive
-        forecast's: below 1 beats naive) and ``n`` (target values scored). Rows: a
+        Columns ``RMSE``, ``MAE``, ``MASE`` (``MASE (lag 1)`` too with ``season``),
+        ``MAPE``, ``sMAPE``, for quantile frames ``pinball``, ``coverage`` and ``width``,
+        ``vs naive`` (the RMSE divided by the naive forecast's: below 1 beats naive) and
+        ``n`` (target values scored). Rows: a
         MultiIndex of ``fold`` (0, 1, ..., and ``"all"`` for every fold together when there
         are several), ``target`` (when there are several), ``step`` (``"+0"``, ``"+1"``,
         ..., ``"all"``, for a horizon) and ``forecast`` (``"model"``, ``"naive"``,
         ``"seasonal naive"``). ``result.attrs["verdict"]`` says, in one sentence per
-        target, whether the model beats the naive forecast overall and in how many folds.
+        target, whether the model beats the naive forecast overall and in how many folds
+        (and how many values the seasonal naive forecast left out, if any).
 
     Raises
     ------
@@ -95,20 +177,46 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
 
     Notes
     -----
-    For a forecast dated by its first target row ``t`` (``to_frame``'s index):
+    Each forecast was made at its **origin** ``o``: the last row its forecaster knew, the
+    window's last input row. ``to_frame`` dates a frame by its first target row ``t`` and
+    records ``frame.attrs["origin"]``, the rows from ``o`` to ``t`` (``shift``; 0 for
+    inputs-only frames, dated by ``o`` itself); a frame without it (read back from a CSV
+    file, or made by hand) counts 1 (``o = t - 1``, right for the default ``shift=1``).
+    A column ``"name+k"`` holds the value of the row ``k`` rows after ``t``.
 
-    * the **naive** forecast of every step is ``actual[t - 1]``, the last value before the
-      first target (what the forecaster knew);
-    * the **seasonal naive** forecast of the value ``h`` rows after ``t - 1`` is the value
-      ``m * ceil(h / m)`` rows before it, the latest known one of the same season;
-    * **MASE** divides each absolute error by the in-sample naive MAE of the history: the
-      mean of ``|actual[i] - actual[i - 1]|`` over the rows of ``actual`` (of the same
-      series) before the frame's first forecast row, i.e. the fold's training and
-      validation rows. MASE < 1: better than the naive forecast was, on average, in-sample.
-      It is NaN when that history has fewer than 2 rows (padded windows near a series'
-      start) or is constant.
+    * the **naive** forecast of every step is ``actual[o]``, the last value known;
+    * the **seasonal naive** forecast of the value ``h`` rows after ``o`` is the value
+      ``m * ceil(h / m)`` rows before it, the latest known one of the same season. An
+      origin with too little history for it is left out of the seasonal naive's row only
+      (its ``n`` is smaller), and the verdict says how many values were left out;
+    * **MASE** divides each absolute error by the in-sample MAE of a naive forecast on the
+      history known at the frame's first origin (rows of ``actual`` of the same series up
+      to it, i.e. the fold's training and validation rows): ``|actual[i] - actual[i - m]|``
+      with ``season=m`` (as darts' ``mase(m=...)`` and sktime's ``sp=`` do), else
+      ``|actual[i] - actual[i - 1]|``, shown as ``"MASE (lag 1)"`` beside a seasonal one.
+      MASE < 1: better than that naive forecast was, on average, in-sample. It is NaN when
+      the history has no such pair of rows (padded windows near a series' start) or is
+      constant;
+    * **MAPE** is ``100 * mean(|forecast - actual| / |actual|)``, in percent: 100 times
+      scikit-learn's ``mean_absolute_percentage_error`` (a fraction). It is undefined
+      where an actual value is 0, so it is NaN then (scikit-learn divides by machine
+      epsilon instead, giving about 1e15; darts raises);
+    * **sMAPE** is ``200 * mean(|forecast - actual| / (|actual| + |forecast|))``, from 0
+      to 200, as the M4 competition and darts' ``smape`` define it; a term whose actual
+      value and forecast are both 0 counts 0 (a perfect forecast; darts raises);
     * RMSE and MAE are in the target's units; ``"all"`` pools the errors of every fold
       (and step), it does not average the per-fold numbers.
+    * **Quantile frames** (``to_frame(predictions, quantiles=[...])``, columns
+      ``(column, quantile)``): the point metrics score the median (the level nearest 0.5,
+      the lower one on a tie); ``pinball`` is ``max(q * (y - p_q), (q - 1) * (y - p_q))``
+      averaged over the rows and levels (the mean of scikit-learn's
+      ``mean_pinball_loss(alpha=q)`` over the levels, and ``lstmshape.pinball_loss``);
+      ``coverage`` is the share of actual values inside the outer interval, from the
+      lowest level to the highest (nominal: their difference, ``attrs["interval"]``);
+      ``width`` its mean width. The naive forecast's quantiles are its value plus the
+      empirical quantiles of the in-sample changes over as many rows
+      (``actual[i] - actual[i - h]`` on the history known at the first origin); the
+      seasonal naive forecast has none (NaN).
 
     Examples
     --------
@@ -128,11 +236,24 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
     points: dict[tuple[int, str, int], _Points] = {}
     for fold, frame in enumerate(frames):
         for group, sub, series in _series(frame, actual_frame):
-            for column in sub.columns:
+            for column in _point_columns(sub):
                 target, step = _target_of(column, series)
-                errors, scale = _errors(sub[column], series[target], step, frame, season, group)
-                points.setdefault((fold, target, step), _Points()).add(errors, scale)
-    return _table(points, len(frames))
+                block = sub[column]
+                levels = (
+                    tuple(float(q) for q in block.columns)
+                    if isinstance(block, pd.DataFrame)
+                    else ()
+                )
+                found = _forecasts(block, series[target], step, frame, season, group)
+                points.setdefault((fold, target, step), _Points()).add(*found, levels)
+    return _table(points, len(frames), season)
+
+
+def _point_columns(frame: pd.DataFrame) -> list[Any]:
+    """Return the forecast columns: a quantile frame's ``column`` level, else every column."""
+    if isinstance(frame.columns, pd.MultiIndex) and "quantile" in frame.columns.names:
+        return list(dict.fromkeys(frame.columns.get_level_values("column")))
+    return list(frame.columns)
 
 
 def _frames(forecasts: Any) -> list[pd.DataFrame]:
@@ -199,15 +320,20 @@ def _target_of(column: Any, actual: pd.DataFrame) -> tuple[Any, int]:
     )
 
 
-def _errors(
-    predicted: pd.Series,
+def _forecasts(
+    predicted: pd.Series | pd.DataFrame,
     truth_column: pd.Series,
     step: int,
     frame: pd.DataFrame,
     season: int | None,
     group: Hashable | None,
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Errors of the model and the naive forecasts on these target rows, and MASE scales."""
+) -> tuple[dict[str, np.ndarray], np.ndarray, float, float, dict[str, np.ndarray]]:
+    """Forecasts of the model and the naive forecasts of these rows, and the truth.
+
+    Returns the forecasts, the actual values, the MASE scales (seasonal or lag 1, and
+    lag 1) and, for a quantile frame (``predicted`` a DataFrame of levels), the quantile
+    forecasts ``(rows, levels)`` of the model and of the naive forecast.
+    """
     where = f" (group {group!r})" if group is not None else ""
     truth = truth_column.to_numpy(dtype=np.float64)
     positions = truth_column.index.get_indexer(predicted.index)
@@ -217,40 +343,70 @@ def _errors(
             f"The forecast for {missing!r}{where} has no row in `actual`; pass the data the "
             "windows were made from, with the same index."
         )
-    first = int(positions.min())
-    if first < 1:
+    before = int(frame.attrs.get("origin", 1))
+    origins = positions - before
+    first = int(origins.min())
+    if first < 0:
         raise ShapeError(
-            f"The first forecast{where} is for row {first} of `actual`: there is no row "
-            "before it to give the naive forecast (the last value known)."
+            f"The first forecast{where} is for row {int(positions.min())} of `actual`, made "
+            f"at row {first} ({before} row(s) before it): there is no row before it to give "
+            "the naive forecast (the last value known)."
         )
-    history = truth[:first]
-    # One row of history (a padded window of min_history=1) gives the naive forecast but
-    # no in-sample naive error; a constant history gives a zero one: MASE is undefined.
-    scale = float(np.nanmean(np.abs(np.diff(history)))) if first > 1 else np.nan
-    if not scale > 0:
-        scale = np.nan
-    rows = positions + step * int(frame.attrs.get("step_rows", 1))
+    history = truth[: first + 1]  # what the first forecaster knew
+    lag1 = _naive_scale(history, 1)
+    scale = lag1 if season is None else _naive_scale(history, season)
+    rows = positions + step
     inside = rows < len(truth)
-    rows, origin, value = rows[inside], positions[inside] - 1, predicted.to_numpy()[inside]
-    actual_values = truth[rows]
-    errors = {MODEL: value - actual_values, NAIVE: truth[origin] - actual_values}
+    bands: dict[str, np.ndarray] = {}
+    if isinstance(predicted, pd.DataFrame):  # quantile levels: the median is the point
+        levels = np.asarray(predicted.columns, dtype=np.float64)
+        given = predicted.to_numpy(dtype=np.float64)[inside]
+        point = given[:, int(np.argmin(np.abs(levels - 0.5)))]
+        ahead = step + before  # rows from the origin: the same for every row of a column
+        if ahead < 1:  # the forecast row is the origin itself: the naive forecast is exact
+            residuals = np.zeros(1)
+        elif len(history) > ahead:
+            residuals = history[ahead:] - history[:-ahead]
+        else:
+            residuals = np.zeros(0)
+        residuals = residuals[~np.isnan(residuals)]
+        spread = np.quantile(residuals, levels) if len(residuals) else np.full(len(levels), np.nan)
+        bands = {MODEL: given, NAIVE: truth[origins[inside]][:, None] + spread[None, :]}
+    else:
+        point = predicted.to_numpy()[inside]
+    rows, origin, value = rows[inside], origins[inside], point
+    forecasts = {MODEL: value.astype(np.float64), NAIVE: truth[origin]}
     if season is not None:
         h = rows - origin
         back = season * np.ceil(h / season).astype(np.int64)
         ok = rows - back >= 0
         seasonal = np.full(len(rows), np.nan)
         seasonal[ok] = truth[rows[ok] - back[ok]]
-        errors[SEASONAL] = seasonal - actual_values
-    return errors, np.full(len(rows), scale)
+        forecasts[SEASONAL] = seasonal
+    return forecasts, truth[rows], scale, lag1, bands
 
 
-def _table(points: dict[tuple[int, str, int], _Points], n_folds: int) -> pd.DataFrame:
+def _naive_scale(history: np.ndarray, lag: int) -> float:
+    """In-sample MAE of the naive forecast ``lag`` rows back; NaN when undefined or 0."""
+    if len(history) <= lag:
+        return np.nan
+    with np.errstate(invalid="ignore"):
+        changes = np.abs(history[lag:] - history[:-lag])
+    changes = changes[~np.isnan(changes)]
+    scale = float(np.mean(changes)) if len(changes) else np.nan
+    return scale if scale > 0 else np.nan
+
+
+def _table(
+    points: dict[tuple[int, str, int], _Points], n_folds: int, season: int | None
+) -> pd.DataFrame:
     targets = list(dict.fromkeys(t for _, t, _ in points))
     steps = sorted({s for _, _, s in points})
     folds: list[Any] = list(range(n_folds)) + (["all"] if n_folds > 1 else [])
     step_keys: list[Any] = steps + (["all"] if len(steps) > 1 else [])
     records, keys = [], []
     ratios: dict[tuple[Any, Any, Any, str], float] = {}
+    left_out: dict[Any, tuple[int, int]] = {}
     for fold in folds:
         for target in targets:
             for step in step_keys:
@@ -264,22 +420,36 @@ def _table(points: dict[tuple[int, str, int], _Points], n_folds: int) -> pd.Data
                 merged = chosen[0]
                 for other in chosen[1:]:
                     merged = merged.merged(other)
-                found = merged.metrics()
-                naive = found[NAIVE]["RMSE"]
+                found = merged.metrics(season is not None)
                 for name, values in found.items():
+                    naive = values.pop("naive RMSE")
                     ratio = values["RMSE"] / naive if naive > 0 else np.nan
+                    dropped = int(values.pop("left out"))
+                    if (
+                        name == SEASONAL
+                        and fold == ("all" if n_folds > 1 else 0)
+                        and step == ("all" if len(steps) > 1 else steps[0])
+                    ):
+                        left_out[target] = (dropped, int(values["n"]) + dropped)
                     records.append({**values, "vs naive": ratio})
                     step_label = step if step == "all" else f"+{step}"
                     keys.append((fold, target, step_label, name))
                     ratios[(fold, target, step if len(steps) > 1 else None, name)] = ratio
     index = pd.MultiIndex.from_tuples(keys, names=["fold", "target", "step", "forecast"])
-    table = pd.DataFrame(records, index=index)[["RMSE", "MAE", "MASE", "vs naive", "n"]]
+    mase = ["MASE", MASE1] if season is not None else ["MASE"]
+    levels = next(iter(points.values())).levels
+    bands = ["pinball", "coverage", "width"] if levels else []
+    columns = ["RMSE", "MAE", *mase, "MAPE", "sMAPE", *bands, "vs naive", "n"]
+    table = pd.DataFrame(records, index=index)[columns]
     drop = [level for level, n in (("target", len(targets)), ("step", len(steps))) if n == 1]
     if n_folds == 1:
         drop.append("fold")
     if drop:
         table = table.droplevel(drop)
-    table.attrs["verdict"] = _verdict(ratios, targets, n_folds, len(steps) > 1)
+    if levels:
+        table.attrs["quantiles"] = list(levels)
+        table.attrs["interval"] = (levels[0], levels[-1])  # nominal coverage: their gap
+    table.attrs["verdict"] = _verdict(ratios, targets, n_folds, len(steps) > 1, left_out, season)
     return table
 
 
@@ -288,6 +458,8 @@ def _verdict(
     targets: Sequence[Any],
     n_folds: int,
     steps: bool,
+    left_out: dict[Any, tuple[int, int]],
+    season: int | None,
 ) -> str:
     """One sentence per target: does the model beat the naive forecast, overall and per fold."""
     sentences = []
@@ -306,5 +478,11 @@ def _verdict(
         seasonal = ratios.get((overall_fold, target, step, SEASONAL))
         if seasonal is not None:
             text += f"; the seasonal naive forecast: {seasonal:.2f}x"
+            dropped, total = left_out.get(target, (0, 0))
+            if dropped:
+                text += (
+                    f", scored on {total - dropped} of {total} values: {dropped} had fewer "
+                    f"than {season} rows of history"
+                )
         sentences.append(text + ").")
     return " ".join(sentences)

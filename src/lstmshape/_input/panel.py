@@ -33,6 +33,8 @@ import pandas as pd
 
 from .._core.arrays import MAX_COPY_ENV, is_file_backed, max_copy_bytes, readonly
 from .._core.errors import ShapeError, listed, received_type
+from .frames import is_foreign_frame
+from .lazy import LazySeries, shared_rows
 
 
 class SeriesStore:
@@ -90,6 +92,7 @@ class SeriesStore:
         self.offsets.flags.writeable = False
         self.dtype = np.result_type(*(a.dtype for a in self.arrays))
         self.shape = (int(self.offsets[-1]), int(self.arrays[0].shape[1]))
+        self._shared = shared_rows(self.arrays)  # series of one file: one read per batch
         if rows is not None and rows.shape == self.shape and not is_file_backed(rows):
             self.__dict__["rows"] = readonly(rows.astype(self.dtype, copy=False))
 
@@ -155,6 +158,8 @@ class SeriesStore:
         if whole is not None:
             return whole[rows]
         flat = rows.ravel()
+        if self._shared is not None:
+            return self._shared.read(flat, self.dtype).reshape(*rows.shape, self.shape[1])
         out = np.empty((flat.size, self.shape[1]), dtype=self.dtype)
         if flat.size:
             series = self.series_of(flat)
@@ -252,8 +257,9 @@ def is_panel(data: Any) -> bool:
     if not isinstance(data, (list, tuple, dict)) or not items:
         return False
     return all(
-        isinstance(item, (pd.Series, pd.DataFrame))
+        isinstance(item, (pd.Series, pd.DataFrame, LazySeries))
         or (isinstance(item, np.ndarray) and item.ndim >= 1)
+        or is_foreign_frame(item)
         for item in items
     )
 

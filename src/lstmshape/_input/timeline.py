@@ -19,6 +19,7 @@ from pandas.tseries.frequencies import to_offset
 from .._core.errors import ShapeError, did_you_mean, listed, plural, received, received_type
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan, make_plan, runs_between_breaks
+from .frames import to_pandas_items
 from .panel import SeriesStore, is_panel, panel_items, store_of
 from .table import (
     TIME_INDEXES,
@@ -26,6 +27,7 @@ from .table import (
     Table,
     as_table,
     check_time_order,
+    parsed_text_dates,
     refuse_date_columns,
     where,
 )
@@ -67,6 +69,7 @@ def read_timeline(
     A panel (a list or dict of series, :func:`._panel.is_panel`) is read series by series
     by :func:`read_panel`.
     """
+    data = to_pandas_items(data, param)
     if is_panel(data):
         if group_by is not None:
             raise ShapeError(
@@ -365,7 +368,7 @@ def _order_by_group(
             f"{did_you_mean(group_by, list(data.columns))} Available columns: "
             f"{listed(map(repr, data.columns), limit=20)}."
         )
-    refuse_date_columns(data)
+    refuse_date_columns(data, ignore=(group_by,))  # dates as group keys are fine
     keys = data[group_by]
     if keys.isna().any():
         first = int(np.flatnonzero(keys.isna().to_numpy())[0])
@@ -381,7 +384,11 @@ def _order_by_group(
 def _check_order_within_groups(
     index: pd.Index | None, codes: np.ndarray, names: list[Hashable]
 ) -> None:
-    if index is None or not isinstance(index, TIME_INDEXES):
+    if index is None:
+        return
+    parsed = parsed_text_dates(index)  # text dates: parsed once, not per group
+    index = index if parsed is None else parsed
+    if not isinstance(index, TIME_INDEXES):
         return  # only time indexes are checked (check_time_order)
     if not index.hasnans:  # one pass of numpy: strictly increasing inside every group
         same = codes[1:] == codes[:-1]

@@ -157,7 +157,7 @@ class BatchSchedule:
                 raise ShapeError(
                     f"`num_shards={num_shards}` is more than the {plural(n_series, 'series')} "
                     f"with windows: with shard_by='series' a series is never split, so some "
-                    f"shards would get none. Use at most {n_series} shards, or "
+                    f"shards would get none. Use at most {plural(n_series, 'shard')}, or "
                     f"shard_by='window'. {received('num_shards', num_shards)}"
                 )
         schedule = cls(

@@ -10,14 +10,17 @@ schedule's batch ``i`` of epoch ``e``, gathered by numpy: the same batches as
 from __future__ import annotations
 
 import operator
+import sys
 import threading
+from types import FrameType
 from typing import Any
 
 import numpy as np
 
 from .._core.frameworks import import_keras
-from .._core.validate import check_bool, check_float_dtype, check_int
+from .._core.validate import check_bool, check_int
 from .._plan.schedule import BatchSchedule
+from .loader import Loader
 from .source import WindowSource
 
 import_keras("Windows.to_pydataset")  # the ImportError that names the extra, before the import
@@ -25,7 +28,7 @@ import_keras("Windows.to_pydataset")  # the ImportError that names the extra, be
 import keras  # noqa: E402 - after the friendly check above
 
 
-class WindowsPyDataset(keras.utils.PyDataset):  # type: ignore[misc] # Keras has no types
+class WindowsPyDataset(Loader, keras.utils.PyDataset):  # type: ignore[misc] # Keras has no types
     """The batches of :meth:`Windows.to_pydataset`: ``dataset[i]`` is batch ``i`` of the epoch.
 
     ``dataset[i]`` returns numpy ``(x, y)`` (``x`` alone for inputs-only windows; ``x`` is a
@@ -34,13 +37,18 @@ class WindowsPyDataset(keras.utils.PyDataset):  # type: ignore[misc] # Keras has
     served.
 
     **Epochs.** ``model.fit`` calls ``on_epoch_end`` after every epoch; the dataset then
-    moves to the next epoch of the schedule (a new order with ``shuffle=True``) once a whole
-    epoch's batches have been served since the last move. Keras also reads a batch or two
-    before training, to build the model, and calls ``on_epoch_end`` after that look: it does
-    not count, so the first epoch of ``fit`` serves epoch ``epoch``, the next ``epoch + 1``,
-    and so on, as ``to_dataset`` does. (With ``use_multiprocessing=True`` the batches are
-    read in other processes, which this process cannot count: every ``on_epoch_end`` moves
-    to the next epoch.) :meth:`set_epoch` chooses the epoch directly.
+    moves to the next epoch of the schedule (a new order with ``shuffle=True``). Keras also
+    reads a batch or two before training, to build the model, and calls ``on_epoch_end``
+    when it resets its iterator after that look and at the start of every ``fit``: those
+    calls are not the end of an epoch and do not count, whatever the number of batches, so
+    the first epoch of ``fit`` serves epoch ``epoch``, the next ``epoch + 1``, and so on, as
+    ``to_dataset`` does. :meth:`set_epoch` chooses the epoch directly.
+
+    **State.** :meth:`state_dict` holds the epoch and the batches of it served so far;
+    ``dataset[i]`` is batch ``i`` of the restored epoch, so a reader resuming at batch
+    ``k`` asks for ``dataset[k]`` on. ``model.fit`` starts every epoch at batch 0:
+    resume ``fit`` at an epoch boundary (``initial_epoch=``) from a state saved at the end
+    of an epoch.
 
     Attributes
     ----------
@@ -61,29 +69,20 @@ class WindowsPyDataset(keras.utils.PyDataset):  # type: ignore[misc] # Keras has
         use_multiprocessing: Any = False,
         max_queue_size: Any = 10,
     ) -> None:
-        super().__init__(
+        keras.utils.PyDataset.__init__(
+            self,
             workers=check_int(workers, "workers", minimum=1),
             use_multiprocessing=check_bool(use_multiprocessing, "use_multiprocessing"),
             max_queue_size=check_int(max_queue_size, "max_queue_size", minimum=1),
         )
-        self.schedule = schedule
-        self.dtype = check_float_dtype(dtype)
-        self._source = source
-        self._epoch = check_int(epoch, "epoch", minimum=0)
-        self._order: tuple[int, np.ndarray | None] | None = None
-        self._served = 0  # batches served since the epoch last moved on
+        Loader.__init__(self, source, schedule, epoch=epoch, dtype=dtype)
+        self._orders: tuple[int, np.ndarray | None] | None = None
         self._lock = threading.Lock()
-
-    @property
-    def epoch(self) -> int:
-        """The epoch whose order is being served."""
-        return self._epoch
 
     def set_epoch(self, epoch: int) -> None:
         """Serve the order of ``epoch`` from now on (as ``DistributedSampler.set_epoch``)."""
-        checked = check_int(epoch, "epoch", minimum=0)
         with self._lock:
-            self._epoch, self._served = checked, 0
+            super().set_epoch(epoch)
 
     def __len__(self) -> int:
         return len(self.schedule)
@@ -92,25 +91,25 @@ class WindowsPyDataset(keras.utils.PyDataset):  # type: ignore[misc] # Keras has
         number = operator.index(index)  # out of range: the schedule's IndexError
         with self._lock:
             epoch, order = self._epoch_and_order()
-            self._served += 1
-        x, y = self._source.gather(self.schedule.batch(number, epoch, order), self.dtype)
+            self._position = min(self._position + 1, len(self.schedule))
+        x, y = self._gather(number, epoch, order)
         if y is None:  # Keras reads a dict alone as a whole batch: named inputs go in a tuple
             return (x,) if isinstance(x, dict) else x
         return x, y
 
     def _epoch_and_order(self) -> tuple[int, np.ndarray | None]:
         """Return the current epoch and its order (computed once per epoch; under the lock)."""
-        if self._order is None or self._order[0] != self._epoch:
-            order = self.schedule.order(self._epoch) if self.schedule.shuffle else None
-            self._order = (self._epoch, order)
-        return self._order
+        if self._orders is None or self._orders[0] != self._epoch:
+            self._orders = (self._epoch, self._order(self._epoch))
+        return self._orders
 
     def on_epoch_end(self) -> None:
-        """Move to the next epoch once a whole epoch was served (see the class docstring)."""
+        """Move to the next epoch, unless Keras only resets its iterator (see the class)."""
+        if _keras_resets_its_iterator():
+            return
         with self._lock:
-            if self.use_multiprocessing or self._served >= len(self):
-                self._epoch += 1
-                self._served = 0
+            self._epoch += 1
+            self._start = self._position = 0
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -121,10 +120,21 @@ class WindowsPyDataset(keras.utils.PyDataset):  # type: ignore[misc] # Keras has
         self.__dict__.update(state)
         self._lock = threading.Lock()
 
-    def __repr__(self) -> str:
-        s = self.schedule
-        return (
-            f"WindowsPyDataset({len(self)} batches of up to {s.batch_size} windows, epoch "
-            f"{self.epoch}{', shuffled' if s.shuffle else ''}"
-            f"{f', shard {s.shard_index} of {s.num_shards}' if s.num_shards > 1 else ''})"
-        )
+
+def _keras_resets_its_iterator() -> bool:
+    """Whether ``on_epoch_end`` comes from Keras' ``EpochIterator.reset``, not an epoch's end.
+
+    ``fit`` and ``evaluate`` reset their epoch iterator once before the first epoch (after
+    reading a batch to build the model, when it is not built yet); the reset calls the
+    dataset's ``on_epoch_end``. Counting batches cannot tell that look from a whole epoch
+    of one or two batches, so the caller is asked.
+    """
+    frame: FrameType | None = sys._getframe(2)  # the caller of on_epoch_end: Keras' adapter
+    for _ in range(4):
+        if frame is None:
+            return False
+        code = frame.f_code
+        if code.co_name == "reset" and code.co_filename.endswith("epoch_iterator.py"):
+            return True
+        frame = frame.f_back
+    return False

@@ -45,20 +45,8 @@ class DatasetOptions:
     autotune: bool = False
 
     @classmethod
-    def from_user(cls, n_samples: int, **given: Any) -> DatasetOptions:
+    def from_user(cls, schedule: BatchSchedule, **given: Any) -> DatasetOptions:
         """Validate what the user passed; ``None`` means the default for the tuning knobs."""
-        schedule = BatchSchedule.from_user(
-            n_samples,
-            batch_size=given["batch_size"],
-            shuffle=given["shuffle"],
-            seed=given["seed"],
-            drop_remainder=given["drop_remainder"],
-            num_shards=given["num_shards"],
-            shard_index=given["shard_index"],
-            shard_by=given.get("shard_by", "window"),
-            series=given.get("series"),
-            even_shards=given.get("even_shards", False),
-        )
         return cls(
             schedule=schedule,
             epoch=check_int(given["epoch"], "epoch", minimum=0),

@@ -18,8 +18,9 @@ import numpy as np
 
 from .._core.errors import ShapeError, received, received_type
 from .._core.frameworks import import_torch
-from .._core.validate import check_float_dtype, check_int
+from .._core.validate import check_float_dtype
 from .._plan.schedule import BatchSchedule
+from .loader import Loader
 from .source import WindowSource
 
 import_torch("Windows.to_torch")  # the ImportError that names the extra, before the imports
@@ -98,7 +99,7 @@ def distributed_shards(num_shards: Any, shard_index: Any) -> tuple[Any, Any]:
     return 1, 0
 
 
-class TorchBatches(IterableDataset[Batch]):
+class TorchBatches(Loader, IterableDataset[Batch]):
     """The batches of :meth:`Windows.to_torch`: ``torch.Tensor`` ``(x, y)``, one epoch per pass.
 
     Iterate it directly (``for x, y in loader``), or hand it to
@@ -106,6 +107,11 @@ class TorchBatches(IterableDataset[Batch]):
     batched (hence ``batch_size=None``), and each of the ``k`` worker processes gathers a
     disjoint share of the epoch's batches (worker ``j`` takes batches ``j``, ``j + k``,
     ...), so the epoch holds the same batches as without workers.
+
+    :meth:`state_dict` / :meth:`load_state_dict` save and restore the position within the
+    epoch (see :mod:`lstmshape._readers.loader`). With ``DataLoader`` workers the batches
+    are counted in the workers, not here: save ``{**loader.state_dict(), "batch": k}`` with
+    the ``k`` batches your loop took (torchdata's ``StatefulDataLoader`` asks the workers).
 
     Attributes
     ----------
@@ -138,11 +144,8 @@ class TorchBatches(IterableDataset[Batch]):
         dtype: Any = None,
         device: Any = None,
     ) -> None:
-        super().__init__()
-        self.schedule = schedule
-        self.epoch = check_int(epoch, "epoch", minimum=0)
-        self.dtype = check_float_dtype(dtype)
-        self._source = source
+        IterableDataset.__init__(self)
+        Loader.__init__(self, source, schedule, epoch=epoch, dtype=dtype)
         source.row_store  # noqa: B018 - made once here, before DataLoader workers fork
         self._on_device: DeviceGather | None = None
         if device is not None:
@@ -159,41 +162,29 @@ class TorchBatches(IterableDataset[Batch]):
         Call it at the start of every epoch: with ``shuffle=True`` each epoch has its own
         order, the same in every process for the same seed. Without the call, every pass
         repeats the same order. (With ``DataLoader(..., persistent_workers=True)`` the
-        workers keep their own copy; leave ``persistent_workers`` off.)
+        workers keep their own copy; leave ``persistent_workers`` off.) Setting the epoch a
+        restored state is at keeps the restored position.
         """
-        self.epoch = check_int(epoch, "epoch", minimum=0)
-
-    def __len__(self) -> int:
-        return len(self.schedule)
+        super().set_epoch(epoch)
 
     def __iter__(self) -> Iterator[Batch]:
-        schedule, epoch = self.schedule, self.epoch
+        epoch, start = self._epoch, self._begin_pass()
         worker = get_worker_info()
-        mine = (
-            range(len(schedule))
-            if worker is None
-            else range(worker.id, len(schedule), worker.num_workers)
-        )
-        order = schedule.order(epoch) if schedule.shuffle else None
+        step = 1 if worker is None else worker.num_workers
+        first = start if worker is None else start + worker.id
+        order = self._order(epoch)
         on_device = self._on_device
         # In a worker, batches cross to the main process by value (see Notes).
         hand_over: Callable[[Any], Any] = tensors if worker is None else by_value
-        for number in mine:
-            samples = schedule.batch(number, epoch, order)
+        for number in range(first, len(self.schedule), step):
             if on_device is not None:
-                xt, yt = on_device(samples)
+                xt, yt = on_device(self.schedule.batch(number, epoch, order))
+                self._position = number + 1
                 yield xt if yt is None else (xt, yt)
                 continue
-            x, y = self._source.gather(samples, self.dtype)
+            x, y = self._gather(number, epoch, order)
+            self._position = number + 1
             yield hand_over(x) if y is None else (hand_over(x), hand_over(y))
-
-    def __repr__(self) -> str:
-        s = self.schedule
-        return (
-            f"TorchBatches({len(self)} batches of up to {s.batch_size} windows, epoch "
-            f"{self.epoch}{', shuffled' if s.shuffle else ''}"
-            f"{f', shard {s.shard_index} of {s.num_shards}' if s.num_shards > 1 else ''})"
-        )
 
 
 class WindowDataset(Dataset[Batch]):

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .._core.errors import ShapeError, listed, received
-from .._core.validate import check_bool, check_int
+from .._core.errors import listed
 from .._core.words import names_in_words, shape_in_words
 from .._input.panel import store_of
-from .._input.scaling import apply_scaler, check_scaler
+from .._input.scaling import apply_scaler
 from .._input.table import ColumnSelection
-from .._input.timeline import Timeline, keep_panel, plan_windows, read_timeline
+from .._input.timeline import plan_windows
 from .._plan.framing import INPUT_AXES, Framing
-from .._plan.plan import WindowPlan
+from .._readers.loader import Batches
 from .._readers.source import WindowSource
+from .request import make_request, source_of
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -63,7 +63,9 @@ def windows(
         lengths and the same columns; each is windowed on its own, none are concatenated
         (memory maps stay on disk and loaders read them batch by batch), and ``groups`` /
         ``to_frame`` name the series (see ``docs/scaling.md``). A list of plain numbers or
-        of lists is one table, as always.
+        of lists is one table, as always. polars and pyarrow frames (and others narwhals
+        reads) are read as their ``to_pandas()``, their one date/time column as the index;
+        ``read_parquet`` / ``read_arrow`` open files as panels (``docs/data-sources.md``).
     lookback : int
         Timesteps per window (the LSTM's ``timesteps`` axis), at least 1.
     horizon : int, default 1
@@ -208,72 +210,18 @@ def windows(
     >>> future.X.shape, future.y, future.X[-1, -1, 0]
     ((41, 60, 1), None, np.float64(99.0))
     """
-    framing = Framing.from_user(
-        lookback, horizon=horizon, shift=shift, stride=stride,
-        per_timestep=per_timestep, inputs_only=inputs_only, sampling_rate=sampling_rate,
+    request = make_request(
+        data, lookback, horizon=horizon, shift=shift, stride=stride,
+        sampling_rate=sampling_rate, per_timestep=per_timestep, inputs_only=inputs_only,
+        features=features, targets=targets, future=future, static=static,
+        group_by=group_by, freq=freq, dropna=dropna, transform=transform,
+        min_history=min_history, scaler=fitted_scaler, scaler_name="fitted_scaler",
     )  # fmt: skip
-    check_scaler(fitted_scaler, "fitted_scaler")
-    if future is not None and framing.inputs_only:
-        raise ShapeError(
-            "`future` covariates are read on the target rows, and inputs-only windows have "
-            "none in the data: a forecast past the end needs the future rows. Add them to the "
-            "data (targets may be NaN there, with dropna=True) or leave `future` out. "
-            f"{received('future', future)}"
-        )
-    timeline = read_timeline(
-        data,
-        features=features,
-        targets=targets,
-        future=future,
-        static=static,
-        group_by=group_by,
-        freq=freq,
-        dropna=check_bool(dropna, "dropna"),
-    )
-    from .._input.transform import transform_targets
-
-    before = timeline
-    timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
-    timeline = keep_panel(before, timeline)
+    timeline = request.timeline
     if fitted_scaler is not None:
         timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
-    plan = plan_windows(timeline, framing, check_min_history(min_history, framing))
-    return Windows(source_of(timeline, plan), scaler=fitted_scaler, transform=undo)
-
-
-def check_min_history(min_history: Any, framing: Framing) -> int | None:
-    """Validate ``min_history``: None, or an integer from 1 to ``lookback``, many-to-one."""
-    if min_history is None:
-        return None
-    value = check_int(min_history, "min_history", minimum=1)
-    if value > framing.lookback:
-        raise ShapeError(
-            f"`min_history` must be at most lookback={framing.lookback}: it is the fewest "
-            f"real input steps of a padded window. {received('min_history', min_history)}"
-        )
-    if framing.per_timestep:
-        raise ShapeError(
-            "`min_history` does not work with per_timestep=True: the targets of padded "
-            "timesteps would be padding too. Use many-to-one windows (a horizon) with it. "
-            f"{received('min_history', min_history)}"
-        )
-    return value
-
-
-def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
-    """Return the frozen description that every reader of these windows receives."""
-    table = timeline.table
-    return WindowSource(
-        values=table.values,
-        plan=plan,
-        feature_cols=table.feature_cols,
-        target_cols=table.target_cols,
-        names=table.names,
-        index=table.index,
-        group_by=timeline.group_by,
-        future_cols=table.future_cols,
-        static_cols=table.static_cols,
-    )
+    plan = plan_windows(timeline, request.framing, request.min_history)
+    return Windows(source_of(timeline, plan), scaler=fitted_scaler, transform=request.undo)
 
 
 class Windows:
@@ -607,8 +555,6 @@ class Windows:
         >>> len(batches), [(x.shape, y.shape) for x, y in batches][-1]
         (3, ((26, 10, 1), (26, 1)))
         """
-        from .._core.validate import check_float_dtype, check_int
-
         schedule = self.schedule(
             batch_size,
             shuffle=shuffle,
@@ -619,12 +565,7 @@ class Windows:
             shard_by=shard_by,
             even_shards=even_shards,
         )
-        return Batches(
-            self._source,
-            schedule,
-            epoch=check_int(epoch, "epoch", minimum=0),
-            dtype=check_float_dtype(dtype),
-        )
+        return Batches(self._source, schedule, epoch=epoch, dtype=dtype)
 
     def to_pydataset(
         self,
@@ -637,6 +578,8 @@ class Windows:
         num_shards: int = 1,
         shard_index: int = 0,
         dtype: Any = None,
+        shard_by: str = "window",
+        even_shards: bool = False,
         workers: int = 1,
         use_multiprocessing: bool = False,
         max_queue_size: int = 10,
@@ -653,6 +596,8 @@ class Windows:
         batch_size, shuffle, seed, epoch, drop_remainder, num_shards, shard_index, dtype
             As for :meth:`batches`. ``epoch`` is the epoch of the first pass; after each
             epoch of ``fit`` the dataset moves on to the next (a new order when shuffled).
+        shard_by, even_shards
+            As for :meth:`batches`.
         workers, use_multiprocessing, max_queue_size
             Passed to ``keras.utils.PyDataset``: Keras reads batches ahead in ``workers``
             threads (or processes). A batch is one numpy gather, so the default (no workers)
@@ -694,6 +639,8 @@ class Windows:
             drop_remainder=drop_remainder,
             num_shards=num_shards,
             shard_index=shard_index,
+            shard_by=shard_by,
+            even_shards=even_shards,
         )
         from .._readers.pydataset import WindowsPyDataset
 
@@ -771,10 +718,10 @@ class Windows:
         With ``torch.utils.data.DataLoader(loader, batch_size=None, num_workers=k)`` (the
         loader is already batched, hence ``batch_size=None``), worker ``j`` gathers batches
         ``j``, ``j + k``, ...: every epoch holds the same batches as without workers, which
-        the DataLoader may hand out in another order. One process is usually fast enough:
-        a batch is a single numpy gather; workers send batches by value (pickled), which
-        keeps them at least as fast as none. With ``device=``, use no workers (the rows
-        are on the device already).
+        the DataLoader may hand out in another order. Prefer no workers: a batch is a
+        single numpy gather, cheaper than a worker's hand-over of it (workers send batches
+        by value, pickled, several times cheaper than PyTorch's shared memory for small
+        tensors, yet slower than none). With ``device=``, use no workers.
 
         Examples
         --------
@@ -800,6 +747,86 @@ class Windows:
             even_shards=even_shards,
         )
         return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype, device=device)
+
+    def to_grain(
+        self,
+        batch_size: int = 32,
+        *,
+        shuffle: bool = False,
+        seed: int | None = None,
+        epoch: int = 0,
+        epochs: int = 1,
+        drop_remainder: bool = False,
+        num_shards: int | None = None,
+        shard_index: int | None = None,
+        shard_options: Any = None,
+        dtype: Any = None,
+        shard_by: str = "window",
+        even_shards: bool = False,
+    ) -> Any:
+        """Serve the batches as a ``grain.MapDataset``, for JAX loops and Keras 3 ``fit``.
+
+        Element ``i`` is batch ``i % n`` of epoch ``epoch + i // n`` of the batch schedule
+        (:meth:`schedule`, ``n`` batches per epoch): the same batches as :meth:`batches`
+        with the same options, epoch after epoch. grain does the rest: its iterator
+        checkpoints the position (``iterator.get_state()`` / ``set_state``),
+        ``.to_iter_dataset().mp_prefetch(grain.MultiprocessingOptions(num_workers=k))``
+        reads ahead in ``k`` processes, and ``keras.Model.fit`` takes the dataset directly.
+
+        Parameters
+        ----------
+        batch_size, shuffle, seed, drop_remainder, dtype, shard_by, even_shards
+            As for :meth:`batches`.
+        epoch : int, default 0
+            The first epoch served.
+        epochs : int, default 1
+            How many epochs the dataset holds, one after the other. For ``model.fit(...,
+            epochs=E)`` pass ``epochs=E`` here and ``steps_per_epoch=len(dataset) // E``
+            to ``fit``, which then reads on where the previous epoch stopped.
+        num_shards, shard_index : int, optional
+            This process' shard, as for :meth:`batches` (default: one shard).
+        shard_options : grain.sharding.ShardOptions, optional
+            grain's sharding instead: ``grain.sharding.ShardByJaxProcess()`` takes the
+            shard from ``jax.process_index()`` and ``jax.process_count()``; its
+            ``drop_remainder=True`` means ``even_shards=True``.
+
+        Returns
+        -------
+        grain.MapDataset
+            ``len()`` is ``epochs`` times the batches per epoch; elements are numpy
+            ``(x, y)`` (``x`` alone for inputs-only windows).
+
+        Raises
+        ------
+        ShapeError, TypeError
+            Options out of range or of the wrong type, as for :meth:`batches`; shards given
+            twice; ``shard_options`` that is not a ``grain.sharding.ShardOptions``.
+        ImportError
+            grain is not installed (the message says ``pip install "lstmshape[grain]"``).
+
+        Examples
+        --------
+        >>> import numpy as np, lstmshape
+        >>> w = lstmshape.windows(np.arange(100.0), 10)
+        >>> dataset = w.to_grain(32, shuffle=True, seed=0, epochs=2)
+        >>> x, y = dataset[0]
+        >>> len(dataset), x.shape, y.shape
+        (6, (32, 10, 1), (32, 1))
+        """
+        from .._readers.grain import shards_of, to_grain
+
+        num_shards, shard_index, even = shards_of(num_shards, shard_index, shard_options)
+        schedule = self.schedule(
+            batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            num_shards=num_shards,
+            shard_index=shard_index,
+            shard_by=shard_by,
+            even_shards=even_shards or even,
+        )
+        return to_grain(self._source, schedule, epoch=epoch, epochs=epochs, dtype=dtype)
 
     def to_torch_dataset(self, *, dtype: Any = None) -> WindowDataset:
         """Return a map-style ``torch.utils.data.Dataset`` of single windows.
@@ -829,8 +856,8 @@ class Windows:
 
     def to_dataset(
         self,
-        *,
         batch_size: int = 32,
+        *,
         shuffle: bool = False,
         seed: int | None = None,
         epoch: int = 0,
@@ -876,9 +903,8 @@ class Windows:
         num_parallel_calls, prefetch : int, optional
             Parallel batch gathers and batches prefetched. By default tf.data chooses both
             without its autotuner, which is switched off for this pipeline: for one gather
-            per batch it costs more than it finds (on 2 cores, a fifth of the shuffled
-            throughput and a tenth of ``model.fit``'s epoch time). Passing
-            ``tf.data.AUTOTUNE`` for either turns the autotuner on.
+            per batch it costs more than it finds (docs/performance.md has the measurements).
+            Passing ``tf.data.AUTOTUNE`` for either turns the autotuner on.
         dtype : str or numpy dtype, optional
             Cast batches to this floating dtype (for example ``"float32"`` for float64
             data). Default: the windows' dtype. Integer dtypes are refused: they would
@@ -921,29 +947,29 @@ class Windows:
         >>> ds.element_spec[0].shape.as_list()
         [None, 10, 1]
         """
-        from .._plan.schedule import series_segments
         from .._readers.tfdata import DatasetOptions, to_dataset
 
-        options = DatasetOptions.from_user(
-            len(self),
-            batch_size=batch_size,
+        schedule = self.schedule(
+            batch_size,
             shuffle=shuffle,
             seed=seed,
-            epoch=epoch,
             drop_remainder=drop_remainder,
-            reshuffle_each_iteration=reshuffle_each_iteration,
             num_shards=num_shards,
             shard_index=shard_index,
+            shard_by=shard_by,
+            even_shards=even_shards,
+        )
+        options = DatasetOptions.from_user(
+            schedule,
+            epoch=epoch,
+            reshuffle_each_iteration=reshuffle_each_iteration,
             num_parallel_calls=num_parallel_calls,
             prefetch=prefetch,
             dtype=dtype,
-            shard_by=shard_by,
-            series=series_segments(self._source.plan) if shard_by == "series" else None,
-            even_shards=even_shards,
         )
         return to_dataset(self._source, options)
 
-    def to_frame(self, predictions: Any) -> pd.DataFrame:
+    def to_frame(self, predictions: Any, *, quantiles: Any = None) -> pd.DataFrame:
         """Map model predictions back to time, in original units.
 
         Parameters
@@ -951,26 +977,37 @@ class Windows:
         predictions : array_like
             ``model.predict`` output for these windows, in sample order:
             ``(samples,) + target_shape`` (a trailing axis of size 1 may be squeezed).
+        quantiles : sequence of float, optional
+            The levels of a quantile model (``build_model(..., quantiles=...)``), whose
+            predictions have a trailing axis of ``len(quantiles)``. The columns are then
+            ``(column, quantile)`` pairs (a MultiIndex with levels ``column`` and
+            ``quantile``), each level taken back to the data's units on its own;
+            :func:`score` reads them. Refused with a differencing ``transform`` and a
+            horizon (a sum of quantiles is not a quantile of the sum).
 
         Returns
         -------
         pandas.DataFrame
             Indexed by each sample's first target timestamp (``target_index``; row
             positions, named ``row``, for numpy input), one column per target name.
+            Always pandas, for polars and Arrow input too (``pl.from_pandas`` converts it).
 
             * ``horizon > 1``: one column per target and step, named ``"{target}+{k}"``:
               the prediction for ``k`` rows after the index row (``"Open+0"``,
-              ``"Open+1"``, ...).
+              ``"Open+1"``, ...; ``k`` counts rows: ``"Open+2"`` is step 1 with
+              ``sampling_rate=2``).
             * per-timestep windows: overlapping predictions of the same row are averaged,
               one row per timestamp covered.
             * inputs-only windows: indexed by each window's last row; the predictions are
-              for ``shift`` (and more) rows after it.
+              for ``shift`` (and more) rows after it, named ``"{target}+{shift}"``, ...
             * with ``group_by``: a MultiIndex of (group, timestamp).
 
             Values are in original units: when the windows come from :func:`split` with a
             scaler, its ``inverse_transform`` is applied to the target columns; then a
-            ``transform=`` is undone from the original level before the first target
-            (multi-step targets chain: a cumulative sum of differences, ...).
+            ``transform=`` is undone from the last level the forecaster knew (the
+            window's last input row; multi-step targets chain: a cumulative sum of
+            differences, ...). ``frame.attrs["origin"]``: rows from that last input row
+            to the index row, which :func:`score` reads for its naive forecast.
 
         Raises
         ------
@@ -989,10 +1026,16 @@ class Windows:
         """
         from .._readers.frame import to_frame
 
-        return to_frame(self._source, self.scaler, predictions, self.transform)
+        return to_frame(self._source, self.scaler, predictions, self.transform, quantiles)
 
     def plot(
-        self, model: Any = None, *, samples: Any = 3, column: Any = None, ax: Any = None
+        self,
+        model: Any = None,
+        *,
+        samples: Any = 3,
+        column: Any = None,
+        ax: Any = None,
+        units: str = "data",
     ) -> Any:
         """Draw a few samples: input steps, target steps and predictions, on the time axis.
 
@@ -1008,11 +1051,14 @@ class Windows:
             The feature/target to draw; default the first target.
         ax : matplotlib.axes.Axes, optional
             Draw one sample on these axes instead of a new figure.
+        units : {"data", "model"}, default "data"
+            The data's units (scaler and transform undone, as in :meth:`to_frame`), or
+            what the model sees (scaled, changes), said on the y axis.
 
         Returns
         -------
         matplotlib.figure.Figure
-            One panel per sample, in original units; ``show()`` is never called.
+            One panel per sample; ``show()`` is never called.
 
         Examples
         --------
@@ -1025,7 +1071,7 @@ class Windows:
         """
         from .._readers.plot import plot_windows
 
-        return plot_windows(self, model, samples=samples, column=column, ax=ax)
+        return plot_windows(self, model, samples=samples, column=column, ax=ax, units=units)
 
     def input_lines(self) -> list[str]:
         """Describe every input's shape axis by axis, one line each."""
@@ -1074,36 +1120,3 @@ class Windows:
         else:
             lines.append(f"  keras.Input(shape={self.input_shape})")
         return "\n".join(lines)
-
-
-class Batches:
-    """The numpy batches of one epoch of :meth:`Windows.batches`: iterable, with ``len()``."""
-
-    def __init__(
-        self,
-        source: WindowSource,
-        schedule: BatchSchedule,
-        *,
-        epoch: int = 0,
-        dtype: np.dtype[Any] | None = None,
-    ) -> None:
-        self.schedule = schedule
-        self.epoch = epoch
-        self._source = source
-        self._dtype = dtype
-
-    def __len__(self) -> int:
-        return len(self.schedule)
-
-    def __iter__(self) -> Iterator[Any]:
-        for numbers in self.schedule.batches(self.epoch):
-            x, y = self._source.gather(numbers, self._dtype)
-            yield x if y is None else (x, y)
-
-    def __repr__(self) -> str:
-        s = self.schedule
-        return (
-            f"Batches({len(self)} batches of up to {s.batch_size} windows, epoch {self.epoch}"
-            f"{', shuffled' if s.shuffle else ''}"
-            f"{f', shard {s.shard_index} of {s.num_shards}' if s.num_shards > 1 else ''})"
-        )
