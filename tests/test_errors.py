@@ -1052,6 +1052,26 @@ def test_to_torch_errors(row: Row) -> None:
     _check(call, row)
 
 
+TORCH_ROWS = [
+    Row("device", "nowhere", TypeError, "`device` must be a torch.device or its name"),
+    Row("device", 2.5, TypeError, "Received: device=2.5 (of type float)"),
+]
+
+
+@pytest.mark.parametrize("row", _params(TORCH_ROWS))
+def test_to_torch_device_errors(row: Row) -> None:
+    pytest.importorskip("torch")
+    _check(_windows_15().to_torch, row)
+
+
+def test_to_torch_on_a_device_this_build_lacks() -> None:
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    row = Row("device", "cuda", ShapeError, "`device` 'cuda' cannot hold the rows")
+    _check(_windows_15().to_torch, row)
+
+
 @pytest.mark.parametrize("row", _params(LOADER_ROWS + ITERATOR_ROWS))
 def test_to_pydataset_errors(row: Row) -> None:
     pytest.importorskip("keras")

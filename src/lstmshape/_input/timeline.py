@@ -389,8 +389,12 @@ def _check_order_within_groups(
     parsed = parsed_text_dates(index)  # text dates: parsed once, not per group
     index = index if parsed is None else parsed
     if not isinstance(index, TIME_INDEXES):
-        return  # only time indexes have an order to check
-    bounds = np.flatnonzero(np.diff(codes)) + 1
+        return  # only time indexes are checked (check_time_order)
+    if not index.hasnans:  # one pass of numpy: strictly increasing inside every group
+        same = codes[1:] == codes[:-1]
+        if (np.diff(index.asi8)[same] > 0).all():
+            return
+    bounds = np.flatnonzero(np.diff(codes)) + 1  # find the group to name, group by group
     for begin, end in zip(np.r_[0, bounds], np.r_[bounds, len(codes)], strict=True):
         check_time_order(index[begin:end], f"data (group {names[codes[begin]]!r})")
 
