@@ -122,7 +122,6 @@ NOT_AN_OPTION: dict[str, dict[str, str]] = {
         "stride": "forecast() makes one window",
         "sampling_rate": "forecast() supports sampling_rate 1 only",
         "per_timestep": "forecast() forecasts many-to-one models",
-        "static": "forecast() takes no static covariates",
     },
     "inspect": {
         name: "not a flag of `lstmshape inspect`"
@@ -313,17 +312,10 @@ REFUSALS: list[Refusal] = [
 KNOWN_DEFECTS: dict[str, Callable[[Cell], bool]] = {
     "the refusal of static=[the only column] says 'no columns left to use as features' "
     "without naming `static`": lambda c: (
-        c.kind == "array1d" and c.has("static") and c.op not in ("forecast", "inspect")
+        c.kind == "array1d" and c.has("static") and c.op != "inspect"
     ),
     "score() takes no panel (list/dict) as `actual`, though windows() took it "
     "(found by the matrix)": lambda c: c.op == "score" and c.kind in _PANELS and _reaches_score(c),
-    "forecast() takes no known-future values (`future=`)": lambda c: (
-        c.op == "forecast" and c.has("future")
-    ),
-    "forecast() refuses a NaN anywhere in the data, though it reads only the last rows "
-    "(and suggests dropna=True, which it does not take)": lambda c: (
-        c.op == "forecast" and c.has("dropna") and _single(c)
-    ),
     "forecast() of a long frame refuses its group column as text, advising features=, which "
     "would read every series as one history (found by the matrix)": lambda c: (
         c.op == "forecast" and c.kind == "long_group_by"
@@ -1046,15 +1038,17 @@ def check_forecast(case: Case, tmp_path: Path) -> None:
     horizon = case.framing["horizon"]
     steps = horizon
     model = LastStep(horizon, len(case.targets))
-    kw: dict[str, Any] = {"lookback": LOOKBACK}
-    for name in ("targets", "transform", "min_history", "freq", "future"):
+    kw: dict[str, Any] = {"steps": steps}
+    for name in ("targets", "transform", "min_history", "freq", "future", "static"):
         if name in case.kw:
             kw[name] = case.kw[name]
-    if horizon > 1:
+    if "future" in kw:  # the known future of the covariates on the forecast rows
+        kw["future_values"] = np.full((steps, len(case.future)), 3.5)
+    if horizon > 1 or "future" in kw:
         kw["horizon"] = horizon
     if fitted is not None:
         kw["fitted_scaler"] = fitted
-    got = lstmshape.forecast(model, case.data, steps, **kw)
+    got = lstmshape.forecast(model, case.data, LOOKBACK, **kw)
     labels, values = [], []
     for p in prepared:
         model_space = scaled(case, p, fitted)
