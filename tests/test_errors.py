@@ -369,7 +369,14 @@ SPLIT_ROWS = [
         "`val` must start before `test`",
         {"data": DATED, "test": "2020-01-10"},
     ),
-    Row("val", 0, ShapeError, "`val` must be at least 1 row", {"test": 5}),
+    Row("val", -1, ShapeError, "`val` must be at least 1 row (0 or None: no", {"test": 5}),
+    Row(
+        "test",
+        0.999,
+        ShapeError,
+        "`test` asks for 20 of the 20 rows, leaving none for training. Received: test=0.999",
+    ),
+    Row("val", 10, ShapeError, "training. Received: val=10, test=10", {"test": 10}),
     Row("test", 1, ShapeError, "The test part gets no windows", {"horizon": 3}),
     Row("test", 5, ShapeError, "with stride=10 the windows may also step over it", {"stride": 10}),
     Row("lookback", 0, ShapeError, "`lookback` must be at least 1"),
@@ -649,6 +656,73 @@ def test_to_frame_masked_predictions_are_missing_or_refused() -> None:
         assert "`predictions`" in str(outcome)
     else:
         assert np.isnan(outcome.iloc[0, 0])
+
+
+# -- the way back to the data's units: transform, score (issue 19) ----------------------------
+UNITS_ROWS = [
+    # windows / split / folds: a change target undone from a level after the window
+    Row("shift", 3, ShapeError, "transform='diff' with shift=3 > sampling_rate=1", {"test": 5}),
+    Row("shift", 2, ShapeError, "undoing it needs the level of row L+1", {"test": 5}),
+    Row(
+        "shift",
+        3,
+        ShapeError,
+        "transform='diff' with shift=3 > sampling_rate=2: the first target",
+        {"test": 5, "sampling_rate": 2},
+    ),
+    Row(
+        "data",
+        np.array([1e308, -1e308, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]),
+        ShapeError,
+        "transform='diff' overflows: column 0 at row 1 is -1e+308",
+        {"test": 2},
+    ),
+    Row(
+        "transform",
+        "pct_change",
+        ShapeError,
+        "transform='pct_change' overflows: column 0 at row 1",
+        {"data": np.array([1e-300, 1e300, *np.arange(1.0, 9.0)]), "test": 2},
+    ),
+]
+
+
+@pytest.mark.parametrize("row", _params(UNITS_ROWS))
+@pytest.mark.parametrize("entry", ["windows", "split", "folds"])
+def test_transform_framing_errors(row: Row, entry: str) -> None:
+    def call(**kw: Any) -> Any:
+        args = {"data": SERIES, "lookback": 1, "transform": "diff", **kw}
+        test = args.pop("test")
+        data, lookback = args.pop("data"), args.pop("lookback")
+        if entry == "windows":
+            return lstmshape.windows(data, lookback, **args)
+        if entry == "split":
+            return lstmshape.split(data, lookback, test=test, **args)
+        return lstmshape.folds(data, lookback, n_folds=2, test=test // 2 or 1, **args)
+
+    _check(call, row)
+
+
+SCORE_ROWS = [
+    Row("forecasts", "x", TypeError, "`forecasts` must be a DataFrame from Windows.to_frame"),
+    Row("forecasts", [], ShapeError, "`forecasts` is an empty list"),
+    Row("season", 0, ShapeError, "`season`"),
+    Row(
+        "forecasts",
+        pd.DataFrame({"0+0": [1.0]}, index=[2]).pipe(lambda f: f.attrs.update(origin=3) or f),
+        ShapeError,
+        "made at row -1 (3 row(s) before it): there is no row before it",
+    ),
+]
+
+
+@pytest.mark.parametrize("row", _params(SCORE_ROWS))
+def test_score_errors(row: Row) -> None:
+    def call(**kw: Any) -> Any:
+        args = {"forecasts": pd.DataFrame({0: [1.0]}, index=[5]), "actual": SERIES, **kw}
+        return lstmshape.score(args.pop("forecasts"), args.pop("actual"), **args)
+
+    _check(call, row)
 
 
 # -- build_model, check_model -----------------------------------------------------------------
@@ -952,21 +1026,87 @@ def test_split_plot_errors(row: Row) -> None:
     _check(lstmshape.split(SERIES, 3, test=5).plot, row)
 
 
-def test_shuffled_shards_without_a_seed_are_disjoint_or_refused() -> None:
+def test_shuffled_shards_without_a_seed_are_refused() -> None:
+    # Each worker draws its own permutation: without one shared seed the shards would
+    # overlap. The old test also accepted success, so it could not fail.
     w = _windows_15()
-    outcome = _outcome(
-        lambda: [w.schedule(shuffle=True, num_shards=2, shard_index=k) for k in (0, 1)]
+    for k in (0, 1):
+        with pytest.raises(ShapeError, match=r"Shuffled shards need a `seed`.*num_shards=2"):
+            w.schedule(shuffle=True, num_shards=2, shard_index=k)
+    served = sorted(
+        int(i)
+        for k in (0, 1)
+        for i in w.schedule(shuffle=True, num_shards=2, shard_index=k, seed=3).order(0)
     )
-    if isinstance(outcome, Exception):
-        assert "`seed`" in str(outcome)
-    else:
-        served = sorted(int(i) for s in outcome for i in s.order(0))
-        assert served == list(range(15))
+    assert served == list(range(15))
 
 
-def test_explain_never_suggests_a_call_that_raises() -> None:
-    frame = pd.DataFrame(index=pd.date_range("2020-01-01", periods=10))
+@pytest.mark.parametrize("columns", [{}, {"v": np.arange(10.0)}, {"v": np.arange(3.0)}])
+def test_explain_never_suggests_a_call_that_raises(columns: dict[str, Any]) -> None:
+    # With no numeric column explain suggests no windows() call at all; with one, the
+    # call it suggests must run. (The old test's `if match:` never ran for its input.)
+    rows = len(next(iter(columns.values()))) if columns else 10
+    frame = pd.DataFrame(columns, index=pd.date_range("2020-01-01", periods=rows))
     text = lstmshape.explain(frame)
     match = re.search(r"lstmshape\.windows\(data, lookback=(\d+)\)", text)
-    if match:
-        lstmshape.windows(frame, int(match.group(1)))
+    if not columns:
+        assert match is None and "no numeric column" in text
+        return
+    assert match is not None, text
+    assert len(lstmshape.windows(frame, int(match.group(1)))) >= 1
+
+
+def _polars_frame(**columns: Any) -> Any:
+    pl = pytest.importorskip("polars")
+    n = 12
+    base = {
+        "date": pd.date_range("2020-01-01", periods=n, freq="D", unit="us"),
+        "v": np.arange(float(n)),
+    }
+    return pl.DataFrame({**base, **columns})
+
+
+#: Frames of other libraries (built inside the test: polars is optional). Each row: the
+#: frame's extra columns or a transformation, the error and its words.
+FRAME_ROWS = [
+    pytest.param(
+        lambda: _polars_frame(again=pd.date_range("2021-01-01", periods=12, unit="us")),
+        ShapeError,
+        "`data` (polars frame) has 2 date/time columns ('date', 'again')",
+        id="polars-two-date-columns",
+    ),
+    pytest.param(
+        lambda: _polars_frame().with_columns(_pl().col("date").cast(_pl().String)),
+        ShapeError,
+        "Column 'date' of `data` (polars frame) holds dates as text",
+        id="polars-text-dates",
+    ),
+    pytest.param(
+        lambda: _polars_frame().reverse(),
+        ShapeError,
+        "The index of `data` runs backwards in time",
+        id="polars-newest-first",
+    ),
+    pytest.param(
+        lambda: _polars_frame(name=["a"] * 12),
+        TypeError,
+        "Column 'name' of `data` has non-numeric dtype str",
+        id="polars-text-column",
+    ),
+    pytest.param(
+        lambda: _polars_frame(v2=[1.0, None] * 6).lazy(),
+        ShapeError,
+        "`data` has NaN values in 6 rows",
+        id="polars-lazy-nulls",
+    ),
+]
+
+
+def _pl() -> Any:
+    return pytest.importorskip("polars")
+
+
+@pytest.mark.parametrize(("make", "error", "fragment"), FRAME_ROWS)
+def test_frame_library_errors(make: Callable[[], Any], error: type, fragment: str) -> None:
+    with pytest.raises(error, match=re.escape(fragment)):
+        lstmshape.windows(make(), 3)

@@ -140,3 +140,16 @@ def test_bidirectional_merge_modes(tmp_path):
         assert name in out
     assert "3,561" in out and "3,541" in out
     assert_png(tmp_path / "modes.png")
+
+
+def test_published_covariates_shows_the_leak_and_its_fix(tmp_path):
+    out = run_example("published_covariates.py", "--folds", "3", cwd=tmp_path, timeout=120)
+    rmse = {
+        line.rsplit(maxsplit=1)[0].strip(): float(line.rsplit(maxsplit=1)[1])
+        for line in out.splitlines()
+        if line.startswith("  ")
+    }
+    leaky = rmse["+ figure joined by month (leaks)"]
+    honest = rmse["+ figure as published (14D late)"]
+    assert leaky < 0.95 * honest  # the leak looks like skill
+    assert honest > 0.95 * rmse["target only"]  # the honest figure brings (almost) nothing new

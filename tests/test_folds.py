@@ -171,7 +171,9 @@ def test_too_many_folds_names_the_largest_that_fits():
     ("options", "error", "words"),
     [
         ({"n_folds": 0, "test": 5}, ShapeError, "`n_folds` must be at least 1"),
-        ({"n_folds": 2, "test": 2.5}, TypeError, "`test` must be an integer"),
+        ({"n_folds": 2, "test": 2.5}, ShapeError, "`test` as a fraction must be between 0"),
+        ({"n_folds": 2, "test": [5]}, TypeError, "`test` must be a number of rows"),
+        ({"n_folds": 2, "test": "2020-01-01"}, TypeError, "needs data with a DatetimeIndex"),
         ({"n_folds": 2, "test": 5, "gap": -1}, ShapeError, "`gap` must be at least 0"),
         ({"n_folds": 2, "test": 5, "expanding": "no"}, TypeError, "`expanding`"),
         ({"n_folds": 2, "test": 5, "per_series": True}, ShapeError, "group_by"),

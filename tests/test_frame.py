@@ -62,7 +62,7 @@ def test_inputs_only_is_indexed_by_the_window_end():
     w = lstmshape.windows(df, 5, inputs_only=True, targets=["a"])
     out = w.to_frame(np.ones((len(w), 1)))
     assert out.index[-1] == df.index[-1]
-    assert list(out.columns) == ["a"]
+    assert list(out.columns) == ["a+1"]  # the row after the index row
 
 
 def test_prediction_shape_mismatch_names_both_shapes():

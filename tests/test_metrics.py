@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -87,3 +89,97 @@ def test_one_row_of_history_scores_all_but_mase():
     assert table.loc["model", "RMSE"] == pytest.approx(0.5)
     assert table.loc["model", "vs naive"] == pytest.approx(0.5)
     assert np.isnan(table.loc["model", "MASE"]) and table.loc["model", "n"] == 29
+
+
+# -- the naive forecast repeats the last known level (issue 19) -------------------------------
+def test_a_forecast_repeating_the_last_known_level_scores_one_vs_naive():
+    # Old main: naive = actual[t - 1], two rows after the window's last input with shift=3,
+    # and the honest "last value" forecast scored 2.98x the naive forecast.
+    a = np.arange(100.0) ** 1.5
+    test = lstmshape.split(a, 4, test=8, shift=3).test
+    frame = test.to_frame(np.asarray(test.X)[:, -1, :])  # the last input row's level
+    assert frame.attrs["origin"] == 3
+    table = lstmshape.score(frame, a)
+    assert table.loc["model", "vs naive"] == pytest.approx(1.0)
+    assert table.loc["model", "RMSE"] == table.loc["naive", "RMSE"] > 0
+
+
+def test_a_csv_round_trip_of_perfect_forecasts_scores_zero():
+    # Old main: steps named v+k while they lie k * sampling_rate rows ahead (RMSE 0.29).
+    s = pd.Series(np.sin(np.arange(200) / 5) + np.arange(200) / 30, name="v")
+    w = lstmshape.windows(s, 5, horizon=3, sampling_rate=2)
+    frame = w.to_frame(w.y)
+    assert list(frame.columns) == ["v+0", "v+2", "v+4"]
+    back = pd.read_csv(io.StringIO(frame.to_csv()), index_col=0)
+    table = lstmshape.score(back, s)
+    assert (table.xs("model", level="forecast")["RMSE"] == 0).all()
+
+
+def test_seasonal_naive_scores_the_origins_that_have_a_season_of_history():
+    # Old main: one origin without `season` rows before it made the whole row NaN.
+    y = pd.Series(np.sin(np.arange(60) * 2 * np.pi / 12) + np.arange(60) / 10, name="y")
+    w = lstmshape.windows(y, 3)  # targets at rows 3..59: the 9 before row 12 lack a season
+    frame = w.to_frame(w.y)
+    table = lstmshape.score(frame, y, season=12)
+    seasonal = table.loc["seasonal naive"]
+    assert seasonal["n"] == len(w) - 9 and np.isfinite(seasonal["RMSE"])
+    truth = y.to_numpy()
+    rows = frame.index.to_numpy()[9:]
+    expected = np.sqrt(np.mean((truth[rows - 12] - truth[rows]) ** 2))
+    assert seasonal["RMSE"] == pytest.approx(expected)
+    naive_same_rows = np.sqrt(np.mean((truth[rows - 1] - truth[rows]) ** 2))
+    assert seasonal["vs naive"] == pytest.approx(expected / naive_same_rows)
+    assert (
+        f"scored on {len(w) - 9} of {len(w)} values: 9 had fewer than 12 rows"
+        in (table.attrs["verdict"])
+    )
+
+
+# -- MAPE, sMAPE, seasonal MASE (issue 23 part 5) ---------------------------------------------
+def _one_step_case():
+    rng = np.random.default_rng(3)
+    y = pd.Series(10 + np.sin(np.arange(80) * 2 * np.pi / 7) + rng.normal(0, 0.2, 80), name="y")
+    w = lstmshape.split(y, 5, test=20).test  # 55 rows of history before the first origin
+    predictions = np.asarray(w.y) + rng.normal(0, 0.3, w.y.shape)
+    return y, w.to_frame(predictions), predictions[:, 0]
+
+
+def test_mape_is_100_times_sklearns():
+    metrics = pytest.importorskip("sklearn.metrics")
+    y, frame, p = _one_step_case()
+    truth = y.to_numpy()[frame.index]
+    table = lstmshape.score(frame, y)
+    expected = 100 * metrics.mean_absolute_percentage_error(truth, p)
+    assert table.loc["model", "MAPE"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_smape_follows_m4_and_darts():
+    y, frame, p = _one_step_case()
+    truth = y.to_numpy()[frame.index]
+    terms = [2 * abs(f - a) / (abs(a) + abs(f)) for f, a in zip(p, truth, strict=True)]
+    table = lstmshape.score(frame, y)
+    assert table.loc["model", "sMAPE"] == pytest.approx(100 * sum(terms) / len(terms))
+
+
+def test_mape_and_smape_at_zeros():
+    y = pd.Series([1.0, 2.0, 0.0, 0.0, 3.0], name="y")
+    frame = pd.DataFrame({"y": [0.0, 1.0, 2.0]}, index=[2, 3, 4])  # forecasts of rows 2..4
+    table = lstmshape.score(frame, y)
+    assert np.isnan(table.loc["model", "MAPE"])  # an actual 0: undefined
+    # row 2: both 0 -> 0; row 3: 2*1/(0+1) = 2; row 4: 2*1/(3+2) = 0.4
+    assert table.loc["model", "sMAPE"] == pytest.approx(100 * (0 + 2 + 0.4) / 3)
+
+
+def test_seasonal_mase_is_scaled_by_the_seasonal_naive_in_sample():
+    y, frame, p = _one_step_case()
+    truth = y.to_numpy()
+    table = lstmshape.score(frame, y, season=7)
+    first_origin = frame.index[0] - 1
+    history = truth[: first_origin + 1]
+    seasonal_scale = np.mean([abs(history[i] - history[i - 7]) for i in range(7, len(history))])
+    lag1_scale = np.mean([abs(history[i] - history[i - 1]) for i in range(1, len(history))])
+    errors = np.abs(p - truth[frame.index])
+    assert len(history) == 60 and seasonal_scale > 0
+    assert table.loc["model", "MASE"] == pytest.approx(np.mean(errors) / seasonal_scale)
+    assert table.loc["model", "MASE (lag 1)"] == pytest.approx(np.mean(errors) / lag1_scale)
+    assert "MASE (lag 1)" not in lstmshape.score(frame, y).columns

@@ -571,3 +571,122 @@ def test_the_mask_hides_padding_from_the_model(tmp_path, model_kwargs):
     }
     plain = lstmshape.build_model(lstmshape.windows(frame[["load"]], 14), units=4)
     assert plain.layers[0].use_cudnn == "auto"
+
+
+# -- quantiles ---------------------------------------------------------------------------------
+LEVELS = [0.1, 0.5, 0.9]
+QUANTILE_SETUPS = [
+    ({}, {}),
+    ({"horizon": 3}, {}),
+    ({"per_timestep": True}, {"bidirectional": True}),
+    ({"horizon": 3}, {"architecture": "encoder_decoder"}),
+    ({"horizon": 2, "future": [1], "static": [2]}, {}),
+    ({"min_history": 4}, {}),
+]
+
+
+def quantile_windows(**window_kwargs):
+    data = sine(120, 3)
+    data[:, 2] = 1.5  # a static column: one value for the series
+    return lstmshape.windows(data, 8, targets=[0], **window_kwargs)
+
+
+@pytest.mark.parametrize(("window_kwargs", "model_kwargs"), QUANTILE_SETUPS)
+def test_quantile_models_add_a_trailing_axis_that_never_crosses(window_kwargs, model_kwargs):
+    keras.utils.set_random_seed(1)
+    w = quantile_windows(**window_kwargs)
+    model = lstmshape.build_model(w, units=4, quantiles=LEVELS, **model_kwargs)
+    assert model.output_shape == (None, *w.target_shape, 3)
+    lstmshape.check_model(model, w, quantiles=LEVELS)
+    x = w.X if not isinstance(w.X, dict) else {k: v[:16] for k, v in w.X.items()}
+    x = x[:16] if not isinstance(x, dict) else x
+    predicted = model.predict(x, verbose=0)
+    assert predicted.shape == (16, *w.target_shape, 3)
+    assert (np.diff(predicted, axis=-1) >= 0).all()  # by construction, before any training
+    # The head's fixed weights are not trained.
+    assert model.count_params() - sum(int(np.prod(v.shape)) for v in model.trainable_weights) > 0
+
+
+def test_quantile_model_saves_and_loads_without_custom_objects(tmp_path):
+    w = quantile_windows(horizon=2)
+    model = lstmshape.build_model(w, units=4, quantiles=LEVELS)
+    model.save(tmp_path / "q.keras")
+    loaded = keras.models.load_model(tmp_path / "q.keras")
+    np.testing.assert_allclose(
+        model.predict(w.X, verbose=0), loaded.predict(w.X, verbose=0), rtol=1e-6, atol=1e-6
+    )
+
+
+def pinball_oracle(y_true, y_pred, levels):
+    total = []
+    for sample in range(len(y_true)):
+        values = []
+        for index in np.ndindex(y_true.shape[1:]):
+            for k, q in enumerate(levels):
+                error = y_true[(sample, *index)] - y_pred[(sample, *index, k)]
+                values.append(max(q * error, (q - 1) * error))
+        total.append(np.mean(values))
+    return np.mean(total)
+
+
+def test_pinball_loss_matches_a_loop():
+    rng = np.random.default_rng(0)
+    y_true = rng.normal(size=(6, 3, 2)).astype("float32")
+    y_pred = rng.normal(size=(6, 3, 2, 3)).astype("float32")
+    loss = lstmshape.pinball_loss(LEVELS)
+    np.testing.assert_allclose(
+        float(loss(y_true, y_pred)), pinball_oracle(y_true, y_pred, LEVELS), rtol=1e-5
+    )
+
+
+@pytest.mark.slow
+def test_quantiles_of_known_noise_cover_what_they_promise():
+    # Targets are N(0, 1) noise that no input explains: the best 10 % and 90 % quantiles are
+    # the noise's, -1.28 and 1.28, and [q10, q90] covers 80 % of fresh noise.
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    train = lstmshape.windows(rng.normal(size=(3000, 1)).astype("float32"), 4)
+    test = lstmshape.windows(rng.normal(size=(2000, 1)).astype("float32"), 4)
+    model = lstmshape.build_model(train, units=4, quantiles=LEVELS)
+    model.compile(keras.optimizers.Adam(0.05), lstmshape.pinball_loss(LEVELS))
+    model.fit(train.X, train.y, batch_size=128, epochs=12, verbose=0)
+    predicted = model.predict(test.X, verbose=0)
+    low, high = predicted[..., 0], predicted[..., 2]
+    coverage = float(np.mean((test.y >= low) & (test.y <= high)))
+    assert 0.70 <= coverage <= 0.90, coverage
+    assert abs(float(np.median(predicted[..., 1]))) < 0.3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"quantiles": 0.5}, TypeError, r"`quantiles` must be a list of quantile levels"),
+        ({"quantiles": "0.5"}, TypeError, r"`quantiles` must be a list"),
+        ({"quantiles": [0.1, "a"]}, TypeError, r"must hold numbers.*'a' is a str"),
+        ({"quantiles": []}, ShapeError, r"at least one level"),
+        ({"quantiles": [0.0, 0.5]}, ShapeError, r"strictly between 0 and 1.*0\.0 is not"),
+        ({"quantiles": [0.5, 1.0]}, ShapeError, r"strictly between 0 and 1.*1\.0 is not"),
+        ({"quantiles": [0.9, 0.1]}, ShapeError, r"strictly increasing.*Pass \[0\.1, 0\.9\]"),
+        ({"quantiles": [0.5, 0.5]}, ShapeError, r"strictly increasing.*Pass \[0\.5\]"),
+        (
+            {"quantiles": [0.5], "output_activation": "sigmoid"},
+            ShapeError,
+            r"`output_activation` does not combine with `quantiles`.*quantiles=\[0\.5\]",
+        ),
+    ],
+)
+def test_quantile_errors(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        lstmshape.build_model((5, 1), **kwargs)
+
+
+def test_check_model_with_quantiles_names_the_quantile_axis():
+    w = quantile_windows(horizon=2)
+    model = lstmshape.build_model(w, units=4, quantiles=LEVELS)
+    with pytest.raises(ShapeError, match=r"one more axis.*of size 3: a quantile model.*quantiles="):
+        lstmshape.check_model(model, w)  # checked as a point model: one axis too many
+    lstmshape.check_model(model, w, quantiles=LEVELS)
+    with pytest.raises(
+        ShapeError, match=r"2 quantiles of targets.*quantiles differ \(model 3, windows 2\)"
+    ):
+        lstmshape.check_model(model, w, quantiles=[0.1, 0.9])

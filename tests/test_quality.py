@@ -65,3 +65,61 @@ def test_import_layers_contract():
     # pyproject.toml [tool.importlinter]: an upward import or an import circle between layers
     # fails the build (tests/test_architecture.py shows a violation being caught).
     run(str(Path(sys.executable).with_name("lint-imports")))
+
+
+#: The optional packages only lstmshape._core.frameworks may import (pyproject.toml).
+FRAMEWORKS = (
+    "tensorflow",
+    "keras",
+    "torch",
+    "jax",
+    "matplotlib",
+    "polars",
+    "pyarrow",
+    "narwhals",
+    "grain",
+)
+
+
+@pytest.mark.parametrize("framework", ["torch", "polars"])
+def test_frameworks_contract_fails_on_an_import_outside_frameworks(tmp_path, framework):
+    # A deliberate violation in a copy of the package: a module that imports a framework
+    # itself instead of asking lstmshape._core.frameworks breaks the build.
+    import shutil
+
+    shutil.copytree(REPO / "src" / "lstmshape", tmp_path / "src" / "lstmshape")
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    bad = tmp_path / "src" / "lstmshape" / "_evaluate" / "sneaky.py"
+    bad.write_text(f"def load():\n    import {framework}\n\n    return {framework}\n")
+    out = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports"))],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "PYTHONPATH": str(tmp_path / "src")},
+    )
+    assert out.returncode != 0, out.stdout[-3000:]
+    assert (
+        "frameworks: only lstmshape._core.frameworks imports the optional ones BROKEN" in out.stdout
+    )
+    assert f"lstmshape._evaluate.sneaky -> {framework}" in out.stdout
+    assert "layers: each imports only from the layers below it KEPT" in out.stdout
+
+
+def test_frameworks_contract_names_every_optional_framework():
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]
+    assert config["include_external_packages"] is True
+    (contract,) = [c for c in config["contracts"] if c["type"] == "forbidden"]
+    assert sorted(contract["forbidden_modules"]) == sorted(FRAMEWORKS)
+    assert contract["source_modules"] == ["lstmshape"]
+    allowed = {line.split(" -> ")[0] for line in contract["ignore_imports"]}
+    # The one home, and the exceptions still listed (with their reason in pyproject.toml).
+    assert allowed <= {
+        "lstmshape._core.frameworks",
+        "lstmshape._readers.plot",
+        "lstmshape._readers.torch",
+        "lstmshape._readers.pydataset",
+    }

@@ -248,7 +248,7 @@ def test_fitted_scaler_scales_new_windows_for_a_forecast_past_the_end():
     np.testing.assert_allclose(future.X[0], parts.test.data[-20:])  # scaled like the test inputs
     assert future.end_index[0] == index[-1]
     frame = future.to_frame(np.array([[future.X[0, -1, 0]]]))  # "tomorrow = today", scaled
-    assert frame["price"].iloc[0] == pytest.approx(70.0)  # back in original units
+    assert frame["price+1"].iloc[0] == pytest.approx(70.0)  # back in original units, 1 row on
     with pytest.raises(
         ShapeError,
         match=r"`fitted_scaler` was fitted on the columns 'price', 'volume', but these windows use 'price'; missing: 'volume'",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -123,3 +124,45 @@ def check_size(value: Any, name: str, *, minimum: int, maximum: int = 2**31 - 1)
     if value > maximum:
         raise ShapeError(f"`{name}` must be at most {maximum}. {received(name, value)}")
     return value
+
+
+def check_quantiles(quantiles: Any, name: str = "quantiles") -> tuple[float, ...]:
+    """Return quantile levels as a tuple of floats, strictly increasing, each in ``(0, 1)``.
+
+    ``None`` gives ``()`` (no quantiles).
+
+    >>> check_quantiles([0.1, 0.5, 0.9])
+    (0.1, 0.5, 0.9)
+    """
+    if quantiles is None:
+        return ()
+    if isinstance(quantiles, (str, bytes)) or not isinstance(quantiles, Sequence | np.ndarray):
+        raise TypeError(
+            f"`{name}` must be a list of quantile levels such as [0.1, 0.5, 0.9]. "
+            f"{received_type(name, quantiles)}"
+        )
+    levels = []
+    for level in quantiles:
+        if isinstance(level, bool) or not isinstance(level, numbers.Real):
+            raise TypeError(
+                f"`{name}` must hold numbers, the quantile levels in (0, 1); "
+                f"{level!r} is a {type(level).__name__}. {received(name, quantiles)}"
+            )
+        levels.append(float(level))
+    if not levels:
+        raise ShapeError(
+            f"`{name}` must hold at least one level, such as [0.1, 0.5, 0.9]; leave it out "
+            f"for point forecasts. {received(name, quantiles)}"
+        )
+    outside = [q for q in levels if not 0 < q < 1]
+    if outside:
+        raise ShapeError(
+            f"`{name}` must be levels strictly between 0 and 1 (0.5 is the median); "
+            f"{outside[0]!r} is not. {received(name, quantiles)}"
+        )
+    if any(b <= a for a, b in pairwise(levels)):
+        raise ShapeError(
+            f"`{name}` must be strictly increasing (each level once), so that the outputs "
+            f"are in order. Pass {sorted(set(levels))}. {received(name, quantiles)}"
+        )
+    return tuple(levels)

@@ -11,6 +11,7 @@ from .._core.errors import ShapeError, format_label, plural, received_type
 from .._core.words import names_in_words, shape_in_words
 from .._evaluate.folds import Folds
 from .._evaluate.split import Split
+from .._input.frames import to_pandas
 from .._input.table import refuse_date_columns
 from .._plan.framing import INPUT_AXES, Framing
 from .._windows.windows import Windows
@@ -56,6 +57,10 @@ def explain(obj: Any) -> str:
         return _explain_split(obj)
     if isinstance(obj, Windows):
         return _explain_windows(obj)
+    try:  # polars, pyarrow, ...: as pandas reads them (the date column as the index)
+        obj = to_pandas(obj, "obj")
+    except ShapeError as refused:
+        return f"Before making windows: {refused}"
     if isinstance(obj, (pd.DataFrame, pd.Series)):
         return _explain_table(obj.shape, obj)
     if isinstance(obj, (np.ndarray, list, tuple)) or hasattr(obj, "shape"):

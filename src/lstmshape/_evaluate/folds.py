@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Hashable, Iterator, Sequence
 from typing import Any, overload
 
 import numpy as np
 import pandas as pd
 
-from .._core.errors import ShapeError, format_label, plural, received
+from .._core.errors import ShapeError, format_label, plural, received, received_type
 from .._core.validate import check_bool, check_int
-from .._input.scaling import check_scaler, series_ranges
+from .._input.scaling import series_ranges
 from .._input.table import ColumnSelection
-from .._input.timeline import Timeline, keep_panel, read_timeline
-from .._input.transform import check_transform, rows_used_up, transform_targets
-from .._plan.framing import Framing
+from .._input.timeline import Timeline, plan_windows
+from .._input.transform import rows_used_up
 from .._plan.plan import Run
-from .._windows.windows import Windows, check_min_history
-from .split import SeriesParts, Split, check_per_series, make_split
+from .._windows.request import make_request, received_each
+from .._windows.windows import Windows
+from .split import SeriesParts, Split, make_split, rows_from_timestamp
 
 
 class Folds(Sequence[Split]):
@@ -245,90 +246,119 @@ def folds(
       2     20 .. 169 (150)          170 .. 199 (30)
     """
     n_folds = check_int(n_folds, "n_folds", minimum=1)
-    test = check_int(test, "test", minimum=1)
-    val = check_int(val, "val", minimum=0)
+    val = 0 if val is None else check_int(val, "val", minimum=0)
     gap = check_int(gap, "gap", minimum=0)
     expanding = check_bool(expanding, "expanding")
-    framing = Framing.from_user(
-        lookback,
-        horizon=horizon,
-        shift=shift,
-        stride=stride,
-        per_timestep=per_timestep,
-        sampling_rate=sampling_rate,
-    )
-    check_scaler(scaler)
-    kind = check_transform(transform)
-    timeline = read_timeline(
-        data,
-        features=features,
-        targets=targets,
-        future=future,
-        static=static,
-        group_by=group_by,
-        freq=freq,
-        dropna=check_bool(dropna, "dropna"),
-    )
-    per_series = check_per_series(per_series, scaler, timeline.group_by)
-    min_history = check_min_history(min_history, framing)
-    need = framing.fewest_rows(min_history) + rows_used_up(kind, framing.sampling_rate)
+    test = _check_test(test)
+    request = make_request(
+        data, lookback, horizon=horizon, shift=shift, stride=stride,
+        sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
+        targets=targets, future=future, static=static, group_by=group_by, freq=freq,
+        dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
+        per_series=per_series,
+    )  # fmt: skip
+    framing, undo = request.framing, request.undo
+    lost = 0 if undo is None else rows_used_up(undo.kind, undo.lag)
+    need = framing.fewest_rows(request.min_history) + lost
     settings = _Settings(n_folds, test, val, gap, expanding, need)
-    bounds = _fold_rows(timeline, settings)
-    before = timeline
-    timeline, undo = transform_targets(timeline, kind, framing.sampling_rate)
-    timeline = keep_panel(before, timeline)
-    sizes = {"train": None, "val": val or None, "test": test}
-    splits = [
-        make_split(
-            timeline,
-            framing,
-            fold,
-            scaler=scaler,
-            per_series=per_series,
-            undo=undo,
-            sizes=sizes,
-            min_history=min_history,
+    bounds = _fold_rows(request.read, settings)
+    sizes = {"train": None, "val": val or None, "test": settings.test}
+    plan = plan_windows(request.timeline, framing, request.min_history)
+    splits = [make_split(request, fold, sizes=sizes, plan=plan) for fold in bounds]
+    return Folds(splits, expanding=expanding, test=settings.test, val=val, gap=gap)
+
+
+def _check_test(test: Any) -> Any:
+    """Validate the kind of ``test``: rows (int), a fraction (float) or a start timestamp."""
+    if isinstance(test, bool) or test is None:
+        raise TypeError(
+            "`test` must be a number of rows (int), a fraction of the rows (float) or the "
+            f"start of the first test part (a timestamp). {received_type('test', test)}"
         )
-        for fold in bounds
-    ]
-    return Folds(splits, expanding=expanding, test=test, val=val, gap=gap)
+    if isinstance(test, numbers.Integral):
+        return check_int(test, "test", minimum=1)
+    if isinstance(test, numbers.Real):
+        if not 0 < float(test) < 1:
+            raise ShapeError(
+                "`test` as a fraction must be between 0 and 1 (exclusive); for a number of "
+                f"rows pass an int. {received('test', test)}"
+            )
+        return float(test)
+    if isinstance(test, (str, pd.Timestamp, np.datetime64)) or hasattr(test, "isoformat"):
+        return test
+    raise TypeError(
+        "`test` must be a number of rows (int), a fraction of the rows (float) or the start "
+        f"of the first test part (a timestamp). {received_type('test', test)}"
+    )
 
 
 class _Settings:
+    """The fold sizes; ``test`` as given (rows, fraction or timestamp) until resolved."""
+
     def __init__(
-        self, n_folds: int, test: int, val: int, gap: int, expanding: bool, need: int
+        self, n_folds: int, test: Any, val: int, gap: int, expanding: bool, need: int
     ) -> None:
-        self.n_folds, self.test, self.val, self.gap = n_folds, test, val, gap
+        self.n_folds, self.test_asked, self.val, self.gap = n_folds, test, val, gap
         self.expanding, self.need = expanding, need
+        self.resolved: set[int] = set()
 
     @property
-    def held_out(self) -> int:
+    def test(self) -> Any:
+        """Rows per test part: one int when every series has the same, else as asked."""
+        return next(iter(self.resolved)) if len(self.resolved) == 1 else self.test_asked
+
+    def test_rows(self, clock: pd.Index | None, length: int, label: str) -> int:
+        """Rows per test part on a clock of ``length`` positions (``clock``: their times)."""
+        test = self.test_asked
+        if isinstance(test, int):
+            rows = test
+        elif isinstance(test, float):
+            rows = max(1, round(test * length))
+        else:
+            after = rows_from_timestamp(test, "test", clock, label)
+            rows = after // self.n_folds
+            if rows < 1:
+                raise ShapeError(
+                    f"`test` starts {plural(after, 'row')} before the end{label}: too few for "
+                    f"{self.n_folds} test parts of at least 1 row. Start it earlier, or ask "
+                    f"for fewer folds. {received_each(test=test, n_folds=self.n_folds)}"
+                )
+        self.resolved.add(rows)
+        return rows
+
+    def asked(self) -> dict[str, Any]:
+        """Return the sizes as asked, for messages (``val`` and ``gap`` when not 0)."""
+        sizes = {"n_folds": self.n_folds, "test": self.test_asked, "val": self.val}
+        return {name: v for name, v in {**sizes, "gap": self.gap}.items() if v != 0}
+
+    def held_out(self, test: int) -> int:
         """Clock positions after the first fold's training part."""
         gaps = self.gap * (2 if self.val else 1)
-        return self.n_folds * self.test + self.val + gaps
+        return self.n_folds * test + self.val + gaps
 
-    def cuts(self, length: int) -> list[dict[str, tuple[int, int]]]:
+    def cuts(self, length: int, test: int) -> list[dict[str, tuple[int, int]]]:
         """Return the parts of each fold as ``[begin, end)`` positions on a clock of ``length``."""
-        start = length - self.n_folds * self.test
-        first_train_end = length - self.held_out
+        start = length - self.n_folds * test
+        first_train_end = length - self.held_out(test)
         found = []
         for k in range(self.n_folds):
-            test_lo = start + k * self.test
+            test_lo = start + k * test
             val_hi = test_lo - self.gap
             val_lo = val_hi - self.val
             train_hi = (val_lo - self.gap) if self.val else val_hi
             train_lo = 0 if self.expanding else train_hi - first_train_end
-            parts = {"train": (train_lo, train_hi), "test": (test_lo, test_lo + self.test)}
+            parts = {"train": (train_lo, train_hi), "test": (test_lo, test_lo + test)}
             if self.val:
                 parts["val"] = (val_lo, val_hi)
             found.append(parts)
         return found
 
-    def check(self, length: int, label: str) -> None:
-        train = length - self.held_out
+    def check(self, length: int, test: int, label: str) -> None:
+        """Refuse folds that leave the first fold too few training rows (nothing allocated)."""
+        train = length - self.held_out(test)
         if train >= self.need:
             return
-        largest = (length - self.held_out + self.n_folds * self.test - self.need) // self.test
+        largest = (train + self.n_folds * test - self.need) // test
         gaps = self.gap * (2 if self.val else 1)
         advice = (
             f" The largest n_folds that fits is {largest}."
@@ -336,47 +366,74 @@ class _Settings:
             else " Even n_folds=1 does not fit: make `test`, `val` or `lookback` smaller."
         )
         raise ShapeError(
-            f"`n_folds` * `test` = {self.n_folds} * {self.test} = {self.n_folds * self.test} "
+            f"`n_folds` * `test` = {self.n_folds} * {test} = {self.n_folds * test} "
             f"rows of evaluation, plus val {self.val} and gaps {gaps}, leave "
             f"{plural(max(train, 0), 'row')} of the {length}{label} for the first fold's "
             f"training part, and it needs at least {self.need} (one window and its target)."
-            f"{advice} {received('n_folds', self.n_folds)}, test={self.test}"
+            f"{advice} {received_each(**self.asked())}"
         )
 
 
 def _fold_rows(timeline: Timeline, settings: _Settings) -> list[dict[Hashable | None, SeriesParts]]:
-    """For each fold, the target rows of each part of each series."""
+    """For each fold, the target rows of each part of each series.
+
+    Every series is checked before any fold is made, so that sizes which cannot fit are
+    refused before memory for ``n_folds`` folds is taken.
+    """
     index = timeline.table.index
     ranges = series_ranges(timeline)
     by_time = timeline.run_groups != () and isinstance(index, pd.DatetimeIndex)
     clock: pd.DatetimeIndex | None = None
+    # Per series: clock positions of its rows, clock length, rows per test part.
+    plans: list[tuple[int, Hashable | None, np.ndarray | None, int, int]] = []
     if by_time:
         assert isinstance(index, pd.DatetimeIndex)
         clock = index[np.concatenate([np.arange(b, e) for b, e, _ in ranges])].unique()
         clock = clock.sort_values()
-        settings.check(len(clock), " timestamps of all series")
-    folds: list[dict[Hashable | None, SeriesParts]] = [{} for _ in range(settings.n_folds)]
-    for begin, end, group in ranges:
-        if clock is not None:
+        label = " timestamps of all series"
+        test = settings.test_rows(clock, len(clock), label)
+        settings.check(len(clock), test, label)
+        for begin, end, group in ranges:
             assert index is not None
-            positions = clock.get_indexer(index[begin:end])
-            length = len(clock)
+            plans.append((begin, group, clock.get_indexer(index[begin:end]), len(clock), test))
+    else:
+        for begin, end, group in ranges:
+            label = " rows" if group is None else f" rows of group {group!r}"
+            dated = not isinstance(settings.test_asked, (int, float))
+            times = None if index is None or not dated else index[begin:end]  # a timestamp
+            test = settings.test_rows(times, end - begin, label)
+            settings.check(end - begin, test, label)
+            plans.append((begin, group, None, end - begin, test))
+    folds: list[dict[Hashable | None, SeriesParts]] = [{} for _ in range(settings.n_folds)]
+    local: dict[tuple[int, int], list[list[tuple[str, int, int]]]] = {}
+    for begin, group, positions, length, test in plans:
+        if positions is None:  # rows of the series' own clock: the same for equal lengths
+            if (length, test) not in local:
+                local[(length, test)] = [
+                    [(name, *_to_rows(None, length, 0, lo, hi)) for name, (lo, hi) in cut.items()]
+                    for cut in settings.cuts(length, test)
+                ]
+            rows = local[(length, test)]
         else:
-            label = "" if group is None else f" rows of group {group!r}"
-            settings.check(end - begin, label or " rows")
-            positions = np.arange(end - begin)
-            length = end - begin
-        for k, parts in enumerate(settings.cuts(length)):
-            folds[k][group] = {
-                name: [_to_rows(positions, begin, lo, hi)] for name, (lo, hi) in parts.items()
-            }
-        for fold in folds:
-            fold[group].setdefault("val", [])
+            rows = [
+                [(name, *_to_rows(positions, length, 0, lo, hi)) for name, (lo, hi) in cut.items()]
+                for cut in settings.cuts(length, test)
+            ]
+        for fold, parts in zip(folds, rows, strict=True):
+            fold[group] = {"val": []}
+            fold[group].update({name: [(begin + a, begin + b)] for name, a, b in parts})
     return folds
 
 
-def _to_rows(positions: np.ndarray, begin: int, lo: int, hi: int) -> tuple[int, int]:
-    """Rows ``[a, b)`` of a series whose clock positions lie in ``[lo, hi)``."""
+def _to_rows(
+    positions: np.ndarray | None, length: int, begin: int, lo: int, hi: int
+) -> tuple[int, int]:
+    """Rows ``[a, b)`` of a series whose clock positions lie in ``[lo, hi)``.
+
+    ``positions`` None: the series is its own clock (position ``i`` is row ``i``).
+    """
+    if positions is None:
+        return (begin + min(max(lo, 0), length), begin + min(max(hi, 0), length))
     a = int(np.searchsorted(positions, lo, side="left"))
     b = int(np.searchsorted(positions, hi, side="left"))
     return (begin + a, begin + b)

@@ -6,14 +6,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.tseries.frequencies import to_offset
 
 from .._core.errors import ShapeError, listed, received, received_type
 from .._core.validate import check_int
 from .._input.panel import is_panel
 from .._input.table import ColumnSelection
-from .._input.timeline import read_timeline
-from .._input.transform import check_transform, rows_used_up
+from .._input.transform import rows_used_up
+from .._readers.units import future_index, predict_quietly
+from .._windows.request import make_request
 from .._windows.windows import windows
 
 
@@ -108,8 +108,6 @@ def forecast(
     2024-01-13  12.0
     """
     steps = check_int(steps, "steps", minimum=1)
-    lookback = check_int(lookback, "lookback", minimum=1)
-    kind = check_transform(transform)
     if horizon is not None:
         horizon = check_int(horizon, "horizon", minimum=1)
     if not callable(getattr(model, "predict", None)):
@@ -125,8 +123,14 @@ def forecast(
             "{name: lstmshape.forecast(model, series, ...) for name, series in data.items()}. "
             f"{received_type('data', data)}"
         )
-    table = read_timeline(data, features=features, targets=targets).table
-    future = _future_index(table.index, len(table.values), steps, freq)
+    request = make_request(
+        data, lookback, inputs_only=True, features=features, targets=targets,
+        transform=transform, min_history=min_history, scaler=fitted_scaler,
+        scaler_name="fitted_scaler",
+    )  # fmt: skip
+    table, lookback = request.read.table, request.framing.lookback
+    kind = None if request.undo is None else request.undo.kind
+    future = future_index(table.index, len(table.values) - 1, np.arange(1, steps + 1), freq=freq)
     names = list(table.names)
     feature_names = list(table.feature_names)
     target_names = list(table.target_names)
@@ -145,7 +149,7 @@ def forecast(
     while n_made < steps:
         tail = work.iloc[-need:].reset_index(drop=True)
         first = windows(tail, lookback, horizon=1, **options)
-        prediction = _predict(model, _last_window(first.X))
+        prediction = predict_quietly(model, _last_window(first.X))
         found = _horizon_of(prediction, len(target_names), horizon)
         if n_made == 0 and found < steps and set(feature_names) != set(target_names):
             extra = [n for n in feature_names if n not in target_names]
@@ -196,15 +200,6 @@ def _last_window(x: Any) -> Any:
     return x[-1:]
 
 
-def _predict(model: Any, x: Any) -> np.ndarray:
-    """Call ``model.predict`` quietly when it takes Keras' ``verbose``."""
-    try:
-        output = model.predict(x, verbose=0)
-    except TypeError:
-        output = model.predict(x)
-    return np.asarray(output, dtype=np.float64)
-
-
 def _horizon_of(prediction: np.ndarray, n_targets: int, horizon: int | None) -> int:
     """Read the model's horizon from the shape of one prediction."""
     shape = prediction.shape
@@ -224,48 +219,3 @@ def _horizon_of(prediction: np.ndarray, n_targets: int, horizon: int | None) -> 
             f"(output shape {shape}). {received('horizon', horizon)}"
         )
     return int(found)
-
-
-def _future_index(index: pd.Index | None, n_rows: int, steps: int, freq: Any) -> pd.Index:
-    """Return the ``steps`` index labels after the last row."""
-    if isinstance(index, pd.DatetimeIndex):
-        offset = _offset(index, freq)
-        return pd.date_range(
-            index[-1] + offset, periods=steps, freq=offset, name=index.name, unit=index.unit
-        )
-    if freq is not None:
-        kind = "no index (numpy input)" if index is None else f"a {type(index).__name__}"
-        raise TypeError(
-            f"`freq` spaces future timestamps, so `data` needs a DatetimeIndex; it has {kind}. "
-            f"{received('freq', freq)}"
-        )
-    if index is None:
-        return pd.RangeIndex(n_rows, n_rows + steps, name="row")
-    if isinstance(index, pd.RangeIndex):
-        return pd.RangeIndex(
-            index.stop, index.stop + steps * index.step, index.step, name=index.name
-        )
-    raise ShapeError(
-        f"forecast() dates its rows after the last index label, which needs a DatetimeIndex "
-        f"or a RangeIndex; `data` has a {type(index).__name__}. Set a DatetimeIndex, or reset "
-        "the index (`data.reset_index(drop=True)`) to number the future rows."
-    )
-
-
-def _offset(index: pd.DatetimeIndex, freq: Any) -> pd.DateOffset:
-    chosen: Any = freq if freq is not None else index.freq
-    if chosen is None and len(index) >= 3:
-        chosen = pd.infer_freq(index)
-    if chosen is None:
-        raise ShapeError(
-            "forecast() cannot tell the spacing of future timestamps: the index has no `freq` "
-            "and pandas.infer_freq finds none (trading days with holidays, for example). Pass "
-            "freq=, for example freq='B' (business days) or 'D'."
-        )
-    try:
-        return to_offset(chosen)
-    except (ValueError, TypeError):
-        raise ShapeError(
-            f"`freq` is not a frequency pandas understands. Use an offset alias such as 'D', "
-            f"'B', 'h' or 'min'. {received('freq', freq)}"
-        ) from None

@@ -21,40 +21,79 @@ from .._core.errors import ShapeError, listed, received_type
 from .._core.validate import check_int
 
 MODEL, NAIVE, SEASONAL = "model", "naive", "seasonal naive"
+#: MASE scaled by the lag-1 naive's in-sample MAE, shown beside the seasonal MASE.
+MASE1 = "MASE (lag 1)"
 _STEP = re.compile(r"^(?P<name>.*)\+(?P<step>\d+)$")
 
 
 @dataclass
 class _Points:
-    """Errors of each forecaster on the scored target rows of one (fold, target, step)."""
+    """Forecasts and actual values on the scored rows of one (fold, target, step).
 
-    errors: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    With the MASE scales of each row's series.
+    """
+
+    predicted: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    actual: list[np.ndarray] = field(default_factory=list)
     scales: list[np.ndarray] = field(default_factory=list)
+    lag1: list[np.ndarray] = field(default_factory=list)
 
-    def add(self, errors: dict[str, np.ndarray], scale: np.ndarray) -> None:
-        for name, e in errors.items():
-            self.errors.setdefault(name, []).append(e)
-        self.scales.append(scale)
+    def add(
+        self, predicted: dict[str, np.ndarray], actual: np.ndarray, scale: float, lag1: float
+    ) -> None:
+        for name, p in predicted.items():
+            self.predicted.setdefault(name, []).append(p)
+        self.actual.append(actual)
+        self.scales.append(np.full(len(actual), scale))
+        self.lag1.append(np.full(len(actual), lag1))
 
     def merged(self, other: _Points) -> _Points:
-        out = _Points({k: list(v) for k, v in self.errors.items()}, list(self.scales))
-        for name, e in other.errors.items():
-            out.errors.setdefault(name, []).extend(e)
-        out.scales.extend(other.scales)
+        out = _Points(
+            {k: [*v, *other.predicted.get(k, [])] for k, v in self.predicted.items()},
+            [*self.actual, *other.actual],
+            [*self.scales, *other.scales],
+            [*self.lag1, *other.lag1],
+        )
         return out
 
-    def metrics(self) -> dict[str, dict[str, float]]:
-        scale = np.concatenate(self.scales)
+    def metrics(self, seasonal_mase: bool) -> dict[str, dict[str, float]]:
+        actual = np.concatenate(self.actual)
+        scale, lag1 = np.concatenate(self.scales), np.concatenate(self.lag1)
         found = {}
-        for name, parts in self.errors.items():
-            e = np.concatenate(parts)
-            found[name] = {
-                "RMSE": float(np.sqrt(np.mean(e**2))),
-                "MAE": float(np.mean(np.abs(e))),
-                "MASE": float(np.mean(np.abs(e) / scale)),
-                "n": len(e),
-            }
+        for name, parts in self.predicted.items():
+            p = np.concatenate(parts)
+            # Only the seasonal naive may lack a forecast (an origin with < m rows before it).
+            keep = ~np.isnan(p) if name == SEASONAL else np.ones(len(p), dtype=bool)
+            found[name] = _metrics(p[keep], actual[keep], scale[keep], lag1[keep], seasonal_mase)
+            found[name]["left out"] = int((~keep).sum())
+            # "vs naive" compares with the naive forecast on the same rows.
+            naive = np.concatenate(self.predicted[NAIVE])[keep] - actual[keep]
+            found[name]["naive RMSE"] = float(np.sqrt(np.mean(naive**2))) if keep.any() else np.nan
         return found
+
+
+def _metrics(
+    p: np.ndarray, y: np.ndarray, scale: np.ndarray, lag1: np.ndarray, seasonal_mase: bool
+) -> dict[str, float]:
+    """RMSE, MAE, MASE, MAPE and sMAPE of forecasts ``p`` of the actual values ``y``."""
+    e = p - y
+    n = len(e)
+    absolute = np.abs(e)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ape = absolute / np.abs(y)
+        both = np.abs(y) + np.abs(p)
+        sape = np.where(both == 0, 0.0, absolute / both)
+    found = {
+        "RMSE": float(np.sqrt(np.mean(e**2))) if n else np.nan,
+        "MAE": float(np.mean(absolute)) if n else np.nan,
+        "MASE": float(np.mean(absolute / scale)) if n else np.nan,
+        "MAPE": float(100 * np.mean(ape)) if n and not (y == 0).any() else np.nan,
+        "sMAPE": float(200 * np.mean(sape)) if n else np.nan,
+        "n": n,
+    }
+    if seasonal_mase:
+        found[MASE1] = float(np.mean(absolute / lag1)) if n else np.nan
+    return found
 
 
 def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataFrame:
@@ -72,18 +111,21 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
         (rows, for numpy input); with ``group_by``, including the group column.
     season : int, optional
         Rows per season (7 for daily data with a weekly pattern, 12 for monthly data):
-        adds the seasonal naive forecast.
+        adds the seasonal naive forecast, and scales MASE by the seasonal naive's
+        in-sample error (the lag-1 MASE stays, as the column ``"MASE (lag 1)"``).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``RMSE``, ``MAE``, ``MASE``, ``vs naive`` (the RMSE divided by the naive
-        forecast's: below 1 beats naive) and ``n`` (target values scored). Rows: a
+        Columns ``RMSE``, ``MAE``, ``MASE`` (``MASE (lag 1)`` too with ``season``),
+        ``MAPE``, ``sMAPE``, ``vs naive`` (the RMSE divided by the naive forecast's: below 1
+        beats naive) and ``n`` (target values scored). Rows: a
         MultiIndex of ``fold`` (0, 1, ..., and ``"all"`` for every fold together when there
         are several), ``target`` (when there are several), ``step`` (``"+0"``, ``"+1"``,
         ..., ``"all"``, for a horizon) and ``forecast`` (``"model"``, ``"naive"``,
         ``"seasonal naive"``). ``result.attrs["verdict"]`` says, in one sentence per
-        target, whether the model beats the naive forecast overall and in how many folds.
+        target, whether the model beats the naive forecast overall and in how many folds
+        (and how many values the seasonal naive forecast left out, if any).
 
     Raises
     ------
@@ -95,18 +137,33 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
 
     Notes
     -----
-    For a forecast dated by its first target row ``t`` (``to_frame``'s index):
+    Each forecast was made at its **origin** ``o``: the last row its forecaster knew, the
+    window's last input row. ``to_frame`` dates a frame by its first target row ``t`` and
+    records ``frame.attrs["origin"]``, the rows from ``o`` to ``t`` (``shift``; 0 for
+    inputs-only frames, dated by ``o`` itself); a frame without it (read back from a CSV
+    file, or made by hand) counts 1 (``o = t - 1``, right for the default ``shift=1``).
+    A column ``"name+k"`` holds the value of the row ``k`` rows after ``t``.
 
-    * the **naive** forecast of every step is ``actual[t - 1]``, the last value before the
-      first target (what the forecaster knew);
-    * the **seasonal naive** forecast of the value ``h`` rows after ``t - 1`` is the value
-      ``m * ceil(h / m)`` rows before it, the latest known one of the same season;
-    * **MASE** divides each absolute error by the in-sample naive MAE of the history: the
-      mean of ``|actual[i] - actual[i - 1]|`` over the rows of ``actual`` (of the same
-      series) before the frame's first forecast row, i.e. the fold's training and
-      validation rows. MASE < 1: better than the naive forecast was, on average, in-sample.
-      It is NaN when that history has fewer than 2 rows (padded windows near a series'
-      start) or is constant.
+    * the **naive** forecast of every step is ``actual[o]``, the last value known;
+    * the **seasonal naive** forecast of the value ``h`` rows after ``o`` is the value
+      ``m * ceil(h / m)`` rows before it, the latest known one of the same season. An
+      origin with too little history for it is left out of the seasonal naive's row only
+      (its ``n`` is smaller), and the verdict says how many values were left out;
+    * **MASE** divides each absolute error by the in-sample MAE of a naive forecast on the
+      history known at the frame's first origin (rows of ``actual`` of the same series up
+      to it, i.e. the fold's training and validation rows): ``|actual[i] - actual[i - m]|``
+      with ``season=m`` (as darts' ``mase(m=...)`` and sktime's ``sp=`` do), else
+      ``|actual[i] - actual[i - 1]|``, shown as ``"MASE (lag 1)"`` beside a seasonal one.
+      MASE < 1: better than that naive forecast was, on average, in-sample. It is NaN when
+      the history has no such pair of rows (padded windows near a series' start) or is
+      constant;
+    * **MAPE** is ``100 * mean(|forecast - actual| / |actual|)``, in percent: 100 times
+      scikit-learn's ``mean_absolute_percentage_error`` (a fraction). It is undefined
+      where an actual value is 0, so it is NaN then (scikit-learn divides by machine
+      epsilon instead, giving about 1e15; darts raises);
+    * **sMAPE** is ``200 * mean(|forecast - actual| / (|actual| + |forecast|))``, from 0
+      to 200, as the M4 competition and darts' ``smape`` define it; a term whose actual
+      value and forecast are both 0 counts 0 (a perfect forecast; darts raises);
     * RMSE and MAE are in the target's units; ``"all"`` pools the errors of every fold
       (and step), it does not average the per-fold numbers.
 
@@ -130,9 +187,9 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
         for group, sub, series in _series(frame, actual_frame):
             for column in sub.columns:
                 target, step = _target_of(column, series)
-                errors, scale = _errors(sub[column], series[target], step, frame, season, group)
-                points.setdefault((fold, target, step), _Points()).add(errors, scale)
-    return _table(points, len(frames))
+                found = _forecasts(sub[column], series[target], step, frame, season, group)
+                points.setdefault((fold, target, step), _Points()).add(*found)
+    return _table(points, len(frames), season)
 
 
 def _frames(forecasts: Any) -> list[pd.DataFrame]:
@@ -199,15 +256,19 @@ def _target_of(column: Any, actual: pd.DataFrame) -> tuple[Any, int]:
     )
 
 
-def _errors(
+def _forecasts(
     predicted: pd.Series,
     truth_column: pd.Series,
     step: int,
     frame: pd.DataFrame,
     season: int | None,
     group: Hashable | None,
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Errors of the model and the naive forecasts on these target rows, and MASE scales."""
+) -> tuple[dict[str, np.ndarray], np.ndarray, float, float]:
+    """Forecasts of the model and the naive forecasts of these rows, and the truth.
+
+    Returns the forecasts, the actual values and the MASE scales (seasonal or lag 1, and
+    lag 1).
+    """
     where = f" (group {group!r})" if group is not None else ""
     truth = truth_column.to_numpy(dtype=np.float64)
     positions = truth_column.index.get_indexer(predicted.index)
@@ -217,40 +278,53 @@ def _errors(
             f"The forecast for {missing!r}{where} has no row in `actual`; pass the data the "
             "windows were made from, with the same index."
         )
-    first = int(positions.min())
-    if first < 1:
+    before = int(frame.attrs.get("origin", 1))
+    origins = positions - before
+    first = int(origins.min())
+    if first < 0:
         raise ShapeError(
-            f"The first forecast{where} is for row {first} of `actual`: there is no row "
-            "before it to give the naive forecast (the last value known)."
+            f"The first forecast{where} is for row {int(positions.min())} of `actual`, made "
+            f"at row {first} ({before} row(s) before it): there is no row before it to give "
+            "the naive forecast (the last value known)."
         )
-    history = truth[:first]
-    # One row of history (a padded window of min_history=1) gives the naive forecast but
-    # no in-sample naive error; a constant history gives a zero one: MASE is undefined.
-    scale = float(np.nanmean(np.abs(np.diff(history)))) if first > 1 else np.nan
-    if not scale > 0:
-        scale = np.nan
-    rows = positions + step * int(frame.attrs.get("step_rows", 1))
+    history = truth[: first + 1]  # what the first forecaster knew
+    lag1 = _naive_scale(history, 1)
+    scale = lag1 if season is None else _naive_scale(history, season)
+    rows = positions + step
     inside = rows < len(truth)
-    rows, origin, value = rows[inside], positions[inside] - 1, predicted.to_numpy()[inside]
-    actual_values = truth[rows]
-    errors = {MODEL: value - actual_values, NAIVE: truth[origin] - actual_values}
+    rows, origin, value = rows[inside], origins[inside], predicted.to_numpy()[inside]
+    forecasts = {MODEL: value.astype(np.float64), NAIVE: truth[origin]}
     if season is not None:
         h = rows - origin
         back = season * np.ceil(h / season).astype(np.int64)
         ok = rows - back >= 0
         seasonal = np.full(len(rows), np.nan)
         seasonal[ok] = truth[rows[ok] - back[ok]]
-        errors[SEASONAL] = seasonal - actual_values
-    return errors, np.full(len(rows), scale)
+        forecasts[SEASONAL] = seasonal
+    return forecasts, truth[rows], scale, lag1
 
 
-def _table(points: dict[tuple[int, str, int], _Points], n_folds: int) -> pd.DataFrame:
+def _naive_scale(history: np.ndarray, lag: int) -> float:
+    """In-sample MAE of the naive forecast ``lag`` rows back; NaN when undefined or 0."""
+    if len(history) <= lag:
+        return np.nan
+    with np.errstate(invalid="ignore"):
+        changes = np.abs(history[lag:] - history[:-lag])
+    changes = changes[~np.isnan(changes)]
+    scale = float(np.mean(changes)) if len(changes) else np.nan
+    return scale if scale > 0 else np.nan
+
+
+def _table(
+    points: dict[tuple[int, str, int], _Points], n_folds: int, season: int | None
+) -> pd.DataFrame:
     targets = list(dict.fromkeys(t for _, t, _ in points))
     steps = sorted({s for _, _, s in points})
     folds: list[Any] = list(range(n_folds)) + (["all"] if n_folds > 1 else [])
     step_keys: list[Any] = steps + (["all"] if len(steps) > 1 else [])
     records, keys = [], []
     ratios: dict[tuple[Any, Any, Any, str], float] = {}
+    left_out: dict[Any, tuple[int, int]] = {}
     for fold in folds:
         for target in targets:
             for step in step_keys:
@@ -264,22 +338,31 @@ def _table(points: dict[tuple[int, str, int], _Points], n_folds: int) -> pd.Data
                 merged = chosen[0]
                 for other in chosen[1:]:
                     merged = merged.merged(other)
-                found = merged.metrics()
-                naive = found[NAIVE]["RMSE"]
+                found = merged.metrics(season is not None)
                 for name, values in found.items():
+                    naive = values.pop("naive RMSE")
                     ratio = values["RMSE"] / naive if naive > 0 else np.nan
+                    dropped = int(values.pop("left out"))
+                    if (
+                        name == SEASONAL
+                        and fold == ("all" if n_folds > 1 else 0)
+                        and step == ("all" if len(steps) > 1 else steps[0])
+                    ):
+                        left_out[target] = (dropped, int(values["n"]) + dropped)
                     records.append({**values, "vs naive": ratio})
                     step_label = step if step == "all" else f"+{step}"
                     keys.append((fold, target, step_label, name))
                     ratios[(fold, target, step if len(steps) > 1 else None, name)] = ratio
     index = pd.MultiIndex.from_tuples(keys, names=["fold", "target", "step", "forecast"])
-    table = pd.DataFrame(records, index=index)[["RMSE", "MAE", "MASE", "vs naive", "n"]]
+    mase = ["MASE", MASE1] if season is not None else ["MASE"]
+    columns = ["RMSE", "MAE", *mase, "MAPE", "sMAPE", "vs naive", "n"]
+    table = pd.DataFrame(records, index=index)[columns]
     drop = [level for level, n in (("target", len(targets)), ("step", len(steps))) if n == 1]
     if n_folds == 1:
         drop.append("fold")
     if drop:
         table = table.droplevel(drop)
-    table.attrs["verdict"] = _verdict(ratios, targets, n_folds, len(steps) > 1)
+    table.attrs["verdict"] = _verdict(ratios, targets, n_folds, len(steps) > 1, left_out, season)
     return table
 
 
@@ -288,6 +371,8 @@ def _verdict(
     targets: Sequence[Any],
     n_folds: int,
     steps: bool,
+    left_out: dict[Any, tuple[int, int]],
+    season: int | None,
 ) -> str:
     """One sentence per target: does the model beat the naive forecast, overall and per fold."""
     sentences = []
@@ -306,5 +391,11 @@ def _verdict(
         seasonal = ratios.get((overall_fold, target, step, SEASONAL))
         if seasonal is not None:
             text += f"; the seasonal naive forecast: {seasonal:.2f}x"
+            dropped, total = left_out.get(target, (0, 0))
+            if dropped:
+                text += (
+                    f", scored on {total - dropped} of {total} values: {dropped} had fewer "
+                    f"than {season} rows of history"
+                )
         sentences.append(text + ").")
     return " ".join(sentences)

@@ -11,16 +11,16 @@ import numpy as np
 import pandas as pd
 
 from .._core.errors import ShapeError, format_label, plural, received, received_type
-from .._core.validate import check_bool
 from .._core.words import names_in_words
 from .._input.panel import row_labels
-from .._input.scaling import check_scaler, fit_scaler, fit_scaler_per_series, series_ranges
+from .._input.scaling import fit_scaler, fit_scaler_per_series, series_ranges
 from .._input.table import ColumnSelection
-from .._input.timeline import Timeline, keep_panel, plan_windows, read_timeline
-from .._input.transform import TargetTransform, rows_used_up, transform_targets
+from .._input.timeline import Timeline, plan_windows
+from .._input.transform import rows_used_up
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan
-from .._windows.windows import Windows, check_min_history, source_of
+from .._windows.request import WindowRequest, make_request, received_each, source_of
+from .._windows.windows import Windows
 
 PARTS = ("train", "val", "test")
 
@@ -57,7 +57,9 @@ class Split:
         found = {"train": self.train, "val": self.val, "test": self.test}
         return {name: w for name, w in found.items() if w is not None}
 
-    def plot(self, *, column: Any = None, group: Any = None, ax: Any = None) -> Any:
+    def plot(
+        self, *, column: Any = None, group: Any = None, ax: Any = None, units: str = "data"
+    ) -> Any:
         """Draw the series with each part's target period shaded and its context hatched.
 
         The context of val and test is the ``lookback`` rows before their first target
@@ -71,6 +73,8 @@ class Split:
             With ``group_by``, the series to draw (default: the first).
         ax : matplotlib.axes.Axes, optional
             Draw on these axes instead of a new figure.
+        units : {"data", "model"}, default "data"
+            The data's units, or what the model sees (scaled, changes), said on the y axis.
 
         Returns
         -------
@@ -86,7 +90,7 @@ class Split:
         """
         from .._readers.plot import plot_split
 
-        return plot_split(self, column=column, group=group, ax=ax)
+        return plot_split(self, column=column, group=group, ax=ax, units=units)
 
     def __repr__(self) -> str:
         first = self.train
@@ -216,93 +220,59 @@ def split(
     >>> parts.test.X[0, 0, 0], parts.test.X[0, -1, 0]       # inputs reach back: rows 150..169
     (np.float64(150.0), np.float64(169.0))
     """
-    if val is None and test is None:
+    if _none_for_zero(val) is None and test is None:
         raise ShapeError(
             "split() needs `val`, `test` or both: the size of each part at the end of the data "
-            "(rows, a fraction, or a start timestamp). For one set of windows use windows()."
+            "(rows, a fraction, or a start timestamp). For one set of windows use windows(). "
+            f"{received_each(val=val, test=test)}"
         )
-    framing = Framing.from_user(
-        lookback,
-        horizon=horizon,
-        shift=shift,
-        stride=stride,
-        per_timestep=per_timestep,
-        sampling_rate=sampling_rate,
-    )
-    check_scaler(scaler)
-    timeline = read_timeline(
-        data,
-        features=features,
-        targets=targets,
-        future=future,
-        static=static,
-        group_by=group_by,
-        freq=freq,
-        dropna=check_bool(dropna, "dropna"),
-    )
-    per_series = check_per_series(per_series, scaler, timeline.group_by)
-    min_history = check_min_history(min_history, framing)
-    bounds = _part_rows(timeline, val=val, test=test)
-    before = timeline
-    timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
-    timeline = keep_panel(before, timeline)
-    sizes = {"train": None, "val": val, "test": test}
-    return make_split(
-        timeline,
-        framing,
-        bounds,
-        scaler=scaler,
+    val = _none_for_zero(val)
+    request = make_request(
+        data, lookback, horizon=horizon, shift=shift, stride=stride,
+        sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
+        targets=targets, future=future, static=static, group_by=group_by, freq=freq,
+        dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
-        undo=undo,
-        sizes=sizes,
-        min_history=min_history,
-    )
+    )  # fmt: skip
+    bounds = _part_rows(request.read, val=val, test=test)
+    sizes = {"train": None, "val": val, "test": test}
+    return make_split(request, bounds, sizes=sizes)
 
 
-def check_per_series(per_series: Any, scaler: Any, group_by: Hashable | None) -> bool:
-    """Validate ``per_series``: it needs ``group_by`` and a ``scaler``."""
-    per_series = check_bool(per_series, "per_series")
-    if per_series and group_by is None:
-        raise ShapeError(
-            "`per_series=True` fits one scaler per series of `group_by`, but no `group_by` "
-            f"was given. {received('per_series', per_series)}"
-        )
-    if per_series and scaler is None:
-        raise ShapeError(
-            "`per_series=True` fits one copy of `scaler` per series, but no `scaler` was "
-            f"given (for example MinMaxScaler()). {received('per_series', per_series)}"
-        )
-    return per_series
+def _none_for_zero(size: Any) -> Any:
+    """``val=0`` is no validation part, as ``val=None`` is (the word ``folds`` used)."""
+    if type(size) is not bool and isinstance(size, numbers.Integral) and size == 0:
+        return None
+    return size
 
 
 def make_split(
-    timeline: Timeline,
-    framing: Framing,
+    request: WindowRequest,
     bounds: dict[Hashable | None, SeriesParts],
     *,
-    scaler: Any,
-    per_series: bool,
-    undo: TargetTransform | None,
     sizes: dict[str, Any],
-    min_history: int | None = None,
+    plan: WindowPlan | None = None,
 ) -> Split:
     """Make the windows of each part from the target rows of each series (``bounds``).
 
     The one rule of :func:`split` and :func:`folds`: the scaler is fitted on the training
     rows only (per series with ``per_series``), each part keeps the windows whose target
     rows all lie in its own rows, and a part left without windows is an error.
-    ``timeline`` is already transformed (``undo`` undoes it); ``sizes`` are the sizes the
-    user asked for, for messages (a part of size None is not made). With ``min_history``
-    the plan also holds padded windows, and they go to the part of their targets too.
+    ``sizes`` are the sizes the user asked for, for messages (a part of size None is not
+    made). With ``min_history`` the plan also holds padded windows, and they go to the
+    part of their targets too. ``plan`` (of ``request``) may be given when several splits
+    share it: it depends on the rows, not on their scaled values.
     """
+    timeline, framing, undo = request.timeline, request.framing, request.undo
+    scaler, min_history = request.scaler, request.min_history
     fitted: Any = None
-    if scaler is not None and per_series:
+    if scaler is not None and request.per_series:
         train = {group: rows["train"] for group, rows in bounds.items()}
         fitted, timeline = fit_scaler_per_series(timeline, scaler, train)
     elif scaler is not None:
         train_rows = [r for rows in bounds.values() for r in rows["train"]]
         fitted, timeline = fit_scaler(timeline, scaler, train_rows)
-    plan = plan_windows(timeline, framing, min_history)
+    plan = plan_windows(timeline, framing, min_history) if plan is None else plan
     parts: dict[str, Windows] = {}
     boundaries: dict[str, list[str]] = {}
     for name in (part for part in PARTS if part == "train" or sizes[part] is not None):
@@ -328,13 +298,18 @@ def _part_rows(timeline: Timeline, *, val: Any, test: Any) -> dict[Hashable | No
         if val is not None and val_rows < 1:
             raise ShapeError(
                 f"`val` must start before `test`{label}: the parts run train, val, test in "
-                f"time. {received('val', val)}, {received('test', test)}"
+                f"time. {received_each(val=val, test=test)}"
             )
         if val_rows + test_rows >= rows:
+            asked = (
+                f"`val` and `test` ask for {val_rows} + {test_rows} = {val_rows + test_rows}"
+                if val is not None and test is not None
+                else f"`{'val' if test is None else 'test'}` asks for {val_rows + test_rows}"
+            )
+            given = {k: v for k, v in (("val", val), ("test", test)) if v is not None}
             raise ShapeError(
-                f"`val` and `test` ask for {val_rows} + {test_rows} = {val_rows + test_rows} of "
-                f"the {rows} rows{label}, leaving none for training. "
-                f"{received('val', val)}, {received('test', test)}"
+                f"{asked} of the {rows} rows{label}, leaving none for training. "
+                f"{received_each(**given)}"
             )
         test_start = end - test_rows
         val_start = test_start - val_rows
@@ -357,7 +332,8 @@ def _size(
                         f"{received_type(name, size)}")  # fmt: skip
     if isinstance(size, numbers.Integral):
         if size < 1:
-            raise ShapeError(f"`{name}` must be at least 1 row. {received(name, int(size))}")
+            none = " (0 or None: no validation part)" if name == "val" else ""
+            raise ShapeError(f"`{name}` must be at least 1 row{none}. {received(name, int(size))}")
         return int(size)
     if isinstance(size, numbers.Real):
         if not 0 < float(size) < 1:
@@ -367,14 +343,14 @@ def _size(
             )
         return max(1, round(float(size) * rows))
     if isinstance(size, (str, pd.Timestamp, np.datetime64)) or hasattr(size, "isoformat"):
-        return _rows_from(size, name, index, label) - before
+        return rows_from_timestamp(size, name, index, label) - before
     raise TypeError(
         f"`{name}` must be a number of rows (int), a fraction (float) or a start timestamp. "
         f"{received_type(name, size)}"
     )
 
 
-def _rows_from(start: Any, name: str, index: pd.Index | None, label: str) -> int:
+def rows_from_timestamp(start: Any, name: str, index: pd.Index | None, label: str) -> int:
     """Rows from the timestamp ``start`` to the end of ``index``."""
     if not isinstance(index, pd.DatetimeIndex):
         raise TypeError(
@@ -409,11 +385,16 @@ def _rows_from(start: Any, name: str, index: pd.Index | None, label: str) -> int
 def _run_bounds(
     timeline: Timeline, bounds: dict[Hashable | None, SeriesParts], part: str
 ) -> dict[int, Run]:
-    """Return the target rows allowed in each run for ``part``."""
+    """Return the target rows allowed in each run for ``part``.
+
+    A run lies inside one series, and the part has at most one range of rows in each
+    series: each run is matched against its own series' ranges only (linear in the number
+    of series, where matching every run against every range was quadratic).
+    """
     allowed: dict[int, Run] = {}
-    ranges = [r for series in bounds.values() for r in series[part]]
-    for number, (begin, end) in enumerate(timeline.runs):
-        for low, high in ranges:
+    groups = timeline.run_groups or (None,) * len(timeline.runs)
+    for number, ((begin, end), group) in enumerate(zip(timeline.runs, groups, strict=True)):
+        for low, high in bounds[group][part] if group in bounds else ():
             if low < end and begin < high:
                 allowed[number] = (low, high)
     return allowed
@@ -457,18 +438,29 @@ def _empty_part_message(
 
 
 def _target_spans(timeline: Timeline, plan: WindowPlan) -> list[str]:
-    """Say which target rows a part covers: one span per block, with its group if any."""
+    """Say which target rows a part covers: one span per block, with its group if any.
+
+    Beyond three runs only the first is named (and the count given), so labels are read
+    for at most three runs: one index lookup, whatever the number of series.
+    """
     f = plan.framing
+    first_offset, last_offset, stride = f.anchor_offset, f.last_anchor_offset, f.stride
+    with_samples = [block for block in plan.blocks if block.count]
+    n_runs = len({block.run for block in with_samples})
+    if n_runs > 3:  # name the first run only
+        with_samples = [block for block in with_samples if block.run == with_samples[0].run]
     runs: dict[int, tuple[int, int]] = {}  # a padded block and the block after it: one run
-    for block, _ in plan.blocks_with_samples():
-        a = block.first + f.anchor_offset
-        b = block.first + (block.count - 1) * f.stride + f.last_anchor_offset
+    for block in with_samples:
+        a = block.first + first_offset
+        b = block.first + (block.count - 1) * stride + last_offset
         runs[block.run] = (runs[block.run][0], b) if block.run in runs else (a, b)
+    shown = list(runs.items())
+    rows = np.array([row for _, (a, b) in shown for row in (a, b)], dtype=np.int64)
+    labels = row_labels(timeline.table.values, timeline.table.index, rows)
     spans = []
-    for run, (a, b) in runs.items():
-        first, last = row_labels(timeline.table.values, timeline.table.index, np.array([a, b]))
+    for k, (run, _) in enumerate(shown):
         group = f"{plan.run_groups[run]!r}: " if plan.run_groups else ""
-        spans.append(f"{group}{format_label(first)} .. {format_label(last)}")
-    if len(spans) > 3:
-        return [f"{spans[0]}; ... ({len(spans)} runs)"]
+        spans.append(f"{group}{format_label(labels[2 * k])} .. {format_label(labels[2 * k + 1])}")
+    if n_runs > 3:
+        return [f"{spans[0]}; ... ({n_runs} runs)"]
     return spans

@@ -27,6 +27,8 @@ import pandas as pd
 
 from .._core.arrays import MAX_COPY_ENV, max_copy_bytes
 from .._core.errors import ShapeError, listed, received_type
+from .frames import is_foreign_frame
+from .lazy import LazySeries, shared_rows
 
 
 class SeriesStore:
@@ -63,6 +65,7 @@ class SeriesStore:
         self.offsets.flags.writeable = False
         self.dtype = np.result_type(*(a.dtype for a in self.arrays))
         self.shape = (int(self.offsets[-1]), int(self.arrays[0].shape[1]))
+        self._shared = shared_rows(self.arrays)  # series of one file: one read per batch
 
     ndim = 2
 
@@ -107,6 +110,8 @@ class SeriesStore:
         """
         rows = np.asarray(rows, dtype=np.int64)
         flat = rows.ravel()
+        if self._shared is not None:
+            return self._shared.read(flat, self.dtype).reshape(*rows.shape, self.shape[1])
         out = np.empty((flat.size, self.shape[1]), dtype=self.dtype)
         if flat.size:
             series = self.series_of(flat)
@@ -204,8 +209,9 @@ def is_panel(data: Any) -> bool:
     if not isinstance(data, (list, tuple, dict)) or not items:
         return False
     return all(
-        isinstance(item, (pd.Series, pd.DataFrame))
+        isinstance(item, (pd.Series, pd.DataFrame, LazySeries))
         or (isinstance(item, np.ndarray) and item.ndim >= 1)
+        or is_foreign_frame(item)
         for item in items
     )
 

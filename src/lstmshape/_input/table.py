@@ -23,7 +23,7 @@ import types
 import warnings
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,8 @@ from .._core.errors import (
     received,
     received_type,
 )
+from .frames import to_pandas
+from .lazy import LazySeries
 from .panel import store_of
 
 ColumnSelection: TypeAlias = "Hashable | Sequence[Hashable] | None"
@@ -133,6 +135,7 @@ def as_table(
     infinite values are always an error. ``check_order=False`` leaves the time order of
     the index to the caller (grouped data checks it group by group).
     """
+    data = to_pandas(data, param)  # polars, pyarrow, ...: read as pandas reads them
     source, labels, index = _as_source(data, param)
     n_rows, n_cols = source.shape
     if n_rows == 0:
@@ -147,7 +150,7 @@ def as_table(
         )
     if isinstance(data, pd.DataFrame) and check_order:  # a Series' values are its only column
         refuse_date_columns(data, param)
-    by_name = isinstance(source, pd.DataFrame)
+    by_name = isinstance(source, (pd.DataFrame, LazySeries))
     future_pos = [] if future is None else _select(future, labels, [], "future", by_name=by_name)
     static_pos = [] if static is None else _select(static, labels, [], "static", by_name=by_name)
     excluded = set(exclude) | {labels[i] for i in static_pos}
@@ -157,12 +160,16 @@ def as_table(
     used = sorted(set(feature_pos) | set(target_pos) | set(future_pos) | set(static_pos))
     _refuse_duplicate_names(labels, used, param)
 
-    values = readonly(_numeric_columns(source, used, labels, param))
+    values = _numeric_columns(source, used, labels, param)
+    if not isinstance(source, LazySeries):  # a file's series stays lazy (read-only reads)
+        values = readonly(values)
     names = tuple(labels[i] for i in used)
     position = {source: i for i, source in enumerate(used)}
 
     if index is not None and check_order:
         check_time_order(index, param)
+    static_cols = tuple(position[i] for i in static_pos)
+    _refuse_missing_static(values, names, index, static_cols, param)
     missing = check_finite(values, names, index, allow_nan=allow_nan, param=param)
     return Table(
         values=values,
@@ -172,7 +179,37 @@ def as_table(
         target_cols=tuple(position[i] for i in target_pos),
         missing_rows=missing,
         future_cols=tuple(position[i] for i in future_pos),
-        static_cols=tuple(position[i] for i in static_pos),
+        static_cols=static_cols,
+    )
+
+
+def _refuse_missing_static(
+    values: np.ndarray,
+    names: tuple[Hashable, ...],
+    index: pd.Index | None,
+    static_cols: tuple[int, ...],
+    param: str,
+) -> None:
+    """Refuse NaN in a static column, with or without ``dropna``: one message for both.
+
+    A static covariate is one known value per series on every row; a missing one is not a
+    gap in time (``dropna`` does not apply to it) but a value to fill.
+    """
+    if not static_cols:
+        return
+    block = values[:, list(static_cols)]
+    missing = np.isnan(block)
+    if not missing.any():
+        return
+    row, col = (int(i) for i in np.argwhere(missing)[0])
+    label = names[static_cols[col]]
+    raise ShapeError(
+        f"Column {label!r} (`static`) of `{param}` has "
+        f"{plural(int(missing[:, col].sum()), 'missing value')}, "
+        f"the first at {where(row, index)}: a static covariate holds its series' one known "
+        "value on every row, so a missing one is not a gap in time and `dropna` does not "
+        "apply to it. Fill it with the series' value, for example "
+        f"`data[{label!r}] = data.groupby(group_by)[{label!r}].transform('first')`."
     )
 
 
@@ -182,6 +219,7 @@ def as_float_array(data: Any, param: str = "data") -> np.ndarray:
     Used by :func:`lstmshape.to_3d`, which decides by ndim itself. DataFrames are read
     column by column like :func:`as_table` reads them (so float and boolean columns mix).
     """
+    data = to_pandas(data, param)
     if isinstance(data, (pd.DataFrame, pd.Series)):
         frame = data.to_frame() if isinstance(data, pd.Series) else data
         if frame.shape[0] == 0 or frame.shape[1] == 0:
@@ -221,7 +259,21 @@ def check_time_order(index: pd.Index, param: str = "data") -> None:
 
     Other indexes are not checked: their rows are taken to be in time order as given.
     """
-    if not isinstance(index, TIME_INDEXES) or len(index) < 1:
+    if not isinstance(index, TIME_INDEXES):
+        parsed = parsed_text_dates(index)
+        if parsed is None:
+            return
+        try:
+            check_time_order(parsed, param)
+        except ShapeError as error:
+            raise ShapeError(
+                f"{error} (The index is text that reads as dates, as `pd.read_csv(path, "
+                "index_col=...)` leaves it without `parse_dates`: parse it first, "
+                "`data.index = pd.to_datetime(data.index)`, or read the CSV with "
+                "`parse_dates=True`.)"
+            ) from None
+        return
+    if len(index) < 1:
         return
     if index.hasnans:
         first = int(np.flatnonzero(index.isna())[0])
@@ -253,7 +305,28 @@ def check_time_order(index: pd.Index, param: str = "data") -> None:
     )
 
 
-def refuse_date_columns(frame: pd.DataFrame, param: str = "data") -> None:
+def parsed_text_dates(index: Any) -> pd.DatetimeIndex | None:
+    """Return a text (or object) index of dates parsed as a DatetimeIndex, else None.
+
+    ``pd.read_csv(path, index_col="Date")`` without ``parse_dates`` gives such an index;
+    its time order is checked like a DatetimeIndex's, so that a newest-first file is not
+    windowed backwards. An index that does not read wholly as dates is left as it is.
+    """
+    if not isinstance(index, pd.Index) or isinstance(index, TIME_INDEXES) or len(index) < 2:
+        return None
+    if not _holds_dates(pd.Series(index[:20], dtype=index.dtype)):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(index, errors="coerce")
+        if parsed.hasnans:
+            parsed = pd.to_datetime(index, errors="coerce", format="mixed")
+    return None if parsed.hasnans else pd.DatetimeIndex(parsed)
+
+
+def refuse_date_columns(
+    frame: pd.DataFrame, param: str = "data", ignore: Sequence[Hashable] = ()
+) -> None:
     """Refuse a frame whose time axis is a column instead of the index.
 
     ``pd.read_csv("prices.csv")`` keeps ``Date`` as a column and numbers the rows: the
@@ -263,7 +336,11 @@ def refuse_date_columns(frame: pd.DataFrame, param: str = "data") -> None:
     """
     if isinstance(frame.index, TIME_INDEXES):
         return
-    dated = [i for i in range(frame.shape[1]) if _holds_dates(frame.iloc[:, i])]
+    dated = [
+        i
+        for i in range(frame.shape[1])
+        if frame.columns[i] not in ignore and _holds_dates(frame.iloc[:, i])
+    ]
     if not dated:
         return
     label = frame.columns[dated[0]]
@@ -304,8 +381,10 @@ def _holds_dates(column: pd.Series) -> bool:
 
 def _as_source(
     data: Any, param: str
-) -> tuple[np.ndarray | pd.DataFrame, list[Hashable], pd.Index | None]:
+) -> tuple[np.ndarray | pd.DataFrame | LazySeries, list[Hashable], pd.Index | None]:
     """Return a 2-D array or DataFrame, its column labels and its index (None for arrays)."""
+    if isinstance(data, LazySeries):  # a series of a Parquet or Arrow file (read_parquet)
+        return data, list(data.columns), data.index
     if isinstance(data, pd.DataFrame):
         return data, list(data.columns), data.index
     if isinstance(data, pd.Series):
@@ -495,9 +574,27 @@ def _refuse_duplicate_names(labels: list[Hashable], used: list[int], param: str)
 
 
 def _numeric_columns(
-    source: np.ndarray | pd.DataFrame, used: list[int], labels: Sequence[Hashable], param: str
+    source: np.ndarray | pd.DataFrame | LazySeries,
+    used: list[int],
+    labels: Sequence[Hashable],
+    param: str,
 ) -> np.ndarray:
-    """Return the used columns as one floating array, by the dtype rules of this module."""
+    """Return the used columns as one floating array, by the dtype rules of this module.
+
+    A file's series stays lazy: its columns are read as the floating dtype chosen here
+    when rows are asked for (integer columns are read once, to choose it).
+    """
+    if isinstance(source, LazySeries):
+        chosen = []
+        for i in used:
+            dtype = _column_dtype(source.dtypes[i], labels[i], param)
+            if not np.issubdtype(dtype, np.floating):
+                stored = source.column(i)
+                dtype = stored.dtype if np.issubdtype(stored.dtype, np.floating) else (
+                    _exact_float_dtype(stored, dtype, f"Column {labels[i]!r}")
+                )  # fmt: skip
+            chosen.append(dtype)
+        return cast(np.ndarray, source.select(used, np.result_type(*chosen)))
     if isinstance(source, np.ndarray):
         _check_numeric_dtype(source.dtype, f"`{param}`", param)
         steps = set(np.diff(used).tolist()) or {1}

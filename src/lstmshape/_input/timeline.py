@@ -19,12 +19,14 @@ from pandas.tseries.frequencies import to_offset
 from .._core.errors import ShapeError, did_you_mean, listed, plural, received, received_type
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan, make_plan, runs_between_breaks
+from .frames import to_pandas_items
 from .panel import SeriesStore, is_panel, panel_items, store_of
 from .table import (
     ColumnSelection,
     Table,
     as_table,
     check_time_order,
+    parsed_text_dates,
     refuse_date_columns,
     where,
 )
@@ -66,6 +68,7 @@ def read_timeline(
     A panel (a list or dict of series, :func:`._panel.is_panel`) is read series by series
     by :func:`read_panel`.
     """
+    data = to_pandas_items(data, param)
     if is_panel(data):
         if group_by is not None:
             raise ShapeError(
@@ -364,7 +367,7 @@ def _order_by_group(
             f"{did_you_mean(group_by, list(data.columns))} Available columns: "
             f"{listed(map(repr, data.columns), limit=20)}."
         )
-    refuse_date_columns(data)
+    refuse_date_columns(data, ignore=(group_by,))  # dates as group keys are fine
     keys = data[group_by]
     if keys.isna().any():
         first = int(np.flatnonzero(keys.isna().to_numpy())[0])
@@ -382,6 +385,8 @@ def _check_order_within_groups(
 ) -> None:
     if index is None:
         return
+    parsed = parsed_text_dates(index)  # text dates: parsed once, not per group
+    index = index if parsed is None else parsed
     bounds = np.flatnonzero(np.diff(codes)) + 1
     for begin, end in zip(np.r_[0, bounds], np.r_[bounds, len(codes)], strict=True):
         check_time_order(index[begin:end], f"data (group {names[codes[begin]]!r})")

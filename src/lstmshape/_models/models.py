@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core.errors import ShapeError, received, received_type
 from .._core.frameworks import import_keras
-from .._core.validate import check_bool, check_int
+from .._core.validate import check_bool, check_int, check_quantiles
 
 if TYPE_CHECKING:
     import keras
@@ -48,6 +48,7 @@ class _Spec:
     future_shape: tuple[int, int] | None = None  # (decoder steps, n_future)
     n_static: int | None = None
     mask: bool = False  # a boolean "mask" input (lookback,): True on real steps
+    quantiles: tuple[float, ...] = ()  # a trailing quantile axis on the output when given
 
     @property
     def named(self) -> bool:
@@ -72,6 +73,7 @@ def build_model(
     per_timestep: bool | None = None,
     output_activation: str | None = None,
     architecture: str | None = None,
+    quantiles: Sequence[float] | None = None,
 ) -> keras.Model:
     """Build an uncompiled Keras 3 LSTM model whose shapes come from the data.
 
@@ -146,6 +148,14 @@ def build_model(
         windows with a multi-step ``horizon`` or ``future`` inputs, and is not for
         per-timestep windows. Default: ``"encoder_decoder"`` when the windows carry
         ``future`` inputs and are not per timestep, else ``"stacked"``.
+    quantiles : sequence of float, optional
+        Predict these quantile levels (increasing, each in ``(0, 1)``, e.g.
+        ``[0.1, 0.5, 0.9]``) instead of one value: the output gets a trailing axis of
+        ``len(quantiles)``. The quantiles never cross, by construction: the head predicts
+        the lowest quantile and the non-negative gaps to the next ones (``softplus``), and
+        a fixed (non-trainable) ``Dense`` adds the gaps up. Train with
+        :func:`lstmshape.pinball_loss` (``model.compile(loss=lstmshape.pinball_loss(q))``)
+        and check with ``check_model(model, windows, quantiles=q)``.
 
     Returns
     -------
@@ -154,7 +164,8 @@ def build_model(
         ``(batch, lookback, features)``, or one named input per entry of
         ``windows.input_shape``; output ``(batch, targets)``,
         ``(batch, horizon, targets)`` or, per timestep, ``(batch, lookback, targets)``:
-        for windows, ``(batch,) + windows.target_shape``. It saves and loads with
+        for windows, ``(batch,) + windows.target_shape``, plus ``(len(quantiles),)`` with
+        ``quantiles``. It saves and loads with
         ``model.save("m.keras")`` / ``keras.models.load_model`` without custom objects.
 
     Raises
@@ -174,7 +185,8 @@ def build_model(
         inputs-only windows (they have no targets to shape the output), an unknown
         ``architecture``, ``"encoder_decoder"`` for one-step or per-timestep windows
         without ``future`` or for a shape tuple, ``"stacked"`` for many-to-one windows with
-        ``future`` inputs.
+        ``future`` inputs; ``quantiles`` that are not increasing levels in ``(0, 1)``, or
+        ``quantiles`` with an ``output_activation``.
     ImportError
         Keras 3 or the framework of its backend is not installed (the message names the
         ``pip install "lstmshape[...]"`` extra).
@@ -198,6 +210,12 @@ def build_model(
     >>> model = lstmshape.build_model(w, units=16)
     >>> [tuple(t.shape) for t in model.inputs], model.output_shape
     ([(None, 28, 2), (None, 7, 1)], (None, 7, 1))
+
+    The 10 %, 50 % and 90 % quantiles of each of the 7 steps:
+
+    >>> model = lstmshape.build_model(w, units=16, quantiles=[0.1, 0.5, 0.9])
+    >>> model.output_shape
+    (None, 7, 1, 3)
     """
     spec = _spec(
         windows,
@@ -210,13 +228,16 @@ def build_model(
         per_timestep=per_timestep,
         output_activation=output_activation,
         architecture=architecture,
+        quantiles=quantiles,
     )
     keras = import_keras("lstmshape.build_model")
     _check_activation(keras, spec.output_activation)
     return _assemble(keras, spec)
 
 
-def check_model(model: keras.Model, windows: Windows) -> None:
+def check_model(
+    model: keras.Model, windows: Windows, *, quantiles: Sequence[float] | None = None
+) -> None:
     """Raise a readable error if ``model`` cannot take ``windows``; return quietly if it can.
 
     Compares the model's whole input shape with ``windows.input_shape`` and its whole
@@ -234,6 +255,9 @@ def check_model(model: keras.Model, windows: Windows) -> None:
         A built Keras model with one output, and one input (or one per named input).
     windows : Windows
         The windows it is meant to train on or predict from.
+    quantiles : sequence of float, optional
+        The levels of a quantile model (``build_model(..., quantiles=...)``): its output
+        then has a trailing axis of ``len(quantiles)`` after ``windows.target_shape``.
 
     Raises
     ------
@@ -277,14 +301,25 @@ def check_model(model: keras.Model, windows: Windows) -> None:
         )
     if windows.inputs_only:
         return
+    levels = check_quantiles(quantiles)
+    target_shape, axes = windows.target_shape, _target_axes(windows)
+    if levels:
+        target_shape, axes = (*target_shape, len(levels)), (*axes, "quantiles")
     model_output = _single_shape(model, "output")
+    hint = _output_hint(windows, levels)
+    if not levels and model_output[:-1] == target_shape:
+        hint = (
+            f"The model's output has one more axis than the targets, of size "
+            f"{model_output[-1]}: a quantile model (build_model(..., quantiles=...)) is "
+            "checked with check_model(model, windows, quantiles=<its levels>)."
+        )
     _compare(
         "output shape",
         model_output,
-        "targets of shape",
-        windows.target_shape,
-        _target_axes(windows),
-        _output_hint(windows),
+        "targets of shape" if not levels else f"{len(levels)} quantiles of targets of shape",
+        target_shape,
+        axes,
+        hint,
     )
 
 
@@ -300,6 +335,7 @@ def _spec(
     per_timestep: Any,
     output_activation: Any,
     architecture: Any = None,
+    quantiles: Any = None,
 ) -> _Spec:
     from .._windows.windows import Windows
 
@@ -317,6 +353,14 @@ def _spec(
 
     if architecture is not None:
         _check_architecture(architecture)
+    levels = check_quantiles(quantiles)
+    if levels and output_activation is not None:
+        raise ShapeError(
+            "`output_activation` does not combine with `quantiles`: the quantile head's "
+            "output is the lowest quantile plus non-negative gaps, and an activation on top "
+            "would let the quantiles cross. Scale the targets instead (split(scaler=...)). "
+            f"{received('output_activation', output_activation)}, quantiles={list(levels)}"
+        )
     horizon: int | None = None
     future_shape: tuple[int, int] | None = None
     n_static: int | None = None
@@ -367,6 +411,7 @@ def _spec(
         merge_mode=merge_mode,
         dropout=_check_dropout(dropout),
         output_activation=output_activation,
+        quantiles=levels,
     )
 
 
@@ -558,8 +603,14 @@ def _check_activation(keras: Any, activation: str | None) -> None:
 
 
 def _assemble(keras: Any, spec: _Spec) -> keras.Model:
-    if spec.named:
-        return _functional(keras, spec)
+    model = _functional(keras, spec) if spec.named else _sequential(keras, spec)
+    if spec.quantiles:
+        _fix_quantile_weights(model, len(spec.quantiles))
+    return model
+
+
+def _sequential(keras: Any, spec: _Spec) -> keras.Model:
+    """Build a one-input model (``windows``); with quantiles, the same layers, functionally."""
     layers = keras.layers
     stack: list[Any] = [keras.Input(shape=spec.input_shape, name="windows")]
     for number in range(spec.layers):
@@ -569,8 +620,13 @@ def _assemble(keras: Any, spec: _Spec) -> keras.Model:
             stack.append(layers.Dropout(spec.dropout, name=f"dropout_{number + 1}"))
     stack.extend(_head(layers, spec))
     kind = "per_timestep" if spec.per_timestep else "many_to_one"
-    prefix = "bidirectional_" if spec.bidirectional else ""
-    return keras.Sequential(stack, name=f"{prefix}lstm_{kind}")
+    name = f"{'bidirectional_' if spec.bidirectional else ''}lstm_{kind}"
+    if not spec.quantiles:
+        return keras.Sequential(stack, name=name)
+    x = stack[0]
+    for layer in stack[1:]:
+        x = layer(x)
+    return keras.Model(stack[0], _to_quantiles(layers, spec, x), name=f"{name}_quantiles")
 
 
 def _lstm(layers: Any, spec: _Spec, number: int, *, return_sequences: bool) -> Any:
@@ -599,8 +655,12 @@ def _cudnn_options(spec: _Spec) -> dict[str, Any]:
 
 
 def _head(layers: Any, spec: _Spec) -> list[Any]:
-    """Return the output layers of a stacked model: to ``(targets,)`` or ``(horizon, targets)``."""
-    n_out = spec.n_targets
+    """Return the output layers of a stacked model: to ``(targets,)`` or ``(horizon, targets)``.
+
+    With quantiles, the head's last axis holds ``targets * len(quantiles)`` raw values, and
+    :func:`_quantile_layers` turns them into non-crossing quantiles.
+    """
+    n_out = spec.n_targets * max(1, len(spec.quantiles))
     if spec.per_timestep:
         dense = layers.Dense(n_out, activation=spec.output_activation, name="dense")
         return [layers.TimeDistributed(dense, name="per_timestep")]
@@ -611,6 +671,44 @@ def _head(layers: Any, spec: _Spec) -> list[Any]:
             layers.Reshape((spec.horizon, n_out), name="horizon"),
         ]
     return [layers.Dense(n_out, activation=spec.output_activation, name="dense")]
+
+
+def _to_quantiles(layers: Any, spec: _Spec, x: Any) -> Any:
+    """Turn the head's raw ``(..., targets * q)`` output into non-crossing quantiles.
+
+    The raw values are split into the lowest quantile and ``q - 1`` gaps, made non-negative
+    by ``softplus``; a fixed upper-triangular ``Dense`` adds the gaps up, so each quantile
+    is at least the one below it. Only ``keras.layers`` are used, so the model saves and
+    loads without custom objects on every backend; the fixed weights are set by
+    :func:`_fix_quantile_weights` once the model is built.
+    """
+    n_q = len(spec.quantiles)
+    raw = layers.Reshape((*_target_shape(spec), n_q), name="quantile_raw")(x)
+    base = layers.Dense(1, use_bias=False, trainable=False, name="quantile_lowest")(raw)
+    gaps = layers.Dense(n_q - 1, use_bias=False, trainable=False, name="quantile_gaps")(raw)
+    gaps = layers.Activation("softplus", name="quantile_gaps_positive")(gaps)
+    joined = layers.Concatenate(name="quantile_lowest_and_gaps")([base, gaps])
+    return layers.Dense(n_q, use_bias=False, trainable=False, name="quantiles")(joined)
+
+
+def _target_shape(spec: _Spec) -> tuple[int, ...]:
+    """One sample's target shape; a per-timestep lookback of None is ``-1`` (for Reshape)."""
+    if spec.per_timestep:
+        lookback = spec.input_shape[0]
+        return (-1 if lookback is None else lookback, spec.n_targets)
+    if spec.horizon is not None:
+        return (spec.horizon, spec.n_targets)
+    return (spec.n_targets,)
+
+
+def _fix_quantile_weights(model: Any, n_q: int) -> None:
+    """Set the fixed weights of the quantile head: pick the lowest, pick the gaps, add up."""
+    import numpy as np
+
+    eye = np.eye(n_q, dtype="float32")
+    model.get_layer("quantile_lowest").set_weights([eye[:, :1]])
+    model.get_layer("quantile_gaps").set_weights([eye[:, 1:]])
+    model.get_layer("quantiles").set_weights([np.triu(np.ones((n_q, n_q), dtype="float32"))])
 
 
 def _functional(keras: Any, spec: _Spec) -> keras.Model:
@@ -631,7 +729,10 @@ def _functional(keras: Any, spec: _Spec) -> keras.Model:
         kind = "per_timestep" if spec.per_timestep else "many_to_one"
     prefix = "bidirectional_" if spec.bidirectional else ""
     inputs = [named[name] for name in INPUT_ORDER if name in named]
-    return keras.Model(inputs, outputs, name=f"{prefix}lstm_{kind}")
+    suffix = ""
+    if spec.quantiles:
+        outputs, suffix = _to_quantiles(layers, spec, outputs), "_quantiles"
+    return keras.Model(inputs, outputs, name=f"{prefix}lstm_{kind}{suffix}")
 
 
 def _stacked(layers: Any, spec: _Spec, named: dict[str, Any]) -> Any:
@@ -708,10 +809,11 @@ def _encoder_decoder(layers: Any, spec: _Spec, named: dict[str, Any]) -> Any:
         y = decoder(y, initial_state=states[number])
         if spec.dropout:
             y = layers.Dropout(spec.dropout, name=f"decoder_dropout_{number + 1}")(y)
-    dense = layers.Dense(spec.n_targets, activation=spec.output_activation, name="dense")
+    n_out = spec.n_targets * max(1, len(spec.quantiles))
+    dense = layers.Dense(n_out, activation=spec.output_activation, name="dense")
     y = layers.TimeDistributed(dense, name="per_step")(y)
     if spec.horizon is None:  # one step with future inputs: (1, targets) -> (targets,)
-        y = layers.Reshape((spec.n_targets,), name="one_step")(y)
+        y = layers.Reshape((n_out,), name="one_step")(y)
     return y
 
 
@@ -862,7 +964,12 @@ def _input_hint(model_input: tuple[int | None, ...], windows: Windows) -> str:
     return f"{build}, or make windows with {lookback} and {model_input[1]} features."
 
 
-def _output_hint(windows: Windows) -> str:
+def _output_hint(windows: Windows, levels: tuple[float, ...] = ()) -> str:
+    if levels:
+        return (
+            "Build the model with lstmshape.build_model(windows, quantiles=...) with the same "
+            "levels, or pass check_model the levels the model was built with."
+        )
     if windows.per_timestep:
         return (
             "Per-timestep windows need return_sequences=True on every LSTM and a "

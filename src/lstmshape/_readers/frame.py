@@ -1,17 +1,23 @@
-"""Predictions back to pandas: original units, target timestamps, per-timestep averaging."""
+"""Predictions back to pandas: original units, target timestamps, per-timestep averaging.
+
+The way back to the data's units is :mod:`.units` (shared with pictures, ``forecast`` and
+``score``); this module only lays the result out as a frame.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._core.errors import ShapeError, received_type
-from .._input.scaling import inverse_scale
+from .._core.errors import ShapeError
 from .._input.transform import TargetTransform
 from .source import WindowSource
+from .units import labels, predictions_in_units, read_predictions, restore_target_axis
+
+__all__ = ["read_predictions", "step_columns", "to_frame"]
 
 
 def to_frame(
@@ -20,100 +26,54 @@ def to_frame(
     predictions: Any,
     transform: TargetTransform | None = None,
 ) -> pd.DataFrame:
-    """Implement :meth:`Windows.to_frame`: undo the scaler, then the target transform."""
-    values = _as_predictions(predictions, (source.n_samples, *source.output_shape))
-    if isinstance(scaler, dict):
-        values = _inverse_per_series(source, scaler, values)
-    elif scaler is not None:
-        values = inverse_scale(scaler, values, source.names, source.target_cols)
-    if source.framing.per_timestep:
-        if transform is not None:
-            rows = source.plan.starts[:, None] + source.framing.target_offsets[None, :]
-            values = transform.undo(values, rows, chained=False)
-        return _average_per_row(source, values)
-    rows = source.plan.first_target_rows  # inputs-only: the window's last row
-    if transform is not None:
-        values = _undo_steps(source, transform, values)
-    columns: list[Hashable] = list(source.target_names)
-    if values.ndim == 3:  # (samples, horizon, targets): one column per target and step
-        columns = [f"{name}+{step}" for name in columns for step in range(values.shape[1])]
-        values = values.transpose(0, 2, 1).reshape(len(values), -1)
-    frame = pd.DataFrame(values, index=_index(source, rows), columns=columns)
-    frame.attrs["step_rows"] = source.framing.sampling_rate
-    return frame
+    """Implement :meth:`Windows.to_frame`: undo the scaler, then the target transform.
 
-
-def _undo_steps(source: WindowSource, transform: TargetTransform, values: np.ndarray) -> np.ndarray:
-    """Undo a transform on many-to-one predictions (one step or a chained horizon)."""
-    f = source.framing
-    steps = values[:, None, :] if values.ndim == 2 else values
-    first = source.plan.starts + f.last_input_offset + f.shift  # the first predicted row
-    rows = first[:, None] + np.arange(steps.shape[1])[None, :] * f.sampling_rate
-    levels = transform.undo(steps, rows, chained=True)
-    return levels[:, 0, :] if values.ndim == 2 else levels
-
-
-def _inverse_per_series(
-    source: WindowSource, scalers: dict[Hashable, Any], values: np.ndarray
-) -> np.ndarray:
-    """Undo one fitted scaler per group on the samples of that group."""
-    groups = source.plan.sample_groups
-    restored = np.array(values, dtype=np.float64, copy=True)
-    if groups is None:
-        raise ShapeError("A scaler per series (a dict) needs windows made with `group_by`.")
-    for group in dict.fromkeys(groups.tolist()):
-        if group not in scalers:
-            raise ShapeError(
-                f"The per-series scalers have no scaler for group {group!r}; they were fitted "
-                f"for {', '.join(map(repr, scalers))}."
-            )
-        mine = groups == group
-        restored[mine] = inverse_scale(
-            scalers[group], values[mine], source.names, source.target_cols
-        )
-    return restored
-
-
-def _as_predictions(predictions: Any, expected: tuple[int, ...]) -> np.ndarray:
-    values = read_predictions(predictions)
-    if values.shape != expected and expected[-1] == 1 and values.shape == expected[:-1]:
-        values = values[..., None]  # a squeezed single target, e.g. (samples,)
+    Many-to-one frames are indexed by each sample's first target row (inputs-only ones by
+    the window's last input row) and have one column per target and step, named
+    ``"name+k"`` where ``k`` counts **rows** after the index row (``k * sampling_rate``
+    for step ``k``; plus ``shift`` for inputs-only frames), so that a frame read back from
+    CSV still says which row each value is for. ``frame.attrs["origin"]`` is the number of
+    rows from the last row the forecaster knew (the window's last input row) to the index
+    row: what :func:`lstmshape.score` repeats as the naive forecast.
+    """
+    expected = (source.n_samples, *source.output_shape)
+    values = restore_target_axis(read_predictions(predictions), expected)
     if values.shape != expected:
         raise ShapeError(
             f"`predictions` have shape {values.shape}, but these windows need {expected} "
             f"(samples, then the target shape {expected[1:]}). Predict on the same windows: "
             "model.predict(windows.X) or model.predict(windows.to_dataset())."
         )
-    return values.astype(np.float64, copy=False)
+    values = predictions_in_units(source, scaler, transform, values)
+    f = source.framing
+    if f.per_timestep:
+        frame = _average_per_row(source, values)
+        frame.attrs["origin"] = max(f.shift, 1)
+        return frame
+    rows = source.plan.first_target_rows  # inputs-only: the window's last row
+    columns: list[Hashable] = list(source.target_names)
+    if values.ndim == 3:  # (samples, horizon, targets): one column per target and step
+        columns = step_columns(columns, values.shape[1], f.sampling_rate, f.inputs_only, f.shift)
+        values = values.transpose(0, 2, 1).reshape(len(values), -1)
+    elif f.inputs_only:
+        columns = step_columns(columns, 1, f.sampling_rate, True, f.shift)
+    frame = pd.DataFrame(values, index=labels(source, rows), columns=columns)
+    frame.attrs["origin"] = 0 if f.inputs_only else max(f.shift, 1)
+    return frame
 
 
-def read_predictions(predictions: Any) -> np.ndarray:
-    """Read model output like data: an array of real numbers; masked entries become NaN.
+def step_columns(
+    names: list[Hashable], steps: int, sampling_rate: int, inputs_only: bool, shift: int
+) -> list[Hashable]:
+    """Column names ``"name+k"``, ``k`` rows after the frame's index row, step by step.
 
-    Tensors of any framework work through ``numpy.asarray`` (``.numpy()`` for TensorFlow).
+    >>> step_columns(["v"], 3, 2, False, 1)
+    ['v+0', 'v+2', 'v+4']
+    >>> step_columns(["v"], 2, 1, True, 1)      # inputs-only: indexed by the last input row
+    ['v+1', 'v+2']
     """
-    if predictions is None or isinstance(predictions, (str, bytes, dict, set, Iterator)):
-        raise TypeError(
-            "`predictions` must be an array of model outputs, such as what model.predict "
-            f"returns. {received_type('predictions', predictions)}"
-        )
-    if isinstance(predictions, np.ma.MaskedArray):
-        predictions = np.ma.filled(predictions.astype(np.float64), np.nan)
-    try:
-        values = np.asarray(predictions)
-    except (ValueError, TypeError):
-        raise TypeError(
-            "`predictions` could not be read as a rectangular array (rows of different "
-            f"lengths?). {received_type('predictions', predictions)}"
-        ) from None
-    if np.issubdtype(values.dtype, np.complexfloating) or not (
-        np.issubdtype(values.dtype, np.number) or np.issubdtype(values.dtype, np.bool_)
-    ):
-        raise TypeError(
-            f"`predictions` must be numeric (real numbers); they have dtype {values.dtype}. "
-            f"{received_type('predictions', predictions)}"
-        )
-    return values
+    first = shift if inputs_only else 0
+    return [f"{name}+{first + step * sampling_rate}" for name in names for step in range(steps)]
 
 
 def _average_per_row(source: WindowSource, values: np.ndarray) -> pd.DataFrame:
@@ -125,14 +85,5 @@ def _average_per_row(source: WindowSource, values: np.ndarray) -> pd.DataFrame:
     np.add.at(sums, position, flat)
     counts = np.bincount(position, minlength=len(unique))[:, None]
     return pd.DataFrame(
-        sums / counts, index=_index(source, unique), columns=list(source.target_names)
+        sums / counts, index=labels(source, unique), columns=list(source.target_names)
     )
-
-
-def _index(source: WindowSource, rows: np.ndarray) -> pd.Index:
-    """Index labels of ``rows`` (row positions for numpy input), with groups when grouped."""
-    labels = source.row_labels(rows)  # inside each series, for a panel of arrays
-    if source.group_by is None:
-        return labels
-    groups = source.plan.groups_of_rows(rows)
-    return pd.MultiIndex.from_arrays([groups, labels], names=[source.group_by, labels.name])

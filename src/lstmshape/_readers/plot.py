@@ -1,15 +1,15 @@
 """Pictures: a few windows with their targets and predictions, and a split on its time axis.
 
 ``plot_windows`` becomes ``Windows.plot`` and ``plot_split`` becomes ``Split.plot``.
-matplotlib is imported only when a picture is drawn. Values are drawn in original units:
-when the windows carry a fitted scaler, its ``inverse_transform`` is undone on the drawn
-column, as :meth:`Windows.to_frame` does for predictions.
+matplotlib is imported only when a picture is drawn. Values are drawn in the data's
+units, through the one way back of :mod:`.units` that :meth:`Windows.to_frame` takes: the
+scaler undone (each series with its own, for per-series scalers), a target transform
+undone from the last level the forecaster knew; masked predictions are not drawn.
 """
 
 from __future__ import annotations
 
 import difflib
-import inspect
 import numbers
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -18,7 +18,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._core.errors import ShapeError
+from .._core.errors import ShapeError, received_type
+from .._core.validate import check_choice
+from .source import WindowSource
+from .units import (
+    data_in_units,
+    future_index,
+    predict_quietly,
+    predictions_in_units,
+    read_predictions,
+    restore_target_axis,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -28,6 +38,8 @@ if TYPE_CHECKING:
     from .._windows.windows import Windows
 
 INSTALL_HINT = 'pip install "lstmshape[plot]"'
+#: What ``units=`` accepts: the data's units, or the model's (scaled, changes).
+UNITS = ("data", "model")
 
 #: Colours of the window pictures (matplotlib's default cycle, as in the TensorFlow tutorial).
 INPUT_COLOR, TARGET_COLOR, PREDICTION_COLOR = "#1f77b4", "#2ca02c", "#ff7f0e"
@@ -70,6 +82,7 @@ def plot_windows(
     samples: int | Sequence[int] = 3,
     column: Hashable | None = None,
     ax: Axes | None = None,
+    units: str = "data",
 ) -> Figure:
     """Draw a few samples: their input steps, target steps and predictions, on the time axis.
 
@@ -100,13 +113,17 @@ def plot_windows(
         predictions when it is a target; the legend says which is missing and why.
     ax : matplotlib.axes.Axes, optional
         Draw one sample on these axes instead of making a figure.
+    units : {"data", "model"}, default "data"
+        ``"data"``: the data's units (the scaler and a target transform undone, as in
+        ``to_frame``). ``"model"``: what the model sees and predicts (scaled, changes for a
+        target under ``transform``), said on the y axis label.
 
     Returns
     -------
     matplotlib.figure.Figure
         One axes per sample (or the figure of ``ax``). Nothing is shown: call
         ``plt.show()`` in a script, or save it with ``fig.savefig(...)``. Values are in
-        original units when the windows carry a fitted ``scaler``.
+        the data's units unless ``units="model"``.
 
     Raises
     ------
@@ -137,7 +154,8 @@ def plot_windows(
     axes_given = _check_ax(ax)
     chosen = _pick_samples(windows, samples, one=axes_given is not None)
     drawn = _pick_column(windows, column, windows.target_names)
-    predictions = _predictions(windows, model, chosen, drawn)
+    in_data_units = check_choice(units, "units", UNITS) == "data"
+    predictions = _predictions(windows, model, chosen, drawn, in_data_units)
 
     if axes_given is None:
         figure, grid = plt.subplots(
@@ -154,8 +172,9 @@ def plot_windows(
             int(sample),
             drawn,
             None if predictions is None else predictions[number],
+            in_data_units,
         )
-        panel.set_ylabel(_column_label(windows, drawn.name))
+        panel.set_ylabel(_column_label(windows, drawn, in_data_units))
         if axes_given is not None or number == len(panels) - 1:
             panel.set_xlabel(_axis_label(windows))
     panels[0].legend(loc="best", fontsize="small", framealpha=0.9)
@@ -168,6 +187,7 @@ def plot_split(
     column: Hashable | None = None,
     group: Hashable | None = None,
     ax: Axes | None = None,
+    units: str = "data",
 ) -> Figure:
     """Draw the series with the train, val and test target periods shaded.
 
@@ -187,6 +207,9 @@ def plot_split(
         With ``group_by``, the group (series) to draw. Default: the first group.
     ax : matplotlib.axes.Axes, optional
         Draw on these axes instead of making a figure.
+    units : {"data", "model"}, default "data"
+        As for :func:`plot_windows`: ``"model"`` draws what the model sees (scaled,
+        changes), said on the y axis label.
 
     Returns
     -------
@@ -217,12 +240,14 @@ def plot_split(
     [(20, 139), (140, 169), (120, 140)]
     """
     plt = _import_pyplot("Split.plot")
+    split = _check_split(split)
     axes_given = _check_ax(ax)
     parts = split.parts()
     first = split.train
     names = tuple(dict.fromkeys((*first.target_names, *first.feature_names)))
     drawn = _pick_column(first, column, first.target_names, choices=names)
     chosen_group = _pick_group(list(parts.values()), group)
+    in_data_units = check_choice(units, "units", UNITS) == "data"
 
     if axes_given is None:
         figure, panel = plt.subplots(figsize=(10, 3.6), layout="constrained")
@@ -231,8 +256,8 @@ def plot_split(
 
     kept = {name: _samples_in_group(w, chosen_group) for name, w in parts.items()}
     rows = _series_rows(parts, kept)
-    values = _original(first, drawn.data_column, first.data[rows, drawn.data_column])
-    label = _column_label(first, drawn.name)
+    values = _values(first, drawn.data_column, rows, in_data_units)
+    label = _column_label(first, drawn, in_data_units)
     panel.plot(_x(first, rows), values, color=SERIES_COLOR, linewidth=1.0, label=label)
     for name, w in parts.items():
         _shade_part(panel, w, name, kept[name])
@@ -261,8 +286,21 @@ def _import_pyplot(feature: str) -> Any:
 
 
 def _check_windows(windows: Any, function: str, kind: str) -> Windows:
-    # Reached through Windows.plot / Split.plot only, which pass themselves.
+    if not isinstance(getattr(windows, "source", None), WindowSource):
+        raise TypeError(
+            f"{function} draws {kind} made by lstmshape.windows() or split(). "
+            f"Received: windows of type {type(windows).__name__}"
+        )
     return windows
+
+
+def _check_split(split: Any) -> Split:
+    if not callable(getattr(split, "parts", None)) or isinstance(split, type):
+        raise TypeError(
+            "Split.plot draws a Split made by lstmshape.split(). "
+            f"Received: split of type {type(split).__name__}"
+        )
+    return split
 
 
 def _check_ax(ax: Any) -> Axes | None:
@@ -381,9 +419,9 @@ def _pick_group(parts: list[Windows], group: Any) -> Hashable | None:
 
 
 def _predictions(
-    windows: Windows, model: Any, chosen: np.ndarray, drawn: _Column
+    windows: Windows, model: Any, chosen: np.ndarray, drawn: _Column, in_data_units: bool = True
 ) -> np.ndarray | None:
-    """Predictions of the drawn target for the chosen samples, ``(drawn, steps)``; scaled."""
+    """Predictions of the drawn target for the chosen samples, ``(drawn, steps)``, in units."""
     if model is None:
         return None
     if drawn.target is None:
@@ -393,13 +431,11 @@ def _predictions(
             "`model`."
         )
     shape = windows.output_shape
-    predict = getattr(model, "predict", None)
-    if callable(predict):
-        inputs = _sample_inputs(windows, chosen)
-        keywords = {"verbose": 0} if _takes_verbose(predict) else {}
-        values = _as_array(predict(inputs, **keywords), "model.predict(...)")
+    if callable(getattr(model, "predict", None)):
         expected = (len(chosen), *shape)
-        values = _squeezed(values, expected)
+        values = restore_target_axis(
+            predict_quietly(model, _sample_inputs(windows, chosen)), expected
+        )
         if values.shape != expected:
             raise ShapeError(
                 f"`model` predicts shape {values.shape} for {len(chosen)} samples, but these "
@@ -407,10 +443,17 @@ def _predictions(
                 "model for these windows, for example lstmshape.build_model(windows)."
             )
     else:
-        values = _as_array(model, "model")
+        try:
+            values = read_predictions(model, "model")
+        except TypeError:
+            dtype = getattr(model, "dtype", None)
+            kind = "" if dtype is None else f" (dtype {dtype})"
+            raise TypeError(
+                "`model` must be a model with .predict() or an array of predictions; it is "
+                f"not numeric{kind}. {received_type('model', model)}"
+            ) from None
         every, drawn_only = (len(windows), *shape), (len(chosen), *shape)
-        values = _squeezed(values, every)
-        values = _squeezed(values, drawn_only)
+        values = restore_target_axis(restore_target_axis(values, every), drawn_only)
         if values.shape == every:
             values = values[chosen]
         elif values.shape != drawn_only:
@@ -419,6 +462,11 @@ def _predictions(
                 f"{every} (every sample, as model.predict(windows.X) gives) or {drawn_only} "
                 f"(the {len(chosen)} drawn samples). Received: model of shape {values.shape}"
             )
+    values = values.astype(np.float64)
+    if in_data_units:
+        values = predictions_in_units(
+            windows.source, windows.scaler, windows.transform, values, chosen
+        )
     values = values[..., drawn.target]
     return values.reshape(len(chosen), -1)
 
@@ -429,40 +477,20 @@ def _sample_inputs(windows: Windows, chosen: np.ndarray) -> Any:
     return inputs
 
 
-def _takes_verbose(predict: Any) -> bool:
-    try:
-        parameters = inspect.signature(predict).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    return any(p.name == "verbose" or p.kind is p.VAR_KEYWORD for p in parameters)
-
-
-def _as_array(values: Any, name: str) -> np.ndarray:
-    array = np.asarray(values)
-    if not np.issubdtype(array.dtype, np.number):
-        raise TypeError(
-            f"`model` must be a model with .predict() or an array of predictions; {name} is "
-            f"not numeric. Received: {name} of type {type(values).__name__}, dtype {array.dtype}"
-        )
-    return array.astype(np.float64, copy=False)
-
-
-def _squeezed(values: np.ndarray, expected: tuple[int, ...]) -> np.ndarray:
-    """Restore a squeezed single-target axis, as ``to_frame`` accepts it."""
-    if values.shape != expected and expected[-1] == 1 and values.shape == expected[:-1]:
-        return values[..., None]
-    return values
-
-
 # -- drawing --------------------------------------------------------------------------------
 def _draw_sample(
-    panel: Axes, windows: Windows, sample: int, drawn: _Column, predicted: np.ndarray | None
+    panel: Axes,
+    windows: Windows,
+    sample: int,
+    drawn: _Column,
+    predicted: np.ndarray | None,
+    in_data_units: bool = True,
 ) -> None:
     input_rows, target_rows, real = _sample_rows(windows, sample)
     column = drawn.data_column
     if drawn.feature is not None:
         label = "inputs" if drawn.target is not None else f"inputs ({drawn.name!r} is not a target)"
-        values = _original(windows, column, windows.data[input_rows[real], column])
+        values = _values(windows, column, input_rows[real], in_data_units)
         panel.plot(
             _x(windows, input_rows[real]), values, color=INPUT_COLOR, marker=".", markersize=5,
             linewidth=1.2, label=label, zorder=2,
@@ -471,7 +499,7 @@ def _draw_sample(
         label = (
             "target" if drawn.feature is not None else f"target ({drawn.name!r} is not an input)"
         )
-        values = _original(windows, column, windows.data[target_rows, column])
+        values = _values(windows, column, target_rows, in_data_units)
         panel.plot(
             _x(windows, target_rows), values, linestyle="none", marker="o", markersize=7,
             markerfacecolor="white", markeredgecolor=TARGET_COLOR, markeredgewidth=1.6,
@@ -481,7 +509,7 @@ def _draw_sample(
     if predicted is not None:
         x = _x(windows, target_rows) if forecast_x is None else forecast_x
         panel.plot(
-            x, _original(windows, column, predicted), linestyle="none", marker="X",
+            x, predicted, linestyle="none", marker="X",
             markersize=7, color=PREDICTION_COLOR, markeredgecolor="white",
             markeredgewidth=0.5, label="prediction", zorder=4,
         )  # fmt: skip
@@ -562,34 +590,16 @@ def _series_rows(parts: dict[str, Windows], kept: dict[str, np.ndarray]) -> np.n
 
 
 # -- time axis and units --------------------------------------------------------------------
-def _original(windows: Windows, column: int, values: np.ndarray) -> np.ndarray:
-    """Undo the windows' scaler on column ``column`` of ``data``, as ``to_frame`` does.
-
-    The scaler sees every column of ``data`` (zeros but the drawn one); a scaler that was
-    fitted on named columns (``feature_names_in_``) gets them by name, in its own order.
-    """
-    values = np.asarray(values, dtype=np.float64)
-    scaler = windows.scaler
-    if scaler is None:
-        return values
-    names = _column_names(windows)
-    full = np.zeros((values.size, len(names)))
-    full[:, column] = values.ravel()
-    recorded = getattr(scaler, "feature_names_in_", None)
-    if recorded is None:
-        restored = np.asarray(scaler.inverse_transform(full), dtype=np.float64)[:, column]
-    else:
-        labels = [str(name) for name in names]
-        order = [labels.index(str(name)) for name in recorded]
-        given = pd.DataFrame(full[:, order], columns=[labels[i] for i in order])
-        restored = np.asarray(scaler.inverse_transform(given), dtype=np.float64)
-        restored = restored[:, order.index(column)]
-    return restored.reshape(values.shape)
+def _values(windows: Windows, column: int, rows: np.ndarray, in_data_units: bool) -> np.ndarray:
+    """Column ``column`` at ``rows``: in the data's units (see :mod:`.units`) or the model's."""
+    if not in_data_units:
+        return np.asarray(windows.data[rows, column], dtype=np.float64)
+    return data_in_units(windows.source, windows.scaler, windows.transform, rows, column)
 
 
 def _time_kind(windows: Windows) -> str:
     index = windows.index
-    if isinstance(index, pd.DatetimeIndex):
+    if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
         return "time"
     if index is not None and pd.api.types.is_numeric_dtype(index.dtype):
         return "number"
@@ -603,44 +613,47 @@ def _x(windows: Windows, rows: np.ndarray) -> Any:
             return windows.source.row_labels(np.asarray(rows)).to_numpy()
         return np.asarray(rows)
     assert windows.index is not None
-    return windows.index[rows].to_numpy()
+    return _x_of(windows.index[rows])
+
+
+def _x_of(labels: pd.Index) -> Any:
+    """Positions on the x axis of index labels; periods are drawn at their start, as timestamps."""
+    if isinstance(labels, pd.PeriodIndex):
+        return labels.to_timestamp(how="start").to_numpy()
+    return labels.to_numpy()
 
 
 def _forecast_x(windows: Windows, sample: int, last_row: int) -> Any:
     """Where an inputs-only window's predictions lie: ``shift`` (and more) steps after it.
 
-    The spacing is the index's ``freq``, or the step between two rows of the sample's own
-    run (never across a gap or into another series).
+    The rule of :func:`.units.future_index` (also ``forecast``'s): the index's ``freq``,
+    its periods or its step, or the spacing of the sample's own run (never across a gap
+    or into another series).
     """
-    steps = windows.shift + np.arange(windows.horizon)
-    kind = _time_kind(windows)
-    if kind == "row":
+    steps = windows.shift + np.arange(windows.horizon) * windows.framing.sampling_rate
+    if _time_kind(windows) == "row":
         return _x(windows, np.array([last_row]))[0] + steps
-    index = windows.index
-    assert index is not None
-    end = index[last_row]
-    if isinstance(index, pd.DatetimeIndex) and index.freq is not None:
-        return pd.DatetimeIndex([end + int(k) * index.freq for k in steps]).to_numpy()
     plan = windows.source.plan
-    begin, stop = plan.runs[int(plan.run_of_sample[sample])]
-    if last_row > begin:
-        step = index[last_row] - index[last_row - 1]
-    elif stop - begin > 1:
-        step = index[begin + 1] - index[begin]
-    else:
-        raise ShapeError(
-            f"Cannot place the forecast of sample {sample}: its series (or run between gaps) "
-            f"has one row, {_when(end)}, so the spacing of the rows after it is unknown. "
-            "Give the data an index with a frequency (for example df.asfreq('D'))."
-        )
-    if kind == "time":
-        return pd.DatetimeIndex([end + int(k) * step for k in steps]).to_numpy()
-    return np.asarray(end + steps * step)
+    run = plan.runs[int(plan.run_of_sample[sample])]
+    return _x_of(future_index(windows.index, last_row, steps, run=run))
 
 
-def _column_label(windows: Windows, name: Hashable) -> str:
-    """``"load"``, or ``"column 0"`` for numpy input (whose columns are positions)."""
-    return f"column {name}" if windows.index is None else str(name)
+def _column_label(windows: Windows, drawn: _Column, in_data_units: bool = True) -> str:
+    """``"load"``, or ``"column 0"`` for numpy input (whose columns are positions).
+
+    In the model's units, what differs from the data's is said: ``"v: x[t] - x[t-1],
+    scaled"``.
+    """
+    name = f"column {drawn.name}" if windows.index is None else str(drawn.name)
+    if in_data_units:
+        return name
+    said = []
+    transform = windows.transform
+    if transform is not None and drawn.target is not None:
+        said.append(transform.formula)
+    if windows.scaler is not None:
+        said.append("scaled")
+    return f"{name}: {', '.join(said)}" if said else name
 
 
 def _axis_label(windows: Windows) -> str:

@@ -9,17 +9,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._core.errors import ShapeError, listed, received
-from .._core.validate import check_bool, check_int
+from .._core.errors import listed
 from .._core.words import names_in_words, shape_in_words
 from .._input.panel import store_of
-from .._input.scaling import apply_scaler, check_scaler
+from .._input.scaling import apply_scaler
 from .._input.table import ColumnSelection
-from .._input.timeline import Timeline, keep_panel, plan_windows, read_timeline
+from .._input.timeline import plan_windows
 from .._plan.framing import INPUT_AXES, Framing
-from .._plan.plan import WindowPlan
 from .._readers.loader import Batches
 from .._readers.source import WindowSource
+from .request import make_request, source_of
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -64,7 +63,9 @@ def windows(
         lengths and the same columns; each is windowed on its own, none are concatenated
         (memory maps stay on disk and loaders read them batch by batch), and ``groups`` /
         ``to_frame`` name the series (see ``docs/scaling.md``). A list of plain numbers or
-        of lists is one table, as always.
+        of lists is one table, as always. polars and pyarrow frames (and others narwhals
+        reads) are read as their ``to_pandas()``, their one date/time column as the index;
+        ``read_parquet`` / ``read_arrow`` open files as panels (``docs/data-sources.md``).
     lookback : int
         Timesteps per window (the LSTM's ``timesteps`` axis), at least 1.
     horizon : int, default 1
@@ -209,72 +210,18 @@ def windows(
     >>> future.X.shape, future.y, future.X[-1, -1, 0]
     ((41, 60, 1), None, np.float64(99.0))
     """
-    framing = Framing.from_user(
-        lookback, horizon=horizon, shift=shift, stride=stride,
-        per_timestep=per_timestep, inputs_only=inputs_only, sampling_rate=sampling_rate,
+    request = make_request(
+        data, lookback, horizon=horizon, shift=shift, stride=stride,
+        sampling_rate=sampling_rate, per_timestep=per_timestep, inputs_only=inputs_only,
+        features=features, targets=targets, future=future, static=static,
+        group_by=group_by, freq=freq, dropna=dropna, transform=transform,
+        min_history=min_history, scaler=fitted_scaler, scaler_name="fitted_scaler",
     )  # fmt: skip
-    check_scaler(fitted_scaler, "fitted_scaler")
-    if future is not None and framing.inputs_only:
-        raise ShapeError(
-            "`future` covariates are read on the target rows, and inputs-only windows have "
-            "none in the data: a forecast past the end needs the future rows. Add them to the "
-            "data (targets may be NaN there, with dropna=True) or leave `future` out. "
-            f"{received('future', future)}"
-        )
-    timeline = read_timeline(
-        data,
-        features=features,
-        targets=targets,
-        future=future,
-        static=static,
-        group_by=group_by,
-        freq=freq,
-        dropna=check_bool(dropna, "dropna"),
-    )
-    from .._input.transform import transform_targets
-
-    before = timeline
-    timeline, undo = transform_targets(timeline, transform, framing.sampling_rate)
-    timeline = keep_panel(before, timeline)
+    timeline = request.timeline
     if fitted_scaler is not None:
         timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
-    plan = plan_windows(timeline, framing, check_min_history(min_history, framing))
-    return Windows(source_of(timeline, plan), scaler=fitted_scaler, transform=undo)
-
-
-def check_min_history(min_history: Any, framing: Framing) -> int | None:
-    """Validate ``min_history``: None, or an integer from 1 to ``lookback``, many-to-one."""
-    if min_history is None:
-        return None
-    value = check_int(min_history, "min_history", minimum=1)
-    if value > framing.lookback:
-        raise ShapeError(
-            f"`min_history` must be at most lookback={framing.lookback}: it is the fewest "
-            f"real input steps of a padded window. {received('min_history', min_history)}"
-        )
-    if framing.per_timestep:
-        raise ShapeError(
-            "`min_history` does not work with per_timestep=True: the targets of padded "
-            "timesteps would be padding too. Use many-to-one windows (a horizon) with it. "
-            f"{received('min_history', min_history)}"
-        )
-    return value
-
-
-def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
-    """Return the frozen description that every reader of these windows receives."""
-    table = timeline.table
-    return WindowSource(
-        values=table.values,
-        plan=plan,
-        feature_cols=table.feature_cols,
-        target_cols=table.target_cols,
-        names=table.names,
-        index=table.index,
-        group_by=timeline.group_by,
-        future_cols=table.future_cols,
-        static_cols=table.static_cols,
-    )
+    plan = plan_windows(timeline, request.framing, request.min_history)
+    return Windows(source_of(timeline, plan), scaler=fitted_scaler, transform=request.undo)
 
 
 class Windows:
@@ -948,9 +895,8 @@ class Windows:
         num_parallel_calls, prefetch : int, optional
             Parallel batch gathers and batches prefetched. By default tf.data chooses both
             without its autotuner, which is switched off for this pipeline: for one gather
-            per batch it costs more than it finds (on 2 cores, a fifth of the shuffled
-            throughput and a tenth of ``model.fit``'s epoch time). Passing
-            ``tf.data.AUTOTUNE`` for either turns the autotuner on.
+            per batch it costs more than it finds (docs/performance.md has the measurements).
+            Passing ``tf.data.AUTOTUNE`` for either turns the autotuner on.
         dtype : str or numpy dtype, optional
             Cast batches to this floating dtype (for example ``"float32"`` for float64
             data). Default: the windows' dtype. Integer dtypes are refused: they would
@@ -1037,6 +983,7 @@ class Windows:
         pandas.DataFrame
             Indexed by each sample's first target timestamp (``target_index``; row
             positions, named ``row``, for numpy input), one column per target name.
+            Always pandas, for polars and Arrow input too (``pl.from_pandas`` converts it).
 
             * ``horizon > 1``: one column per target and step, named ``"{target}+{k}"``:
               the prediction for ``k`` rows after the index row (``"Open+0"``,
@@ -1072,7 +1019,13 @@ class Windows:
         return to_frame(self._source, self.scaler, predictions, self.transform)
 
     def plot(
-        self, model: Any = None, *, samples: Any = 3, column: Any = None, ax: Any = None
+        self,
+        model: Any = None,
+        *,
+        samples: Any = 3,
+        column: Any = None,
+        ax: Any = None,
+        units: str = "data",
     ) -> Any:
         """Draw a few samples: input steps, target steps and predictions, on the time axis.
 
@@ -1088,11 +1041,14 @@ class Windows:
             The feature/target to draw; default the first target.
         ax : matplotlib.axes.Axes, optional
             Draw one sample on these axes instead of a new figure.
+        units : {"data", "model"}, default "data"
+            The data's units (scaler and transform undone, as in :meth:`to_frame`), or
+            what the model sees (scaled, changes), said on the y axis.
 
         Returns
         -------
         matplotlib.figure.Figure
-            One panel per sample, in original units; ``show()`` is never called.
+            One panel per sample; ``show()`` is never called.
 
         Examples
         --------
@@ -1105,7 +1061,7 @@ class Windows:
         """
         from .._readers.plot import plot_windows
 
-        return plot_windows(self, model, samples=samples, column=column, ax=ax)
+        return plot_windows(self, model, samples=samples, column=column, ax=ax, units=units)
 
     def input_lines(self) -> list[str]:
         """Describe every input's shape axis by axis, one line each."""

@@ -6,8 +6,8 @@ output path has been checked. Every failure ends in one branch, :func:`main`'s: 
 on standard error (``lstmshape: error: ...``), exit code 1 (2 for a malformed command line),
 and never a traceback unless ``--verbose`` asks for it.
 
-:func:`quiet_tensorflow` is also what the example scripts use to import TensorFlow without
-its start-up noise.
+:func:`quiet_keras` (``lstmshape.quiet()`` and Keras) is also what the example scripts use to
+import TensorFlow without its start-up noise; the code lives in ``lstmshape._core.frameworks``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ import sys
 import traceback
 from collections.abc import Sequence
 
+from .._core.frameworks import quiet, quiet_environment, quiet_keras
 from .._version import __version__
-from ._quiet import quiet_environment, quiet_keras, quiet_tensorflow
+
+#: The name of :func:`lstmshape.quiet` in earlier versions.
+quiet_tensorflow = quiet
 
 __all__ = ["main", "quiet_keras", "quiet_tensorflow"]
 
@@ -86,6 +89,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--csv", help="a CSV file (default: built-in synthetic data)")
     _data_options(demo)
     demo.add_argument("--lookback", type=_positive, default=60, help="timesteps per window (60)")
+    _framing_options(demo)
+    demo.add_argument(
+        "--season",
+        type=_rows,
+        default=None,
+        help="rows per season for the seasonal naive forecast (default: from the dates: 7 for "
+        "daily data, 12 for monthly, 24 for hourly, ...; 0 leaves it out)",
+    )
     demo.add_argument("--epochs", type=_positive, default=15, help="training epochs (15)")
     demo.add_argument("--units", type=_positive, default=32, help="units per LSTM layer (32)")
     demo.add_argument("--test", type=_size, default=0.1, help="test rows or fraction (0.1)")
@@ -121,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("path", help="the CSV file")
     _data_options(inspect)
     inspect.add_argument("--lookback", type=_positive, default=60, help="timesteps per window (60)")
-    inspect.add_argument("--horizon", type=_positive, default=1, help="steps to forecast (1)")
+    _framing_options(inspect)
     inspect.add_argument("--test", type=_size, default=0.1, help="test rows or fraction (0.1)")
     inspect.add_argument("--verbose", action="store_true", help="a traceback on errors")
     inspect.set_defaults(run=_run_inspect)
@@ -160,6 +171,23 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _framing_options(parser: argparse.ArgumentParser) -> None:
+    """Add the window options that ``windows``, ``split`` and ``folds`` all take."""
+    from .._input.transform import TRANSFORMS
+
+    parser.add_argument("--horizon", type=_positive, default=1, help="steps to forecast (1)")
+    parser.add_argument(
+        "--transform",
+        choices=TRANSFORMS,
+        help="forecast changes instead of levels (undone before scoring and plotting)",
+    )
+    parser.add_argument(
+        "--dropna",
+        action="store_true",
+        help="rows with a missing value become gaps that no window spans (default: refused)",
+    )
+
+
 def _csv_options(args: argparse.Namespace) -> object:
     from ._csv import CsvOptions
 
@@ -180,6 +208,10 @@ def _run_demo(args: argparse.Namespace) -> int:
         target=args.target,
         features=args.features,
         lookback=args.lookback,
+        horizon=args.horizon,
+        transform=args.transform,
+        dropna=args.dropna,
+        season=args.season,
         epochs=args.epochs,
         units=args.units,
         test=args.test,
@@ -206,6 +238,8 @@ def _run_inspect(args: argparse.Namespace) -> int:
             target=args.target,
             features=args.features,
             horizon=args.horizon,
+            transform=args.transform,
+            dropna=args.dropna,
             test=args.test,
         )
     )
@@ -219,6 +253,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _rows(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
 
 

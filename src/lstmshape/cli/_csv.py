@@ -19,6 +19,7 @@ from typing import TypeVar
 import pandas as pd
 
 from .. import ShapeError
+from .._core.errors import plural
 
 _T = TypeVar("_T")
 
@@ -26,6 +27,10 @@ _T = TypeVar("_T")
 DATE_NAMES = ("date", "datetime", "time", "timestamp", "day")
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d[\d.\s]*,\d+\s*$")
 _ISO_LIKE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
+_CORE_LARGEST = re.compile(r" ?The largest lookback that fits is \d+\.")
+#: Column names of whole years (1990, 1991, ...), read as dates when they hold years.
+YEAR_NAMES = ("year", "yr")
+_YEARS = (1000, 2999)  # integers in this range, in a column named like a year, are years
 
 
 class CommandError(Exception):
@@ -61,7 +66,10 @@ def load_csv(path: str | Path, options: CsvOptions | None = None) -> LoadedTable
     if not path.exists():
         raise CommandError(f"No such file: {path}")
     try:
-        frame = pd.read_csv(path, sep=options.sep, decimal=options.decimal)
+        if path.suffix.lower() in COLUMNAR_SUFFIXES:  # Parquet / Arrow IPC beside CSV
+            frame = read_columnar(path)
+        else:
+            frame = pd.read_csv(path, sep=options.sep, decimal=options.decimal)
     except pd.errors.EmptyDataError:
         raise CommandError(f"{path} is empty: no header, no rows.") from None
     except UnicodeDecodeError as error:
@@ -78,6 +86,7 @@ def load_csv(path: str | Path, options: CsvOptions | None = None) -> LoadedTable
     except OSError as error:
         raise CommandError(f"Could not read {path}: {error.strerror or error}") from None
     _check_separator(frame, path, options)
+    _check_unique_header(path, options)
     if frame.empty:
         columns = ", ".join(map(repr, map(str, frame.columns)))
         raise CommandError(
@@ -101,6 +110,33 @@ def load_csv(path: str | Path, options: CsvOptions | None = None) -> LoadedTable
     return LoadedTable(frame, str(path), order, tuple(notes))
 
 
+#: File name endings read as columnar files (Parquet, Arrow IPC) instead of CSV.
+COLUMNAR_SUFFIXES = (".parquet", ".pq", ".arrow", ".feather", ".ipc")
+
+
+def read_columnar(path: Path) -> pd.DataFrame:
+    """Read a Parquet or Arrow IPC file whole, as pandas (dates as datetime columns)."""
+    try:
+        import pyarrow.feather as feather
+        import pyarrow.parquet as pq
+    except ModuleNotFoundError:  # pragma: no cover - pyarrow comes with pandas 3
+        raise CommandError(
+            f'Reading {path.name} needs pyarrow: pip install "lstmshape[arrow]"'
+        ) from None
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            table = pq.read_table(path)
+        else:
+            table = feather.read_table(path)
+    except Exception as error:
+        kind = "Parquet" if path.suffix.lower() in (".parquet", ".pq") else "Arrow IPC"
+        raise CommandError(f"Could not read {path} as {kind}: {error}") from None
+    frame = table.to_pandas(date_as_object=False)
+    if not isinstance(frame.index, pd.RangeIndex):  # a pandas index stored in the file
+        frame = frame.reset_index()
+    return frame
+
+
 def _check_separator(frame: pd.DataFrame, path: Path, options: CsvOptions) -> None:
     """Refuse a file read as one column whose header holds another separator."""
     if frame.shape[1] != 1:
@@ -116,6 +152,23 @@ def _check_separator(frame: pd.DataFrame, path: Path, options: CsvOptions) -> No
                 f"separated by {spelled}, not by {options.sep!r}. Pass --sep {spelled}{decimal}"
                 + (" (its numbers use a decimal comma)." if decimal else ".")
             )
+
+
+def _check_unique_header(path: Path, options: CsvOptions) -> None:
+    """Refuse a header that names a column twice (pandas would rename one to ``Open.1``)."""
+    import csv
+
+    with path.open(encoding="utf-8", errors="replace", newline="") as file:
+        header = next(csv.reader(file, delimiter=options.sep), [])
+    names = [name.strip() for name in header]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        counts = ", ".join(f"{name!r} ({names.count(name)} times)" for name in repeated)
+        raise CommandError(
+            f"{path} names {plural(len(repeated), 'column')} more than once in its header: "
+            f"{counts}. Which one is meant by --target or --features cannot be told; rename "
+            "the columns so that each name is unique."
+        )
 
 
 def _has_decimal_commas(path: Path, sep: str) -> bool:
@@ -138,16 +191,23 @@ def parse_dates(
     to pass ``--dayfirst`` or ``--monthfirst``.
     """
     option = f"Column {column!r} (--date-column)"
+    if _holds_years(values):
+        years = pd.DatetimeIndex(pd.to_datetime(values.astype("int64").astype(str), format="%Y"))
+        return years.rename(str(column)), (
+            f"Column {column!r} holds whole years ({values.iloc[0]} ..): read as the first day "
+            "of each year."
+        )
     if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
         raise CommandError(
             f"{option} holds numbers ({values.dtype}), not dates: numbers would be read as "
-            "nanoseconds since 1970. Name the column that holds dates such as 2024-01-31, or "
-            "leave out --date-column to take the rows in file order."
+            "nanoseconds since 1970 (whole years from 1000 to 2999 are read as years). Name the "
+            "column that holds dates such as 2024-01-31, or leave out --date-column to take "
+            "the rows in file order."
         )
     missing = int(values.isna().sum())
     if missing:
         raise CommandError(
-            f"{option} has {missing} empty {'cell' if missing == 1 else 'cells'}: every row "
+            f"{option} has {plural(missing, 'empty cell')}: every row "
             "needs a date. Fill or remove those rows."
         )
     text = values.astype(str)
@@ -214,12 +274,30 @@ def _in_order(dates: pd.DatetimeIndex) -> bool:
     return dates.is_unique and (dates.is_monotonic_increasing or dates.is_monotonic_decreasing)
 
 
+def _holds_years(values: pd.Series) -> bool:
+    """Whether a numeric column holds whole years (1990, 1991, ...), none missing."""
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return False
+    if values.empty or values.isna().any():
+        return False
+    numbers = values.to_numpy(dtype="float64")
+    whole = bool((numbers == numbers.round()).all())
+    return whole and bool(((numbers >= _YEARS[0]) & (numbers <= _YEARS[1])).all())
+
+
 def _guess_date_column(frame: pd.DataFrame) -> str | None:
-    """Return the column named like a date, or else the first text column that holds dates."""
+    """Return the column named like a date, or else the first text column that holds dates.
+
+    A numeric column named ``Year`` (or ``year``, ``yr``) that holds whole years is a date
+    column too: it is the time axis, not a value to forecast.
+    """
     for name in frame.columns:
         if str(name).strip().lower() in DATE_NAMES and not pd.api.types.is_numeric_dtype(
             frame[name]
         ):
+            return str(name)
+    for name in frame.columns:
+        if str(name).strip().lower() in YEAR_NAMES and _holds_years(frame[name]):
             return str(name)
     for name in frame.columns:
         column = frame[name]
@@ -335,8 +413,11 @@ def with_lookback_hint(
             return True
 
         best = largest_lookback(fits, lookback)
+        message = str(error)
         hint = ""
         if best is not None:
+            # One figure: the core's own "largest lookback" counts windows alone.
+            message = _CORE_LARGEST.sub("", message)
             also = f" (the command also needs a training part and {parts})" if parts else ""
             hint = f"\nThe largest --lookback that fits these {rows:,} rows is {best}{also}."
-        raise CommandError(f"{error}{hint}") from None
+        raise CommandError(f"{message}{hint}") from None

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import Split, Windows, explain, split, windows
+from .._core.errors import plural
 from ._csv import (
     LoadedTable,
     choose_columns,
@@ -23,11 +24,17 @@ def inspect_table(
     target: str | None,
     features: Sequence[str] | None,
     horizon: int = 1,
+    transform: str | None = None,
+    dropna: bool = False,
     test: float | int = 0.1,
 ) -> str:
-    """Return the report: rows and columns, time order, gaps, missing values, shapes."""
+    """Return the report: rows and columns, time order, gaps, missing values, shapes.
+
+    With missing values in the chosen columns, the shapes are those of ``dropna=True``
+    (``--dropna``): the rows with NaN become gaps that no window spans.
+    """
     frame = table.frame
-    lines = [f"File: {table.source}", f"Rows: {len(frame):,}   Columns: {frame.shape[1]}"]
+    lines = [f"File: {table.source}", f"Rows: {len(frame):,}   Columns: {frame.shape[1]:,}"]
     for name, dtype in frame.dtypes.items():
         numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
         kind = "numeric" if numeric else f"NOT numeric{decimal_comma_hint(frame[name])}"
@@ -44,19 +51,26 @@ def inspect_table(
     nan_rows = int(frame[columns].isna().any(axis=1).sum())
     if not nan_rows:
         lines.append("Missing values: none in the chosen columns.")
+    elif dropna:
+        lines.append(
+            f"Missing values: {plural(nan_rows, 'row')} with NaN in the chosen columns; with "
+            "--dropna they become gaps that no window spans (the shapes below)."
+        )
     else:
         lines.append(
-            f"Missing values: {nan_rows} row{'s' if nan_rows != 1 else ''} with NaN in the "
-            "chosen columns; windows() refuses them unless you fill them or pass dropna=True "
-            "(they become gaps)."
+            f"Missing values: {plural(nan_rows, 'row')} with NaN in the chosen columns; "
+            "windows() refuses them unless you fill them or pass dropna=True (--dropna: they "
+            "become gaps that no window spans). The shapes below are those of --dropna."
         )
-        return "\n".join(lines)
+        dropna = True
+    options = {"horizon": horizon, "transform": transform, "dropna": dropna}
+    shown = ", ".join(f"{k}={v!r}" for k, v in options.items() if v not in (None, False))
 
     def frame_it(size: int) -> tuple[Windows, Split]:
         features, targets = chosen_features, [chosen_target]
         return (
-            windows(frame, size, horizon=horizon, features=features, targets=targets),
-            split(frame, size, test=test, horizon=horizon, features=features, targets=targets),
+            windows(frame, size, features=features, targets=targets, **options),  # type: ignore[arg-type]
+            split(frame, size, test=test, features=features, targets=targets, **options),  # type: ignore[arg-type]
         )
 
     w, parts = with_lookback_hint(
@@ -64,12 +78,12 @@ def inspect_table(
     )
     lines.append("")
     lines.append(
-        f"lstmshape.windows(data, {lookback}, horizon={horizon}, features={chosen_features!r}, "
+        f"lstmshape.windows(data, {lookback}, {shown}, features={chosen_features!r}, "
         f"targets=[{chosen_target!r}]):"
     )
     lines += ["  " + line for line in explain(w).splitlines()]
     lines.append("")
-    lines.append(f"lstmshape.split(data, {lookback}, test={test!r}, ...):")
+    lines.append(f"lstmshape.split(data, {lookback}, test={test!r}, {shown}, ...):")
     lines += ["  " + line for line in explain(parts).splitlines()]
     return "\n".join(lines)
 
@@ -90,23 +104,57 @@ def _time_report(table: LoadedTable) -> list[str]:
         )
         return lines
     if len(index) > 2:
-        steps = pd.Series(np.diff(index.asi8))
-        usual = steps.mode().iloc[0]
-        longer = steps[steps > usual]
-        usual_step = _duration(pd.Timedelta(int(usual), unit=index.unit))
-        longest = _duration(pd.Timedelta(int(steps.max()), unit=index.unit))
+        usual, longer, longest, kind = _spacing(index)
+        counted = {0: "no step is longer", 1: "1 step is longer"}
         lines.append(
-            f"  Usual spacing {usual_step}; "
-            + ("1 step is longer" if len(longer) == 1 else f"{len(longer)} steps are longer")
-            + (f" (the longest {longest})" if len(longer) else "")
-            + (". Pass freq= to windows() to keep windows from spanning them (for trading days, "
-               "freq='B' still spans holidays)." if len(longer) else ".")
+            f"  Usual spacing {usual}; "
+            + counted.get(longer, f"{longer} steps are longer")
+            + (f" (the longest {longest})" if longer else "")
+            + (f". Pass freq= to windows() to keep windows from spanning them{_FREQ_HINTS[kind]}."
+               if longer else ".")
         )  # fmt: skip
     return lines
 
 
+#: What to pass as ``freq`` for each kind of spacing.
+_FREQ_HINTS = {
+    "days": " (for trading days, freq='B' still spans holidays)",
+    "months": " (freq='MS' for dates on the first of the month, 'ME' on the last)",
+    "other": "",
+}
+
+
+def _spacing(index: pd.DatetimeIndex) -> tuple[str, int, str, str]:
+    """Return the usual step, how many steps are longer, the longest step, and their kind.
+
+    Calendar months, quarters and years are counted in months: 28 to 31 days are one month.
+    """
+    steps = pd.Series(np.diff(index.asi8))
+    usual = pd.Timedelta(int(steps.mode().iloc[0]), unit=index.unit)
+    if pd.Timedelta(days=28) <= usual <= pd.Timedelta(days=366) and _month_like(usual):
+        months = pd.Series(np.diff(index.year.to_numpy() * 12 + index.month.to_numpy()))
+        step = int(months.mode().iloc[0])
+        named = {1: " (monthly)", 3: " (quarterly)", 12: " (yearly)"}.get(step, "")
+        count = int((months > step).sum())
+        return (
+            f"{plural(step, 'month')}{named}",
+            count,
+            plural(int(months.max()), "month"),
+            "months",
+        )
+    count = int((steps > steps.mode().iloc[0]).sum())
+    longest = pd.Timedelta(int(steps.max()), unit=index.unit)
+    kind = "days" if usual == pd.Timedelta(days=1) else "other"
+    return _duration(usual), count, _duration(longest), kind
+
+
+def _month_like(step: pd.Timedelta) -> bool:
+    """Whether a step is one, three or twelve calendar months long (28..31 days per month)."""
+    days = step / pd.Timedelta(days=1)
+    return any(28 * n <= days <= 31 * n for n in (1, 3, 12)) and days == int(days)
+
+
 def _duration(delta: pd.Timedelta) -> str:
     if delta % pd.Timedelta(days=1) == pd.Timedelta(0):
-        days = delta // pd.Timedelta(days=1)
-        return f"{days} day" if days == 1 else f"{days} days"
+        return plural(delta // pd.Timedelta(days=1), "day")
     return str(delta)

@@ -1,0 +1,539 @@
+"""Parquet datasets and Arrow IPC files opened as panels whose series are read on demand.
+
+:func:`read_parquet` and :func:`read_arrow` return ``{series name: LazySeries}``, the kind of
+panel :func:`lstmshape.read_npy_folder` returns, ready for :func:`lstmshape.windows`,
+``split`` and ``folds``. Opening reads the *index* only: the series column and the time
+column, to know which rows belong to which series and when. Values are read when a loader
+asks for a batch's rows, chunk by chunk (a Parquet row group, an Arrow record batch), and
+the chunks read last are kept in a small cache bounded in bytes (``cache_bytes``), so memory
+follows what a batch touches, not the size of the data.
+
+* Arrow IPC (Feather v2) files are memory-mapped: an uncompressed record batch is read
+  without a copy (its columns are numpy views of the mapped file where they have no
+  missing values); a compressed one is decompressed when its rows are first asked for.
+* Parquet is compressed and encoded by column chunk: a row group is decoded whole when
+  one of its rows is asked for. Small row groups (one series per file or per row group)
+  keep that cheap; with hive partitions (``series=a/part.parquet``) a series' rows are in
+  its own files, and with ``shard_by="series"`` each worker opens only its own.
+
+pyarrow is imported when one of these functions is called, never by ``import lstmshape``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._core.errors import ShapeError, did_you_mean, listed, received, received_type
+from .lazy import LazySeries
+
+#: Default bound on the decoded chunks a file's reader keeps (bytes).
+CACHE_BYTES = 64 * 2**20
+
+
+def _import_pyarrow(feature: str) -> Any:
+    try:
+        import pyarrow
+    except ModuleNotFoundError as error:  # pragma: no cover - pyarrow comes with pandas 3
+        raise ImportError(
+            f"{feature} needs pyarrow, which is not installed in this environment. Install "
+            'it with: pip install "lstmshape[arrow]"'
+        ) from error
+    return pyarrow
+
+
+class _ChunkReader:
+    """Rows of a dataset split in chunks; decoded chunks cached up to ``cache_bytes``."""
+
+    def __init__(self, chunk_rows: Sequence[int], nulls: dict[str, bool], cache_bytes: int):
+        self.offsets = np.concatenate([[0], np.cumsum(np.asarray(chunk_rows, dtype=np.int64))])
+        self.nulls = nulls
+        self.cache_bytes = cache_bytes
+        self._reset()
+
+    def _reset(self) -> None:
+        self._cache: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
+        self._cached = 0
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = {k: v for k, v in self.__dict__.items() if k not in {"_cache", "_lock"}}
+        state["_cached"] = 0
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._reset()
+
+    def has_nulls(self, column: str) -> bool:
+        return self.nulls.get(column, False)
+
+    def load(self, chunk: int, columns: tuple[str, ...]) -> dict[str, Any]:  # pragma: no cover
+        raise NotImplementedError
+
+    def _columns(self, chunk: int, columns: tuple[str, ...]) -> list[np.ndarray]:
+        """Return the chunk's columns as numpy arrays, from the cache or decoded now."""
+        missing = [c for c in columns if (chunk, c) not in self._cache]
+        if missing:
+            for name, column in self.load(chunk, tuple(missing)).items():
+                array = _to_numpy(column)
+                self._cache[(chunk, name)] = array
+                self._cached += array.nbytes
+        for name in columns:
+            self._cache.move_to_end((chunk, name))
+        got = [self._cache[(chunk, c)] for c in columns]
+        while self._cached > self.cache_bytes and len(self._cache) > len(columns):
+            _, old = self._cache.popitem(last=False)
+            self._cached -= old.nbytes
+        return got
+
+    def read(self, rows: np.ndarray, columns: tuple[str, ...], dtype: np.dtype[Any]) -> np.ndarray:
+        """Return ``(len(rows), len(columns))`` values at ``dtype``, chunk by chunk."""
+        if os.getpid() != self._pid:  # a forked worker: its own cache and files
+            self._reset()
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.empty((rows.size, len(columns)), dtype=dtype)
+        if rows.size == 0:
+            return out
+        low, high = int(rows.min()), int(rows.max())
+        first = int(np.searchsorted(self.offsets, low, side="right")) - 1
+        if high < self.offsets[first + 1]:  # one chunk (a series in one row group): no sort
+            with self._lock:
+                local = rows - self.offsets[first]
+                for j, array in enumerate(self._columns(first, columns)):
+                    out[:, j] = array[local]
+            return out
+        chunks = np.searchsorted(self.offsets, rows, side="right") - 1
+        order = np.argsort(chunks, kind="stable")
+        present, firsts = np.unique(chunks[order], return_index=True)
+        ends = np.append(firsts[1:], rows.size)
+        with self._lock:
+            for chunk, a, b in zip(present.tolist(), firsts.tolist(), ends.tolist(), strict=True):
+                where = order[a:b]
+                local = rows[where] - self.offsets[chunk]
+                for j, array in enumerate(self._columns(chunk, columns)):
+                    out[where, j] = array[local]
+        return out
+
+
+def _to_numpy(column: Any) -> np.ndarray:
+    """Return an Arrow column as numpy: zero-copy when it can be; missing values as NaN."""
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if column.null_count:
+        if pa.types.is_integer(column.type) or pa.types.is_boolean(column.type):
+            column = column.cast(pa.float64())
+        return np.asarray(column.to_numpy(zero_copy_only=False))
+    try:
+        return np.asarray(column.to_numpy(zero_copy_only=True))
+    except (pa.ArrowInvalid, NotImplementedError):  # booleans are bits: a copy
+        return np.asarray(column.to_numpy(zero_copy_only=False))
+
+
+class _ParquetReader(_ChunkReader):
+    """Row groups of Parquet files (``chunks[i] = (file, row group)``)."""
+
+    def __init__(
+        self,
+        chunks: list[tuple[str, int, int]],
+        constants: list[dict[str, Any]],
+        nulls: dict[str, bool],
+        cache_bytes: int,
+    ) -> None:
+        self.chunks = chunks
+        self.constants = constants
+        super().__init__([rows for _, _, rows in chunks], nulls, cache_bytes)
+
+    def load(self, chunk: int, columns: tuple[str, ...]) -> dict[str, Any]:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path, group, rows = self.chunks[chunk]
+        constant = self.constants[chunk]
+        stored = [c for c in columns if c not in constant]
+        result: dict[str, Any] = {}
+        if stored:
+            table = pq.ParquetFile(path).read_row_group(group, columns=stored)
+            result.update({c: table.column(c) for c in stored})
+        for c in columns:
+            if c in constant:
+                result[c] = pa.array([constant[c]] * rows)
+        return result
+
+
+class _ArrowReader(_ChunkReader):
+    """Record batches of a memory-mapped Arrow IPC file."""
+
+    def __init__(self, path: str, chunk_rows: list[int], nulls: dict[str, bool], cache: int):
+        self.path = path
+        super().__init__(chunk_rows, nulls, cache)
+
+    def _reset(self) -> None:
+        super()._reset()
+        self._file: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_file", None)
+        return state
+
+    def load(self, chunk: int, columns: tuple[str, ...]) -> dict[str, Any]:
+        if self._file is None:
+            pa = _import_pyarrow("read_arrow")
+            self._file = pa.ipc.open_file(pa.memory_map(self.path, "r"))
+        batch = self._file.get_batch(chunk)
+        return {c: batch.column(c) for c in columns}
+
+
+def read_parquet(
+    path: str | os.PathLike[str],
+    *,
+    time: str | None = None,
+    series: str | None = None,
+    columns: Sequence[str] | None = None,
+    cache_bytes: int = CACHE_BYTES,
+) -> dict[Hashable, LazySeries]:
+    """Open a Parquet file, folder or hive-partitioned dataset as a panel read on demand.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.parquet`` file, or a folder of them (searched recursively; hive partitions
+        such as ``series=a/part.parquet`` give their key as a column).
+    time : str, optional
+        The time column, which becomes each series' index. Default: the one date/time
+        column, if there is exactly one (several are refused: name one).
+    series : str, optional
+        The column (or hive partition key) that tells series apart. Default: the one hive
+        partition key; without partitions, each file is a series named by its file name
+        without ``.parquet``.
+    columns : sequence of str, optional
+        The value columns to keep (default: all but ``time`` and ``series``).
+    cache_bytes : int, default 64 MiB
+        How many bytes of decoded row groups to keep (at least the last one read).
+
+    Returns
+    -------
+    dict
+        ``{series name: LazySeries}``, sorted by name. Each series is an array-like
+        ``(rows, columns)`` with column names and its time index; its rows are in file
+        order (the time order is checked by ``windows``).
+
+    Notes
+    -----
+    Opening reads the series and time columns of every row group (the index); values are
+    read by row group when a batch needs them. Windows never cross series.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np, pandas as pd, lstmshape
+    >>> folder = tempfile.mkdtemp()
+    >>> frame = pd.DataFrame({"store": ["a"] * 30 + ["b"] * 20, "sales": np.arange(50.0)})
+    >>> frame.to_parquet(f"{folder}/sales.parquet")
+    >>> panel = lstmshape.read_parquet(f"{folder}/sales.parquet", series="store")
+    >>> {name: s.shape for name, s in panel.items()}
+    {'a': (30, 1), 'b': (20, 1)}
+    >>> lstmshape.windows(panel, 5).X.shape
+    (40, 5, 1)
+    """
+    pa = _import_pyarrow("read_parquet")
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    cache_bytes = _check_cache(cache_bytes)
+    root = _existing(path, "read_parquet")
+    try:
+        dataset = ds.dataset(str(root), format="parquet", partitioning="hive")
+    except (pa.ArrowInvalid, OSError) as error:
+        raise ShapeError(
+            f"`path` could not be read as Parquet ({error}). Received: path={str(path)!r}"
+        ) from None
+    fragments = sorted(dataset.get_fragments(), key=lambda f: f.path)
+    if not fragments:
+        raise ShapeError(f"`path` holds no Parquet file. Received: path={str(path)!r}")
+    schema = dataset.schema
+    keys = [ds.get_partition_keys(f.partition_expression) for f in fragments]
+    partition_names = list(dict.fromkeys(k for key in keys for k in key))
+    by_file = False
+    if series is None and len(partition_names) == 1:
+        series = partition_names[0]
+    elif series is None and len(fragments) > 1:
+        by_file = True
+    names = list(schema.names)
+    time, series, values = _roles(schema, names, time, series, columns)
+    chunks: list[tuple[str, int, int]] = []
+    constants: list[dict[str, Any]] = []
+    nulls = dict.fromkeys(values, False)
+    key_parts: list[Any] = []
+    time_parts: list[Any] = []
+    for number, (fragment, key) in enumerate(zip(fragments, keys, strict=True)):
+        file = pq.ParquetFile(fragment.path)
+        meta = file.metadata
+        stored = set(file.schema_arrow.names)
+        for group in range(meta.num_row_groups):
+            rows = meta.row_group(group).num_rows
+            chunks.append((fragment.path, group, rows))
+            constants.append({k: v for k, v in key.items() if k not in stored})
+            _note_nulls(meta.row_group(group), nulls)
+            wanted = [c for c in (series, time) if c is not None and c in stored]
+            table = file.read_row_group(group, columns=wanted) if wanted else None
+            if by_file:
+                key_parts.append(np.full(rows, number))
+            elif series is not None:
+                key_parts.append(
+                    table.column(series).to_numpy(zero_copy_only=False)
+                    if table is not None and series in stored
+                    else np.full(rows, key[series], dtype=object)
+                )
+            if time is not None:
+                time_parts.append(_time_values(table, time, stored, key, rows))
+    reader = _ParquetReader(chunks, constants, nulls, cache_bytes)
+    dtypes = _dtypes(schema, values)
+    file_names: list[Hashable] = [Path(f.path).name.removesuffix(".parquet") for f in fragments]
+    if by_file:
+        return _panel(reader, values, dtypes, key_parts, time_parts, time, file_names)
+    if series is None:
+        return _panel(reader, values, dtypes, [], time_parts, time, [file_names[0]])
+    return _panel(reader, values, dtypes, key_parts, time_parts, time, None)
+
+
+def read_arrow(
+    path: str | os.PathLike[str],
+    *,
+    time: str | None = None,
+    series: str | None = None,
+    columns: Sequence[str] | None = None,
+    cache_bytes: int = CACHE_BYTES,
+) -> dict[Hashable, LazySeries]:
+    """Open an Arrow IPC (Feather v2) file, memory-mapped, as a panel read on demand.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An Arrow IPC file (``.arrow``, ``.feather``), as written by
+        ``pyarrow.ipc.new_file``, ``pyarrow.feather.write_feather`` or polars'
+        ``write_ipc``.
+    time, series, columns, cache_bytes
+        As for :func:`read_parquet`; without ``series`` the file is one series named by
+        its file name.
+
+    Returns
+    -------
+    dict
+        ``{series name: LazySeries}``, sorted by name.
+
+    Notes
+    -----
+    Uncompressed record batches are read in place from the mapped file (no copy for
+    columns without missing values); compressed ones are decompressed when first read.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np, pyarrow as pa, pyarrow.feather, lstmshape
+    >>> path = tempfile.mkdtemp() + "/sales.arrow"
+    >>> table = pa.table({"store": ["a"] * 30 + ["b"] * 20, "sales": np.arange(50.0)})
+    >>> pa.feather.write_feather(table, path, compression="uncompressed")
+    >>> panel = lstmshape.read_arrow(path, series="store")
+    >>> lstmshape.windows(panel, 5).X.shape
+    (40, 5, 1)
+    """
+    pa = _import_pyarrow("read_arrow")
+    cache_bytes = _check_cache(cache_bytes)
+    file = _existing(path, "read_arrow")
+    if file.is_dir():
+        raise ShapeError(
+            f"`path` is a folder; read_arrow opens one Arrow IPC file (use read_parquet for "
+            f"a folder of Parquet files). Received: path={str(path)!r}"
+        )
+    try:
+        opened = pa.ipc.open_file(pa.memory_map(str(file), "r"))
+    except (pa.ArrowInvalid, OSError) as error:
+        raise ShapeError(
+            f"`path` is not an Arrow IPC file ({error}). Write one with "
+            "`pyarrow.feather.write_feather(table, path)` or polars' `df.write_ipc(path)`; an "
+            f"Arrow *stream* cannot be read by position. Received: path={str(path)!r}"
+        ) from None
+    schema = opened.schema
+    names = list(schema.names)
+    time, series, values = _roles(schema, names, time, series, columns)
+    nulls = dict.fromkeys(values, False)
+    chunk_rows: list[int] = []
+    key_parts: list[Any] = []
+    time_parts: list[Any] = []
+    for number in range(opened.num_record_batches):
+        batch = opened.get_batch(number)
+        chunk_rows.append(batch.num_rows)
+        for name in values:
+            nulls[name] = nulls[name] or batch.column(name).null_count > 0
+        if series is not None:
+            key_parts.append(batch.column(series).to_numpy(zero_copy_only=False))
+        if time is not None:
+            time_parts.append(batch.column(time))
+    reader = _ArrowReader(str(file), chunk_rows, nulls, cache_bytes)
+    dtypes = _dtypes(schema, values)
+    stem: Hashable = file.name.rsplit(".", 1)[0]
+    return _panel(reader, values, dtypes, key_parts, time_parts, time, None if series else [stem])
+
+
+def _check_cache(cache_bytes: Any) -> int:
+    if isinstance(cache_bytes, bool) or not isinstance(cache_bytes, (int, np.integer)):
+        raise TypeError(
+            f"`cache_bytes` must be an integer number of bytes. "
+            f"{received_type('cache_bytes', cache_bytes)}"
+        )
+    if cache_bytes < 0:
+        raise ShapeError(
+            f"`cache_bytes` must be 0 or more (0 keeps only the chunk read last). "
+            f"{received('cache_bytes', cache_bytes)}"
+        )
+    return int(cache_bytes)
+
+
+def _existing(path: Any, feature: str) -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"`path` must be a file or folder path. {received_type('path', path)}")
+    found = Path(path)
+    if not found.exists():
+        raise ShapeError(f"{feature}: `path` does not exist. Received: path={str(path)!r}")
+    return found
+
+
+def _roles(
+    schema: Any,
+    names: list[str],
+    time: str | None,
+    series: str | None,
+    columns: Sequence[str] | None,
+) -> tuple[str | None, str | None, list[str]]:
+    """Check ``time``, ``series`` and ``columns`` against the schema; find the time column."""
+    import pyarrow as pa
+
+    for param, name in (("time", time), ("series", series)):
+        if name is not None and name not in names:
+            raise ShapeError(
+                f"`{param}` names a column the data does not have: {name!r}."
+                f"{did_you_mean(name, names)} Available columns: "
+                f"{listed(map(repr, names), limit=20)}."
+            )
+    if time is None:
+        timed = [
+            f.name
+            for f in schema
+            if f.name != series and (pa.types.is_temporal(f.type) and not pa.types.is_time(f.type))
+        ]
+        if len(timed) > 1:
+            raise ShapeError(
+                f"The data has {len(timed)} date/time columns ({listed(map(repr, timed))}); "
+                "name the one that is the time axis with `time=`, for example "
+                f"`time={timed[0]!r}`."
+            )
+        time = timed[0] if timed else None
+    if columns is None:
+        values = [n for n in names if n not in (time, series)]
+    else:
+        if isinstance(columns, (str, bytes)):
+            columns = [columns]
+        values = list(columns)
+        for name in values:
+            if name not in names:
+                raise ShapeError(
+                    f"`columns` names a column the data does not have: {name!r}."
+                    f"{did_you_mean(name, names)} Available columns: "
+                    f"{listed(map(repr, names), limit=20)}."
+                )
+            if name in (time, series):
+                raise ShapeError(
+                    f"`columns` names {name!r}, which is the {'time' if name == time else 'series'}"
+                    " column; it is the index of each series, not a value. Leave it out of "
+                    f"`columns`. {received('columns', columns)}"
+                )
+    if not values:
+        raise ShapeError(
+            "The data has no value columns besides the time and series columns. "
+            f"Available columns: {listed(map(repr, names), limit=20)}."
+        )
+    return time, series, values
+
+
+def _note_nulls(group: Any, nulls: dict[str, bool]) -> None:
+    for j in range(group.num_columns):
+        chunk = group.column(j)
+        name = chunk.path_in_schema
+        if name in nulls and not nulls[name]:
+            stats = chunk.statistics
+            nulls[name] = stats is None or not stats.has_null_count or stats.null_count > 0
+
+
+def _time_values(table: Any, time: str, stored: set[str], key: dict[str, Any], rows: int) -> Any:
+    import pyarrow as pa
+
+    if time in stored and table is not None:
+        return table.column(time)
+    return pa.array([key[time]] * rows)
+
+
+def _dtypes(schema: Any, values: list[str]) -> tuple[Any, ...]:
+    """Return the pandas dtypes of the value columns, as ``to_pandas()`` gives them."""
+    empty = schema.empty_table().select(values).to_pandas(date_as_object=False)
+    return tuple(empty.dtypes.iloc[i] for i in range(len(values)))
+
+
+def _panel(
+    reader: _ChunkReader,
+    values: list[str],
+    dtypes: tuple[Any, ...],
+    key_parts: list[Any],
+    time_parts: list[Any],
+    time: str | None,
+    names: list[Hashable] | None,
+) -> dict[Hashable, LazySeries]:
+    """Group the rows by series (the index only) and make one LazySeries per series."""
+    import pyarrow as pa
+
+    n_rows = int(reader.offsets[-1])
+    times: pd.Index | None = None
+    if time is not None:
+        column = pa.chunked_array(time_parts) if time_parts else pa.chunked_array([], pa.null())
+        times = pd.Index(column.to_pandas(date_as_object=False), name=time)
+    if key_parts and names is None:
+        keys = np.concatenate(key_parts)
+        if pd.isna(keys).any():
+            first = int(np.flatnonzero(pd.isna(keys))[0])
+            raise ShapeError(
+                f"The series column has a missing series name at row {first}; every row must "
+                "belong to a series."
+            )
+        codes, labels = pd.factorize(keys, sort=True)
+        names = [_plain(v) for v in labels]
+    elif key_parts:  # one series per file
+        codes = np.concatenate(key_parts).astype(np.int64)
+    else:
+        codes = np.zeros(n_rows, dtype=np.int64)
+    assert names is not None
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    panel: dict[Hashable, LazySeries] = {}
+    for k, name in enumerate(names):
+        rows = order[bounds[k] : bounds[k + 1]]
+        if rows.size == 0:
+            continue
+        index = pd.RangeIndex(rows.size) if times is None else times[rows]  # as pandas reads
+        panel[name] = LazySeries(reader, rows, tuple(values), dtypes, index)
+    if not panel:
+        raise ShapeError("The data has no rows.")
+    return panel
+
+
+def _plain(value: Any) -> Hashable:
+    """Return numpy scalars as Python ones, so that names print as ``'a'`` and ``3``."""
+    return value.item() if isinstance(value, np.generic) else value
