@@ -72,6 +72,24 @@ def test_a_shuffled_in_memory_pipeline_is_served_with_the_local_batches(service,
     assert time.monotonic() - start < 120
 
 
+def test_a_panel_in_memory_is_served_and_a_panel_of_files_refused(service, tmp_path):
+    parts = {"a": table(50), "b": table(35) + 1000.0, "c": table(44) + 2000.0}
+    w = lstmshape.windows(parts, 5, targets=[1])
+    options = {"shuffle": True, "seed": 2, "reshuffle_each_iteration": False}
+    served = w.to_dataset(8, service=service, **options)
+    want = [x[:, 0, 0].tolist() for x, _ in w.batches(8, shuffle=True, seed=2)]
+    assert first_values(served) == want
+    assert "PyFunc" not in w.to_dataset(8, **options)._as_serialized_graph().numpy().decode(
+        "latin-1"
+    )
+    for name, values in parts.items():
+        np.save(tmp_path / f"{name}.npy", values)
+    files = lstmshape.windows(lstmshape.read_npy_folder(tmp_path), 5, targets=[1])
+    with pytest.raises(ShapeError, match=r"panel's series are files.*mmap_mode=None"):
+        files.to_dataset(8, service=service, **options)
+    assert first_values(files.to_dataset(8, **options)) == want  # locally: read from the files
+
+
 def test_one_served_dataset_per_epoch_gives_each_epoch_its_order(service):
     w = lstmshape.windows(table(), 6)
     orders = []

@@ -98,8 +98,11 @@ def needs_python(source: WindowSource) -> str | None:
     """Why each batch of ``source`` is gathered by a Python callback (None: in the graph)."""
     if _is_file_backed(source.values):
         return "the series is a memory-mapped file, read batch by batch in this process"
-    if store_of(source.values) is not None:
-        return "the panel's series are separate arrays, gathered by numpy"
+    store = store_of(source.values)
+    if store is not None and not all(
+        isinstance(a, np.ndarray) and not _is_file_backed(a) for a in store.arrays
+    ):
+        return "the panel's series are files, read batch by batch in this process"
     if source.plan.min_history is not None:
         return "padded windows (min_history) and their mask are gathered by numpy"
     return None
@@ -112,7 +115,8 @@ def _check_servable(source: WindowSource, options: DatasetOptions) -> None:
         raise ShapeError(
             f"This pipeline cannot be served by tf.data service: {why}, and the service's "
             "workers run the graph in other processes, without this one's Python. Load "
-            "the data into memory (np.asarray(...)) before windows(), or leave the service "
+            "the data into memory before windows() (np.asarray(series), or "
+            "read_npy_folder(..., mmap_mode=None)), or leave the service "
             "out and give every worker its own shard (num_shards=..., shard_index=...; "
             "each reads only its own batches), or use to_grain(). "
             f"{received('service', options.service)}"
@@ -149,9 +153,11 @@ def _batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> Any:
     """Return ``sample_numbers -> (X, y)`` (or ``X`` alone) as a graph function."""
     framing = source.framing
     if needs_python(source) is not None:
-        # A memory-mapped series stays in its file, and a panel's series in their own
-        # arrays: each batch reads only its own rows, through the very gather the numpy
-        # loaders use. Padded windows (min_history) and their mask are read there too.
+        # A memory-mapped series stays in its file, and a panel of files in its files:
+        # each batch reads only its own rows, through the very gather the numpy loaders
+        # use. Padded windows (min_history) and their mask are read there too. A panel
+        # held in memory becomes one tensor of all its rows below (a copy, as for one
+        # series, bounded by LSTMSHAPE_MAX_COPY_BYTES): gathered in the graph.
         return _file_batch_maker(tf, source, dtype)
     starts = _starts_of(tf, source)
     series = tf.constant(np.asarray(source.values, dtype=dtype))
