@@ -56,10 +56,7 @@ def main() -> None:
         "split": lambda: lstmshape.split(data, LOOKBACK, val=5, test=5, group_by="g"),
         "folds": lambda: lstmshape.folds(data, LOOKBACK, n_folds=3, test=3, group_by="g"),
     }
-    print(
-        f"{args.series:,} series x {ROWS} rows, lookback {LOOKBACK}, "
-        f"median of {args.runs} runs"
-    )
+    print(f"{args.series:,} series x {ROWS} rows, lookback {LOOKBACK}, median of {args.runs} runs")
     seconds = {name: median_seconds(call, args.runs) for name, call in calls.items()}
     for name, value in seconds.items():
         ratio = value / seconds["windows"]

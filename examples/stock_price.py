@@ -130,12 +130,13 @@ def main() -> None:
 
     # Past the end of the data: the last fold's model of the better target, scaled alike.
     model, fold, _ = last_fold[best]
-    freq = frame.index.freq or pd.infer_freq(frame.index) or "B"  # trading days: business days
+    # the index's own frequency, or the one pandas infers, else trading days: business days
+    freq = frame.index.freq or pd.DatetimeIndex(frame.index, freq="infer").freq or "B"
     tomorrow = lstmshape.forecast(
         model,
         frame,
-        1,
-        lookback=args.lookback,
+        args.lookback,
+        steps=1,
         features=features,
         targets=[args.target],
         fitted_scaler=fold.scaler,

@@ -716,6 +716,21 @@ SCORE_ROWS = [
 ]
 
 
+QUANTILE_FRAME_ROWS = [
+    Row("quantiles", "0.5", TypeError, "`quantiles` must be a list of quantile levels"),
+    Row("quantiles", [], ShapeError, "`quantiles` must hold at least one level"),
+    Row("quantiles", [0.5, 1.5], ShapeError, "`quantiles`"),
+    Row("quantiles", [0.1, 0.9], ShapeError, "with 2 quantile levels need (15, 1, 2)"),
+    Row("quantiles", None, ShapeError, "A trailing axis of 3: for a quantile model"),
+]
+
+
+@pytest.mark.parametrize("row", _params(QUANTILE_FRAME_ROWS))
+def test_to_frame_quantile_errors(row: Row) -> None:
+    w = _windows_15()
+    _check(lambda **kw: w.to_frame(np.zeros((15, 1, 3)), **kw), row)
+
+
 @pytest.mark.parametrize("row", _params(SCORE_ROWS))
 def test_score_errors(row: Row) -> None:
     def call(**kw: Any) -> Any:
@@ -1110,3 +1125,101 @@ def _pl() -> Any:
 def test_frame_library_errors(make: Callable[[], Any], error: type, fragment: str) -> None:
     with pytest.raises(error, match=re.escape(fragment)):
         lstmshape.windows(make(), 3)
+
+
+# -- forecast --------------------------------------------------------------------------------
+class _Last:
+    """A one-step model of any inputs: the last input row (of "past" for named inputs)."""
+
+    def predict(self, x: Any) -> Any:
+        past = x["past"] if isinstance(x, dict) else x
+        return past[:, -1, :1]
+
+
+class _Ahead:
+    """A model of known-future inputs: the last level plus the future column, 2 rows ahead."""
+
+    def predict(self, x: Any) -> Any:
+        return x["past"][:, -1:, :1] + x["future"]
+
+
+def _returns(output: Any) -> Callable[[Any], Any]:
+    """A model that is a plain function, returning ``output`` whatever it is given."""
+
+    def model(x: Any) -> Any:
+        return output
+
+    model.__name__ = f"returns {output!r}"[:30]
+    return model
+
+
+FC_DATA = pd.DataFrame(
+    {"y": np.arange(20.0), "w": np.ones(20)}, index=pd.date_range("2020-01-01", periods=20)
+)
+FC_NEXT = pd.date_range("2020-01-21", periods=4)
+FC_KNOWN = pd.DataFrame({"w": np.ones(4)}, index=FC_NEXT)
+FC_FUTURE = {"model": _Ahead(), "targets": "y", "future": ["w"], "horizon": 2, "steps": 3}
+NAN_LAST = FC_DATA.assign(y=[*range(19), np.nan])
+
+FORECAST_ROWS = [
+    Row("steps", 0, ShapeError, "`steps` must be at least 1"),
+    Row("steps", 10**15, ShapeError, "more than the"),
+    Row("model", object(), TypeError, "a torch.nn.Module, or a callable f(x) -> array"),
+    Row("model", _returns(np.zeros((1, 5))), ShapeError, "but the windows promise (1, 1) or"),
+    Row("model", _returns(np.full((1, 1), np.nan)), ShapeError, "returned NaN or infinite"),
+    Row("model", _returns("text"), TypeError, "`model(x)` must be an array of model outputs"),
+    Row("data", NAN_LAST, ShapeError, "reads the last 3 rows of `data` (lookback=3)"),
+    Row(
+        "data",
+        pd.DataFrame({"y": np.arange(5.0)}, index=list("abcde")),
+        ShapeError,
+        "a PeriodIndex",
+    ),
+    Row(
+        "freq", "W", TypeError, "(a PeriodIndex carries its own)", {"data": FC_DATA.to_period("D")}
+    ),
+    Row("future_values", None, ShapeError, "Received: future_values=None", FC_FUTURE),
+    Row("future_values", FC_KNOWN.iloc[:3], ShapeError, "has 3 rows, but the", FC_FUTURE),
+    Row("future_values", FC_KNOWN.shift(1, freq="D"), ShapeError, "2020-01-22", FC_FUTURE),
+    Row("future_values", FC_KNOWN.rename(columns={"w": "x"}), ShapeError, "lacks", FC_FUTURE),
+    Row("future_values", np.ones((4, 2)), ShapeError, "must have shape (rows, 1)", FC_FUTURE),
+    Row("future_values", [[1.0], [np.nan]] * 2, ShapeError, "NaN or infinite in row 1", FC_FUTURE),
+    Row("future_values", "abc", TypeError, "an array of numbers of shape (rows, 1)", FC_FUTURE),
+    Row("future_values", np.ones(4), ShapeError, "needs `future=`"),
+    Row(
+        "horizon",
+        None,
+        ShapeError,
+        "pass forecast(..., horizon=h)",
+        {k: v for k, v in FC_FUTURE.items() if k != "horizon"} | {"future_values": FC_KNOWN},
+    ),
+]
+
+
+@pytest.mark.parametrize("row", _params(FORECAST_ROWS))
+def test_forecast_errors(row: Row) -> None:
+    def call(**kw: Any) -> Any:
+        args = {"model": _Last(), "data": FC_DATA, "lookback": 3, "steps": 2, "targets": "y", **kw}
+        return lstmshape.forecast(args.pop("model"), args.pop("data"), args.pop("lookback"), **args)
+
+    _check(call, row)
+
+
+PLOT_FORECAST_ROWS = [
+    Row("forecast", np.ones((3, 1)), TypeError, "`forecast` must be the DataFrame"),
+    Row("forecast", pd.DataFrame({"x": [1.0]}, index=[20]), ShapeError, "`data` has [0]"),
+    Row("forecast", pd.DataFrame({0: [1.0]}, index=[5]), ShapeError, "must continue `data`'s"),
+    Row("history", 0, ShapeError, "`history` must be at least 1"),
+    Row("ax", "axes", TypeError, "`ax` must be matplotlib axes"),
+]
+
+
+@pytest.mark.parametrize("row", _params(PLOT_FORECAST_ROWS))
+def test_plot_forecast_errors(row: Row) -> None:
+    pytest.importorskip("matplotlib")
+
+    def call(**kw: Any) -> Any:
+        args = {"data": SERIES, "forecast": pd.DataFrame({0: [1.0, 2.0]}, index=[20, 21]), **kw}
+        return lstmshape.plot_forecast(args.pop("data"), args.pop("forecast"), **args)
+
+    _check(call, row)

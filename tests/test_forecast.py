@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lstmshape
 from lstmshape import ShapeError
@@ -38,7 +42,7 @@ class Steps:
 def test_one_step_model_is_iterated_on_its_own_predictions():
     data = pd.Series(np.arange(20.0), index=pd.date_range("2024-01-01", periods=20), name="y")
     model = LastPlus(1.0)
-    out = lstmshape.forecast(model, data, 5, lookback=3)
+    out = lstmshape.forecast(model, data, 3, steps=5)
     assert out["y"].tolist() == [20.0, 21.0, 22.0, 23.0, 24.0] and model.calls == 5
     assert out.index[0] == pd.Timestamp("2024-01-21") and out.index.freqstr == "D"
 
@@ -50,23 +54,25 @@ def test_changes_scaled_and_undone():
     parts = lstmshape.split(data, 5, test=8, scaler=MinMaxScaler(), transform="diff")
     # every diff is 2, so the scaled change is constant: the model repeats its last input
     out = lstmshape.forecast(
-        LastPlus(), data, 4, lookback=5, fitted_scaler=parts.scaler, transform="diff"
+        LastPlus(), data, 5, steps=4, fitted_scaler=parts.scaler, transform="diff"
     )
     assert np.allclose(out["y"], 178 + 2 * np.arange(1, 5))
     assert out.index[0] == pd.Timestamp("2024-02-26")  # the Monday after Friday 2024-02-23
 
 
 def test_multi_step_model_in_blocks_and_numpy_rows_continue():
-    out = lstmshape.forecast(Steps(3), np.arange(10.0), 7, lookback=4)
+    out = lstmshape.forecast(Steps(3), np.arange(10.0), 4, steps=7)
     assert out.index.tolist() == list(range(10, 17)) and out.index.name == "row"
     assert out[0].tolist() == [10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0]
 
 
 def test_exogenous_features_need_a_long_enough_horizon():
     data = pd.DataFrame({"y": np.arange(30.0), "x": np.ones(30)})
-    with pytest.raises(ShapeError, match=r"the features 'x' are not targets"):
-        lstmshape.forecast(Steps(2), data, 3, lookback=4, targets=["y"])
-    out = lstmshape.forecast(Steps(3), data, 3, lookback=4, targets=["y"])
+    with pytest.raises(
+        ShapeError, match=r"the features 'x' are neither targets nor `future` columns"
+    ):
+        lstmshape.forecast(Steps(2), data, 4, steps=3, targets=["y"])
+    out = lstmshape.forecast(Steps(3), data, 4, steps=3, targets=["y"])
     assert out["y"].tolist() == [30.0, 31.0, 32.0] and out.index.tolist() == [30, 31, 32]
 
 
@@ -89,9 +95,9 @@ def test_errors(kwargs, error, words):
 def test_no_frequency_is_an_error_with_the_fix():
     index = pd.DatetimeIndex(["2024-01-01", "2024-01-02", "2024-01-05", "2024-01-09"])
     with pytest.raises(ShapeError, match="freq='B'"):
-        lstmshape.forecast(LastPlus(), pd.Series([1.0, 2, 3, 4], index=index), 2, lookback=2)
+        lstmshape.forecast(LastPlus(), pd.Series([1.0, 2, 3, 4], index=index), 2, steps=2)
     out = lstmshape.forecast(
-        LastPlus(), pd.Series([1.0, 2, 3, 4], index=index), 2, lookback=2, freq="W"
+        LastPlus(), pd.Series([1.0, 2, 3, 4], index=index), 2, steps=2, freq="W"
     )
     assert out.index[0] == pd.Timestamp("2024-01-14")
 
@@ -102,7 +108,7 @@ def test_wrong_prediction_shape_is_named():
             return np.zeros((1, 5))
 
     with pytest.raises(ShapeError, match=r"returned shape \(1, 5\)"):
-        lstmshape.forecast(Wrong(), np.arange(10.0), 2, lookback=3)
+        lstmshape.forecast(Wrong(), np.arange(10.0), 3, steps=2)
 
 
 def test_keras_model():
@@ -110,7 +116,7 @@ def test_keras_model():
     parts = lstmshape.split(np.sin(np.arange(80) / 4), 6, test=10)
     model = lstmshape.build_model(parts.train, units=4)
     assert isinstance(model, keras.Model)
-    out = lstmshape.forecast(model, np.sin(np.arange(80) / 4), 3, lookback=6)
+    out = lstmshape.forecast(model, np.sin(np.arange(80) / 4), 6, steps=3)
     assert out.shape == (3, 1) and np.isfinite(out.to_numpy()).all()
 
 
@@ -129,7 +135,7 @@ class MaskedLast:
 def test_a_model_of_padded_windows_forecasts_from_a_short_history():
     model = MaskedLast()
     data = pd.Series([1.0, 2.0, 3.0], index=pd.date_range("2024-01-01", periods=3))
-    out = lstmshape.forecast(model, data, 3, lookback=5, min_history=2)
+    out = lstmshape.forecast(model, data, 5, steps=3, min_history=2)
     np.testing.assert_array_equal(out.to_numpy()[:, 0], [4.0, 5.0, 6.0])
     assert list(out.index.strftime("%m-%d")) == ["01-04", "01-05", "01-06"]
     assert model.masks == [  # the real steps grow with every predicted row
@@ -138,9 +144,9 @@ def test_a_model_of_padded_windows_forecasts_from_a_short_history():
         [True, True, True, True, True],
     ]
     with pytest.raises(ShapeError, match=r"need at least 5 rows \(lookback\)"):
-        lstmshape.forecast(model, data, 3, lookback=5)  # without min_history: too short
+        lstmshape.forecast(model, data, 5, steps=3)  # without min_history: too short
     with pytest.raises(ShapeError, match=r"even a padded window needs at least 4 rows"):
-        lstmshape.forecast(model, data, 3, lookback=5, min_history=4)
+        lstmshape.forecast(model, data, 5, steps=3, min_history=4)
 
 
 def test_a_keras_model_of_padded_windows():
@@ -148,7 +154,7 @@ def test_a_keras_model_of_padded_windows():
     series = np.sin(np.arange(60) / 4)
     w = lstmshape.windows(series, 8, min_history=3)
     model = lstmshape.build_model(w, units=4)
-    out = lstmshape.forecast(model, series[:5], 2, lookback=8, min_history=3)
+    out = lstmshape.forecast(model, series[:5], 8, steps=2, min_history=3)
     assert out.shape == (2, 1) and np.isfinite(out.to_numpy()).all()
 
 
@@ -157,7 +163,273 @@ def test_min_history_must_match_the_keras_models_mask():
     series = np.sin(np.arange(60) / 4)
     masked = lstmshape.build_model(lstmshape.windows(series, 8, min_history=3), units=4)
     with pytest.raises(ShapeError, match=r"The model takes a 'mask' input: .* min_history=k"):
-        lstmshape.forecast(masked, series, 2, lookback=8)
+        lstmshape.forecast(masked, series, 8, steps=2)
     plain = lstmshape.build_model(lstmshape.windows(series, 8), units=4)
     with pytest.raises(ShapeError, match=r"its inputs \(.*\) have none: .* min_history=3"):
-        lstmshape.forecast(plain, series, 2, lookback=8, min_history=3)
+        lstmshape.forecast(plain, series, 8, steps=2, min_history=3)
+
+
+# -- oracles: a plain loop that slides the window and calls the model ---------------------------
+def linear_model(horizon, n_targets):
+    """A deterministic model of a window: step k is ``0.5 * last + 0.1 * first + k + 1``."""
+
+    def model(x):
+        x = np.asarray(x)
+        assert x.shape[0] == 1 and x.shape[2] == n_targets
+        steps = 0.5 * x[:, -1:, :] + 0.1 * x[:, :1, :] + np.arange(1, horizon + 1)[None, :, None]
+        return steps[:, 0, :] if horizon == 1 else steps
+
+    return model
+
+
+def oracle(model, levels, lookback, steps, transform, scaler=None):
+    """The forecast by hand: the window of the last rows, transformed, scaled, the model,
+    unscaled, undone."""
+    history = [np.asarray(row, dtype=float) for row in levels]
+    made = []
+    while len(made) < steps:
+        rows = np.array(history)
+        if transform == "diff":
+            window = np.diff(rows[-lookback - 1 :], axis=0)
+        elif transform == "log":
+            window = np.log(rows[-lookback:])
+        else:
+            window = rows[-lookback:]
+        if scaler is not None:
+            window = scaler.transform(window)
+        prediction = np.asarray(model(window[None])).reshape(-1, rows.shape[1])
+        if scaler is not None:
+            prediction = scaler.inverse_transform(prediction)
+        if transform == "diff":
+            block = rows[-1] + np.cumsum(prediction, axis=0)
+        elif transform == "log":
+            block = np.exp(prediction)
+        else:
+            block = prediction
+        made.extend(block)
+        history.extend(block)
+    return np.array(made[:steps])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n_rows=st.integers(1, 30),
+    n_cols=st.integers(1, 2),
+    lookback=st.integers(1, 6),
+    steps=st.integers(1, 9),
+    horizon=st.integers(1, 4),
+    transform=st.sampled_from([None, "diff", "log"]),
+    nan_rows=st.integers(0, 5),
+    scale=st.booleans(),
+)
+def test_forecast_equals_a_plain_loop(
+    n_rows, n_cols, lookback, steps, horizon, transform, nan_rows, scale
+):
+    need = lookback + (transform == "diff")
+    n_rows = need + n_rows - 1  # at least the rows read
+    rng = np.random.default_rng(n_rows * 7 + lookback)
+    levels = 1.0 + rng.random((n_rows, n_cols)) * 5
+    data = pd.DataFrame(levels, columns=[f"c{i}" for i in range(n_cols)])
+    # NaN before the rows read changes nothing
+    data.iloc[: max(0, min(nan_rows, n_rows - need)), 0] = np.nan
+    model = linear_model(horizon, n_cols)
+    # any affine map stands for a scaler fitted in training (fitted here on other values)
+    scaler = MinMaxScaler().fit(rng.random((5, n_cols)) * 3 - 1) if scale else None
+    out = lstmshape.forecast(
+        model, data, lookback, steps=steps, transform=transform, fitted_scaler=scaler
+    )
+    expected = oracle(model, levels[-need:], lookback, steps, transform, scaler)
+    np.testing.assert_allclose(out.to_numpy(), expected, rtol=1e-9, atol=1e-9)
+    assert out.index.tolist() == list(range(n_rows, n_rows + steps))
+
+
+def test_known_future_values_equal_a_plain_loop():
+    idx = pd.date_range("2024-01-01", periods=30)
+    data = pd.DataFrame({"load": np.arange(30.0) ** 1.5, "wd": idx.day_of_week * 1.0}, index=idx)
+    ahead = pd.date_range("2024-01-31", periods=9)
+    known = pd.DataFrame({"wd": ahead.day_of_week * 1.0, "other": 5.0}, index=ahead)
+
+    class Model:
+        def predict(self, x):
+            assert set(x) == {"past", "future"} and x["future"].shape == (1, 3, 1)
+            return x["past"][:, -1:, :1] + 0.5 * x["past"][:, :1, 1:] + x["future"]
+
+    out = lstmshape.forecast(
+        Model(), data, 4, steps=8, targets="load", future=["wd"], future_values=known, horizon=3
+    )
+    # by hand: the window is the last 4 rows (load, wd), the future rows' wd after it
+    rows = data.to_numpy().tolist()
+    made, k = [], 0
+    while len(made) < 8:
+        window = np.array(rows[-4:])
+        future = known["wd"].to_numpy()[k : k + 3]
+        block = window[-1, 0] + 0.5 * window[0, 1] + future
+        made.extend(block)
+        rows.extend([[b, f] for b, f in zip(block, future, strict=True)])
+        k += 3
+    np.testing.assert_allclose(out["load"], made[:8])
+    assert out.index.equals(ahead[:8])
+    # without future=, the frame's columns are the future columns
+    alone = known[["wd"]]
+    pd.testing.assert_frame_equal(
+        out,
+        lstmshape.forecast(
+            Model(), data, 4, steps=8, targets="load", future_values=alone, horizon=3
+        ),
+    )
+    # an array of the same values gives the same forecast; future= names its columns
+    same = lstmshape.forecast(
+        Model(), data, 4, steps=8, targets="load", future=["wd"],
+        future_values=known["wd"].to_numpy(), horizon=3,
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(same, out)
+
+
+# -- regressions of issue 19 -----------------------------------------------------------------------
+def test_a_keras_model_with_future_inputs_is_forecast_and_its_values_asked_for():
+    pytest.importorskip("keras")
+    idx = pd.date_range("2024-01-01", periods=40)
+    data = pd.DataFrame({"load": np.sin(np.arange(40) / 3), "wd": idx.day_of_week / 6}, index=idx)
+    w = lstmshape.windows(data, 6, horizon=3, targets="load", future=["wd"])
+    model = lstmshape.build_model(w, units=4)
+    ahead = pd.date_range("2024-02-10", periods=6)
+    known = pd.DataFrame({"wd": ahead.day_of_week / 6}, index=ahead)
+    out = lstmshape.forecast(model, data, 6, steps=5, targets="load", future_values=known)
+    assert out.shape == (5, 1) and out.index.equals(ahead[:5])
+    assert np.isfinite(out.to_numpy()).all()
+    with pytest.raises(ShapeError, match=r"takes a 'future' input of shape \(None, 3, 1\)"):
+        lstmshape.forecast(model, data, 6, steps=5, targets="load")
+
+
+def test_nan_before_the_rows_read_is_fine_and_in_them_is_named_without_dropna():
+    data = pd.Series(np.arange(30.0), index=pd.date_range("2024-01-01", periods=30), name="v")
+    data.iloc[[3, 10]] = np.nan
+    out = lstmshape.forecast(LastPlus(), data, 5, steps=2, transform="diff")
+    assert out["v"].tolist() == [30.0, 31.0]
+    data.iloc[-5] = np.nan  # read: the 6 last rows (5 + 1 for the diff)
+    with pytest.raises(
+        ShapeError, match=r"reads the last 6 rows .* row 25 \(index 2024-01-26\)"
+    ) as e:
+        lstmshape.forecast(LastPlus(), data, 5, steps=2, transform="diff")
+    assert "dropna" not in str(e.value)
+
+
+def test_a_period_index_continues_its_periods():
+    data = pd.Series(np.arange(12.0), index=pd.period_range("2023-01", periods=12, freq="M"))
+    out = lstmshape.forecast(LastPlus(1.0), data, 3, steps=3)
+    assert isinstance(out.index, pd.PeriodIndex) and out.index.freqstr == "M"
+    assert out.index.astype(str).tolist() == ["2024-01", "2024-02", "2024-03"]
+    assert out[0].tolist() == [12.0, 13.0, 14.0]
+
+
+def test_an_inferred_frequency_raises_no_pandas_warning():
+    # no freq on the index: pandas.infer_freq warned (Pandas4Warning); filterwarnings=error
+    index = pd.DatetimeIndex(list(pd.date_range("2024-01-31", periods=8, freq="ME")))
+    assert index.freq is None
+    out = lstmshape.forecast(LastPlus(), pd.Series(np.ones(8), index=index), 3, steps=2)
+    assert out.index.strftime("%Y-%m-%d").tolist() == ["2024-09-30", "2024-10-31"]
+
+
+def test_a_plain_callable_is_a_model():
+    out = lstmshape.forecast(lambda x: x[:, -1, :] + 2, np.arange(5.0), 2, steps=3)
+    assert out[0].tolist() == [6.0, 8.0, 10.0]
+
+
+def test_a_torch_module_is_called_without_gradients_in_eval_mode():
+    torch = pytest.importorskip("torch")
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = torch.nn.Parameter(torch.ones(1))
+            self.seen = []
+
+        def forward(self, x):
+            self.seen.append((x["past"].dtype, x["future"].dtype, self.training))
+            assert not torch.is_grad_enabled()
+            return x["past"][:, -1:, :1] * self.scale + x["future"]
+
+    net = Net()
+    data = pd.DataFrame({"y": np.arange(10.0), "f": np.ones(10)})
+    out = lstmshape.forecast(
+        net, data, 3, steps=4, targets="y", future=["f"],
+        future_values=np.full((4, 1), 10.0), horizon=2,
+    )  # fmt: skip
+    assert out["y"].tolist() == [19.0, 19.0, 29.0, 29.0]
+    assert net.seen == [(torch.float32, torch.float32, False)] * 2 and net.training
+    assert isinstance(out, pd.DataFrame) and out.index.tolist() == [10, 11, 12, 13]
+
+
+def test_a_torch_module_of_one_array_returns_numpy_values():
+    torch = pytest.importorskip("torch")
+    net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3, 1))
+    with torch.no_grad():
+        net[1].weight.fill_(1.0)
+        net[1].bias.fill_(0.0)
+    out = lstmshape.forecast(net, np.arange(4.0), 3, steps=1)
+    assert out[0].tolist() == [6.0]  # 1 + 2 + 3
+
+
+def test_lookback_is_positional_as_in_windows_and_split():
+    out = lstmshape.forecast(LastPlus(), np.arange(6.0), 3, steps=1)
+    assert out[0].tolist() == [5.0]
+    with pytest.raises(TypeError, match="steps"):
+        lstmshape.forecast(LastPlus(), np.arange(6.0), 3)
+
+
+# -- the picture of a forecast after its history ---------------------------------------------------
+def test_plot_forecast_draws_history_then_forecast_on_the_time_axis():
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    data = pd.Series(np.arange(12.0), index=pd.period_range("2023-01", periods=12, freq="M"))
+    data.name = "sales"
+    future = lstmshape.forecast(LastPlus(1.0), data, 3, steps=4)
+    fig = lstmshape.plot_forecast(data, future, history=6)
+    history, drawn = fig.axes[0].lines[:2]
+    assert history.get_ydata().tolist() == [6.0, 7.0, 8.0, 9.0, 10.0, 11.0]
+    assert drawn.get_ydata().tolist() == [11.0, 12.0, 13.0, 14.0, 15.0]  # joined to the last row
+    assert pd.Timestamp(drawn.get_xdata()[1]) == pd.Timestamp("2024-01-01")  # the period's start
+    assert fig.axes[0].get_title() == "forecast of 'sales': 4 steps after 2023-12"
+    plt.close(fig)
+
+
+def test_plot_forecast_of_numpy_rows_and_several_columns():
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    data = np.c_[np.arange(40.0), -np.arange(40.0)]
+    future = lstmshape.forecast(LastPlus(1.0), data, 4, steps=3)
+    fig = lstmshape.plot_forecast(data, future)
+    assert (
+        len(fig.axes) == 2
+        and fig.axes[1].get_title() == "forecast of column 1: 3 steps after row 39"
+    )
+    assert fig.axes[1].lines[1].get_xdata().tolist() == [39, 40, 41, 42]
+    assert len(fig.axes[0].lines[0].get_xdata()) == 30  # default: max(4 * steps, 30) rows
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("forecast_frame", "other", "error", "words"),
+    [
+        (np.ones((3, 1)), {}, TypeError, "`forecast` must be the DataFrame"),
+        (pd.DataFrame({"x": [1.0]}, index=[20]), {}, ShapeError, "`data` has [0]"),
+        (
+            pd.DataFrame({0: [1.0]}, index=[5]),
+            {},
+            ShapeError,
+            "must continue `data`'s (rows, last 19)",
+        ),
+        (
+            pd.DataFrame({0: [1.0]}, index=[20]),
+            {"history": 0},
+            ShapeError,
+            "`history` must be at least 1",
+        ),
+    ],
+)
+def test_plot_forecast_errors(forecast_frame, other, error, words):
+    pytest.importorskip("matplotlib")
+    with pytest.raises(error, match=re.escape(words)):
+        lstmshape.plot_forecast(np.arange(20.0), forecast_frame, **other)

@@ -119,7 +119,7 @@ def _results(data: Any, group_by: str | None, kind: str) -> dict[str, Any]:
             warnings.simplefilter("ignore", FutureWarning)
             warnings.simplefilter("ignore", DeprecationWarning)
             out["forecast"] = _outcome(
-                lambda: lstmshape.forecast(model, data, 2, lookback=3, features=["v"], targets="v")
+                lambda: lstmshape.forecast(model, data, 3, steps=2, features=["v"], targets="v")
             )
     return out
 

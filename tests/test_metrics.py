@@ -183,3 +183,86 @@ def test_seasonal_mase_is_scaled_by_the_seasonal_naive_in_sample():
     assert table.loc["model", "MASE"] == pytest.approx(np.mean(errors) / seasonal_scale)
     assert table.loc["model", "MASE (lag 1)"] == pytest.approx(np.mean(errors) / lag1_scale)
     assert "MASE (lag 1)" not in lstmshape.score(frame, y).columns
+
+
+# -- quantile forecasts: to_frame and score (issue 23 part 1) ---------------------------------
+LEVELS = [0.1, 0.5, 0.9]
+
+
+def _random_walk_case(n=1200, test=400, horizon=2):
+    from statistics import NormalDist
+
+    rng = np.random.default_rng(7)
+    y = pd.Series(np.cumsum(rng.normal(0, 1, n)), name="y")
+    w = lstmshape.split(y, 10, test=test, horizon=horizon).test
+    z = np.array([NormalDist().inv_cdf(q) for q in LEVELS])
+    last = np.asarray(w.X)[:, -1, 0]
+    steps = np.sqrt(np.arange(1, horizon + 1))  # a random walk's spread after h steps
+    p = last[:, None, None, None] + z[None, None, None, :] * steps[None, :, None, None]
+    return y, w, p
+
+
+def test_quantile_frame_has_a_column_per_step_and_level():
+    _y, w, p = _random_walk_case()
+    frame = w.to_frame(p, quantiles=LEVELS)
+    assert frame.columns.names == ["column", "quantile"]
+    assert list(frame.columns) == [(c, q) for c in ["y+0", "y+1"] for q in LEVELS]
+    for j, q in enumerate(LEVELS):  # each level is the point frame of its slice
+        point = w.to_frame(p[..., j])
+        np.testing.assert_array_equal(frame.xs(q, axis=1, level="quantile"), point)
+    assert frame.attrs == {"origin": 1, "quantiles": LEVELS}
+
+
+def test_score_of_quantiles_against_loops_and_sklearn():
+    metrics = pytest.importorskip("sklearn.metrics")
+    y, w, p = _random_walk_case()
+    frame = w.to_frame(p, quantiles=LEVELS)
+    table = lstmshape.score(frame, y)
+    truth = y.to_numpy()
+    for step in range(2):
+        rows = frame.index.to_numpy() + step
+        got = table.loc[(f"+{step}", "model")]
+        given = p[:, step, 0, :]
+        expected = np.mean(
+            [
+                metrics.mean_pinball_loss(truth[rows], given[:, j], alpha=q)
+                for j, q in enumerate(LEVELS)
+            ]
+        )
+        assert got["pinball"] == pytest.approx(expected)
+        inside = [(given[i, 0] <= truth[r] <= given[i, 2]) for i, r in enumerate(rows)]
+        assert got["coverage"] == pytest.approx(np.mean(inside))
+        assert got["width"] == pytest.approx(np.mean(given[:, 2] - given[:, 0]))
+        assert got["RMSE"] == pytest.approx(np.sqrt(np.mean((given[:, 1] - truth[rows]) ** 2)))
+        # the naive forecast's quantiles: the last level plus the in-sample h-step changes
+        history = truth[: frame.index[0]]
+        h = step + 1
+        changes = [history[i] - history[i - h] for i in range(h, len(history))]
+        naive = truth[rows - step - 1][:, None] + np.quantile(changes, LEVELS)[None, :]
+        naive_width = np.mean(naive[:, 2] - naive[:, 0])
+        assert table.loc[(f"+{step}", "naive"), "width"] == pytest.approx(naive_width)
+    # known noise: a 10-90 % interval covers about 80 % of the truth
+    assert 0.75 < table.loc[("all", "model"), "coverage"] < 0.85
+    assert table.attrs["interval"] == (0.1, 0.9)
+
+
+def test_quantiles_with_a_change_target_undo_each_level_exactly_for_one_step():
+    data = pd.Series(50 + np.cumsum(np.linspace(0.5, 1.5, 80)), name="v")
+    parts = lstmshape.split(data, 6, test=12, transform="diff")
+    w = parts.test
+    spread = np.array([-0.3, 0.0, 0.4])
+    p = np.asarray(w.y)[..., None] + spread
+    frame = w.to_frame(p, quantiles=LEVELS)
+    truth = data.to_numpy()[frame.index]
+    np.testing.assert_allclose(frame.to_numpy(), truth[:, None] + spread[None, :])
+    chained = lstmshape.split(data, 6, test=12, horizon=2, transform="diff").test
+    with pytest.raises(ShapeError, match="a sum of quantiles is not a quantile of the sum"):
+        chained.to_frame(np.zeros((len(chained), 2, 1, 3)), quantiles=LEVELS)
+
+
+def test_a_quantile_axis_without_its_levels_is_named():
+    _y, w, p = _random_walk_case()
+    with pytest.raises(ShapeError, match=r"A trailing axis of 3: for a quantile model"):
+        w.to_frame(p)
+    with pytest.raises(ShapeError, match=r"with 3 quantile levels need"):
+        w.to_frame(p[..., :2], quantiles=LEVELS)

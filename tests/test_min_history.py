@@ -304,7 +304,7 @@ def test_forecast_refuses_a_panel():
 
     panel = {"a": np.arange(1.0, 4.0), "b": np.array([101.0, 102.0])}
     with pytest.raises(TypeError, match=r"forecast\(\) continues one series; `data` is a panel"):
-        lstmshape.forecast(Last(), panel, 1, lookback=4, min_history=1)
+        lstmshape.forecast(Last(), panel, 4, steps=1, min_history=1)
 
 
 def test_plot_places_a_forecast_by_its_own_series_spacing():

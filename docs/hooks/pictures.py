@@ -105,6 +105,19 @@ def folds_picture() -> Any:
     return figure
 
 
+def forecast_picture() -> Any:
+    import lstmshape
+    from lstmshape.datasets import synthetic
+
+    df = synthetic(730)
+
+    def last_week(x: Any) -> Any:  # a stand-in model: the load of the same day last week
+        return x[:, -7:, :1]  # (1, 7, 1): 7 steps of 1 target
+
+    future = lstmshape.forecast(last_week, df, 28, steps=14, features="load", targets="load")
+    return lstmshape.plot_forecast(df, future, history=56)
+
+
 PICTURES: dict[str, Callable[[], Any]] = {
     "folds.png": folds_picture,
     "split.png": split_picture,
@@ -113,6 +126,7 @@ PICTURES: dict[str, Callable[[], Any]] = {
     "per_timestep.png": per_timestep_picture,
     "inputs_only.png": inputs_only_picture,
     "grouped.png": grouped_picture,
+    "forecast.png": forecast_picture,
 }
 
 

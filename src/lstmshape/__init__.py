@@ -26,6 +26,7 @@ from ._models.models import build_model, check_model
 from ._plan.framing import Framing
 from ._plan.schedule import BatchSchedule
 from ._readers.loader import Batches
+from ._readers.plot import plot_forecast
 from ._version import __version__
 from ._windows.windows import Windows, windows
 
@@ -46,6 +47,7 @@ __all__ = [
     "folds",
     "forecast",
     "pinball_loss",
+    "plot_forecast",
     "quiet",
     "read_arrow",
     "read_npy_folder",

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._core.errors import ShapeError, listed, received, received_type
+from .._core.arrays import max_copy_bytes
+from .._core.errors import ShapeError, format_label, listed, plural, received, received_type
 from .._core.validate import check_int
 from .._input.panel import is_panel
-from .._input.table import ColumnSelection
+from .._input.table import ColumnSelection, Table, where
 from .._input.transform import rows_used_up
-from .._readers.units import future_index, predict_quietly
+from .._readers.predict import call_model, model_kind
+from .._readers.units import future_index
 from .._windows.request import make_request
 from .._windows.windows import windows
 
@@ -20,11 +24,14 @@ from .._windows.windows import windows
 def forecast(
     model: Any,
     data: Any,
-    steps: int,
-    *,
     lookback: int,
+    *,
+    steps: int,
     features: ColumnSelection = None,
     targets: ColumnSelection = None,
+    future: ColumnSelection = None,
+    future_values: Any = None,
+    static: ColumnSelection = None,
     freq: str | pd.DateOffset | None = None,
     fitted_scaler: Any = None,
     transform: str | None = None,
@@ -42,28 +49,45 @@ def forecast(
     Parameters
     ----------
     model : object
-        Anything with ``predict(x)`` taking ``(1, lookback, n_features)`` and returning
-        ``(1, n_targets)`` (one step) or ``(1, horizon, n_targets)``: a Keras model
-        trained on :func:`windows` or :func:`split` windows of the same framing.
+        A trained model of windows of the same framing: a Keras model, anything with
+        ``predict(x)``, a ``torch.nn.Module`` (called in evaluation mode under
+        ``torch.no_grad()`` on float32 tensors; a dict of them with named inputs), or a
+        callable ``f(x) -> array``. For one window ``x`` of shape ``(1, lookback,
+        n_features)`` (or the dict ``{"past", "future", "static", "mask"}`` of the inputs
+        in use) it returns ``(1, n_targets)`` (one step) or ``(1, horizon, n_targets)``.
     data : array_like, pandas.Series or pandas.DataFrame
-        The history, rows in time order, in original units (not scaled).
-    steps : int
-        Rows to forecast, at least 1.
+        The history, rows in time order, in original units (not scaled). Only its last
+        ``lookback`` rows (one more with a ``transform`` that uses one up) are read: NaN
+        in earlier rows is fine.
     lookback : int
         The model's timesteps per window.
+    steps : int
+        Rows to forecast, at least 1.
     features, targets : optional
         The columns the model was trained on, as for :func:`windows`.
+    future : optional
+        The known-future columns of training (``windows(..., future=...)``); default: the
+        columns of ``future_values`` when it is a DataFrame.
+    future_values : pandas.DataFrame or array_like, optional
+        The values of the ``future`` columns on the forecast rows: a DataFrame with those
+        columns indexed by the future timestamps (continuing ``data``'s index at its
+        frequency), or an array of shape ``(rows, n_future)``. A model of horizon ``h``
+        reads ``h`` rows per call, so ``ceil(steps / h) * h`` rows are needed; later
+        rows are ignored, and so are other columns when ``future`` names the columns.
+    static : optional
+        The static columns of training (``windows(..., static=...)``), read on the last row.
     freq : str or pandas.DateOffset, optional
-        The spacing of the future timestamps; default the index's ``freq`` or what
-        ``pandas.infer_freq`` finds (business-day data with holidays needs ``freq="B"``).
-        Without a DatetimeIndex the future rows continue the row positions (a RangeIndex
-        continues its own step).
+        The spacing of the future timestamps; default the index's ``freq`` or the one
+        pandas infers (business-day data with holidays needs ``freq="B"``). A PeriodIndex
+        continues its own periods. Without a DatetimeIndex or PeriodIndex the future rows
+        continue the row positions (a RangeIndex continues its own step).
     fitted_scaler : object, optional
         The scaler fitted in training (``split(...).scaler``); undone on the forecast.
     transform : {"diff", "pct_change", "log", "log_diff"}, optional
         The target transform used in training; undone from the last known level.
     horizon : int, optional
-        The model's horizon; default: read from the shape of its first prediction.
+        The model's horizon; default: a Keras model's ``future`` input, else the shape of
+        its first prediction. Needed with ``future`` for other models.
     min_history : int, optional
         For a model trained on padded windows (``windows(..., min_history=k)``), which takes
         the inputs ``{"past": ..., "mask": ...}``: pass the same ``k``. The history may
@@ -74,13 +98,17 @@ def forecast(
     -------
     pandas.DataFrame
         ``steps`` rows on the future timestamps, one column per target, original units.
+        Draw it after its history with :func:`plot_forecast`.
 
     Raises
     ------
     ShapeError
-        ``steps`` beyond the model's horizon when some features are not targets (their
-        future is unknown), a prediction of an unexpected shape, no frequency for the
-        future timestamps, and everything :func:`windows` refuses.
+        ``steps`` beyond the model's horizon when some features are neither targets nor
+        ``future`` columns (their future is unknown), NaN in the rows read, missing or
+        misplaced ``future_values``, a prediction of an unexpected shape or not finite, no
+        frequency for the future timestamps, and everything :func:`windows` refuses.
+    TypeError
+        ``model`` is none of the kinds above, ``future_values`` of the wrong kind.
 
     Notes
     -----
@@ -88,11 +116,10 @@ def forecast(
     forecast drifts towards what the model predicts for its own output (often a flat or
     smoothly decaying line). Its uncertainty grows with every step, yet a point forecast
     shows none of it; judge it with :func:`folds` and :func:`score` at the horizons you
-    need. Features that are not targets (exogenous inputs: volume, weather, holidays)
-    must be known for the future rows, which this function does not assume: it iterates
-    only models whose features are their targets, and otherwise needs a multi-step model
-    whose ``horizon`` covers ``steps``. Models trained with ``shift`` other than 1 or a
-    ``sampling_rate`` are not supported.
+    need. Features that are neither targets nor ``future`` columns (volume, weather
+    observations) are unknown for the future rows: a model that reads them is iterated
+    only when its ``horizon`` covers ``steps``. Models trained with ``shift`` other than 1
+    or a ``sampling_rate`` are not supported.
 
     Examples
     --------
@@ -101,21 +128,26 @@ def forecast(
     ...     def predict(self, x):
     ...         return x[:, -1, :]             # (1, n_targets): the next step
     >>> data = pd.Series(np.arange(10.0), index=pd.date_range("2024-01-01", periods=10))
-    >>> lstmshape.forecast(LastValue(), data, 3, lookback=4, transform="diff")
+    >>> lstmshape.forecast(LastValue(), data, 4, steps=3, transform="diff")
                   0
     2024-01-11  10.0
     2024-01-12  11.0
     2024-01-13  12.0
+
+    A plain function is a model too; a PeriodIndex continues its periods:
+
+    >>> monthly = pd.Series(np.ones(6), index=pd.period_range("2024-01", periods=6, freq="M"))
+    >>> lstmshape.forecast(lambda x: x[:, -1, :] * 2, monthly, 3, steps=2).index
+    PeriodIndex(['2024-07', '2024-08'], dtype='period[M]')
     """
     steps = check_int(steps, "steps", minimum=1)
     if horizon is not None:
         horizon = check_int(horizon, "horizon", minimum=1)
-    if not callable(getattr(model, "predict", None)):
-        raise TypeError(
-            "`model` must have a predict(x) method (a trained Keras model, for example). "
-            f"{received_type('model', model)}"
-        )
-    _check_mask_input(model, min_history)
+    calling = model_kind(model)
+    if future is None and isinstance(future_values, pd.DataFrame):
+        future = list(future_values.columns)
+    inputs = _keras_inputs(model)
+    _check_model_inputs(inputs, min_history, future, static)
     if is_panel(data):
         raise TypeError(
             "forecast() continues one series; `data` is a panel (a list or dict of series), "
@@ -123,99 +155,391 @@ def forecast(
             "{name: lstmshape.forecast(model, series, ...) for name, series in data.items()}. "
             f"{received_type('data', data)}"
         )
+    # NaN is allowed here (dropna=True) and refused only in the rows read (_last_rows).
+    # Known-future columns are read on target rows: not inputs-only windows then.
     request = make_request(
-        data, lookback, inputs_only=True, features=features, targets=targets,
-        transform=transform, min_history=min_history, scaler=fitted_scaler,
-        scaler_name="fitted_scaler",
+        data, lookback, inputs_only=future is None, features=features, targets=targets,
+        future=future, static=static, dropna=True, transform=transform,
+        min_history=min_history, scaler=fitted_scaler, scaler_name="fitted_scaler",
     )  # fmt: skip
     table, lookback = request.read.table, request.framing.lookback
     kind = None if request.undo is None else request.undo.kind
-    future = future_index(table.index, len(table.values) - 1, np.arange(1, steps + 1), freq=freq)
-    names = list(table.names)
-    feature_names = list(table.feature_names)
-    target_names = list(table.target_names)
-    work = pd.DataFrame(np.asarray(table.values, dtype=np.float64), columns=names)
     need = lookback + rows_used_up(kind, 1)
+    history = _last_rows(table, need, lookback)
     options = {
-        "features": feature_names,
-        "targets": target_names,
+        "features": list(table.feature_names),
+        "targets": list(table.target_names),
+        "static": [table.names[c] for c in table.static_cols] or None,
         "fitted_scaler": fitted_scaler,
         "transform": kind,
-        "inputs_only": True,
         "min_history": min_history,
     }
+    future_names = [table.names[c] for c in table.future_cols]
+    horizon = _model_horizon(inputs, horizon, future_names, future_values)
+    rows = steps if horizon is None else math.ceil(steps / horizon) * horizon
+    _check_size(rows, len(table.target_cols) + len(future_names), steps)
+    index = future_index(table.index, len(table.values) - 1, np.arange(1, rows + 1), freq=freq)
+    known = _known_future(future_values, future_names, index, table.index)
+    values = _iterate(
+        model, calling, history, need, lookback, steps, horizon, (future_names, known), options
+    )
+    return pd.DataFrame(values, index=index[:steps], columns=list(table.target_names))
+
+
+# -- the model side: which inputs it takes, calling it, reading its output ---------------------
+def _keras_inputs(model: Any) -> dict[str, tuple[Any, ...]]:
+    """Return the named inputs of a Keras model and their shapes; empty for other models."""
+    inputs = getattr(model, "inputs", None)
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        return {}  # not a Keras model: its output is the judge
+    return {
+        str(getattr(tensor, "name", "")).split(":")[0]: tuple(getattr(tensor, "shape", ()))
+        for tensor in inputs
+    }
+
+
+def _check_model_inputs(
+    inputs: dict[str, tuple[Any, ...]],
+    min_history: int | None,
+    future: ColumnSelection,
+    static: ColumnSelection,
+) -> None:
+    """Match ``min_history``, ``future`` and ``static`` to a Keras model's named inputs."""
+    if not inputs:
+        return
+    names = ", ".join(inputs)
+    if "mask" in inputs and min_history is None:
+        raise ShapeError(
+            "The model takes a 'mask' input: it was built on padded windows "
+            "(windows(..., min_history=k)). Pass forecast(..., min_history=k) with the k of "
+            "training, so that it gets its mask. Received: min_history=None"
+        )
+    if "mask" not in inputs and min_history is not None:
+        raise ShapeError(
+            f"`min_history` gives the model a mask, but its inputs ({names}) have "
+            "none: it was built on full windows. Leave out `min_history`. "
+            f"{received('min_history', min_history)}"
+        )
+    if "future" in inputs and future is None:
+        shape = inputs["future"]
+        raise ShapeError(
+            f"The model takes a 'future' input of shape {shape}: the known-future values "
+            "(windows(..., future=[...])) of the rows it forecasts. Pass them: "
+            "forecast(..., future_values=frame), a DataFrame of those columns on the future "
+            "timestamps, or future=[the columns] with future_values=an array of shape "
+            f"(rows, {shape[-1]}). Received: future=None, future_values=None"
+        )
+    if "future" not in inputs and future is not None:
+        raise ShapeError(
+            f"`future`/`future_values` give the model known-future inputs, but its inputs "
+            f"({names}) have no 'future': it was built without them. Leave both out. "
+            f"{received('future', future)}"
+        )
+    if "static" in inputs and static is None:
+        raise ShapeError(
+            f"The model takes a 'static' input (shape {inputs['static']}): pass the static "
+            "columns of training, forecast(..., static=[...]). Received: static=None"
+        )
+    if "static" not in inputs and static is not None:
+        raise ShapeError(
+            f"`static` gives the model a static input, but its inputs ({names}) have none. "
+            f"Leave out `static`. {received('static', static)}"
+        )
+
+
+def _model_horizon(
+    inputs: dict[str, tuple[Any, ...]],
+    horizon: int | None,
+    future_names: list[Hashable],
+    future_values: Any,
+) -> int | None:
+    """Return the horizon known before the first call: ``horizon=`` or a Keras 'future' input."""
+    declared = inputs.get("future", (None, None))[1] if "future" in inputs else None
+    if horizon is not None and declared is not None and horizon != declared:
+        raise ShapeError(
+            f"`horizon` is {horizon}, but the model's 'future' input reads {declared} rows "
+            f"(shape {inputs['future']}). {received('horizon', horizon)}"
+        )
+    horizon = horizon if horizon is not None else declared
+    if future_names and future_values is None:
+        raise ShapeError(
+            f"The forecast needs the known-future values of {listed(map(repr, future_names))} "
+            "on the rows it forecasts (the model reads them in its 'future' input). Pass "
+            "future_values=a DataFrame of those columns on the future timestamps, or an array "
+            f"of shape (rows, {len(future_names)}). Received: future_values=None"
+        )
+    if future_values is not None and not future_names:
+        raise ShapeError(
+            "`future_values` needs `future=` naming its columns (or a DataFrame, whose "
+            f"columns name them). {received_type('future_values', future_values)}"
+        )
+    if future_names and horizon is None:
+        raise ShapeError(
+            "A model with known-future inputs reads `horizon` rows of them per call, and this "
+            "model does not say how many: pass forecast(..., horizon=h) with the horizon of "
+            "training. Received: horizon=None"
+        )
+    return horizon
+
+
+def _iterate(
+    model: Any,
+    calling: str,
+    history: pd.DataFrame,
+    need: int,
+    lookback: int,
+    steps: int,
+    horizon: int | None,
+    future: tuple[list[Hashable], np.ndarray | None],
+    options: dict[str, Any],
+) -> np.ndarray:
+    """Ask the model block by block, appending each block to the history; ``(steps, n_targets)``."""
+    target_names = list(options["targets"])
+    future_names, known_values = future
+    work = history
     produced: list[np.ndarray] = []
     n_made = 0
     while n_made < steps:
         tail = work.iloc[-need:].reset_index(drop=True)
-        first = windows(tail, lookback, horizon=1, **options)
-        prediction = predict_quietly(model, _last_window(first.X))
-        found = _horizon_of(prediction, len(target_names), horizon)
-        if n_made == 0 and found < steps and set(feature_names) != set(target_names):
-            extra = [n for n in feature_names if n not in target_names]
-            raise ShapeError(
-                f"forecast() cannot iterate this model past its horizon of {found} row(s): "
-                f"the features {listed(map(repr, extra))} are not targets, so their future "
-                f"values are unknown. Train a model with horizon >= {steps}, or with "
-                f"features equal to targets. {received('steps', steps)}"
+        if known_values is not None:
+            assert horizon is not None
+            ahead = known_values[n_made : n_made + horizon]
+            framed = windows(
+                _with_rows_ahead(tail, future_names, ahead),
+                lookback,
+                horizon=horizon,
+                future=future_names,
+                **options,
             )
-        framed = windows(tail, lookback, horizon=found, **options)
+        else:
+            framed = windows(tail, lookback, inputs_only=True, horizon=1, **options)
+        prediction = call_model(model, _last_window(framed.X), calling)
+        found = _horizon_of(prediction, len(target_names), horizon)
+        if n_made == 0 and found < steps:
+            _check_iterable(options["features"], target_names, future_names, found, steps)
+        if known_values is None:
+            framed = windows(tail, lookback, inputs_only=True, horizon=found, **options)
         # Padded windows (min_history) come before the last one: give every sample the
         # prediction, so that to_frame maps it, and read the last.
         spread = np.repeat(prediction.reshape(1, *prediction.shape[1:]), len(framed), axis=0)
         levels = framed.to_frame(spread).to_numpy()[-1]
         block = levels.reshape(len(target_names), found).T  # (found, n_targets)
         produced.append(block)
+        new_rows = _new_rows(work, block, target_names)
+        if known_values is not None:
+            new_rows = _put(new_rows, future_names, known_values[n_made : n_made + found])
         n_made += found
-        new_rows = pd.DataFrame(block, columns=target_names).reindex(columns=names)
         work = pd.concat([work.iloc[-need:], new_rows], ignore_index=True)
-    values = np.concatenate(produced)[:steps]
-    return pd.DataFrame(values, index=future, columns=target_names)
+    return np.concatenate(produced)[:steps]
 
 
-def _check_mask_input(model: Any, min_history: int | None) -> None:
-    """Match ``min_history`` to a Keras model's inputs: a mask input needs it, and only it."""
-    inputs = getattr(model, "inputs", None)
-    if not isinstance(inputs, (list, tuple)) or not inputs:
-        return  # not a Keras model: its predict() is the judge
-    names = [str(getattr(tensor, "name", "")).split(":")[0] for tensor in inputs]
-    if "mask" in names and min_history is None:
+def _check_iterable(
+    features: list[Hashable],
+    targets: list[Hashable],
+    future: list[Hashable],
+    found: int,
+    steps: int,
+) -> None:
+    unknown = [n for n in features if n not in targets and n not in future]
+    if unknown:
         raise ShapeError(
-            "The model takes a 'mask' input: it was built on padded windows "
-            "(windows(..., min_history=k)). Pass forecast(..., min_history=k) with the k of "
-            "training, so that it gets its mask. Received: min_history=None"
-        )
-    if "mask" not in names and min_history is not None:
-        raise ShapeError(
-            f"`min_history` gives the model a mask, but its inputs ({', '.join(names)}) have "
-            "none: it was built on full windows. Leave out `min_history`. "
-            f"{received('min_history', min_history)}"
+            f"forecast() cannot iterate this model past its horizon of {found} row(s): "
+            f"the features {listed(map(repr, unknown))} are neither targets nor `future` "
+            f"columns, so their future values are unknown. Train a model with horizon >= "
+            f"{steps}, pass their known values (future=..., future_values=...), or train "
+            f"with features equal to targets. {received('steps', steps)}"
         )
 
 
 def _last_window(x: Any) -> Any:
-    """Return the last sample of ``X``, kept 3-D (or a dict of them, with ``min_history``)."""
+    """Return the last sample of ``X``, kept 3-D (or a dict of them, with named inputs)."""
     if isinstance(x, dict):
         return {name: value[-1:] for name, value in x.items()}
     return x[-1:]
 
 
 def _horizon_of(prediction: np.ndarray, n_targets: int, horizon: int | None) -> int:
-    """Read the model's horizon from the shape of one prediction."""
+    """Read the model's horizon from the shape of one prediction, and check it is finite."""
     shape = prediction.shape
     if shape == (1, n_targets) or (n_targets == 1 and shape == (1,)):
         found = 1
     elif len(shape) == 3 and shape[0] == 1 and shape[2] == n_targets:
         found = shape[1]
     else:
+        promised = f"(1, {n_targets}) or (1, horizon, {n_targets})"
+        if horizon is not None:
+            promised = f"(1, {horizon}, {n_targets})" + (
+                f" or (1, {n_targets})" if horizon == 1 else ""
+            )
         raise ShapeError(
-            f"`model.predict` returned shape {shape} for one window, but a many-to-one model "
-            f"of {n_targets} target(s) returns (1, {n_targets}) or (1, horizon, {n_targets}). "
-            "Is it the model trained on these features and targets?"
+            f"The model returned shape {shape} for one window, but the windows promise "
+            f"{promised}: {plural(n_targets, 'target')}, one window. Is it the model "
+            "trained on these features and targets?"
         )
     if horizon is not None and horizon != found:
         raise ShapeError(
             f"`horizon` is {horizon}, but the model predicts {found} step(s) at once "
             f"(output shape {shape}). {received('horizon', horizon)}"
         )
+    if not np.isfinite(prediction).all():
+        raise ShapeError(
+            f"The model returned NaN or infinite values ({prediction.ravel().tolist()[:6]}) "
+            "for the last window; a forecast cannot continue from them. Check the model and "
+            "that the data is scaled (`fitted_scaler`) as in training."
+        )
     return int(found)
+
+
+# -- the data side: rows read, known-future values, future timestamps --------------------------
+def _last_rows(table: Table, need: int, lookback: int) -> pd.DataFrame:
+    """Return the last ``need`` rows as a float64 frame; refuse NaN among them (not earlier)."""
+    n_rows = len(table.values)
+    first = max(0, n_rows - need)
+    values = np.array(table.values[first:], dtype=np.float64)
+    missing = ~np.isfinite(values)
+    if missing.any():
+        row, col = (int(i) for i in np.argwhere(missing)[0])
+        used = "" if need == lookback else f", {plural(need - lookback, 'row')} for `transform`"
+        raise ShapeError(
+            f"forecast() reads the last {plural(need, 'row')} of `data` (lookback={lookback}"
+            f"{used}), and {where(first + row, table.index)} among them is NaN in column "
+            f"{table.names[col]!r}. Fill it (for example `data.ffill()`) or end the history "
+            "before it; NaN in earlier rows is fine, they are not read."
+        )
+    return pd.DataFrame(values, columns=list(table.names))
+
+
+def _with_rows_ahead(tail: pd.DataFrame, future: list[Hashable], ahead: np.ndarray) -> pd.DataFrame:
+    """Return the history and the rows the model forecasts after it.
+
+    Their future columns hold the known values; the rest (targets, which the model does not
+    read) repeat the last row.
+    """
+    rows = pd.DataFrame(np.repeat(tail.to_numpy()[-1:], len(ahead), axis=0), columns=tail.columns)
+    rows = _put(rows, future, ahead)
+    return pd.concat([tail, rows], ignore_index=True)
+
+
+def _new_rows(work: pd.DataFrame, block: np.ndarray, targets: list[Hashable]) -> pd.DataFrame:
+    """Return the rows of a predicted block: the targets predicted, the rest as the last row.
+
+    The rest are static columns (constant) and targets; features that are neither targets
+    nor future columns are refused by ``_check_iterable`` before they would be read.
+    """
+    rows = pd.DataFrame(np.repeat(work.to_numpy()[-1:], len(block), axis=0), columns=work.columns)
+    return _put(rows, targets, block)
+
+
+def _put(frame: pd.DataFrame, names: list[Hashable], values: np.ndarray) -> pd.DataFrame:
+    """Return ``frame`` with ``values`` in its columns ``names`` (labels are unique)."""
+    labels: list[Hashable] = list(frame.columns)
+    array = frame.to_numpy(dtype=np.float64, copy=True)
+    array[:, [labels.index(name) for name in names]] = values
+    return pd.DataFrame(array, columns=frame.columns)
+
+
+def _known_future(
+    values: Any, names: list[Hashable], expected: pd.Index, index: pd.Index | None
+) -> np.ndarray | None:
+    """Validate ``future_values``; return its first ``len(expected)`` rows, ``(rows, n_future)``.
+
+    A DataFrame (or Series) must hold the ``future`` columns and be indexed by the future
+    timestamps ``expected`` (which continue ``data``'s index); an array must have the shape
+    ``(rows, n_future)`` (1-D for one column).
+    """
+    if values is None:
+        return None
+    rows = len(expected)
+    if isinstance(values, pd.Series):
+        values = values.to_frame()
+    if isinstance(values, pd.DataFrame):
+        missing = [n for n in names if n not in values.columns]
+        if missing:
+            raise ShapeError(
+                f"`future_values` lacks the future column(s) {listed(map(repr, missing))}: "
+                f"the model reads {listed(map(repr, names))}, and it has "
+                f"{listed(map(repr, values.columns))}. "
+                f"{received_type('future_values', values)}"
+            )
+        _check_rows(len(values), rows, len(names))
+        given = values.index[:rows]
+        if not given.equals(expected):
+            raise ShapeError(
+                "`future_values` must be indexed by the rows it forecasts, which continue "
+                f"the index of `data`{_after(index)}: {_span(expected)} ({_kind(expected)}). "
+                f"Its first {plural(rows, 'row')} are {_span(given)} ({_kind(given)}). "
+                f"Select the rows from {format_label(expected[0])} on "
+                f"(future_values.loc[{format_label(expected[0])!r}:]) or pass an array "
+                "(future_values.to_numpy())."
+            )
+        array = values[names].iloc[:rows].to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        try:
+            array = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                "`future_values` must be a DataFrame of the future columns on the future "
+                f"timestamps, or an array of numbers of shape (rows, {len(names)}). "
+                f"{received_type('future_values', values)}"
+            ) from error
+        if array.ndim == 1 and len(names) == 1:
+            array = array[:, None]
+        if array.ndim != 2 or array.shape[1] != len(names):
+            raise ShapeError(
+                f"`future_values` must have shape (rows, {len(names)}): one column per "
+                f"future column {listed(map(repr, names))}. It has shape {array.shape}. "
+                f"{received_type('future_values', values)}"
+            )
+        _check_rows(len(array), rows, len(names))
+        array = array[:rows]
+    bad = ~np.isfinite(array)
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise ShapeError(
+            f"`future_values` is NaN or infinite in row {row} ({format_label(expected[row])}), "
+            f"column {names[col]!r}; the model reads it. Fill it: known-future values must "
+            "be known."
+        )
+    return array
+
+
+def _check_rows(have: int, rows: int, n_future: int) -> None:
+    if have < rows:
+        raise ShapeError(
+            f"`future_values` has {plural(have, 'row')}, but the forecast reads {rows}: the "
+            "model takes `horizon` rows of known-future values per call, so a forecast of "
+            f"`steps` rows needs ceil(steps / horizon) * horizon = {rows}. Pass {rows} rows "
+            f"(shape ({rows}, {n_future}))."
+        )
+
+
+def _after(index: pd.Index | None) -> str:
+    if index is None or not len(index):
+        return ""
+    return f" after its last row {format_label(index[-1])}"
+
+
+def _span(index: pd.Index) -> str:
+    if not len(index):
+        return "no rows"
+    first, last = format_label(index[0]), format_label(index[-1])
+    return first if len(index) == 1 else f"{first} .. {last}"
+
+
+def _kind(index: pd.Index) -> str:
+    freq = getattr(index, "freqstr", None)
+    return type(index).__name__ + (f", freq {freq}" if freq else "")
+
+
+def _check_size(rows: int, n_columns: int, steps: int) -> None:
+    """Refuse a forecast whose result (values and index) would not fit the copy bound."""
+    nbytes = rows * (n_columns + 1) * 8
+    limit = max_copy_bytes()
+    if nbytes > limit:
+        raise ShapeError(
+            f"A forecast of {rows} rows x {n_columns} column(s) takes {nbytes / 2**30:.1f} GiB, "
+            f"more than the {limit / 2**30:.1f} GiB lstmshape allocates without asking (a "
+            "quarter of this machine's memory; LSTMSHAPE_MAX_COPY_BYTES sets it). Forecast "
+            f"fewer steps: an iterated forecast that long repeats its own output. "
+            f"{received('steps', steps)}"
+        )

@@ -37,12 +37,29 @@ class _Points:
     actual: list[np.ndarray] = field(default_factory=list)
     scales: list[np.ndarray] = field(default_factory=list)
     lag1: list[np.ndarray] = field(default_factory=list)
+    bands: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    levels: tuple[float, ...] = ()
 
     def add(
-        self, predicted: dict[str, np.ndarray], actual: np.ndarray, scale: float, lag1: float
+        self,
+        predicted: dict[str, np.ndarray],
+        actual: np.ndarray,
+        scale: float,
+        lag1: float,
+        bands: dict[str, np.ndarray],
+        levels: tuple[float, ...] = (),
     ) -> None:
         for name, p in predicted.items():
             self.predicted.setdefault(name, []).append(p)
+        for name, b in bands.items():
+            self.bands.setdefault(name, []).append(b)
+        if self.actual[:-1] and levels != self.levels:
+            raise ShapeError(
+                "The forecasts mix quantile levels: some frames have "
+                f"{list(self.levels) or 'none'}, another {list(levels) or 'none'}. Score "
+                "frames of the same model (the same `quantiles`) together."
+            )
+        self.levels = levels
         self.actual.append(actual)
         self.scales.append(np.full(len(actual), scale))
         self.lag1.append(np.full(len(actual), lag1))
@@ -53,6 +70,8 @@ class _Points:
             [*self.actual, *other.actual],
             [*self.scales, *other.scales],
             [*self.lag1, *other.lag1],
+            {k: [*v, *other.bands.get(k, [])] for k, v in self.bands.items()},
+            self.levels,
         )
         return out
 
@@ -66,10 +85,30 @@ class _Points:
             keep = ~np.isnan(p) if name == SEASONAL else np.ones(len(p), dtype=bool)
             found[name] = _metrics(p[keep], actual[keep], scale[keep], lag1[keep], seasonal_mase)
             found[name]["left out"] = int((~keep).sum())
+            if self.levels:
+                found[name].update(_quantile_metrics(self.bands.get(name), actual, self.levels))
             # "vs naive" compares with the naive forecast on the same rows.
             naive = np.concatenate(self.predicted[NAIVE])[keep] - actual[keep]
             found[name]["naive RMSE"] = float(np.sqrt(np.mean(naive**2))) if keep.any() else np.nan
         return found
+
+
+def _quantile_metrics(
+    parts: list[np.ndarray] | None, y: np.ndarray, levels: tuple[float, ...]
+) -> dict[str, float]:
+    """Pinball loss (mean over levels), coverage and width of the outer interval."""
+    if not parts:
+        return {"pinball": np.nan, "coverage": np.nan, "width": np.nan}
+    p = np.concatenate(parts)
+    q = np.asarray(levels)[None, :]
+    e = y[:, None] - p
+    pinball = np.maximum(q * e, (q - 1) * e)
+    low, high = p[:, 0], p[:, -1]
+    return {
+        "pinball": float(np.mean(pinball)),
+        "coverage": float(np.mean((low <= y) & (y <= high))) if len(levels) > 1 else np.nan,
+        "width": float(np.mean(high - low)) if len(levels) > 1 else np.nan,
+    }
 
 
 def _metrics(
@@ -118,8 +157,9 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
     -------
     pandas.DataFrame
         Columns ``RMSE``, ``MAE``, ``MASE`` (``MASE (lag 1)`` too with ``season``),
-        ``MAPE``, ``sMAPE``, ``vs naive`` (the RMSE divided by the naive forecast's: below 1
-        beats naive) and ``n`` (target values scored). Rows: a
+        ``MAPE``, ``sMAPE``, for quantile frames ``pinball``, ``coverage`` and ``width``,
+        ``vs naive`` (the RMSE divided by the naive forecast's: below 1 beats naive) and
+        ``n`` (target values scored). Rows: a
         MultiIndex of ``fold`` (0, 1, ..., and ``"all"`` for every fold together when there
         are several), ``target`` (when there are several), ``step`` (``"+0"``, ``"+1"``,
         ..., ``"all"``, for a horizon) and ``forecast`` (``"model"``, ``"naive"``,
@@ -166,6 +206,17 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
       value and forecast are both 0 counts 0 (a perfect forecast; darts raises);
     * RMSE and MAE are in the target's units; ``"all"`` pools the errors of every fold
       (and step), it does not average the per-fold numbers.
+    * **Quantile frames** (``to_frame(predictions, quantiles=[...])``, columns
+      ``(column, quantile)``): the point metrics score the median (the level nearest 0.5,
+      the lower one on a tie); ``pinball`` is ``max(q * (y - p_q), (q - 1) * (y - p_q))``
+      averaged over the rows and levels (the mean of scikit-learn's
+      ``mean_pinball_loss(alpha=q)`` over the levels, and ``lstmshape.pinball_loss``);
+      ``coverage`` is the share of actual values inside the outer interval, from the
+      lowest level to the highest (nominal: their difference, ``attrs["interval"]``);
+      ``width`` its mean width. The naive forecast's quantiles are its value plus the
+      empirical quantiles of the in-sample changes over as many rows
+      (``actual[i] - actual[i - h]`` on the history known at the first origin); the
+      seasonal naive forecast has none (NaN).
 
     Examples
     --------
@@ -185,11 +236,24 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
     points: dict[tuple[int, str, int], _Points] = {}
     for fold, frame in enumerate(frames):
         for group, sub, series in _series(frame, actual_frame):
-            for column in sub.columns:
+            for column in _point_columns(sub):
                 target, step = _target_of(column, series)
-                found = _forecasts(sub[column], series[target], step, frame, season, group)
-                points.setdefault((fold, target, step), _Points()).add(*found)
+                block = sub[column]
+                levels = (
+                    tuple(float(q) for q in block.columns)
+                    if isinstance(block, pd.DataFrame)
+                    else ()
+                )
+                found = _forecasts(block, series[target], step, frame, season, group)
+                points.setdefault((fold, target, step), _Points()).add(*found, levels)
     return _table(points, len(frames), season)
+
+
+def _point_columns(frame: pd.DataFrame) -> list[Any]:
+    """Return the forecast columns: a quantile frame's ``column`` level, else every column."""
+    if isinstance(frame.columns, pd.MultiIndex) and "quantile" in frame.columns.names:
+        return list(dict.fromkeys(frame.columns.get_level_values("column")))
+    return list(frame.columns)
 
 
 def _frames(forecasts: Any) -> list[pd.DataFrame]:
@@ -257,17 +321,18 @@ def _target_of(column: Any, actual: pd.DataFrame) -> tuple[Any, int]:
 
 
 def _forecasts(
-    predicted: pd.Series,
+    predicted: pd.Series | pd.DataFrame,
     truth_column: pd.Series,
     step: int,
     frame: pd.DataFrame,
     season: int | None,
     group: Hashable | None,
-) -> tuple[dict[str, np.ndarray], np.ndarray, float, float]:
+) -> tuple[dict[str, np.ndarray], np.ndarray, float, float, dict[str, np.ndarray]]:
     """Forecasts of the model and the naive forecasts of these rows, and the truth.
 
-    Returns the forecasts, the actual values and the MASE scales (seasonal or lag 1, and
-    lag 1).
+    Returns the forecasts, the actual values, the MASE scales (seasonal or lag 1, and
+    lag 1) and, for a quantile frame (``predicted`` a DataFrame of levels), the quantile
+    forecasts ``(rows, levels)`` of the model and of the naive forecast.
     """
     where = f" (group {group!r})" if group is not None else ""
     truth = truth_column.to_numpy(dtype=np.float64)
@@ -292,7 +357,24 @@ def _forecasts(
     scale = lag1 if season is None else _naive_scale(history, season)
     rows = positions + step
     inside = rows < len(truth)
-    rows, origin, value = rows[inside], origins[inside], predicted.to_numpy()[inside]
+    bands: dict[str, np.ndarray] = {}
+    if isinstance(predicted, pd.DataFrame):  # quantile levels: the median is the point
+        levels = np.asarray(predicted.columns, dtype=np.float64)
+        given = predicted.to_numpy(dtype=np.float64)[inside]
+        point = given[:, int(np.argmin(np.abs(levels - 0.5)))]
+        ahead = step + before  # rows from the origin: the same for every row of a column
+        if ahead < 1:  # the forecast row is the origin itself: the naive forecast is exact
+            residuals = np.zeros(1)
+        elif len(history) > ahead:
+            residuals = history[ahead:] - history[:-ahead]
+        else:
+            residuals = np.zeros(0)
+        residuals = residuals[~np.isnan(residuals)]
+        spread = np.quantile(residuals, levels) if len(residuals) else np.full(len(levels), np.nan)
+        bands = {MODEL: given, NAIVE: truth[origins[inside]][:, None] + spread[None, :]}
+    else:
+        point = predicted.to_numpy()[inside]
+    rows, origin, value = rows[inside], origins[inside], point
     forecasts = {MODEL: value.astype(np.float64), NAIVE: truth[origin]}
     if season is not None:
         h = rows - origin
@@ -301,7 +383,7 @@ def _forecasts(
         seasonal = np.full(len(rows), np.nan)
         seasonal[ok] = truth[rows[ok] - back[ok]]
         forecasts[SEASONAL] = seasonal
-    return forecasts, truth[rows], scale, lag1
+    return forecasts, truth[rows], scale, lag1, bands
 
 
 def _naive_scale(history: np.ndarray, lag: int) -> float:
@@ -355,13 +437,18 @@ def _table(
                     ratios[(fold, target, step if len(steps) > 1 else None, name)] = ratio
     index = pd.MultiIndex.from_tuples(keys, names=["fold", "target", "step", "forecast"])
     mase = ["MASE", MASE1] if season is not None else ["MASE"]
-    columns = ["RMSE", "MAE", *mase, "MAPE", "sMAPE", "vs naive", "n"]
+    levels = next(iter(points.values())).levels
+    bands = ["pinball", "coverage", "width"] if levels else []
+    columns = ["RMSE", "MAE", *mase, "MAPE", "sMAPE", *bands, "vs naive", "n"]
     table = pd.DataFrame(records, index=index)[columns]
     drop = [level for level, n in (("target", len(targets)), ("step", len(steps))) if n == 1]
     if n_folds == 1:
         drop.append("fold")
     if drop:
         table = table.droplevel(drop)
+    if levels:
+        table.attrs["quantiles"] = list(levels)
+        table.attrs["interval"] = (levels[0], levels[-1])  # nominal coverage: their gap
     table.attrs["verdict"] = _verdict(ratios, targets, n_folds, len(steps) > 1, left_out, season)
     return table
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.errors import ShapeError
+from .._core.validate import check_quantiles
 from .._input.transform import TargetTransform
 from .source import WindowSource
 from .units import labels, predictions_in_units, read_predictions, restore_target_axis
@@ -25,6 +26,7 @@ def to_frame(
     scaler: Any,
     predictions: Any,
     transform: TargetTransform | None = None,
+    quantiles: Any = None,
 ) -> pd.DataFrame:
     """Implement :meth:`Windows.to_frame`: undo the scaler, then the target transform.
 
@@ -36,14 +38,29 @@ def to_frame(
     rows from the last row the forecaster knew (the window's last input row) to the index
     row: what :func:`lstmshape.score` repeats as the naive forecast.
     """
+    levels = check_quantiles(quantiles)
+    if levels:
+        return _quantile_frame(source, scaler, predictions, transform, levels)
     expected = (source.n_samples, *source.output_shape)
     values = restore_target_axis(read_predictions(predictions), expected)
     if values.shape != expected:
+        hint = ""
+        if values.shape[:-1] == expected or values.shape[:-1] == (*expected[:-1], 1):
+            hint = (
+                f" A trailing axis of {values.shape[-1]}: for a quantile model, pass its "
+                "levels, to_frame(predictions, quantiles=[0.1, 0.5, 0.9])."
+            )
         raise ShapeError(
             f"`predictions` have shape {values.shape}, but these windows need {expected} "
             f"(samples, then the target shape {expected[1:]}). Predict on the same windows: "
-            "model.predict(windows.X) or model.predict(windows.to_dataset())."
+            f"model.predict(windows.X) or model.predict(windows.to_dataset()).{hint}"
         )
+    return _point_frame(source, scaler, transform, values)
+
+
+def _point_frame(
+    source: WindowSource, scaler: Any, transform: TargetTransform | None, values: np.ndarray
+) -> pd.DataFrame:
     values = predictions_in_units(source, scaler, transform, values)
     f = source.framing
     if f.per_timestep:
@@ -60,6 +77,60 @@ def to_frame(
     frame = pd.DataFrame(values, index=labels(source, rows), columns=columns)
     frame.attrs["origin"] = 0 if f.inputs_only else max(f.shift, 1)
     return frame
+
+
+def _quantile_frame(
+    source: WindowSource,
+    scaler: Any,
+    predictions: Any,
+    transform: TargetTransform | None,
+    levels: tuple[float, ...],
+) -> pd.DataFrame:
+    """One point frame per quantile level, side by side: columns ``(column, quantile)``.
+
+    Each level is taken back to the data's units on its own, which is exact when every
+    step is undone on its own (the scaler, ``"log"``, one step of a change, per-timestep
+    targets): those maps are increasing, so a quantile stays that quantile. A cumulative
+    sum of several steps' quantiles is not a quantile of the sum, so a chained differencing
+    transform with a horizon is refused.
+    """
+    expected = (source.n_samples, *source.output_shape, len(levels))
+    values = read_predictions(predictions)
+    if values.shape != expected:
+        raise ShapeError(
+            f"`predictions` have shape {values.shape}, but these windows with "
+            f"{len(levels)} quantile levels need {expected} (samples, then the target shape "
+            f"{expected[1:-1]}, then one value per level, as build_model(..., quantiles=...) "
+            "predicts)."
+        )
+    f = source.framing
+    chained = not f.per_timestep and (f.horizon > 1)
+    if transform is not None and transform.needs_previous and chained:
+        raise ShapeError(
+            f"Quantiles of transform={transform.kind!r} over a horizon of {f.horizon} steps "
+            "cannot be undone level by level: the level of step k adds up the changes of "
+            "steps 0..k, and a sum of quantiles is not a quantile of the sum. Use "
+            "transform='log' or None with quantiles, or horizon=1. "
+            f"Received: quantiles={list(levels)}"
+        )
+    frames = [_point_frame(source, scaler, transform, values[..., j]) for j in range(len(levels))]
+    stacked = np.stack([frame.to_numpy() for frame in frames], axis=-1)
+    with np.errstate(invalid="ignore"):
+        ordered_in = np.diff(values.reshape(len(values), -1, len(levels)), axis=-1) >= 0
+        reversed_out = np.diff(stacked, axis=-1) < 0
+    if len(levels) > 1 and ordered_in.all() and reversed_out.any():
+        raise ShapeError(
+            "The quantiles cross once back in the data's units: the way back reverses their "
+            "order (a negative level under transform='pct_change', or a scaler with a "
+            "negative scale), so the levels would be mislabelled. Use transform='diff' or "
+            f"'log', or a scaler that keeps the order. Received: quantiles={list(levels)}"
+        )
+    combined = pd.concat(frames, axis=1, keys=list(levels), names=["quantile", "column"])
+    combined = combined.reorder_levels(["column", "quantile"], axis=1)
+    order = [(column, q) for column in frames[0].columns for q in levels]
+    combined = combined[order]
+    combined.attrs = {**frames[0].attrs, "quantiles": list(levels)}
+    return combined
 
 
 def step_columns(

@@ -691,3 +691,176 @@ def _span(windows: Windows, rows: np.ndarray) -> str:
     x = _x(windows, rows)
     first, last = _when(x[0]), _when(x[-1])
     return first if len(rows) == 1 else f"{first}..{last}"
+
+
+# -- a forecast after its history (forecast() returns the frame; this draws it) ----------------
+def plot_forecast(
+    data: Any,
+    forecast: pd.DataFrame,
+    *,
+    history: int | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw a forecast after the end of its history: one panel per forecast column.
+
+    Both are in the data's units: ``forecast`` is what :func:`lstmshape.forecast` returns
+    (scaler and transform already undone), so nothing is converted here. The history is
+    drawn as a line up to its last row, the forecast as a dashed line with markers from
+    that row on, a vertical line marking where the data ends.
+
+    Parameters
+    ----------
+    data : array_like, pandas.Series or pandas.DataFrame
+        The history given to :func:`lstmshape.forecast`. NaN rows are drawn as gaps.
+    forecast : pandas.DataFrame
+        The frame :func:`lstmshape.forecast` returned: its columns are columns of ``data``
+        (integer positions for numpy input) and its index continues ``data``'s index
+        (timestamps, periods or row numbers).
+    history : int, optional
+        How many of the last rows of ``data`` to draw; default ``max(4 * steps, 30)``
+        (all rows when there are fewer).
+    ax : matplotlib.axes.Axes, optional
+        Draw on these axes (a forecast of one column only) instead of making a figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per forecast column. Nothing is shown: call ``plt.show()`` or
+        ``fig.savefig(...)``.
+
+    Raises
+    ------
+    ShapeError
+        A forecast column that ``data`` lacks, an index that does not continue ``data``'s,
+        several columns with ``ax``, ``history`` < 1.
+    TypeError
+        ``forecast`` is not a DataFrame, ``ax`` is not matplotlib axes.
+    ImportError
+        matplotlib is not installed (the message says ``pip install "lstmshape[plot]"``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, lstmshape
+    >>> data = pd.Series(np.sin(np.arange(60) / 5), index=pd.date_range("2024-01-01",
+    ...                  periods=60), name="load")
+    >>> future = lstmshape.forecast(lambda x: x[:, -1, :], data, 5, steps=7)
+    >>> fig = lstmshape.plot_forecast(data, future, history=20)
+    >>> [line.get_label() for line in fig.axes[0].lines][:2], fig.axes[0].get_title()
+    (['history', 'forecast'], "forecast of 'load': 7 steps after 2024-02-29")
+    >>> fig.axes[0].lines[0].get_ydata().shape, fig.axes[0].lines[1].get_ydata().shape
+    ((20,), (8,))
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    from .._core.validate import check_int
+    from .._input.timeline import read_timeline
+
+    plt = _import_pyplot("plot_forecast")
+    if not isinstance(forecast, pd.DataFrame):
+        raise TypeError(
+            "`forecast` must be the DataFrame that lstmshape.forecast() returns (columns: "
+            f"targets; index: the future rows). Received: forecast of type "
+            f"{type(forecast).__name__}"
+        )
+    axes_given = _check_ax(ax)
+    table = read_timeline(data, dropna=True).table
+    names = list(table.names)
+    columns = list(forecast.columns)
+    missing = [c for c in columns if c not in names]
+    if missing or not columns:
+        raise ShapeError(
+            f"`forecast` has the column(s) {columns}, which must be columns of `data` (the "
+            f"forecast of those columns); `data` has {names}. Pass the data the forecast was "
+            "made from."
+        )
+    if axes_given is not None and len(columns) > 1:
+        raise ShapeError(
+            f"With `ax`, one column is drawn; `forecast` has {len(columns)}: {columns}. "
+            "Select one (forecast[[name]]) or leave out `ax`."
+        )
+    n_rows = len(table.values)
+    shown = (
+        max(4 * len(forecast), 30) if history is None else check_int(history, "history", minimum=1)
+    )
+    rows = np.arange(max(0, n_rows - shown), n_rows)
+    past_x = _data_x(table.index, rows)
+    future_x = _forecast_frame_x(table.index, n_rows, forecast.index)
+    if axes_given is None:
+        figure, grid = plt.subplots(
+            len(columns), 1, figsize=(10, 1.4 + 2.6 * len(columns)), squeeze=False,
+            layout="constrained",
+        )  # fmt: skip
+        panels: list[Axes] = list(grid[:, 0])
+    else:
+        figure, panels = axes_given.figure, [axes_given]
+    for panel, column in zip(panels, columns, strict=True):
+        values = np.asarray(table.values[rows[0] : n_rows, names.index(column)], np.float64)
+        label = f"column {column}" if table.index is None else str(column)
+        panel.plot(past_x, values, color=SERIES_COLOR, label="history")
+        ahead = forecast[column].to_numpy(dtype=np.float64)
+        joined_x = np.concatenate([past_x[-1:], future_x])
+        panel.plot(joined_x, np.concatenate([values[-1:], ahead]), color=PREDICTION_COLOR,
+                   linestyle="--", marker="o", markevery=list(range(1, len(joined_x))),
+                   label="forecast")  # fmt: skip
+        panel.axvline(past_x[-1], color="#999999", linewidth=0.8, linestyle=":")
+        panel.set_title(
+            f"forecast of {label!r}: {len(forecast)} steps after {_when(table.index[-1])}"
+            if table.index is not None
+            else f"forecast of {label}: {len(forecast)} steps after row {n_rows - 1}"
+        )
+        panel.set_ylabel(label)
+        panel.legend(loc="best", fontsize="small", framealpha=0.9)
+    panels[-1].set_xlabel(_index_axis_label(table.index))
+    if isinstance(table.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        import matplotlib.dates as mdates
+
+        for panel in panels:
+            locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+            panel.xaxis.set_major_locator(locator)
+            panel.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    return figure
+
+
+def _data_x(index: pd.Index | None, rows: np.ndarray) -> np.ndarray:
+    """X positions of data rows: timestamps (periods at their start), numbers or row numbers."""
+    if index is None:
+        return rows
+    return _index_x(index[rows])
+
+
+def _index_x(index: pd.Index) -> np.ndarray:
+    if isinstance(index, pd.PeriodIndex):
+        return np.asarray(index.to_timestamp(how="start").to_numpy())
+    if isinstance(index, pd.DatetimeIndex):
+        return np.asarray(index.tz_localize(None).to_numpy())
+    return np.asarray(index.to_numpy())
+
+
+def _forecast_frame_x(index: pd.Index | None, n_rows: int, future: pd.Index) -> np.ndarray:
+    """X positions of the forecast rows; refuse an index that does not continue the data's."""
+    last = n_rows - 1 if index is None else index[-1]
+    kind = "rows" if index is None else type(index).__name__
+    same_kind = (
+        pd.api.types.is_integer_dtype(future.dtype)
+        if index is None or isinstance(index, pd.RangeIndex)
+        else type(future) is type(index)
+    )
+    try:
+        after = same_kind and len(future) > 0 and bool(future[0] > last)
+    except TypeError:
+        after = False
+    if not after:
+        first = _when(future[0]) if len(future) else "no rows"
+        raise ShapeError(
+            f"`forecast`'s index must continue `data`'s ({kind}, last {_when(last)}); "
+            f"it is a {type(future).__name__} starting at {first}. Pass the frame "
+            "lstmshape.forecast() returned for this data."
+        )
+    return _index_x(future)
+
+
+def _index_axis_label(index: pd.Index | None) -> str:
+    if index is None:
+        return "row"
+    if index.name is not None:
+        return str(index.name)
+    return "time" if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) else "index"

@@ -249,9 +249,9 @@ def future_index(
         step = index[begin + 1] - index[begin]
     else:
         raise ShapeError(
-            f"Cannot date the rows after {_label(end)}: its series (or run between gaps) has "
-            "one row, so the spacing of the rows after it is unknown. Give the data an index "
-            "with a frequency (for example df.asfreq('D'))."
+            f"Cannot date the rows after row {last_row}: its series (or run between gaps) has "
+            f"one row, {_label(end)}, so the spacing of the rows after it is unknown. Give the "
+            "data an index with a frequency (for example df.asfreq('D'))."
         )
     if isinstance(index, pd.DatetimeIndex):
         return pd.DatetimeIndex([end + int(k) * step for k in steps], name=index.name)
@@ -301,7 +301,9 @@ def _infer_freq(index: pd.DatetimeIndex) -> Any:
 
 
 def _label(value: Any) -> str:
-    if isinstance(value, (pd.Timestamp, pd.Period)):
+    if isinstance(value, pd.Timestamp):  # in the index's time zone, as on the axis
+        return value.tz_localize(None).isoformat().replace("T00:00:00", "")
+    if isinstance(value, pd.Period):
         return str(value)
     return repr(value.item() if isinstance(value, np.generic) else value)
 

@@ -969,7 +969,7 @@ class Windows:
         )
         return to_dataset(self._source, options)
 
-    def to_frame(self, predictions: Any) -> pd.DataFrame:
+    def to_frame(self, predictions: Any, *, quantiles: Any = None) -> pd.DataFrame:
         """Map model predictions back to time, in original units.
 
         Parameters
@@ -977,6 +977,13 @@ class Windows:
         predictions : array_like
             ``model.predict`` output for these windows, in sample order:
             ``(samples,) + target_shape`` (a trailing axis of size 1 may be squeezed).
+        quantiles : sequence of float, optional
+            The levels of a quantile model (``build_model(..., quantiles=...)``), whose
+            predictions have a trailing axis of ``len(quantiles)``. The columns are then
+            ``(column, quantile)`` pairs (a MultiIndex with levels ``column`` and
+            ``quantile``), each level taken back to the data's units on its own;
+            :func:`score` reads them. Refused with a differencing ``transform`` and a
+            horizon (a sum of quantiles is not a quantile of the sum).
 
         Returns
         -------
@@ -987,17 +994,20 @@ class Windows:
 
             * ``horizon > 1``: one column per target and step, named ``"{target}+{k}"``:
               the prediction for ``k`` rows after the index row (``"Open+0"``,
-              ``"Open+1"``, ...).
+              ``"Open+1"``, ...; ``k`` counts rows: ``"Open+2"`` is step 1 with
+              ``sampling_rate=2``).
             * per-timestep windows: overlapping predictions of the same row are averaged,
               one row per timestamp covered.
             * inputs-only windows: indexed by each window's last row; the predictions are
-              for ``shift`` (and more) rows after it.
+              for ``shift`` (and more) rows after it, named ``"{target}+{shift}"``, ...
             * with ``group_by``: a MultiIndex of (group, timestamp).
 
             Values are in original units: when the windows come from :func:`split` with a
             scaler, its ``inverse_transform`` is applied to the target columns; then a
-            ``transform=`` is undone from the original level before the first target
-            (multi-step targets chain: a cumulative sum of differences, ...).
+            ``transform=`` is undone from the last level the forecaster knew (the
+            window's last input row; multi-step targets chain: a cumulative sum of
+            differences, ...). ``frame.attrs["origin"]``: rows from that last input row
+            to the index row, which :func:`score` reads for its naive forecast.
 
         Raises
         ------
@@ -1016,7 +1026,7 @@ class Windows:
         """
         from .._readers.frame import to_frame
 
-        return to_frame(self._source, self.scaler, predictions, self.transform)
+        return to_frame(self._source, self.scaler, predictions, self.transform, quantiles)
 
     def plot(
         self,
