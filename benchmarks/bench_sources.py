@@ -11,11 +11,13 @@ row numbers) and of the data, for scale.
 
     PYTHONPATH=src python benchmarks/bench_sources.py            # 1,000 and 10,000 series
     PYTHONPATH=src python benchmarks/bench_sources.py --series 1000
+    PYTHONPATH=src python benchmarks/bench_sources.py --compare 2000   # Arrow IPC vs Parquet
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import resource
 import subprocess
@@ -121,11 +123,52 @@ def _run(kind: str, folder: Path) -> dict[str, float]:
     }
 
 
+def compare(n_series: int) -> None:
+    """Arrow IPC or Parquet: size on disk and the time of shuffled batches (no tracemalloc)."""
+    import lstmshape
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _write(folder, n_series)
+        parquet_bytes = sum(p.stat().st_size for p in (folder / "parquet").iterdir())
+        arrow_bytes = (folder / "data.arrow").stat().st_size
+        print(
+            f"{n_series:,} series, {n_series * ROWS * COLUMNS * 8 / 2**20:.1f} MiB of float64: "
+            f"Parquet (snappy) {parquet_bytes / 2**20:.1f} MiB on disk, Arrow IPC "
+            f"(uncompressed) {arrow_bytes / 2**20:.1f} MiB"
+        )
+        for kind, cache in itertools.product(("parquet", "arrow"), (64 * 2**20, 2**20)):
+            if kind == "parquet":
+                panel = lstmshape.read_parquet(
+                    folder / "parquet", series="series", cache_bytes=cache
+                )
+            else:
+                panel = lstmshape.read_arrow(
+                    folder / "data.arrow", series="series", cache_bytes=cache
+                )
+            windows = lstmshape.windows(panel, LOOKBACK)
+            for label, shuffle in (("in order", False), ("shuffled", True)):
+                started = time.perf_counter()
+                seed = 0 if shuffle else None
+                for number, _ in enumerate(windows.batches(256, shuffle=shuffle, seed=seed)):
+                    if number + 1 == 100:
+                        break
+                per_batch = (time.perf_counter() - started) / 100 * 1000
+                print(
+                    f"  {kind:8s} cache {cache // 2**20:2d} MiB, 100 batches of 256 windows, "
+                    f"{label}: {per_batch:.1f} ms/batch"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--compare", type=int, metavar="SERIES", help=compare.__doc__)
     args = parser.parse_args()
+    if args.compare:
+        compare(args.compare)
+        return
     if args.child:
         kind, folder, n = args.child
         result = _write(Path(folder), int(n)) if kind == "write" else _run(kind, Path(folder))

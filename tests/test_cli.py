@@ -485,7 +485,7 @@ def test_forecast_figure_draws_the_split_and_a_zoom_on_the_test_period():
         },
         index=test,
     )
-    figure = demo_module.forecast_figure(parts, forecast, target="Open")
+    figure = demo_module.forecast_figure(parts, forecast, target="Open", rmse=(1.0, 2.0))
     whole, zoom = figure.axes
     assert (
         whole.get_title() == "Split: 65 train, 10 val, 20 test windows (lookback 5)"
@@ -751,7 +751,7 @@ def fake_training(monkeypatch):
 
 
 def test_demo_folds_train_as_many_epochs_as_the_main_model_and_one_verdict_ends_it(
-    monkeypatch,
+    monkeypatch, tmp_path
 ):
     pytest.importorskip("sklearn")
     fits = fake_training(monkeypatch)
@@ -774,8 +774,11 @@ def test_demo_folds_train_as_many_epochs_as_the_main_model_and_one_verdict_ends_
     assert said[-1] == "   Both agree: the LSTM is no better than the naive forecast on these data."
     assert result.rmse == pytest.approx(result.naive_rmse)
     said.clear()
-    options = demo_module.DemoOptions(epochs=1, plot=None, transform="diff", folds=0)
-    demo_module.run_demo(options, say=said.append)
+    pytest.importorskip("matplotlib")
+    plot = str(tmp_path / "demo.png")
+    options = demo_module.DemoOptions(epochs=1, plot=plot, transform="diff", folds=0)
+    result = demo_module.run_demo(options, say=said.append)
+    assert_png(result.plot)
     text = "\n".join(said)
     assert "Forecast 'load' (as its change from the previous step, --transform diff) one" in text
     assert "Rolling origin" not in text and said[-1].startswith("   Test part: the LSTM is")

@@ -298,6 +298,32 @@ WINDOWS_ROWS = [
     Row("fitted_scaler", ScalerDroppingRows(), ShapeError, "a scaler must keep every row"),
     Row("fitted_scaler", ScalerMakingInf(), ShapeError, "`fitted_scaler.transform` returned -inf"),
     Row("fitted_scaler", ScalerReturningText(), TypeError, "a scaler must return numbers"),
+    Row(
+        "future",
+        ["a"],
+        ShapeError,
+        "Column(s) 'a' are both `targets` and `future`",
+        {"data": DATED, "targets": ["a"], "horizon": 2},
+    ),
+    Row(
+        "data",
+        DATED.set_axis(DATED.index.strftime("%Y-%m-%d")).iloc[::-1],
+        ShapeError,
+        "runs backwards in time",
+    ),
+    Row(
+        "data",
+        DATED.set_axis(DATED.index.strftime("%d.%m.%Y")).iloc[[1, 0, *range(2, 20)]],
+        ShapeError,
+        "read the CSV with `parse_dates=True`",
+    ),
+    Row(
+        "static",
+        ["b"],
+        ShapeError,
+        "Column 'b' (`static`) of `data` has 1 missing value, the first at row 3",
+        {"data": DATED.assign(b=[1.0, 1.0, 1.0, np.nan, *[1.0] * 16]), "dropna": True},
+    ),
 ]
 
 
@@ -420,6 +446,28 @@ def test_split_errors(row: Row) -> None:
     def call(**kw: Any) -> Any:
         args = {"data": SERIES, "lookback": 3, "test": 5, **kw}
         return lstmshape.split(args.pop("data"), args.pop("lookback"), **args)
+
+    _check(call, row)
+
+
+FOLDS_ROWS = [
+    Row("n_folds", 0, ShapeError, "`n_folds` must be at least 1"),
+    Row("n_folds", 10**9, ShapeError, "= 1000000000 * 5 = 5000000000 rows of evaluation"),
+    Row("test", 2.5, ShapeError, "`test` as a fraction must be between 0 and 1"),
+    Row("test", None, TypeError, "`test` must be a number of rows (int), a fraction"),
+    Row("test", "2020-01-05", TypeError, "`test` is a timestamp, which needs data with a"),
+    Row("test", "2020-01-20", ShapeError, "`test` starts 1 row before the end", {"data": DATED}),
+    Row("val", -1, ShapeError, "`val` must be at least 0"),
+    Row("gap", 10**18, ShapeError, "Received: n_folds=2, test=5, gap=1000000000000000000"),
+    Row("future", ["a"], ShapeError, "both `targets` and `future`", {"data": DATED}),
+]
+
+
+@pytest.mark.parametrize("row", _params(FOLDS_ROWS))
+def test_folds_errors(row: Row) -> None:
+    def call(**kw: Any) -> Any:
+        args = {"data": SERIES, "lookback": 3, "n_folds": 2, "test": 5, **kw}
+        return lstmshape.folds(args.pop("data"), args.pop("lookback"), **args)
 
     _check(call, row)
 
@@ -1051,6 +1099,26 @@ def test_to_torch_errors(row: Row) -> None:
         return loader(**{"num_shards": 1, "shard_index": 0, **kw})
 
     _check(call, row)
+
+
+TORCH_ROWS = [
+    Row("device", "nowhere", TypeError, "`device` must be a torch.device or its name"),
+    Row("device", 2.5, TypeError, "Received: device=2.5 (of type float)"),
+]
+
+
+@pytest.mark.parametrize("row", _params(TORCH_ROWS))
+def test_to_torch_device_errors(row: Row) -> None:
+    pytest.importorskip("torch")
+    _check(_windows_15().to_torch, row)
+
+
+def test_to_torch_on_a_device_this_build_lacks() -> None:
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    row = Row("device", "cuda", ShapeError, "`device` 'cuda' cannot hold the rows")
+    _check(_windows_15().to_torch, row)
 
 
 @pytest.mark.parametrize("row", _params(LOADER_ROWS + ITERATOR_ROWS))

@@ -314,3 +314,37 @@ def test_the_cli_reads_parquet_and_arrow_files_like_csv(
     expected = capsys.readouterr().out
     assert "X (50, 10, 1)" in got
     assert got.splitlines()[1:] == expected.splitlines()[1:]  # all but the file name
+
+
+def test_pictures_of_a_parquet_panel_are_those_of_its_pandas_twin(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    frame = _long_frame({"a": 40, "b": 30})
+    frame.to_parquet(tmp_path / "d.parquet")
+    panel = lstmshape.read_parquet(tmp_path / "d.parquet", series="store")
+    drawn = []
+    for source in (panel, _reference(frame)):
+        s = lstmshape.split(source, 4, test=0.25, targets="c0")
+        for figure in (s.plot(group="b"), s.test.plot(samples=2)):
+            axes = figure.axes if hasattr(figure, "axes") else figure.figure.axes
+            drawn.append([line.get_xydata().tolist() for ax in axes for line in ax.lines])
+        plt.close("all")
+    assert drawn[:2] == drawn[2:]
+
+
+def test_a_panel_of_one_file_shares_the_readers_row_numbers(tmp_path: Path) -> None:
+    from lstmshape._input.lazy import _joined_rows
+
+    frame = _long_frame({"a": 7, "b": 5, "c": 6})
+    frame.to_parquet(tmp_path / "d.parquet")
+    panel = lstmshape.read_parquet(tmp_path / "d.parquet", series="store")
+    parts = [s.rows for s in panel.values()]
+    joined = _joined_rows(parts)
+    assert joined.base is parts[0].base  # no index-sized copy
+    np.testing.assert_array_equal(joined, np.concatenate(parts))
+    shuffled = _joined_rows([parts[1], parts[0]])  # not back to back: a concatenation
+    np.testing.assert_array_equal(shuffled, np.concatenate([parts[1], parts[0]]))

@@ -206,3 +206,83 @@ def test_split_per_series_round_trips_and_needs_groups():
         lstmshape.windows(data.assign(g="c"), 4, group_by="g", fitted_scaler=parts.scaler)
     with pytest.raises(ShapeError, match="no `scaler` was"):
         lstmshape.split(data, 4, test=8, group_by="g", per_series=True)
+
+
+# -- one vocabulary with split (issue 20) and sizes checked first (issue 19) ------------
+
+
+@given(
+    st.integers(1, 4),
+    st.integers(3, 8),
+    st.integers(30, 90),
+    st.sampled_from(["int", "fraction", "timestamp"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_folds_test_as_rows_fraction_or_timestamp_matches_the_oracle(n_folds, test, rows, kind):
+    data = pd.Series(np.arange(rows, dtype=np.float64), pd.date_range("2020-01-01", periods=rows))
+    assume(rows - n_folds * test >= 4)
+    if kind == "int":
+        asked: object = test
+    elif kind == "fraction":  # a fraction of the rows, rounded, as in split()
+        asked = test / rows
+        test = max(1, round(asked * rows))
+    else:  # the first test row; the rows after it are shared out among the folds
+        asked = data.index[rows - n_folds * test]
+    cv = lstmshape.folds(data, 3, n_folds=n_folds, test=asked)
+    assert cv.test == test
+    for fold, expected in zip(cv, oracle_cuts(rows, n_folds, test, 0, 0, True), strict=True):
+        assert target_rows(fold.test) == expected["test"]
+        assert target_rows(fold.train) <= expected["train"]
+
+
+def test_folds_timestamp_test_leaves_the_remainder_to_training():
+    data = pd.Series(np.arange(50.0), pd.date_range("2020-01-01", periods=50))
+    cv = lstmshape.folds(data, 3, n_folds=3, test="2020-02-09")  # 11 rows left: 3 x 3
+    assert cv.test == 3
+    assert cv[0].test.target_index[0] == pd.Timestamp("2020-02-11")
+    assert cv[-1].test.target_index[-1] == data.index[-1]
+
+
+@pytest.mark.parametrize("val", [None, 0])
+def test_folds_and_split_take_none_and_zero_for_no_validation_part(val):
+    cv = lstmshape.folds(np.arange(60.0), 3, n_folds=2, test=5, val=val)
+    assert all(fold.val is None for fold in cv) and cv.val == 0
+    parts = lstmshape.split(np.arange(60.0), 3, test=5, val=val)
+    assert parts.val is None and len(parts.test) == 5
+
+
+def test_huge_n_folds_is_refused_with_sizes_before_anything_is_allocated():
+    # It used to allocate one dict per fold first: MemoryError for n_folds=10**9.
+    with pytest.raises(ShapeError, match=r"1000000000 \* 10 = 10000000000 rows.*largest n_folds"):
+        lstmshape.folds(np.arange(100.0), 5, n_folds=10**9, test=10)
+    with pytest.raises(ShapeError, match="Received: n_folds=2, test=5, gap="):
+        lstmshape.folds(np.arange(100.0), 5, n_folds=2, test=5, gap=10**18)
+
+
+def test_grouped_folds_match_per_series_folds():
+    # One pass per series (linear): each series of a group_by frame without dates is cut
+    # by its own rows, exactly as folds() cuts it alone.
+    frames = [pd.DataFrame({"g": k, "v": np.arange(20.0 + 3 * k) * (k + 1)}) for k in range(5)]
+    data = pd.concat(frames, ignore_index=True)
+    cv = lstmshape.folds(data, 3, n_folds=2, test=4, group_by="g")
+    for k, frame in enumerate(frames):
+        alone = lstmshape.folds(frame[["v"]].reset_index(drop=True), 3, n_folds=2, test=4)
+        for together, single in zip(cv, alone, strict=True):
+            for name in ("train", "test"):
+                mine = getattr(together, name)
+                rows = np.flatnonzero(mine.groups == k)
+                assert np.array_equal(mine.y[rows], getattr(single, name).y)
+
+
+def test_a_fraction_test_of_series_of_different_lengths_is_cut_per_series():
+    data = pd.concat(
+        [
+            pd.DataFrame({"g": "a", "v": np.arange(40.0)}),
+            pd.DataFrame({"g": "b", "v": np.arange(80.0)}),
+        ],
+        ignore_index=True,
+    )
+    cv = lstmshape.folds(data, 3, n_folds=2, test=0.1, group_by="g")
+    assert cv.test == 0.1 and "test 0.1 of the rows each" in repr(cv)
+    last = cv[-1].test
+    assert len(last.y[last.groups == "a"]) == 4 and len(last.y[last.groups == "b"]) == 8

@@ -122,8 +122,4 @@ def test_frameworks_contract_names_every_optional_framework():
         "lstmshape._readers.plot",
         "lstmshape._readers.torch",
         "lstmshape._readers.pydataset",
-        # pyarrow/narwhals for columnar sources, imported only for such objects and files
-        "lstmshape._input.files",
-        "lstmshape._input.frames",
-        "lstmshape.cli._csv",
     }

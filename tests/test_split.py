@@ -285,3 +285,26 @@ def test_grouped_split_splits_every_series_by_time(case):
                 assert (mine >= size - test).all()
             else:
                 assert (mine < size - test).all()
+
+
+def test_one_received_for_several_values():
+    # The message said "Received: val=None, Received: test=0.99".
+    with pytest.raises(ShapeError) as error:
+        lstmshape.split(np.arange(20.0), 3, test=0.999)
+    assert str(error.value).count("Received") == 1
+    assert str(error.value).endswith("`test` asks for 20 of the 20 rows, leaving none for "
+                                     "training. Received: test=0.999")  # fmt: skip
+    with pytest.raises(ShapeError, match=r"Received: val=10, test=10$"):
+        lstmshape.split(np.arange(20.0), 3, test=10, val=10)
+
+
+def test_split_of_many_series_matches_each_series_alone():
+    # _run_bounds matches each run with its own series' rows (it was quadratic).
+    frames = [pd.DataFrame({"g": k, "v": np.arange(15.0 + k) + 100 * k}) for k in range(30)]
+    data = pd.concat(frames, ignore_index=True)
+    parts = lstmshape.split(data, 3, val=2, test=3, group_by="g")
+    for k, frame in enumerate(frames):
+        alone = lstmshape.split(frame[["v"]], 3, val=2, test=3)
+        for name in ("train", "val", "test"):
+            mine = getattr(parts, name)
+            assert np.array_equal(mine.y[mine.groups == k], getattr(alone, name).y)

@@ -408,3 +408,66 @@ def test_frame_errors(change, kwargs, pattern):
 
 def test_shape_error_is_a_value_error():
     assert issubclass(ShapeError, ValueError)
+
+
+# -- input defects of issue 19: nothing read silently wrong ------------------------------
+
+
+def test_a_target_is_refused_as_a_future_covariate():
+    # It fed the answer: X["future"][0] == y[0].
+    d = pd.DataFrame({"v": np.arange(20.0), "w": np.arange(20.0) * 2})
+    with pytest.raises(ShapeError, match=r"'v' are both `targets` and `future`.*future=\['v'\]"):
+        lstmshape.windows(d, 3, future=["v"], targets=["v"], horizon=2)
+    for call in (lstmshape.split, lstmshape.folds):
+        extra = {"test": 4} if call is lstmshape.split else {"test": 4, "n_folds": 2}
+        with pytest.raises(ShapeError, match="both `targets` and `future`"):
+            call(d, 3, future=["v"], targets=["v", "w"], **extra)  # type: ignore[operator]
+    w = lstmshape.windows(d, 3, future=["w"], targets=["v"], horizon=2)  # another column: fine
+    assert w.X["future"].shape == (16, 2, 1)
+
+
+def _text_dated(newest_first: bool) -> pd.DataFrame:
+    """What `pd.read_csv(path, index_col="Date")` gives without parse_dates."""
+    days = [f"2020-01-{day:02d}" for day in range(1, 31)]
+    frame = pd.DataFrame({"v": np.arange(30.0)}, index=pd.Index(days, name="Date"))
+    return frame.iloc[::-1] if newest_first else frame
+
+
+def test_a_text_date_index_newest_first_is_refused_like_a_datetime_index():
+    with pytest.raises(ShapeError, match=r"runs backwards in time.*parse_dates=True"):
+        lstmshape.windows(_text_dated(newest_first=True), 3)
+    with pytest.raises(ShapeError, match="runs backwards in time"):
+        lstmshape.split(_text_dated(newest_first=True), 3, test=5)
+    grouped = _text_dated(newest_first=True).assign(g="a")
+    with pytest.raises(ShapeError, match="runs backwards in time"):
+        lstmshape.windows(grouped, 3, group_by="g")
+    shuffled = _text_dated(newest_first=False).iloc[[0, 2, 1, *range(3, 30)]]
+    with pytest.raises(ShapeError, match="not in time order"):
+        lstmshape.windows(shuffled, 3)
+    w = lstmshape.windows(_text_dated(newest_first=False), 3)  # oldest first: as before
+    assert w.X.shape == (27, 3, 1) and w.target_index[0] == "2020-01-04"
+    labels = pd.DataFrame({"v": np.arange(5.0)}, index=list("abcde"))  # not dates: unchecked
+    assert len(lstmshape.windows(labels[::-1], 2)) == 3
+
+
+@pytest.mark.parametrize("dropna", [False, True])
+def test_nan_in_a_static_column_gets_one_message_with_or_without_dropna(dropna):
+    data = pd.DataFrame(
+        {"g": ["a"] * 10 + ["b"] * 10, "v": np.arange(20.0), "s": [1.0] * 5 + [np.nan] + [1.0] * 14}
+    )
+    with pytest.raises(ShapeError) as error:
+        lstmshape.windows(data, 3, group_by="g", static=["s"], dropna=dropna)
+    message = str(error.value)
+    assert message.startswith("Column 's' (`static`) of `data` has 1 missing value, the first")
+    assert "`dropna` does not apply to it" in message and "varies" not in message
+
+
+def test_a_datetime_group_by_column_is_a_group_key():
+    # It was refused as "a date column".
+    days = pd.to_datetime(["2020-01-01"] * 10 + ["2020-01-02"] * 12)
+    data = pd.DataFrame({"day": days, "v": np.arange(22.0)})
+    w = lstmshape.windows(data, 3, group_by="day")
+    assert len(w) == 7 + 9 and list(pd.unique(w.groups)) == [days[0], days[-1]]
+    dated = pd.DataFrame({"when": days, "v": np.arange(22.0)})  # not the group key: refused
+    with pytest.raises(ShapeError, match="Column 'when' of `data` holds dates"):
+        lstmshape.windows(dated.assign(g=1), 3, group_by="g")

@@ -10,7 +10,9 @@ And one bound for every copy lstmshape makes without being asked (:func:`max_cop
 
 from __future__ import annotations
 
+import mmap
 import os
+from typing import Any
 
 import numpy as np
 
@@ -63,6 +65,16 @@ def check_copy_size(nbytes: int, shape: tuple[int, ...]) -> None:
             f"`windows.to_torch(...)` read one batch at a time. (Set {MAX_COPY_ENV} to raise "
             "the bound.)"
         )
+
+
+def is_file_backed(array: Any) -> bool:
+    """Whether ``array`` (or an array it views) is a memory map of a file."""
+    current: Any = array
+    while current is not None:
+        if isinstance(current, (np.memmap, mmap.mmap)):
+            return True
+        current = getattr(current, "base", None)
+    return False
 
 
 def _gigabytes(nbytes: int) -> str:

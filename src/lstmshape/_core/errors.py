@@ -37,6 +37,17 @@ def received(name: str, value: Any) -> str:
     return f"Received: {name}={_short_repr(value)}"
 
 
+def received_each(**values: Any) -> str:
+    """Return ``Received: a=1, b=2``: one ``Received`` for several values.
+
+    >>> received_each(val=None, test=0.99)
+    'Received: val=None, test=0.99'
+    """
+    return "Received: " + ", ".join(
+        received(name, value).removeprefix("Received: ") for name, value in values.items()
+    )
+
+
 def received_type(name: str, value: Any) -> str:
     """Return ``Received: name=value (of type T)`` for type errors."""
     return f"Received: {name}={_short_repr(value)} (of type {type(value).__name__})"

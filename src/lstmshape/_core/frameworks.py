@@ -56,6 +56,8 @@ EXTRAS = {
     "jax": 'pip install "lstmshape[jax]"',
     "torch": 'pip install "lstmshape[torch]"',
     "grain": 'pip install "lstmshape[grain]"',
+    "pyarrow": 'pip install "lstmshape[arrow]"',
+    "narwhals": 'pip install "lstmshape[frames]"',
 }
 _NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}  # Keras' backends
 PLOT_EXTRA = 'pip install "lstmshape[plot]"'
@@ -93,6 +95,22 @@ def import_jax(feature: str) -> ModuleType:
 def import_grain(feature: str) -> ModuleType:
     """Return ``grain``, or raise an ImportError that says ``pip install "lstmshape[grain]"``."""
     return _import_framework("grain", feature)
+
+
+def import_pyarrow(feature: str, part: str = "") -> ModuleType:
+    """Return ``pyarrow`` (or ``pyarrow.<part>``: ``"parquet"``, ``"dataset"``, ``"feather"``).
+
+    An ImportError says ``pip install "lstmshape[arrow]"`` when pyarrow is missing.
+    """
+    _import_framework("pyarrow", feature)
+    return (
+        importlib.import_module(f"pyarrow.{part}") if part else importlib.import_module("pyarrow")
+    )
+
+
+def import_narwhals(feature: str) -> ModuleType:
+    """Return ``narwhals``, or raise an ImportError naming ``lstmshape[frames]``."""
+    return _import_framework("narwhals", feature)
 
 
 def import_keras(feature: str) -> ModuleType:

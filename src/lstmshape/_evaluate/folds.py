@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from functools import partial
 from typing import Any, overload
 
 import numpy as np
 import pandas as pd
 
-from .._core.errors import ShapeError, format_label, plural, received, received_type
+from .._core.errors import (
+    ShapeError,
+    format_label,
+    plural,
+    received,
+    received_each,
+    received_type,
+)
 from .._core.validate import check_bool, check_int
 from .._input.scaling import series_ranges
 from .._input.table import ColumnSelection
 from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
 from .._plan.plan import Run
-from .._windows.request import make_request, received_each
+from .._windows.request import make_request
 from .._windows.windows import Windows
 from .split import SeriesParts, Split, make_split, rows_from_timestamp
 
@@ -32,12 +40,15 @@ class Folds(Sequence[Split]):
     ----------
     expanding : bool
         Whether training grows from fold to fold (else it slides with a fixed length).
-    test, val, gap : int
-        Rows per test part, per validation part, and rows left out before each part.
+    test : int
+        Rows per test part (a fraction or timestamp ``test`` resolved to rows); when the
+        series of ``group_by`` get different numbers of rows from it, ``test`` as asked.
+    val, gap : int
+        Rows per validation part (0: none), and rows left out before each part.
     """
 
     def __init__(
-        self, splits: list[Split], *, expanding: bool, test: int, val: int, gap: int
+        self, splits: list[Split], *, expanding: bool, test: Any, val: int, gap: int
     ) -> None:
         self._splits = list(splits)
         self.expanding = expanding
@@ -95,7 +106,7 @@ class Folds(Sequence[Split]):
             n_series = len(set(plan.run_groups))
             per_series = f"; {n_series} series, rows counted from each series' first row"
         header = (
-            f"Folds: {len(self)} folds, {kind} training, test {plural(self.test, 'row')} "
+            f"Folds: {len(self)} folds, {kind} training, test {_test_words(self.test)} "
             f"each{gap}, lookback {first.lookback}{fitted}{per_series}"
         )
         table = self.periods()
@@ -117,6 +128,15 @@ class Folds(Sequence[Split]):
 
     def __repr__(self) -> str:
         return self.describe()
+
+
+def _test_words(test: Any) -> str:
+    """``3 rows``, or the ``test`` asked when the series got different numbers of rows."""
+    if isinstance(test, int):
+        return plural(test, "row")
+    if isinstance(test, float):
+        return f"{test:g} of the rows"
+    return f"from {format_label(test)}"
 
 
 def _target_period(windows: Windows) -> tuple[Any, Any]:
@@ -148,8 +168,8 @@ def folds(
     lookback: int,
     *,
     n_folds: int,
-    test: int,
-    val: int = 0,
+    test: int | float | str | pd.Timestamp,
+    val: int | None = None,
     expanding: bool = True,
     gap: int = 0,
     scaler: Any = None,
@@ -173,7 +193,7 @@ def folds(
 
     The last ``n_folds * test`` rows are the evaluation range. Fold ``k`` tests on its
     ``k``-th block of ``test`` rows, validates on the ``val`` rows before it (when
-    ``val > 0``) and trains on the rows before those: from the first row
+    ``val`` is given) and trains on the rows before those: from the first row
     (``expanding=True``), or on a window of fixed length that slides forward by ``test``
     rows per fold (``expanding=False``; its length is the first fold's). Each fold is a
     :class:`Split` made by the same rule as :func:`split`: every target row of a fold
@@ -188,10 +208,15 @@ def folds(
         Timesteps per window.
     n_folds : int
         Number of folds, at least 1.
-    test : int
-        Rows of each fold's test part (its target rows), at least 1.
-    val : int, default 0
-        Rows of each fold's validation part, just before its test part (0: none).
+    test : int, float or timestamp
+        Each fold's test part (its target rows), as :func:`split` takes it: rows (an int,
+        at least 1), a fraction of the rows (a float in (0, 1), rounded), or the timestamp
+        where the first fold's test part starts (for a DatetimeIndex): the rows from there
+        to the end are shared out among the ``n_folds`` test parts, and a remainder of
+        fewer than ``n_folds`` rows goes to training.
+    val : int, optional
+        Rows of each fold's validation part, just before its test part. None (the
+        default) is no validation part, as in :func:`split`; 0 means the same.
     expanding : bool, default True
         Training from the first row on (True), or a fixed-length window that slides.
     gap : int, default 0
@@ -307,7 +332,7 @@ class _Settings:
         """Rows per test part: one int when every series has the same, else as asked."""
         return next(iter(self.resolved)) if len(self.resolved) == 1 else self.test_asked
 
-    def test_rows(self, clock: pd.Index | None, length: int, label: str) -> int:
+    def test_rows(self, clock: pd.Index | None, length: int, label: Callable[[], str]) -> int:
         """Rows per test part on a clock of ``length`` positions (``clock``: their times)."""
         test = self.test_asked
         if isinstance(test, int):
@@ -315,11 +340,11 @@ class _Settings:
         elif isinstance(test, float):
             rows = max(1, round(test * length))
         else:
-            after = rows_from_timestamp(test, "test", clock, label)
+            after = rows_from_timestamp(test, "test", clock, label())
             rows = after // self.n_folds
             if rows < 1:
                 raise ShapeError(
-                    f"`test` starts {plural(after, 'row')} before the end{label}: too few for "
+                    f"`test` starts {plural(after, 'row')} before the end{label()}: too few for "
                     f"{self.n_folds} test parts of at least 1 row. Start it earlier, or ask "
                     f"for fewer folds. {received_each(test=test, n_folds=self.n_folds)}"
                 )
@@ -353,7 +378,7 @@ class _Settings:
             found.append(parts)
         return found
 
-    def check(self, length: int, test: int, label: str) -> None:
+    def check(self, length: int, test: int, label: Callable[[], str]) -> None:
         """Refuse folds that leave the first fold too few training rows (nothing allocated)."""
         train = length - self.held_out(test)
         if train >= self.need:
@@ -368,7 +393,7 @@ class _Settings:
         raise ShapeError(
             f"`n_folds` * `test` = {self.n_folds} * {test} = {self.n_folds * test} "
             f"rows of evaluation, plus val {self.val} and gaps {gaps}, leave "
-            f"{plural(max(train, 0), 'row')} of the {length}{label} for the first fold's "
+            f"{plural(max(train, 0), 'row')} of the {length}{label()} for the first fold's "
             f"training part, and it needs at least {self.need} (one window and its target)."
             f"{advice} {received_each(**self.asked())}"
         )
@@ -390,22 +415,23 @@ def _fold_rows(timeline: Timeline, settings: _Settings) -> list[dict[Hashable | 
         assert isinstance(index, pd.DatetimeIndex)
         clock = index[np.concatenate([np.arange(b, e) for b, e, _ in ranges])].unique()
         clock = clock.sort_values()
-        label = " timestamps of all series"
+
+        label = partial(str, " timestamps of all series")
         test = settings.test_rows(clock, len(clock), label)
         settings.check(len(clock), test, label)
         for begin, end, group in ranges:
             assert index is not None
             plans.append((begin, group, clock.get_indexer(index[begin:end]), len(clock), test))
     else:
+        dated = not isinstance(settings.test_asked, (int, float))
         for begin, end, group in ranges:
-            label = " rows" if group is None else f" rows of group {group!r}"
-            dated = not isinstance(settings.test_asked, (int, float))
+            label = partial(_rows_of, group)  # only a message reads it
             times = None if index is None or not dated else index[begin:end]  # a timestamp
             test = settings.test_rows(times, end - begin, label)
             settings.check(end - begin, test, label)
             plans.append((begin, group, None, end - begin, test))
-    folds: list[dict[Hashable | None, SeriesParts]] = [{} for _ in range(settings.n_folds)]
     local: dict[tuple[int, int], list[list[tuple[str, int, int]]]] = {}
+    series_rows = []  # (begin, group, the rows of each part of each fold, from the series' start)
     for begin, group, positions, length, test in plans:
         if positions is None:  # rows of the series' own clock: the same for equal lengths
             if (length, test) not in local:
@@ -419,10 +445,19 @@ def _fold_rows(timeline: Timeline, settings: _Settings) -> list[dict[Hashable | 
                 [(name, *_to_rows(positions, length, 0, lo, hi)) for name, (lo, hi) in cut.items()]
                 for cut in settings.cuts(length, test)
             ]
-        for fold, parts in zip(folds, rows, strict=True):
-            fold[group] = {"val": []}
-            fold[group].update({name: [(begin + a, begin + b)] for name, a, b in parts})
-    return folds
+        series_rows.append((begin, group, rows))
+    return [
+        {
+            group: {"val": [], **{name: [(begin + a, begin + b)] for name, a, b in rows[k]}}
+            for begin, group, rows in series_rows
+        }
+        for k in range(settings.n_folds)
+    ]
+
+
+def _rows_of(group: Hashable | None) -> str:
+    """Name the rows of one series in messages."""
+    return " rows" if group is None else f" rows of group {group!r}"
 
 
 def _to_rows(

@@ -10,7 +10,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._core.errors import ShapeError, format_label, plural, received, received_type
+from .._core.errors import (
+    ShapeError,
+    format_label,
+    plural,
+    received,
+    received_each,
+    received_type,
+)
 from .._core.words import names_in_words
 from .._input.panel import row_labels
 from .._input.scaling import fit_scaler, fit_scaler_per_series, series_ranges
@@ -19,7 +26,7 @@ from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan
-from .._windows.request import WindowRequest, make_request, received_each, source_of
+from .._windows.request import WindowRequest, make_request, source_of
 from .._windows.windows import Windows
 
 PARTS = ("train", "val", "test")
@@ -289,12 +296,17 @@ def _part_rows(timeline: Timeline, *, val: Any, test: Any) -> dict[Hashable | No
     """For each series (group), the rows of train, val and test: ``[begin, end)`` ranges."""
     index = timeline.table.index
     series: dict[Hashable | None, SeriesParts] = {}
+    dated = any(_is_timestamp(size) for size in (val, test))
+    sizes: dict[int, tuple[int, int]] = {}  # rows and fractions: the same for equal lengths
     for begin, end, group in series_ranges(timeline):
         label = "" if group is None else f" (group {group!r})"
         rows = end - begin
-        sub_index = None if index is None else index[begin:end]
-        test_rows = _size(test, "test", rows, sub_index, label)
-        val_rows = _size(val, "val", rows, sub_index, label, before=test_rows)
+        if dated or rows not in sizes:
+            sub_index = None if index is None or not dated else index[begin:end]
+            test_rows = _size(test, "test", rows, sub_index, label)
+            val_rows = _size(val, "val", rows, sub_index, label, before=test_rows)
+            sizes[rows] = (test_rows, val_rows)
+        test_rows, val_rows = sizes[rows]
         if val is not None and val_rows < 1:
             raise ShapeError(
                 f"`val` must start before `test`{label}: the parts run train, val, test in "
@@ -342,12 +354,17 @@ def _size(
                 f"rows pass an int. {received(name, size)}"
             )
         return max(1, round(float(size) * rows))
-    if isinstance(size, (str, pd.Timestamp, np.datetime64)) or hasattr(size, "isoformat"):
+    if _is_timestamp(size):
         return rows_from_timestamp(size, name, index, label) - before
     raise TypeError(
         f"`{name}` must be a number of rows (int), a fraction (float) or a start timestamp. "
         f"{received_type(name, size)}"
     )
+
+
+def _is_timestamp(size: Any) -> bool:
+    """Whether a part's size is a start timestamp (text, Timestamp, datetime64, date)."""
+    return isinstance(size, (str, pd.Timestamp, np.datetime64)) or hasattr(size, "isoformat")
 
 
 def rows_from_timestamp(start: Any, name: str, index: pd.Index | None, label: str) -> int:

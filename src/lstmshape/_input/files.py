@@ -32,21 +32,11 @@ import numpy as np
 import pandas as pd
 
 from .._core.errors import ShapeError, did_you_mean, listed, received, received_type
+from .._core.frameworks import import_pyarrow
 from .lazy import LazySeries
 
 #: Default bound on the decoded chunks a file's reader keeps (bytes).
 CACHE_BYTES = 64 * 2**20
-
-
-def _import_pyarrow(feature: str) -> Any:
-    try:
-        import pyarrow
-    except ModuleNotFoundError as error:  # pragma: no cover - pyarrow comes with pandas 3
-        raise ImportError(
-            f"{feature} needs pyarrow, which is not installed in this environment. Install "
-            'it with: pip install "lstmshape[arrow]"'
-        ) from error
-    return pyarrow
 
 
 class _ChunkReader:
@@ -59,7 +49,7 @@ class _ChunkReader:
         self._reset()
 
     def _reset(self) -> None:
-        self._cache: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[tuple[int, str], tuple[np.ndarray, int]] = OrderedDict()
         self._cached = 0
         self._lock = threading.Lock()
         self._pid = os.getpid()
@@ -80,19 +70,29 @@ class _ChunkReader:
         raise NotImplementedError
 
     def _columns(self, chunk: int, columns: tuple[str, ...]) -> list[np.ndarray]:
-        """Return the chunk's columns as numpy arrays, from the cache or decoded now."""
+        """Return the chunk's columns as numpy arrays, from the cache or decoded now.
+
+        A chunk costs the memory its reading allocated (decoded Parquet pages, a
+        decompressed record batch, numpy copies); views of a memory-mapped file cost
+        nothing (the pages are the operating system's cache, shared and reclaimable).
+        """
         missing = [c for c in columns if (chunk, c) not in self._cache]
         if missing:
-            for name, column in self.load(chunk, tuple(missing)).items():
-                array = _to_numpy(column)
-                self._cache[(chunk, name)] = array
-                self._cached += array.nbytes
+            pa = import_pyarrow("reading Arrow and Parquet files")
+
+            before = pa.total_allocated_bytes()
+            arrays = [(n, _to_numpy(c)) for n, c in self.load(chunk, tuple(missing)).items()]
+            decoded = max(0, pa.total_allocated_bytes() - before)
+            for name, array in arrays:
+                cost = decoded // len(arrays) + (array.nbytes if array.flags.owndata else 0)
+                self._cache[(chunk, name)] = (array, cost)
+                self._cached += cost
         for name in columns:
             self._cache.move_to_end((chunk, name))
-        got = [self._cache[(chunk, c)] for c in columns]
+        got = [self._cache[(chunk, c)][0] for c in columns]
         while self._cached > self.cache_bytes and len(self._cache) > len(columns):
-            _, old = self._cache.popitem(last=False)
-            self._cached -= old.nbytes
+            _, (_, cost) = self._cache.popitem(last=False)
+            self._cached -= cost
         return got
 
     def read(self, rows: np.ndarray, columns: tuple[str, ...], dtype: np.dtype[Any]) -> np.ndarray:
@@ -126,7 +126,7 @@ class _ChunkReader:
 
 def _to_numpy(column: Any) -> np.ndarray:
     """Return an Arrow column as numpy: zero-copy when it can be; missing values as NaN."""
-    import pyarrow as pa
+    pa = import_pyarrow("reading Arrow and Parquet files")
 
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
@@ -155,8 +155,8 @@ class _ParquetReader(_ChunkReader):
         super().__init__([rows for _, _, rows in chunks], nulls, cache_bytes)
 
     def load(self, chunk: int, columns: tuple[str, ...]) -> dict[str, Any]:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        pa = import_pyarrow("reading Arrow and Parquet files")
+        pq = import_pyarrow("reading Arrow and Parquet files", "parquet")
 
         path, group, rows = self.chunks[chunk]
         constant = self.constants[chunk]
@@ -189,7 +189,7 @@ class _ArrowReader(_ChunkReader):
 
     def load(self, chunk: int, columns: tuple[str, ...]) -> dict[str, Any]:
         if self._file is None:
-            pa = _import_pyarrow("read_arrow")
+            pa = import_pyarrow("read_arrow")
             self._file = pa.ipc.open_file(pa.memory_map(self.path, "r"))
         batch = self._file.get_batch(chunk)
         return {c: batch.column(c) for c in columns}
@@ -246,9 +246,9 @@ def read_parquet(
     >>> lstmshape.windows(panel, 5).X.shape
     (40, 5, 1)
     """
-    pa = _import_pyarrow("read_parquet")
-    import pyarrow.dataset as ds
-    import pyarrow.parquet as pq
+    pa = import_pyarrow("read_parquet")
+    ds = import_pyarrow("reading Arrow and Parquet files", "dataset")
+    pq = import_pyarrow("reading Arrow and Parquet files", "parquet")
 
     cache_bytes = _check_cache(cache_bytes)
     root = _existing(path, "read_parquet")
@@ -347,7 +347,7 @@ def read_arrow(
     >>> lstmshape.windows(panel, 5).X.shape
     (40, 5, 1)
     """
-    pa = _import_pyarrow("read_arrow")
+    pa = import_pyarrow("read_arrow")
     cache_bytes = _check_cache(cache_bytes)
     file = _existing(path, "read_arrow")
     if file.is_dir():
@@ -416,7 +416,7 @@ def _roles(
     columns: Sequence[str] | None,
 ) -> tuple[str | None, str | None, list[str]]:
     """Check ``time``, ``series`` and ``columns`` against the schema; find the time column."""
-    import pyarrow as pa
+    pa = import_pyarrow("reading Arrow and Parquet files")
 
     for param, name in (("time", time), ("series", series)):
         if name is not None and name not in names:
@@ -475,7 +475,7 @@ def _note_nulls(group: Any, nulls: dict[str, bool]) -> None:
 
 
 def _time_values(table: Any, time: str, stored: set[str], key: dict[str, Any], rows: int) -> Any:
-    import pyarrow as pa
+    pa = import_pyarrow("reading Arrow and Parquet files")
 
     if time in stored and table is not None:
         return table.column(time)
@@ -498,7 +498,7 @@ def _panel(
     names: list[Hashable] | None,
 ) -> dict[Hashable, LazySeries]:
     """Group the rows by series (the index only) and make one LazySeries per series."""
-    import pyarrow as pa
+    pa = import_pyarrow("reading Arrow and Parquet files")
 
     n_rows = int(reader.offsets[-1])
     times: pd.Index | None = None

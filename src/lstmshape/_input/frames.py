@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from .._core.errors import ShapeError, listed
+from .._core.frameworks import import_narwhals
 
 #: Top-level modules whose objects are frames read through their own ``to_pandas``.
 FRAME_LIBRARIES = frozenset(
@@ -110,7 +111,8 @@ def _convert(obj: Any, param: str) -> pd.DataFrame | pd.Series:
         if kind == "ChunkedArray" or not hasattr(obj, "schema"):
             return _checked(pd.Series(obj.to_pandas(date_as_object=False)), obj, param)
         return _checked(obj.to_pandas(split_blocks=True, date_as_object=False), obj, param)
-    import narwhals as nw  # only for an object of a library narwhals reads
+    # Only for an object of a library narwhals reads (modin, cuDF, DuckDB, Ibis, ...).
+    nw = import_narwhals(f"Reading a {library} {kind} as `{param}`")
 
     try:
         frame = nw.from_native(obj, allow_series=True)

@@ -182,4 +182,24 @@ def shared_rows(arrays: tuple[Any, ...]) -> SharedRows | None:
             return None
         if a.columns != first.columns or a.dtype != first.dtype:
             return None
-    return SharedRows(first.reader, np.concatenate([a.rows for a in arrays]), first.columns)
+    return SharedRows(first.reader, _joined_rows([a.rows for a in arrays]), first.columns)
+
+
+def _joined_rows(parts: list[np.ndarray]) -> np.ndarray:
+    """Concatenate the series' row numbers; without a copy when they lie back to back.
+
+    The series a reader opens are consecutive slices of one array (its rows grouped by
+    series), so in their own order they are that array again: no second index-sized copy.
+    """
+    base = parts[0].base
+    step = parts[0].itemsize
+    if isinstance(base, np.ndarray) and base.ndim == 1 and base.strides == (step,):
+        at = parts[0].ctypes.data
+        for part in parts:
+            if part.base is not base or part.strides != (step,) or part.ctypes.data != at:
+                break
+            at += part.size * step
+        else:
+            first = (parts[0].ctypes.data - base.ctypes.data) // step
+            return base[first : first + sum(p.size for p in parts)]
+    return np.concatenate(parts)

@@ -1,14 +1,19 @@
-"""Panels: several series, each read where it lies, never concatenated.
+"""Panels: several series placed one after another as one table of rows.
 
 ``windows([s1, s2, ...])`` (or a dict ``{name: series}``) validates each series as its own
 table and places one plan over a *virtual* concatenation: series ``k`` occupies rows
-``[offsets[k], offsets[k + 1])`` of it. Nothing is copied to make that concatenation:
-a :class:`SeriesStore` keeps the series' own arrays (memory maps stay in their files) and
-reads, on demand, only the rows asked for, series by series. Readers treat it as the
-data array (``WindowSource.values``): it has ``shape``, ``dtype``, ``len()`` and numpy's
-row indexing (every result is a new array of the rows asked for), and reading it whole
+``[offsets[k], offsets[k + 1])`` of it. A :class:`SeriesStore` keeps the series' own
+arrays (memory maps stay in their files). Readers treat it as the data array
+(``WindowSource.values``): it has ``shape``, ``dtype``, ``len()`` and numpy's row indexing
+(every result is a new array of the rows asked for), and reading it whole
 (``numpy.asarray``) is a copy bounded like every other copy of windows
 (``LSTMSHAPE_MAX_COPY_BYTES``).
+
+The loaders read a panel of in-memory arrays through :attr:`SeriesStore.rows`: the series
+concatenated once (within the same bound) into one array, so a batch is one gather by
+start rows, whatever the number of series. Memory maps and other lazy series are never
+concatenated: their batches read only their own rows, one fancy index per series present
+in the batch.
 
 Also here: :func:`read_npy_folder`, a folder of per-series ``.npy`` files as a dict of
 memory maps, ready for :func:`lstmshape.windows`.
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Hashable, Sequence
+from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
@@ -25,22 +31,29 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._core.arrays import MAX_COPY_ENV, max_copy_bytes
+from .._core.arrays import MAX_COPY_ENV, is_file_backed, max_copy_bytes, readonly
 from .._core.errors import ShapeError, listed, received_type
 from .frames import is_foreign_frame
 from .lazy import LazySeries, shared_rows
 
 
 class SeriesStore:
-    """Read-only rows of several 2-D series, one after another, without concatenating them.
+    """Read-only rows of several 2-D series, one after another, as one table.
 
     Parameters
     ----------
     arrays
-        One 2-D array ``(rows_k, columns)`` per series, all with the same columns. They
-        are kept as they are (read-only views, memory maps): nothing is read until asked.
+        One 2-D array-like ``(rows_k, columns)`` per series, all with the same columns.
+        They are kept as they are (read-only views, memory maps, lazy columnar readers):
+        nothing is read until asked. The protocol a series must follow: ``shape`` and
+        ``dtype`` attributes, and numpy row indexing ``array[rows]`` by an integer array
+        (sorted or not, repeats allowed) and by a slice, returning a numpy array of
+        those rows.
     names
         One name per series.
+    rows
+        Optional: all rows already as one in-memory array (the series are views of it),
+        so that :attr:`rows` does not copy them again.
 
     Attributes
     ----------
@@ -50,6 +63,15 @@ class SeriesStore:
     dtype : numpy.dtype
         The common dtype (``numpy.result_type`` of the series'); reads are cast to it.
 
+    Notes
+    -----
+    :meth:`read` (rows of the virtual concatenation, any shape) is the one reading
+    primitive; every reader of windows goes through it or through :attr:`rows`. Where
+    every series is an in-memory numpy array, :attr:`rows` concatenates them once (a
+    copy of ``nbytes``, made only when it fits ``LSTMSHAPE_MAX_COPY_BYTES``) and every
+    read is then one numpy gather; otherwise (memory maps, lazy readers, or too large)
+    :meth:`read` reads series by series, one fancy index per series present.
+
     Examples
     --------
     >>> store = SeriesStore([np.zeros((3, 2)), np.ones((2, 2))], ["a", "b"])
@@ -57,7 +79,12 @@ class SeriesStore:
     ((5, 2), [0, 3, 5], [0.0, 1.0])
     """
 
-    def __init__(self, arrays: Sequence[np.ndarray], names: Sequence[Hashable]) -> None:
+    def __init__(
+        self,
+        arrays: Sequence[np.ndarray],
+        names: Sequence[Hashable],
+        rows: np.ndarray | None = None,
+    ) -> None:
         self.arrays = tuple(arrays)
         self.names = tuple(names)
         lengths = [int(a.shape[0]) for a in self.arrays]
@@ -66,6 +93,11 @@ class SeriesStore:
         self.dtype = np.result_type(*(a.dtype for a in self.arrays))
         self.shape = (int(self.offsets[-1]), int(self.arrays[0].shape[1]))
         self._shared = shared_rows(self.arrays)  # series of one file: one read per batch
+        #: Whether some series are read from files on demand (:mod:`.lazy`): readers then
+        #: gather the rows of each batch instead of keeping per-series views.
+        self.is_lazy = any(isinstance(a, LazySeries) for a in self.arrays)
+        if rows is not None and rows.shape == self.shape and not is_file_backed(rows):
+            self.__dict__["rows"] = readonly(rows.astype(self.dtype, copy=False))
 
     ndim = 2
 
@@ -83,14 +115,30 @@ class SeriesStore:
             f"{self.shape[0]} rows x {self.shape[1]} columns, {self.dtype})"
         )
 
-    def with_arrays(self, arrays: Sequence[np.ndarray]) -> SeriesStore:
+    def with_arrays(
+        self, arrays: Sequence[np.ndarray], rows: np.ndarray | None = None
+    ) -> SeriesStore:
         """Return the same series (names, lengths) over other arrays (scaled ones)."""
-        return SeriesStore(arrays, self.names)
+        return SeriesStore(arrays, self.names, rows)
 
     def split_like(self, values: np.ndarray) -> SeriesStore:
         """Return the same series over views of ``values``, one array of all rows."""
         bounds = self.offsets.tolist()
-        return self.with_arrays([values[a:b] for a, b in pairwise(bounds)])
+        return self.with_arrays([values[a:b] for a, b in pairwise(bounds)], values)
+
+    @cached_property
+    def rows(self) -> np.ndarray | None:
+        """All rows as one read-only in-memory array, or ``None`` when the panel stays lazy.
+
+        Made on first use by concatenating the series once (the loaders ask for it), when
+        every series is an in-memory numpy array and the copy fits
+        ``LSTMSHAPE_MAX_COPY_BYTES``; ``None`` for memory maps, lazy readers, or a panel
+        beyond that bound (which is then read series by series).
+        """
+        in_memory = all(isinstance(a, np.ndarray) and not is_file_backed(a) for a in self.arrays)
+        if not in_memory or self.nbytes > max_copy_bytes():
+            return None
+        return readonly(np.concatenate(self.arrays, axis=0, dtype=self.dtype))
 
     # -- where rows are ----------------------------------------------------------------------
     def series_of(self, rows: np.ndarray) -> np.ndarray:
@@ -109,6 +157,9 @@ class SeriesStore:
         Each series' rows are read from its own array, series by series.
         """
         rows = np.asarray(rows, dtype=np.int64)
+        whole = self.__dict__.get("rows")  # only when already made: reads never make it
+        if whole is not None:
+            return whole[rows]
         flat = rows.ravel()
         if self._shared is not None:
             return self._shared.read(flat, self.dtype).reshape(*rows.shape, self.shape[1])

@@ -314,6 +314,8 @@ def parsed_text_dates(index: Any) -> pd.DatetimeIndex | None:
     """
     if not isinstance(index, pd.Index) or isinstance(index, TIME_INDEXES) or len(index) < 2:
         return None
+    if not (pd.api.types.is_object_dtype(index) or pd.api.types.is_string_dtype(index)):
+        return None  # numbers (a RangeIndex): not dates, and no cost per call
     if not _holds_dates(pd.Series(index[:20], dtype=index.dtype)):
         return None
     with warnings.catch_warnings():

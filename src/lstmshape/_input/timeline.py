@@ -22,6 +22,7 @@ from .._plan.plan import Run, WindowPlan, make_plan, runs_between_breaks
 from .frames import to_pandas_items
 from .panel import SeriesStore, is_panel, panel_items, store_of
 from .table import (
+    TIME_INDEXES,
     ColumnSelection,
     Table,
     as_table,
@@ -387,7 +388,13 @@ def _check_order_within_groups(
         return
     parsed = parsed_text_dates(index)  # text dates: parsed once, not per group
     index = index if parsed is None else parsed
-    bounds = np.flatnonzero(np.diff(codes)) + 1
+    if not isinstance(index, TIME_INDEXES):
+        return  # only time indexes are checked (check_time_order)
+    if not index.hasnans:  # one pass of numpy: strictly increasing inside every group
+        same = codes[1:] == codes[:-1]
+        if (np.diff(index.asi8)[same] > 0).all():
+            return
+    bounds = np.flatnonzero(np.diff(codes)) + 1  # find the group to name, group by group
     for begin, end in zip(np.r_[0, bounds], np.r_[bounds, len(codes)], strict=True):
         check_time_order(index[begin:end], f"data (group {names[codes[begin]]!r})")
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._core.errors import ShapeError, received, received_type
+from .._core.errors import ShapeError, plural, received, received_type
 from .._core.frameworks import import_keras
 from .._core.validate import check_bool, check_int, check_quantiles
 
@@ -429,7 +429,8 @@ def _check_model_size(units: int, layers: int, *, features: int, targets: int) -
     weights = first + rest + units * targets
     if weights > MAX_WEIGHTS:
         raise ShapeError(
-            f"A model of units={units}, layers={layers} over {features} features would hold "
+            f"A model of units={units}, layers={layers} over {plural(features, 'feature')} "
+            "would hold "
             f"about {weights:,} LSTM weights, more than the {MAX_WEIGHTS:,} (4 GiB of float32) "
             f"lstmshape builds without complaint. Use fewer `units` or features. "
             f"{received('units', units)}"
@@ -961,7 +962,9 @@ def _input_hint(model_input: tuple[int | None, ...], windows: Windows) -> str:
             f"model keras.Input(shape={windows.input_shape})."
         )
     lookback = "any lookback" if model_input[0] is None else f"lookback={model_input[0]}"
-    return f"{build}, or make windows with {lookback} and {model_input[1]} features."
+    features = model_input[1]
+    counted = "features" if features is None else plural(features, "feature")
+    return f"{build}, or make windows with {lookback} and {counted}."
 
 
 def _output_hint(windows: Windows, levels: tuple[float, ...] = ()) -> str:

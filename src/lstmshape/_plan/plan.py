@@ -54,12 +54,12 @@ class WindowPlan:
     run_groups: tuple[Hashable, ...] = field(default=())
     min_history: int | None = None
 
-    @property
+    @cached_property
     def n_samples(self) -> int:
         """Number of samples."""
         return sum(block.count for block in self.blocks)
 
-    @property
+    @cached_property
     def progression(self) -> tuple[int, int, int] | None:
         """``(first_start, step, count)`` when all starts are evenly spaced, else ``None``."""
         blocks = [b for b in self.blocks if b.count]
@@ -72,9 +72,17 @@ class WindowPlan:
     @cached_property
     def starts(self) -> np.ndarray:
         """The start row of every sample (materialised on first use)."""
-        stride = self.framing.stride
-        parts = [b.first + stride * np.arange(b.count, dtype=np.int64) for b in self.blocks]
-        return readonly(np.concatenate(parts) if parts else np.empty(0, np.int64))
+        counts = np.array([b.count for b in self.blocks], dtype=np.int64)
+        firsts = np.array([b.first for b in self.blocks], dtype=np.int64)
+        first_samples = np.cumsum(counts) - counts
+        offsets = np.repeat(firsts - self.framing.stride * first_samples, counts)
+        return readonly(offsets + self.framing.stride * np.arange(len(offsets), dtype=np.int64))
+
+    @cached_property
+    def _run_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(begins, ends)`` of the runs, as arrays."""
+        bounds = np.array(self.runs, dtype=np.int64).reshape(-1, 2)
+        return readonly(bounds[:, 0].copy()), readonly(bounds[:, 1].copy())
 
     @cached_property
     def run_of_sample(self) -> np.ndarray:
@@ -82,7 +90,7 @@ class WindowPlan:
         runs = np.array([b.run for b in self.blocks], dtype=np.int64)
         return readonly(np.repeat(runs, [b.count for b in self.blocks]))
 
-    @property
+    @cached_property
     def n_padded(self) -> int:
         """Number of samples whose first input steps are padding (``min_history``)."""
         return sum(block.count for block in self.blocks if block.padded)
@@ -108,13 +116,17 @@ class WindowPlan:
         """Row of each sample's last input."""
         return self.starts + self.framing.last_input_offset
 
-    @property
+    @cached_property
     def run_of_row(self) -> np.ndarray:
         """The run of every row (-1 for rows in no run: missing values)."""
         runs = np.full(self.n_rows, -1, dtype=np.int64)
-        for number, (begin, end) in enumerate(self.runs):
-            runs[begin:end] = number
-        return runs
+        begins, ends = self._run_bounds
+        lengths = ends - begins
+        numbers = np.repeat(np.arange(len(begins), dtype=np.int64), lengths)
+        before = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        rows = np.repeat(begins - before, lengths) + np.arange(len(numbers), dtype=np.int64)
+        runs[rows] = numbers
+        return readonly(runs)
 
     def groups_of_rows(self, rows: np.ndarray) -> np.ndarray:
         """Return the group of each of ``rows`` (which must lie in runs of a grouped plan)."""
@@ -149,21 +161,26 @@ class WindowPlan:
         f = self.framing
         stride = f.stride
         first_offset, last_offset = f.anchor_offset, f.last_anchor_offset
-        blocks = []
-        for block in self.blocks:
-            if block.run not in bounds or not block.count:
-                continue
-            low, high = bounds[block.run]
-            # smallest k with first + k*stride + first_offset >= low
-            k_min = max(0, -((block.first + first_offset - low) // stride))
-            # largest k with first + k*stride + last_offset <= high - 1
-            k_max = min(block.count - 1, (high - 1 - last_offset - block.first) // stride)
-            if k_max >= k_min:
-                first = block.first + k_min * stride
-                blocks.append(Block(first, k_max - k_min + 1, block.run, block.padded))
-        return WindowPlan(
-            f, self.n_rows, self.runs, tuple(blocks), self.run_groups, self.min_history
+        found = [b for b in self.blocks if b.count and b.run in bounds]
+        n = len(found)
+        # Array arithmetic over the blocks (one pass in Python to read them): a split of
+        # many short series asks this for every part.
+        firsts = np.fromiter((b.first for b in found), np.int64, n)
+        counts = np.fromiter((b.count for b in found), np.int64, n)
+        lows = np.fromiter((bounds[b.run][0] for b in found), np.int64, n)
+        highs = np.fromiter((bounds[b.run][1] for b in found), np.int64, n)
+        # smallest k with first + k*stride + first_offset >= low
+        k_min = np.maximum(0, -((firsts + first_offset - lows) // stride))
+        # largest k with first + k*stride + last_offset <= high - 1
+        k_max = np.minimum(counts - 1, (highs - 1 - last_offset - firsts) // stride)
+        kept = np.flatnonzero(k_max >= k_min)
+        starts = (firsts + k_min * stride)[kept].tolist()
+        sizes = (k_max - k_min + 1)[kept].tolist()
+        blocks = tuple(
+            Block(start, size, found[i].run, found[i].padded)
+            for i, start, size in zip(kept.tolist(), starts, sizes, strict=True)
         )
+        return WindowPlan(f, self.n_rows, self.runs, blocks, self.run_groups, self.min_history)
 
 
 def make_plan(
@@ -189,35 +206,42 @@ def make_plan(
     [1, 3, 5, 7]
     """
     runs = ((0, n_rows),) if runs is None else tuple(runs)
-    blocks = []
-    for number, (begin, end) in enumerate(runs):
-        count = framing.samples_in(end - begin)
-        first = begin
-        if framing.inputs_only:
-            first = begin + (end - begin - framing.extent) % framing.stride
+    # One pass of numpy over all runs (a panel has one run per series, or more).
+    bounds = np.array(runs, dtype=np.int64).reshape(-1, 2)
+    begin, end = bounds[:, 0], bounds[:, 1]
+    stride, extent = framing.stride, framing.extent
+    count = np.maximum(0, (end - begin - extent) // stride + 1)
+    first = begin + (end - begin - extent) % stride if framing.inputs_only else begin
+    columns = [np.where(count > 0, first, begin), count]
+    if min_history is not None:
+        padded_first, padded_count = _padded_blocks(framing, min_history, begin, end, first)
+        columns = [padded_first, padded_count, *columns]
+    rows = np.stack(columns, axis=1).tolist()
+    blocks: list[Block] = []
+    for number, row in enumerate(rows):
         if min_history is not None:
-            blocks.append(_padded_block(framing, min_history, begin, end, first, number))
-        blocks.append(Block(first if count else begin, count, number))
+            blocks.append(Block(row[0], row[1], number, padded=True))
+        blocks.append(Block(row[-2], row[-1], number))
     return WindowPlan(
         framing, n_rows, runs, tuple(blocks), tuple(run_groups), min_history=min_history
     )
 
 
-def _padded_block(
-    framing: Framing, min_history: int, begin: int, end: int, phase: int, run: int
-) -> Block:
-    """Return the samples of run ``[begin, end)`` starting before ``begin``, on ``phase``'s grid.
+def _padded_blocks(
+    framing: Framing, min_history: int, begin: np.ndarray, end: np.ndarray, phase: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(first, count)`` of the padded block of every run ``[begin, end)``.
 
-    A start ``s`` qualifies when ``s < begin``, its last ``min_history`` input rows are in
-    the run (``s + (lookback - min_history) * rate >= begin``) and its last target is too
+    The samples that start before ``begin``, on ``phase``'s grid. A start ``s`` qualifies
+    when ``s < begin``, its last ``min_history`` input rows are in the run
+    (``s + (lookback - min_history) * rate >= begin``) and its last target is too
     (``s + extent <= end``).
     """
     stride = framing.stride
     lowest = begin - (framing.lookback - min_history) * framing.sampling_rate
-    highest = min(begin - 1, end - framing.extent)
+    highest = np.minimum(begin - 1, end - framing.extent)
     first = lowest + (phase - lowest) % stride
-    count = max(0, (highest - first) // stride + 1)
-    return Block(first, count, run, padded=True)
+    return first, np.maximum(0, (highest - first) // stride + 1)
 
 
 def runs_between_breaks(n_rows: int, breaks: np.ndarray, skip: np.ndarray | None) -> list[Run]:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.arrays import check_copy_size, readonly
-from .._input.panel import SeriesStore, row_labels, store_of
+from .._input.panel import row_labels, store_of
 from .._plan.framing import Framing
 from .._plan.plan import WindowPlan, arithmetic_step
 
@@ -35,8 +35,10 @@ class WindowSource:
     values
         The read-only 2-D array ``(rows, columns)`` (scaled, when a scaler was applied).
         For a panel (a list of series), a :class:`._panel.SeriesStore`: the series' own
-        arrays, read series by series; ``X``/``y`` are then copies and batches read only
-        their rows.
+        arrays. In memory, they are read through one concatenation of them
+        (:attr:`row_store`), so a batch of a panel is one gather as for one series; memory
+        maps and lazy series are read series by series, only the rows of the batch.
+        ``X``/``y`` of a panel are copies.
     plan
         Where every sample starts, and its framing.
     feature_cols, target_cols
@@ -161,10 +163,11 @@ class WindowSource:
         """Every sample's window: a view of one progression, or the blocks concatenated.
 
         ``role`` is ``"input"``, ``"future"``, ``"static"`` or ``"target"``. A panel's
-        windows are always a copy (gathered series by series).
+        windows are views of its :attr:`row_store` when they are one progression, else a
+        copy (a lazy panel's read row by row).
         """
-        if store_of(self.values) is not None:
-            nbytes = self.n_samples * length * n_cols * self.values.dtype.itemsize
+        nbytes = self.n_samples * length * n_cols * self.values.dtype.itemsize
+        if self.row_store is None:  # a lazy panel: read row by row
             check_copy_size(nbytes, (self.n_samples, length, n_cols))
             if self.plan.n_padded:
                 return readonly(self._pick_padded(role, np.arange(self.n_samples)))
@@ -174,8 +177,9 @@ class WindowSource:
         if progression is not None and windows.is_view:
             first, step, count = progression
             return windows.pick(slice(first, first + step * count, step))
-        nbytes = self.n_samples * length * n_cols * self.values.dtype.itemsize
         check_copy_size(nbytes, (self.n_samples, length, n_cols))
+        if not self.plan.n_padded:
+            return readonly(windows.pick(self.plan.starts))
         stride = self.framing.stride
         parts = [
             self._pick_padded(role, np.arange(number, number + block.count))
@@ -192,7 +196,7 @@ class WindowSource:
         if progression is not None:
             first, step, _ = progression
             return first + step * np.asarray(samples, dtype=np.int64)
-        return self.plan.starts[samples]
+        return self.plan.starts[samples]  # one lookup per sample (no search in the blocks)
 
     def gather(
         self, samples: np.ndarray, dtype: np.dtype[Any] | None = None
@@ -237,32 +241,34 @@ class WindowSource:
         """
         return row_labels(self.values, self.index, rows)
 
-    def _pick(self, role: str, starts: np.ndarray) -> np.ndarray:
-        """Return the ``role`` windows at ``starts``; a panel's are read series by series."""
+    @cached_property
+    def row_store(self) -> np.ndarray | None:
+        """The one in-memory array of rows every sample reads, or ``None`` (a lazy panel).
+
+        ``values`` itself, or for a panel its series concatenated once
+        (:attr:`._panel.SeriesStore.rows`): then a batch of a panel is the same gather
+        by start rows as a batch of one series.
+        """
         store = store_of(self.values)
-        if store is None:
+        return self.values if store is None else store.rows
+
+    def _pick(self, role: str, starts: np.ndarray) -> np.ndarray:
+        """Return the ``role`` windows at ``starts``; a lazy panel's are read row by row."""
+        store = store_of(self.values)
+        if store is None or self.row_store is not None:
             windows: _Windows = getattr(self, f"_{role}_windows")
             return windows.pick(starts)
-        _, length, _, columns = self._role_rows(role)
+        offset, length, step, columns = self._role_rows(role)
         starts = np.asarray(starts, dtype=np.int64)
-        out = np.empty((len(starts), length, len(columns)), dtype=store.dtype)
-        if not len(starts):
-            return out
-        series = store.series_of(starts)
-        order = np.argsort(series, kind="stable")
-        present, firsts = np.unique(series[order], return_index=True)
-        ends = np.append(firsts[1:], len(starts))
-        for k, a, b in zip(present.tolist(), firsts.tolist(), ends.tolist(), strict=True):
-            where = order[a:b]
-            out[where] = self._series_windows(store, role, k).pick(starts[where] - store.offsets[k])
-        return out
+        rows = (starts + offset)[:, None] + step * np.arange(length, dtype=np.int64)[None, :]
+        return store.read(rows)[..., list(columns)]
 
     def _mask(self, samples: np.ndarray) -> np.ndarray:
         """``(len(samples), lookback)`` booleans: True where an input step is a real row."""
-        starts = self.plan.starts[samples] if self.plan.n_padded else self.starts_of(samples)
-        rows = starts[:, None] + self.framing.input_offsets[None, :]
+        samples = np.asarray(samples, dtype=np.int64)
         if not self.plan.n_padded:
-            return np.ones(rows.shape, dtype=bool)
+            return np.ones((len(samples), self.framing.lookback), dtype=bool)
+        rows = self.plan.starts[samples][:, None] + self.framing.input_offsets[None, :]
         return rows >= self.plan.run_begins[samples][:, None]
 
     def _pick_padded(self, role: str, samples: np.ndarray) -> np.ndarray:
@@ -281,11 +287,13 @@ class WindowSource:
             rows = (starts + offset)[:, None] + step * np.arange(length)[None, :]
         real = rows >= begins
         rows = np.where(real, rows, begins)
-        store = store_of(self.values)
-        if store is not None:
+        values = self.row_store
+        if values is None:
+            store = store_of(self.values)
+            assert store is not None  # only a lazy panel has no row store
             out = store.read(rows)[..., list(columns)]
         else:
-            out = self.values[rows[..., None], np.asarray(columns, dtype=np.int64)]
+            out = values[rows[..., None], np.asarray(columns, dtype=np.int64)]
         if role == "input":
             out[~real] = 0
         return out
@@ -300,47 +308,40 @@ class WindowSource:
             "target": (f.target_start, f.target_length, f.sampling_rate, self.target_cols),
         }[role]
 
-    def _series_windows(self, store: SeriesStore, role: str, series: int) -> _Windows:
-        """Return the ``role`` windows over one series of a panel (a view of its array)."""
-        key = (role, series)
-        if key not in self._panel_windows:
-            offset, length, step, columns = self._role_rows(role)
-            self._panel_windows[key] = _Windows.over(
-                store.arrays[series], offset, length, step, columns
-            )
-        return self._panel_windows[key]
-
-    @cached_property
-    def _panel_windows(self) -> dict[tuple[str, int], _Windows]:
-        """Per-series windows of a panel, made when a batch first reads that series."""
-        return {}
-
     # -- windows over every start row (views) -----------------------------------------------
+    @property
+    def _view_rows(self) -> np.ndarray:
+        """The array the windows below view: :attr:`row_store` (never ``None`` there)."""
+        rows = self.row_store
+        if rows is None:  # pragma: no cover - lazy panels never ask for these views
+            raise AssertionError("a lazy panel has no array of all rows to view")
+        return rows
+
     @cached_property
     def _input_windows(self) -> _Windows:
         """``W[s] = values[s : s + lookback, feature_cols]`` for every row ``s``."""
         f = self.framing
-        return _Windows.over(self.values, 0, f.lookback, f.sampling_rate, self.feature_cols)
+        return _Windows.over(self._view_rows, 0, f.lookback, f.sampling_rate, self.feature_cols)
 
     @cached_property
     def _future_windows(self) -> _Windows:
         """``W[s]`` = the future covariates on sample ``s``'s target rows."""
         f = self.framing
         return _Windows.over(
-            self.values, f.target_start, f.target_length, f.sampling_rate, self.future_cols
+            self._view_rows, f.target_start, f.target_length, f.sampling_rate, self.future_cols
         )
 
     @cached_property
     def _static_windows(self) -> _Windows:
         """``W[s]`` = the static covariates on sample ``s``'s first row, ``(1, n_static)``."""
-        return _Windows.over(self.values, 0, 1, 1, self.static_cols)
+        return _Windows.over(self._view_rows, 0, 1, 1, self.static_cols)
 
     @cached_property
     def _target_windows(self) -> _Windows:
         """``W[s] = values[s + target_start : ... + target_length, target_cols]``."""
         f = self.framing
         return _Windows.over(
-            self.values, f.target_start, f.target_length, f.sampling_rate, self.target_cols
+            self._view_rows, f.target_start, f.target_length, f.sampling_rate, self.target_cols
         )
 
 

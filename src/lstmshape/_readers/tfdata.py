@@ -21,7 +21,6 @@ import numpy as np
 from .._core.errors import ShapeError, received, received_type
 from .._core.frameworks import import_tensorflow
 from .._core.validate import check_bool, check_float_dtype, check_int, check_size
-from .._input.panel import store_of
 from .._plan.plan import arithmetic_step
 from .._plan.schedule import BatchSchedule
 from .source import WindowSource
@@ -98,11 +97,11 @@ def needs_python(source: WindowSource) -> str | None:
     """Why each batch of ``source`` is gathered by a Python callback (None: in the graph)."""
     if _is_file_backed(source.values):
         return "the series is a memory-mapped file, read batch by batch in this process"
-    store = store_of(source.values)
-    if store is not None and not all(
-        isinstance(a, np.ndarray) and not _is_file_backed(a) for a in store.arrays
-    ):
-        return "the panel's series are files, read batch by batch in this process"
+    if source.row_store is None:
+        return (
+            "the panel's series are files (or too large to hold as one array), read batch "
+            "by batch in this process"
+        )
     if source.plan.min_history is not None:
         return "padded windows (min_history) and their mask are gathered by numpy"
     return None
@@ -160,7 +159,7 @@ def _batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> Any:
         # series, bounded by LSTMSHAPE_MAX_COPY_BYTES): gathered in the graph.
         return _file_batch_maker(tf, source, dtype)
     starts = _starts_of(tf, source)
-    series = tf.constant(np.asarray(source.values, dtype=dtype))
+    series = tf.constant(np.asarray(source.row_store, dtype=dtype))
     n_columns = source.values.shape[1]
     feature_cols = _column_picker(tf, source.feature_cols, n_columns)
     target_cols = _column_picker(tf, source.target_cols, n_columns)

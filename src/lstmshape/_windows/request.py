@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._core.errors import ShapeError, listed, received
+from .._core.errors import ShapeError, listed, received, received_each
 from .._core.validate import check_bool, check_int
 from .._input.scaling import check_scaler
 from .._input.table import ColumnSelection, Table
@@ -186,11 +186,4 @@ def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
         group_by=timeline.group_by,
         future_cols=table.future_cols,
         static_cols=table.static_cols,
-    )
-
-
-def received_each(**values: Any) -> str:
-    """Return ``Received: a=1, b=2``: one ``Received`` for several values."""
-    return "Received: " + ", ".join(
-        received(name, value).removeprefix("Received: ") for name, value in values.items()
     )

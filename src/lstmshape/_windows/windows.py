@@ -667,6 +667,7 @@ class Windows:
         dtype: Any = None,
         shard_by: str = "window",
         even_shards: bool = False,
+        device: Any = None,
     ) -> TorchBatches:
         """Serve the batches as ``torch.Tensor`` ``(x, y)``, for PyTorch training loops.
 
@@ -690,6 +691,12 @@ class Windows:
         shard_by, even_shards
             As for :meth:`batches`. With ``DistributedDataParallel`` every rank must run
             the same number of steps: pass ``even_shards=True`` (or use DDP's ``join``).
+        device : torch.device or str, optional
+            Keep the rows on this device (``"cuda"``, ``"mps"``, ``"cpu"``) and gather
+            every batch there with an index op: the data is copied to the device once
+            (a panel's series concatenated), then only the start rows of a batch are
+            sent. Batches are equal to those of :meth:`batches`. Default: gather on the
+            CPU with numpy.
 
         Returns
         -------
@@ -711,8 +718,10 @@ class Windows:
         With ``torch.utils.data.DataLoader(loader, batch_size=None, num_workers=k)`` (the
         loader is already batched, hence ``batch_size=None``), worker ``j`` gathers batches
         ``j``, ``j + k``, ...: every epoch holds the same batches as without workers, which
-        the DataLoader may hand out in another order. One process is usually fast enough:
-        a batch is a single numpy gather.
+        the DataLoader may hand out in another order. Prefer no workers: a batch is a
+        single numpy gather, cheaper than a worker's hand-over of it (workers send batches
+        by value, pickled, several times cheaper than PyTorch's shared memory for small
+        tensors, yet slower than none). With ``device=``, use no workers.
 
         Examples
         --------
@@ -737,7 +746,7 @@ class Windows:
             shard_by=shard_by,
             even_shards=even_shards,
         )
-        return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype)
+        return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype, device=device)
 
     def to_grain(
         self,

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import ShapeError
 from .._core.errors import plural
+from .._core.frameworks import import_pyarrow
 
 _T = TypeVar("_T")
 
@@ -86,7 +87,7 @@ def load_csv(path: str | Path, options: CsvOptions | None = None) -> LoadedTable
     except OSError as error:
         raise CommandError(f"Could not read {path}: {error.strerror or error}") from None
     _check_separator(frame, path, options)
-    _check_unique_header(path, options)
+    _check_unique_header(path, frame, options)
     if frame.empty:
         columns = ", ".join(map(repr, map(str, frame.columns)))
         raise CommandError(
@@ -117,12 +118,10 @@ COLUMNAR_SUFFIXES = (".parquet", ".pq", ".arrow", ".feather", ".ipc")
 def read_columnar(path: Path) -> pd.DataFrame:
     """Read a Parquet or Arrow IPC file whole, as pandas (dates as datetime columns)."""
     try:
-        import pyarrow.feather as feather
-        import pyarrow.parquet as pq
-    except ModuleNotFoundError:  # pragma: no cover - pyarrow comes with pandas 3
-        raise CommandError(
-            f'Reading {path.name} needs pyarrow: pip install "lstmshape[arrow]"'
-        ) from None
+        feather = import_pyarrow(f"Reading {path.name}", "feather")
+        pq = import_pyarrow(f"Reading {path.name}", "parquet")
+    except ImportError as error:  # pragma: no cover - pyarrow comes with pandas 3
+        raise CommandError(str(error)) from None
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             table = pq.read_table(path)
@@ -154,13 +153,15 @@ def _check_separator(frame: pd.DataFrame, path: Path, options: CsvOptions) -> No
             )
 
 
-def _check_unique_header(path: Path, options: CsvOptions) -> None:
+def _check_unique_header(path: Path, frame: pd.DataFrame, options: CsvOptions) -> None:
     """Refuse a header that names a column twice (pandas would rename one to ``Open.1``)."""
     import csv
 
-    with path.open(encoding="utf-8", errors="replace", newline="") as file:
-        header = next(csv.reader(file, delimiter=options.sep), [])
-    names = [name.strip() for name in header]
+    if path.suffix.lower() in COLUMNAR_SUFFIXES:  # the file's own schema: no renaming
+        names = [str(name) for name in frame.columns]
+    else:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as file:
+            names = next(csv.reader(file, delimiter=options.sep), [])
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         counts = ", ".join(f"{name!r} ({names.count(name)} times)" for name in repeated)

@@ -151,7 +151,9 @@ def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoRe
     for line in main_lines:
         say(f"   {line}")
     if plot_path is not None:
-        figure = forecast_figure(parts, forecast, target=target)
+        first = _first_step(scores)
+        rmses = (_at(first, "model", "RMSE"), _at(first, "naive", "RMSE"))
+        figure = forecast_figure(parts, forecast, target=target, rmse=rmses)
         save_figure(figure, plot_path)
         say(f"   Plot of actual vs predicted: {plot_path}")
     fold_scores = None
@@ -399,6 +401,13 @@ def _overall(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _first_step(table: pd.DataFrame) -> pd.DataFrame:
+    """Return score()'s rows of the first step (all of them without a horizon)."""
+    if "step" in table.index.names:
+        table = pd.DataFrame(table.xs("+0", level="step"))
+    return table
+
+
 def _at(table: pd.DataFrame, row: str, column: str) -> float:
     """Return one number of a score() table."""
     return float(table[column].to_dict()[row])
@@ -516,17 +525,18 @@ def _compared(ratio: float) -> str:
     return "better" if shown < 1 else "worse" if shown > 1 else "no better"
 
 
-def forecast_figure(parts: Split, forecast: pd.DataFrame, *, target: str) -> Any:
+def forecast_figure(
+    parts: Split, forecast: pd.DataFrame, *, target: str, rmse: tuple[float, float]
+) -> Any:
     """Return a two-panel figure: the split (``Split.plot``), and the test period's forecasts.
 
     ``forecast`` has the columns ``actual``, ``predicted`` and ``naive``, indexed by the
-    target timestamps of the test windows. matplotlib comes through ``_core.frameworks``.
+    target timestamps of the test windows; ``rmse`` is score()'s RMSE of the LSTM and of
+    the naive forecast on those (first-step) forecasts. matplotlib comes through
+    ``_core.frameworks``.
     """
     plt = import_pyplot("lstmshape demo --plot")
-    scores = {
-        name: float(((forecast[name] - forecast["actual"]) ** 2).mean() ** 0.5)
-        for name in ("predicted", "naive")
-    }  # the RMSE of the drawn (first-step) forecasts, for the legend
+    scores = dict(zip(("predicted", "naive"), rmse, strict=True))
     dated = isinstance(forecast.index, pd.DatetimeIndex)
     with plt.rc_context({"date.converter": "concise"}):
         figure, (whole, zoom) = plt.subplots(2, 1, figsize=(10, 8), layout="constrained")
