@@ -10,13 +10,18 @@ code runs on ``device="cpu"``, where it is tested against :meth:`Windows.batches
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 
 from .._core.errors import ShapeError, received
+from .._core.frameworks import import_torch
 from .source import WindowSource
+
+if TYPE_CHECKING:
+    import torch
+else:
+    torch = import_torch("Windows.to_torch")
 
 
 class DeviceGather:
