@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 import warnings
@@ -293,3 +294,100 @@ def test_tf_multi_worker_two_workers_read_every_window_once():
     # and the summed gradients of the mean loss over the global batch are its gradient.
     np.testing.assert_allclose(two[0]["loss"], one[0]["loss"], rtol=1e-4)
     assert two[0]["loss"][-1] < 0.5 * two[0]["loss"][0]
+
+
+# -- workers that open only their own files ----------------------------------------------------
+FILE_WORKER = """
+import json, sys
+from pathlib import Path
+import numpy as np, lstmshape
+
+rank, world, folder, out = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
+opened = []  # every data file this process maps (np.load), by name
+real_load = np.load
+
+def counting_load(file, *args, **kwargs):
+    opened.append(Path(file).stem)
+    return real_load(file, *args, **kwargs)
+
+np.load = counting_load
+framing = lstmshape.Framing.from_user(5, horizon=2)
+files = sorted(folder.glob("*.npy"))
+sizes = []
+for path in files:  # the rows of every series, from the 128-byte headers alone
+    with path.open("rb") as f:
+        version = np.lib.format.read_magic(f)
+        read_header = getattr(np.lib.format, f"read_array_header_{version[0]}_0")
+        shape = read_header(f)[0]
+    sizes.append(framing.samples_in(shape[0]))
+mine = lstmshape.BatchSchedule.deal_series(sizes, world)[rank]
+panel = {files[n].stem: np.load(files[n], mmap_mode="r") for n in mine}
+w = lstmshape.windows(panel, 5, horizon=2)
+rows = {e: [] for e in range(2)}
+loader = w.batches(16, shuffle=True, seed=7)
+for epoch in range(2):
+    loader.set_epoch(epoch)
+    for x, y in loader:
+        rows[epoch] += [[float(v) for v in pair] for pair in x[:, 0, :2]]
+(out / f"files-{rank}.json").write_text(json.dumps({"opened": opened, "rows": rows}))
+"""
+
+
+def test_workers_open_only_their_own_series_files():
+    # Issue 22: with shard_by="series" over a folder of .npy files, each worker maps only
+    # its own series' files (counted), and together they read every window once per epoch.
+    import subprocess
+    import sys
+
+    lengths = {"a": 90, "b": 40, "c": 70, "d": 55, "e": 30}
+    with tempfile.TemporaryDirectory(prefix="lstmshape-files-") as tmp:
+        folder, out = Path(tmp) / "series", Path(tmp) / "out"
+        folder.mkdir()
+        out.mkdir()
+        for number, (name, rows) in enumerate(lengths.items()):
+            # column 0: the series' number; column 1: the row: a window names its start
+            np.save(folder / f"{name}.npy", np.c_[np.full(rows, number), np.arange(rows)])
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", FILE_WORKER, str(rank), "2", str(folder), str(out)],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            )
+            for rank in range(2)
+        ]  # fmt: skip
+        try:
+            for proc in procs:
+                _, err = proc.communicate(timeout=120)
+                assert proc.returncode == 0, err.decode()[-3000:]
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
+        reports = [json.loads((out / f"files-{rank}.json").read_text()) for rank in range(2)]
+        whole = lstmshape.windows(lstmshape.read_npy_folder(folder, mmap_mode=None), 5, horizon=2)
+    sizes = [len(range(rows - 6)) for rows in lengths.values()]
+    deal = lstmshape.BatchSchedule.deal_series(sizes, 2)
+    names = list(lengths)
+    for rank, report in enumerate(reports):
+        assert report["opened"] == [names[n] for n in deal[rank]]  # its own files, once each
+    assert sorted(reports[0]["opened"] + reports[1]["opened"]) == names
+    for epoch in ("0", "1"):
+        read = sorted(tuple(pair) for report in reports for pair in report["rows"][epoch])
+        assert read == sorted(map(tuple, whole.X[:, 0, :2].tolist()))  # every window once
+    # The deal is the schedule's: the same series as shard_by="series" over the whole panel.
+    for rank in range(2):
+        order = whole.schedule(num_shards=2, shard_index=rank, shard_by="series").order()
+        assert sorted(set(whole.groups[order])) == [names[n] for n in deal[rank]]
+
+
+def test_deal_series_is_the_schedules_deal_and_refuses_empty_shards():
+    sizes = [30 - 5, 12 - 5, 25 - 5, 8 - 5, 17 - 5]
+    w = grouped_windows([30, 12, 25, 8, 17], 5)
+    deal = lstmshape.BatchSchedule.deal_series(sizes, 2)
+    for rank in range(2):
+        order = w.schedule(num_shards=2, shard_index=rank, shard_by="series").order()
+        assert sorted({int(g[1:]) for g in w.groups[order]}) == list(deal[rank])
+    with pytest.raises(ShapeError, match=r"`num_shards=3` is more than the 2 series with windows"):
+        lstmshape.BatchSchedule.deal_series([4, 0, 6], 3)
+    with pytest.raises(ShapeError, match=r"`sizes` must be at least 0"):
+        lstmshape.BatchSchedule.deal_series([4, -1], 1)

@@ -1040,6 +1040,55 @@ def test_load_state_dict_errors(row: Row) -> None:
     _check(_windows_15().batches(4, shuffle=True, seed=1).load_state_dict, row)
 
 
+GRAIN_ROWS = [
+    Row("epochs", 0, ShapeError, "`epochs` must be at least 1"),
+    Row("epochs", 1.5, TypeError, "`epochs` must be an integer"),
+    Row("num_shards", 2, ShapeError, "`num_shards` and `shard_index` go together"),
+    Row("shard_options", (0, 2), TypeError, "`shard_options` must be a grain.sharding"),
+]
+
+
+@pytest.mark.parametrize("row", _params(GRAIN_ROWS))
+def test_to_grain_errors(row: Row) -> None:
+    pytest.importorskip("grain")
+    _check(_windows_15().to_grain, row)
+
+
+SERVICE_ROWS = [
+    Row("service", 5000, TypeError, "`service` must be the address of a tf.data service"),
+    Row("service", "", TypeError, "`service` must be the address of a tf.data service"),
+    Row(
+        "service",
+        "grpc://localhost:5000",
+        ShapeError,
+        "Pass reshuffle_each_iteration=False and build one dataset per epoch",
+        {"shuffle": True, "seed": 0},
+    ),
+]
+
+
+@pytest.mark.parametrize("row", _params(SERVICE_ROWS))
+def test_to_dataset_service_errors(row: Row) -> None:
+    pytest.importorskip("tensorflow")
+    _check(_windows_15().to_dataset, row)
+
+
+DEAL_ROWS = [
+    Row("num_shards", 3, ShapeError, "`num_shards=3` is more than the 2 series with windows"),
+    Row("num_shards", 0, ShapeError, "`num_shards` must be at least 1"),
+    Row("sizes", [4, -1], ShapeError, "`sizes` must be at least 0"),
+    Row("sizes", [4, 2.5], TypeError, "`sizes` must be an integer"),
+]
+
+
+@pytest.mark.parametrize("row", _params(DEAL_ROWS))
+def test_deal_series_errors(row: Row) -> None:
+    def call(**kw: Any) -> Any:
+        return lstmshape.BatchSchedule.deal_series(**{"sizes": [4, 0, 6], "num_shards": 2, **kw})
+
+    _check(call, row)
+
+
 # -- loaders of other frameworks, and pictures ----------------------------------------------
 @pytest.mark.parametrize("row", _params(LOADER_ROWS + ITERATOR_ROWS))
 def test_to_torch_errors(row: Row) -> None:

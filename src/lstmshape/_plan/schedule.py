@@ -155,7 +155,7 @@ class BatchSchedule:
             n_series = len({number for _, count, number in segments if count})
             if num_shards > n_series:
                 raise ShapeError(
-                    f"`num_shards={num_shards}` is more than the {plural(n_series, 'series')} "
+                    f"`num_shards={num_shards}` is more than the {n_series} series "
                     f"with windows: with shard_by='series' a series is never split, so some "
                     f"shards would get none. Use at most {plural(n_series, 'shard')}, or "
                     f"shard_by='window'. {received('num_shards', num_shards)}"
@@ -182,6 +182,41 @@ class BatchSchedule:
                 f"{received('batch_size', batch_size)}"
             )
         return schedule
+
+    @staticmethod
+    def deal_series(sizes: Sequence[int], num_shards: int) -> tuple[tuple[int, ...], ...]:
+        """Return the series numbers of each shard, as ``shard_by="series"`` deals them.
+
+        ``sizes[n]`` is the number of windows of series ``n`` (for example
+        ``Framing.samples_in(rows)``). Before any data is opened, a worker can learn its
+        own series from the sizes alone (a file's rows are in its header) and open only
+        those files: the same deal as :meth:`Windows.schedule` with ``shard_by="series"``.
+
+        Examples
+        --------
+        >>> BatchSchedule.deal_series([5, 3, 2, 4], 2)
+        ((0, 2), (1, 3))
+        """
+        checked = [check_int(size, "sizes", minimum=0) for size in sizes]
+        num_shards = check_int(num_shards, "num_shards", minimum=1)
+        segments: list[Segment] = []
+        first = 0
+        for number, size in enumerate(checked):
+            segments.append((first, size, number))
+            first += size
+        n_series = sum(1 for size in checked if size)
+        if num_shards > n_series:
+            raise ShapeError(
+                f"`num_shards={num_shards}` is more than the {n_series} series "
+                f"with windows: a series is never split, so some shards would get none. "
+                f"{received('num_shards', num_shards)}"
+            )
+        shards = _series_shards(tuple(segments), num_shards)
+        owner = {first: number for first, size, number in segments if size}
+        # A shard's members are whole series: the series of each first sample it holds.
+        return tuple(
+            tuple(sorted(owner[int(m)] for m in members if int(m) in owner)) for members in shards
+        )
 
     @property
     def shard_sizes(self) -> tuple[int, ...]:

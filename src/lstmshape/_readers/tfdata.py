@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._core.errors import ShapeError
+from .._core.errors import ShapeError, received, received_type
 from .._core.frameworks import import_tensorflow
 from .._core.validate import check_bool, check_float_dtype, check_int, check_size
-from .._input.panel import store_of
 from .._plan.plan import arithmetic_step
 from .._plan.schedule import BatchSchedule
 from .source import WindowSource
@@ -43,6 +42,7 @@ class DatasetOptions:
     prefetch: int = AUTOTUNE
     dtype: np.dtype[Any] | None = None
     autotune: bool = False
+    service: str | None = None
 
     @classmethod
     def from_user(cls, schedule: BatchSchedule, **given: Any) -> DatasetOptions:
@@ -59,18 +59,75 @@ class DatasetOptions:
             prefetch=_autotune_or_int(given["prefetch"], "prefetch", 0),
             dtype=check_float_dtype(given["dtype"]),
             autotune=AUTOTUNE in (given["num_parallel_calls"], given["prefetch"]),
+            service=_checked_service(given.get("service")),
         )
 
 
 def to_dataset(source: WindowSource, options: DatasetOptions) -> tf.data.Dataset:
     """Build the pipeline of :meth:`Windows.to_dataset` from validated options."""
     tf = import_tensorflow("Windows.to_dataset")
+    if options.service is not None:
+        _check_servable(source, options)
     dtype = options.dtype or _framework_float(source.values.dtype)
     make_batch = _batch_maker(tf, source, dtype)
     dataset = _scheduled(tf, make_batch, options)
     dataset = dataset.prefetch(options.prefetch)
     sharded = options.schedule.num_shards > 1
-    return dataset.with_options(_tf_options(tf, sharded=sharded, autotune=options.autotune))
+    dataset = dataset.with_options(_tf_options(tf, sharded=sharded, autotune=options.autotune))
+    if options.service is None:
+        return dataset
+    # Each batch once per epoch over all the service's workers (a split of the batches).
+    return dataset.apply(
+        tf.data.experimental.service.distribute(
+            processing_mode="distributed_epoch", service=options.service
+        )
+    )
+
+
+def _checked_service(service: Any) -> str | None:
+    if service is None or (isinstance(service, str) and service):
+        return service
+    raise TypeError(
+        "`service` must be the address of a tf.data service dispatcher, such as "
+        f"'grpc://localhost:5000'. {received_type('service', service)}"
+    )
+
+
+def needs_python(source: WindowSource) -> str | None:
+    """Why each batch of ``source`` is gathered by a Python callback (None: in the graph)."""
+    if _is_file_backed(source.values):
+        return "the series is a memory-mapped file, read batch by batch in this process"
+    if source.row_store is None:
+        return (
+            "the panel's series are files (or too large to hold as one array), read batch "
+            "by batch in this process"
+        )
+    if source.plan.min_history is not None:
+        return "padded windows (min_history) and their mask are gathered by numpy"
+    return None
+
+
+def _check_servable(source: WindowSource, options: DatasetOptions) -> None:
+    """Refuse a pipeline that calls back into this process: tf.data service cannot run it."""
+    why = needs_python(source)
+    if why is not None:
+        raise ShapeError(
+            f"This pipeline cannot be served by tf.data service: {why}, and the service's "
+            "workers run the graph in other processes, without this one's Python. Load "
+            "the data into memory before windows() (np.asarray(series), or "
+            "read_npy_folder(..., mmap_mode=None)), or leave the service "
+            "out and give every worker its own shard (num_shards=..., shard_index=...; "
+            "each reads only its own batches), or use to_grain(). "
+            f"{received('service', options.service)}"
+        )
+    if options.schedule.shuffle and options.reshuffle_each_iteration:
+        raise ShapeError(
+            "A served pipeline holds one epoch's order in the graph: the next epoch's order "
+            "comes from this process, which the service's workers cannot call. Pass "
+            "reshuffle_each_iteration=False and build one dataset per epoch "
+            "(to_dataset(..., epoch=e, reshuffle_each_iteration=False, service=...)). "
+            f"{received('service', options.service)}"
+        )
 
 
 def _framework_float(dtype: np.dtype[Any]) -> np.dtype[Any]:
@@ -94,17 +151,15 @@ def _autotune_or_int(value: Any, name: str, minimum: int) -> int:
 def _batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> Any:
     """Return ``sample_numbers -> (X, y)`` (or ``X`` alone) as a graph function."""
     framing = source.framing
-    if (
-        _is_file_backed(source.values)
-        or store_of(source.values) is not None
-        or source.plan.min_history is not None
-    ):
-        # A memory-mapped series stays in its file, and a panel's series in their own
-        # arrays: each batch reads only its own rows, through the very gather the numpy
-        # loaders use. Padded windows (min_history) and their mask are read there too.
+    if needs_python(source) is not None:
+        # A memory-mapped series stays in its file, and a panel of files in its files:
+        # each batch reads only its own rows, through the very gather the numpy loaders
+        # use. Padded windows (min_history) and their mask are read there too. A panel
+        # held in memory becomes one tensor of all its rows below (a copy, as for one
+        # series, bounded by LSTMSHAPE_MAX_COPY_BYTES): gathered in the graph.
         return _file_batch_maker(tf, source, dtype)
     starts = _starts_of(tf, source)
-    series = tf.constant(np.asarray(source.values, dtype=dtype))
+    series = tf.constant(np.asarray(source.row_store, dtype=dtype))
     n_columns = source.values.shape[1]
     feature_cols = _column_picker(tf, source.feature_cols, n_columns)
     target_cols = _column_picker(tf, source.target_cols, n_columns)
@@ -214,29 +269,33 @@ def _scheduled(tf: Any, make_batch: Any, options: DatasetOptions) -> tf.data.Dat
         batches = tf.data.Dataset.range(n_batches).map(
             plain(in_order), num_parallel_calls=options.num_parallel_calls, deterministic=True
         )
-    else:
-        epochs = _EpochCounter(options.epoch, advance=options.reshuffle_each_iteration)
-        width = min(batch_size, mine)  # a batch_size beyond the shard must not size the rows
-        sizes = np.full(n_batches, width, dtype=np.int64)
-        sizes[-1] = min(width, mine - batch_size * (n_batches - 1))
+        return batches.apply(tf.data.experimental.assert_cardinality(n_batches))
+    width = min(batch_size, mine)  # a batch_size beyond the shard must not size the rows
+    sizes = np.full(n_batches, width, dtype=np.int64)
+    sizes[-1] = min(width, mine - batch_size * (n_batches - 1))
 
-        def rows_of_next_epoch() -> np.ndarray:
-            """Return the next epoch's order, one row per batch (the last padded with zeros)."""
-            order = schedule.order(epochs.next())[: n_batches * width]
-            rows = np.zeros(n_batches * width, dtype=np.int64)
-            rows[: len(order)] = order
-            return rows.reshape(n_batches, width)
+    def rows_of(epoch: int) -> np.ndarray:
+        """Return the epoch's order, one row per batch (the last padded with zeros)."""
+        order = schedule.order(epoch)[: n_batches * width]
+        rows = np.zeros(n_batches * width, dtype=np.int64)
+        rows[: len(order)] = order
+        return rows.reshape(n_batches, width)
+
+    if not (schedule.shuffle and options.reshuffle_each_iteration):
+        # One epoch's order, held in the graph as a tensor: no Python callback, so the
+        # pipeline can be served by tf.data service (one dataset per epoch).
+        rows = tf.data.Dataset.from_tensor_slices((rows_of(options.epoch), sizes))
+    else:
+        epochs = _EpochCounter(options.epoch, advance=True)
 
         def this_epoch(_: tf.Tensor) -> Any:
-            rows = tf.numpy_function(rows_of_next_epoch, [], tf.int64, stateful=True)
+            rows = tf.numpy_function(lambda: rows_of(epochs.next()), [], tf.int64, stateful=True)
             return tf.ensure_shape(rows, [n_batches, width]), tf.constant(sizes)
 
-        batches = (
-            tf.data.Dataset.range(1)
-            .map(plain(this_epoch))
-            .unbatch()
-            .map(plain(from_row), num_parallel_calls=options.num_parallel_calls, deterministic=True)
-        )
+        rows = tf.data.Dataset.range(1).map(plain(this_epoch)).unbatch()
+    batches = rows.map(
+        plain(from_row), num_parallel_calls=options.num_parallel_calls, deterministic=True
+    )
     return batches.apply(tf.data.experimental.assert_cardinality(n_batches))
 
 

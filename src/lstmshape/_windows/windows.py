@@ -870,6 +870,7 @@ class Windows:
         dtype: Any = None,
         shard_by: str = "window",
         even_shards: bool = False,
+        service: str | None = None,
     ) -> tf.data.Dataset:
         """Stream windows as a ``tf.data.Dataset`` of ``(X_batch, y_batch)`` batches.
 
@@ -912,6 +913,13 @@ class Windows:
         shard_by, even_shards
             As for :meth:`batches`. Under ``MultiWorkerMirroredStrategy`` every worker
             must run the same number of steps: pass ``even_shards=True``.
+        service : str, optional
+            The address of a tf.data service dispatcher (``"grpc://host:port"``): the
+            batches are made by the service's workers, each batch once per epoch
+            (``processing_mode="distributed_epoch"``). The pipeline must run in the graph
+            alone: a series in memory, and with ``shuffle=True`` one epoch per dataset
+            (``reshuffle_each_iteration=False``, ``epoch=e``); memory-mapped files, panels
+            of separate arrays and ``min_history`` are refused with the alternatives.
 
         Returns
         -------
@@ -966,6 +974,7 @@ class Windows:
             num_parallel_calls=num_parallel_calls,
             prefetch=prefetch,
             dtype=dtype,
+            service=service,
         )
         return to_dataset(self._source, options)
 
