@@ -329,3 +329,19 @@ def test_folds_of_a_panel_cut_every_series():
 def test_a_dict_of_lists_is_refused_as_before():
     with pytest.raises(TypeError, match="or dict of them"):
         lstmshape.windows({"a": [1.0, 2.0, 3.0]}, 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"garbage bytes, not an array", "pickled"),
+        (b"\x93NUMPY\x01\x00", ""),  # a header cut short
+    ],
+)
+def test_a_corrupt_npy_file_is_named(tmp_path, content, said):
+    np.save(tmp_path / "good.npy", np.arange(10.0))
+    (tmp_path / "broken.npy").write_bytes(content)
+    with pytest.raises(
+        lstmshape.ShapeError, match=rf"broken\.npy in .* is not a readable \.npy array.*{said}"
+    ):
+        lstmshape.read_npy_folder(tmp_path)

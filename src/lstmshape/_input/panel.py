@@ -347,4 +347,16 @@ def read_npy_folder(
             f"{': ' + listed(map(repr, present)) if present else ''}. "
             f"Received: path={str(path)!r}"
         )
-    return {p.stem: np.load(p, mmap_mode=mmap_mode, allow_pickle=False) for p in files}
+    return {p.stem: _load_npy(p, mmap_mode) for p in files}
+
+
+def _load_npy(path: Path, mmap_mode: Any) -> np.ndarray:
+    """Open one ``.npy`` file, naming it when numpy cannot read it as an array."""
+    try:
+        return np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as error:
+        raise ShapeError(
+            f"{path.name} in {path.parent} is not a readable .npy array (numpy says: "
+            f"{str(error).split('. ')[0]}). Each file must hold one numeric array written by "
+            "numpy.save; move other files out of the folder or narrow `pattern`."
+        ) from error

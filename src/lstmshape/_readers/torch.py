@@ -28,7 +28,7 @@ import_torch("Windows.to_torch")  # the ImportError that names the extra, before
 import torch  # noqa: E402 - after the friendly check above
 from torch.utils.data import Dataset, IterableDataset, get_worker_info  # noqa: E402
 
-from .torchdevice import DeviceGather  # noqa: E402 - after the guard, like torch
+from .torchdevice import DeviceGather  # noqa: E402 - imports torch
 
 #: What a loader yields: ``(x, y)``, or ``x`` alone for inputs-only windows; ``x`` is a
 #: dict of tensors by input name when the windows have covariates.

@@ -10,7 +10,7 @@ code runs on ``device="cpu"``, where it is tested against :meth:`Windows.batches
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -18,10 +18,7 @@ from .._core.errors import ShapeError, received
 from .._core.frameworks import import_torch
 from .source import WindowSource
 
-if TYPE_CHECKING:
-    import torch
-else:
-    torch = import_torch("Windows.to_torch")
+torch = import_torch("Windows.to_torch(device=...)")
 
 
 class DeviceGather:
@@ -59,22 +56,22 @@ class DeviceGather:
         self.device = self.rows.device
         self._source = source
         self._n_columns = rows.shape[1]
-        self._views: dict[int, torch.Tensor] = {}
+        self._views: dict[int, Any] = {}
 
-    def _long(self, values: np.ndarray) -> torch.Tensor:
+    def _long(self, values: np.ndarray) -> Any:
         return torch.from_numpy(np.ascontiguousarray(values, dtype=np.int64)).to(self.device)
 
-    def _columns(self, batch: torch.Tensor, columns: tuple[int, ...]) -> torch.Tensor:
+    def _columns(self, batch: Any, columns: tuple[int, ...]) -> Any:
         if columns == tuple(range(self._n_columns)):
             return batch
         return batch.index_select(-1, self._long(np.asarray(columns)))
 
-    def _read(self, rows: torch.Tensor, columns: tuple[int, ...]) -> torch.Tensor:
+    def _read(self, rows: Any, columns: tuple[int, ...]) -> Any:
         """Rows ``rows`` (any shape) of ``columns``: ``rows.shape + (len(columns),)``."""
         flat = self.rows.index_select(0, rows.reshape(-1))
         return self._columns(flat.reshape(*rows.shape, self._n_columns), columns)
 
-    def _view(self, length: int) -> torch.Tensor:
+    def _view(self, length: int) -> Any:
         """Return ``view[r] = rows[r + rate * arange(length)].T`` for every first row ``r``.
 
         A strided view (``unfold``), made once per length: a batch is one ``index_select``
@@ -90,20 +87,18 @@ class DeviceGather:
             self._views[length] = view
         return self._views[length]
 
-    def _windows(
-        self, first_rows: torch.Tensor, length: int, columns: tuple[int, ...]
-    ) -> torch.Tensor:
+    def _windows(self, first_rows: Any, length: int, columns: tuple[int, ...]) -> Any:
         """Return the windows of ``length`` rows from ``first_rows``, ``(B, length, C)``."""
         picked = self._view(length).index_select(0, first_rows).transpose(1, 2)
         return self._columns(picked, columns).contiguous()
 
-    def __call__(self, samples: np.ndarray) -> tuple[Any, torch.Tensor | None]:
+    def __call__(self, samples: np.ndarray) -> tuple[Any, Any | None]:
         """Gather the batch of ``samples`` (sample numbers) on the device."""
         source, plan = self._source, self._source.plan
         f = source.framing
         samples = np.asarray(samples, dtype=np.int64)
         starts = self._long(source.starts_of(samples))
-        real: torch.Tensor | None = None
+        real: Any | None = None
         if plan.n_padded:  # padded samples read row by row, clamped to their run
             begins = self._long(plan.run_begins[samples])[:, None]
             steps = torch.arange(f.lookback, device=self.device, dtype=torch.int64)
