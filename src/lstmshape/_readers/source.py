@@ -86,7 +86,7 @@ class WindowSource:
         """Labels of the target columns."""
         return tuple(self.names[c] for c in self.target_cols)
 
-    @property
+    @cached_property
     def input_names(self) -> tuple[str, ...]:
         """Names of the inputs: ``"past"``, then ``"future"``, ``"static"``, ``"mask"`` if used."""
         used = {
@@ -96,7 +96,7 @@ class WindowSource:
         }
         return INPUT_NAMES[:1] + tuple(name for name in INPUT_NAMES[1:] if used[name])
 
-    @property
+    @cached_property
     def named_inputs(self) -> bool:
         """Whether inputs are a dict by name (covariates), not one array."""
         return len(self.input_names) > 1
