@@ -310,10 +310,6 @@ REFUSALS: list[Refusal] = [
 #: Known defects (issue 19 unless said otherwise): reason -> which cells. They run as
 #: ``xfail(strict=True)``; when a fix lands the cell XPASSes and its entry goes.
 KNOWN_DEFECTS: dict[str, Callable[[Cell], bool]] = {
-    "the refusal of static=[the only column] says 'no columns left to use as features' "
-    "without naming `static`": lambda c: (
-        c.kind == "array1d" and c.has("static") and c.op != "inspect"
-    ),
     "score() takes no panel (list/dict) as `actual`, though windows() took it "
     "(found by the matrix)": lambda c: c.op == "score" and c.kind in _PANELS and _reaches_score(c),
     "forecast() of a long frame refuses its group column as text, advising features=, which "

@@ -155,6 +155,14 @@ def as_table(
     static_pos = [] if static is None else _select(static, labels, [], "static", by_name=by_name)
     excluded = set(exclude) | {labels[i] for i in static_pos}
     default = [i for i, label in enumerate(labels) if label not in excluded]
+    if not default and static_pos and (features is None or targets is None):
+        taken = ", ".join(repr(labels[i]) for i in static_pos)
+        raise ShapeError(
+            f"`static` takes {taken}, every column of `data` that is not a group key, so no "
+            "column is left for the features and targets: static covariates are inputs "
+            "beside a series, not the series. Pass the series' own columns too, or leave "
+            f"`static` out. Received: static={static!r}"
+        )
     feature_pos = _select(features, labels, default, "features", by_name=by_name)
     target_pos = _select(targets, labels, default, "targets", by_name=by_name)
     used = sorted(set(feature_pos) | set(target_pos) | set(future_pos) | set(static_pos))
