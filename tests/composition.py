@@ -25,6 +25,7 @@ The oracles follow the rules of the docs literally, one sample and one row at a 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -793,9 +794,15 @@ class LastStep:
         return np.repeat(last[:, None, :], self.horizon, axis=1)
 
 
-def run_cell(cell: Cell, tmp_path: Path) -> None:
-    """Run the cell's operation and check it against the oracle (raises on a mismatch)."""
+def run_cell(cell: Cell, tmp_path: Path, convert: Callable[[Any], Any] | None = None) -> None:
+    """Run the cell's operation and check it against the oracle (raises on a mismatch).
+
+    ``convert`` hands the operation another kind of the same data (a polars frame of the
+    pandas one): the oracle, made from the pandas data, must not change.
+    """
     case = make_case(cell, tmp_path)
+    if convert is not None:
+        case = dataclasses.replace(case, data=convert(case.data))
     before = _snapshot(case.data)
     try:
         OPERATION_CHECKS[cell.op](case, tmp_path)
@@ -810,6 +817,8 @@ def _snapshot(data: Any) -> Any:
         return [_snapshot(v) for v in data]
     if isinstance(data, pd.DataFrame):
         return data.copy(deep=True)
+    if type(data).__module__.startswith("polars"):  # compared as pandas (NaN equals NaN)
+        return data.to_pandas()
     return np.array(data, copy=True)
 
 
@@ -822,7 +831,8 @@ def assert_unchanged(before: Any, data: Any) -> None:
         for value, now in zip(before, data, strict=True):
             assert_unchanged(value, now)
     elif isinstance(before, pd.DataFrame):
-        pd.testing.assert_frame_equal(data, before, obj="the caller's data")
+        now = data.to_pandas() if type(data).__module__.startswith("polars") else data
+        pd.testing.assert_frame_equal(now, before, obj="the caller's data")
     else:
         np.testing.assert_array_equal(np.asarray(data), before, err_msg="the caller's data")
 
@@ -831,7 +841,7 @@ class WrongRefusalError(AssertionError):
     """A cell that should refuse did not, or refused with other words or another error."""
 
 
-def check_cell(cell: Cell, tmp_path: Path) -> None:
+def check_cell(cell: Cell, tmp_path: Path, convert: Callable[[Any], Any] | None = None) -> None:
     """The whole contract of one cell: the oracle's answer, or an expected refusal.
 
     When several refusals apply (two conflicts in one cell), any one of them will do: the
@@ -839,11 +849,11 @@ def check_cell(cell: Cell, tmp_path: Path) -> None:
     """
     refusals = expected_refusals(cell)
     if not refusals:
-        run_cell(cell, tmp_path)
+        run_cell(cell, tmp_path, convert)
         return
     refusal = refusals[0]
     try:
-        run_cell(cell, tmp_path)
+        run_cell(cell, tmp_path, convert)
     except (TypeError, ShapeError) as error:
         for candidate in refusals:
             if isinstance(error, candidate.error) and not message_names(

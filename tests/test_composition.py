@@ -56,6 +56,32 @@ def test_cell_exhaustive(cell: cm.Cell, tmp_path: Path) -> None:
     _run(cell, tmp_path)
 
 
+#: The same cells on a polars version of the pandas input (issue 21): a polars frame's one
+#: date column is its time axis, so every answer must equal the pandas oracle.
+POLARS_KINDS = ("frame_datetime", "long_group_by")
+POLARS = [
+    cell
+    for cell in FAST + SLOW
+    if cell.kind in POLARS_KINDS and cell.op != "inspect" and len(cell.options) <= 1
+]
+
+
+def _to_polars(data: object) -> object:
+    import pandas as pd
+
+    pl = pytest.importorskip("polars")
+    assert isinstance(data, pd.DataFrame)
+    return pl.from_pandas(data.reset_index())
+
+
+@pytest.mark.parametrize("cell", _params(POLARS, slow=False))
+def test_cell_on_a_polars_frame(cell: cm.Cell, tmp_path: Path) -> None:
+    module = cm.FRAMEWORK.get(cell.op)
+    if module is not None:
+        pytest.importorskip(module)
+    cm.check_cell(cell, tmp_path, convert=_to_polars)
+
+
 def test_every_option_and_operation_is_sampled() -> None:
     """The fast part holds every (option, operation) that exists, on some input kind."""
     wanted = {(c.options, c.op) for c in cm.all_cells(1)}
