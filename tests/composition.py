@@ -263,12 +263,7 @@ REFUSALS: list[Refusal] = [
         "forecast",
         ShapeError,
         ("naive", "no row before"),
-        lambda c: (
-            c.op == "score"
-            and c.has("shift0")
-            and c.has("per_timestep")
-            and (c.kind not in _PANELS)
-        ),
+        lambda c: c.op == "score" and c.has("shift0") and c.has("per_timestep"),
     ),
     Refusal(
         "a panel is many series; forecast() continues one",
@@ -311,19 +306,11 @@ REFUSALS: list[Refusal] = [
 #: Known defects (issue 19 unless said otherwise): reason -> which cells. They run as
 #: ``xfail(strict=True)``; when a fix lands the cell XPASSes and its entry goes.
 KNOWN_DEFECTS: dict[str, Callable[[Cell], bool]] = {
-    "score() takes no panel (list/dict) as `actual`, though windows() took it "
-    "(found by the matrix)": lambda c: c.op == "score" and c.kind in _PANELS and _reaches_score(c),
     "forecast() of a long frame refuses its group column as text, advising features=, which "
     "would read every series as one history (found by the matrix)": lambda c: (
         c.op == "forecast" and c.kind == "long_group_by"
     ),
 }
-
-
-def _reaches_score(cell: Cell) -> bool:
-    """Whether score() is called at all (no refusal before it, in windows())."""
-    refusal = expected_refusal(cell)
-    return refusal is None or refusal.why.startswith("shift=0 per timestep")
 
 
 def expected_refusals(cell: Cell) -> list[Refusal]:

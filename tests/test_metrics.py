@@ -266,3 +266,26 @@ def test_a_quantile_axis_without_its_levels_is_named():
         w.to_frame(p)
     with pytest.raises(ShapeError, match=r"with 3 quantile levels need"):
         w.to_frame(p[..., :2], quantiles=LEVELS)
+
+
+def test_a_panel_is_scored_against_its_own_series():
+    a, b = np.arange(30.0) ** 1.1, np.arange(40.0) * 2
+    w = lstmshape.windows([a, b], 4)
+    table = lstmshape.score(w.to_frame(w.y), [a, b])
+    assert table.loc["model", "RMSE"] == 0 and table.loc["model", "n"] == len(w)
+    frames = {
+        "x": pd.DataFrame({"v": a}, index=pd.date_range("2024-01-01", periods=30)),
+        "y": pd.DataFrame({"v": b}, index=pd.date_range("2024-01-01", periods=40)),
+    }
+    w = lstmshape.windows(frames, 4)
+    by_dict = lstmshape.score(w.to_frame(w.y), frames)
+    pd.testing.assert_frame_equal(by_dict, table)
+    with pytest.raises(
+        lstmshape.ShapeError,
+        match=r"hold series 'y', which `actual` does not have; its series are 'x'",
+    ):
+        lstmshape.score(w.to_frame(w.y), {"x": frames["x"]})
+    with pytest.raises(
+        lstmshape.ShapeError, match=r"`actual` is a panel of 2 series, but the forecasts"
+    ):
+        lstmshape.score(lstmshape.windows(a, 4).to_frame(np.zeros((26, 1))), [a, b])

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .._core.errors import ShapeError, listed, received_type
 from .._core.validate import check_int
+from .._input.panel import is_panel
 
 MODEL, NAIVE, SEASONAL = "model", "naive", "seasonal naive"
 #: MASE scaled by the lag-1 naive's in-sample MAE, shown beside the seasonal MASE.
@@ -269,7 +270,15 @@ def _frames(forecasts: Any) -> list[pd.DataFrame]:
     return list(frames)
 
 
-def _actual(actual: Any) -> pd.DataFrame:
+def _actual(actual: Any) -> pd.DataFrame | dict[Hashable, pd.DataFrame]:
+    """Read the actual values as a frame; a panel (list or dict of series) as a frame each."""
+    if is_panel(actual):
+        items = actual.items() if isinstance(actual, dict) else enumerate(actual)
+        return {key: _one_actual(series) for key, series in items}
+    return _one_actual(actual)
+
+
+def _one_actual(actual: Any) -> pd.DataFrame:
     if isinstance(actual, pd.Series):
         return actual.to_frame(name=0 if actual.name is None else actual.name)
     if isinstance(actual, pd.DataFrame):
@@ -287,9 +296,11 @@ def _actual(actual: Any) -> pd.DataFrame:
 
 
 def _series(
-    frame: pd.DataFrame, actual: pd.DataFrame
+    frame: pd.DataFrame, actual: pd.DataFrame | dict[Hashable, pd.DataFrame]
 ) -> list[tuple[Hashable | None, pd.DataFrame, pd.DataFrame]]:
     """Split a grouped frame (MultiIndex group, time) into one frame per series."""
+    if isinstance(actual, dict):
+        return _panel_series(frame, actual)
     if not isinstance(frame.index, pd.MultiIndex):
         return [(None, frame, actual)]
     group_by = frame.index.names[0]
@@ -303,6 +314,27 @@ def _series(
     for group, sub in frame.groupby(level=0, sort=False):
         series = actual[actual[group_by] == group].drop(columns=[group_by])
         found.append((group, sub.droplevel(0), series))
+    return found
+
+
+def _panel_series(
+    frame: pd.DataFrame, panel: dict[Hashable, pd.DataFrame]
+) -> list[tuple[Hashable | None, pd.DataFrame, pd.DataFrame]]:
+    """Match the forecasts of a panel (index: series, then its rows) to its own series."""
+    if not isinstance(frame.index, pd.MultiIndex):
+        raise ShapeError(
+            f"`actual` is a panel of {len(panel)} series, but the forecasts are not indexed by "
+            "series: pass the data the windows were made from (one table for one table, the "
+            "panel for a panel)."
+        )
+    found: list[tuple[Hashable | None, pd.DataFrame, pd.DataFrame]] = []
+    for key, sub in frame.groupby(level=0, sort=False):
+        if key not in panel:
+            raise ShapeError(
+                f"The forecasts hold series {key!r}, which `actual` does not have; its series "
+                f"are {listed(map(repr, panel))}. Pass the panel the windows were made from."
+            )
+        found.append((key, sub.droplevel(0), panel[key]))
     return found
 
 
