@@ -93,7 +93,8 @@ def render() -> str:
         f"{len(cm.OPERATIONS)} operations, less the options an operation does not take: "
         f"**{len(cells)} cells**, of which {counts['ok']} answer, {counts['refuses']} refuse "
         f"and {counts['defect']} are known defects. Every run of the tests checks a fixed "
-        "sample of them; `pytest -m slow tests/test_composition.py` checks them all.",
+        "sample of them and a sixth of the rest; `LSTMSHAPE_FULL_MATRIX=1 pytest "
+        "tests/test_composition.py` checks them all.",
         "",
         "Input kinds: " + "; ".join(f"`{k}` ({v})" for k, v in KIND_WORDS.items()) + ".",
         "",
