@@ -207,7 +207,11 @@ def make_plan(
     """
     runs = ((0, n_rows),) if runs is None else tuple(runs)
     # One pass of numpy over all runs (a panel has one run per series, or more).
-    bounds = np.array(runs, dtype=np.int64).reshape(-1, 2)
+    reach = framing.extent + framing.stride + framing.lookback * framing.sampling_rate
+    # Sizes beyond int64 (lookback=10**30: refused later, as too long for the data) are
+    # computed with Python integers, which numpy's object arrays use.
+    exact = np.int64 if reach < 2**62 else object
+    bounds = np.array(runs, dtype=exact).reshape(-1, 2)
     begin, end = bounds[:, 0], bounds[:, 1]
     stride, extent = framing.stride, framing.extent
     count = np.maximum(0, (end - begin - extent) // stride + 1)
