@@ -305,12 +305,7 @@ REFUSALS: list[Refusal] = [
 
 #: Known defects (issue 19 unless said otherwise): reason -> which cells. They run as
 #: ``xfail(strict=True)``; when a fix lands the cell XPASSes and its entry goes.
-KNOWN_DEFECTS: dict[str, Callable[[Cell], bool]] = {
-    "forecast() of a long frame refuses its group column as text, advising features=, which "
-    "would read every series as one history (found by the matrix)": lambda c: (
-        c.op == "forecast" and c.kind == "long_group_by"
-    ),
-}
+KNOWN_DEFECTS: dict[str, Callable[[Cell], bool]] = {}
 
 
 def expected_refusals(cell: Cell) -> list[Refusal]:

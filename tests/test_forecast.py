@@ -433,3 +433,17 @@ def test_plot_forecast_errors(forecast_frame, other, error, words):
     pytest.importorskip("matplotlib")
     with pytest.raises(error, match=re.escape(words)):
         lstmshape.plot_forecast(np.arange(20.0), forecast_frame, **other)
+
+
+def test_a_long_frame_of_several_series_is_refused_with_the_way_to_forecast_each():
+    df = pd.DataFrame(
+        {"g": ["a"] * 20 + ["b"] * 20, "y": np.arange(40.0)},
+        index=pd.date_range("2024-01-01", periods=40),
+    )
+    with pytest.raises(
+        TypeError, match=r"column 'g' of 2 values that tells series apart.*data\.groupby\('g'\)"
+    ):
+        lstmshape.forecast(lambda x: x[:, -1, :], df, 4, steps=1, targets=["y"])
+    # one series with a constant label column, or the label left out by `features`: forecast
+    one = lstmshape.forecast(lambda x: x[:, -1, :], df[df.g == "b"].drop(columns="g"), 4, steps=1)
+    assert one.iloc[0, 0] == 39.0

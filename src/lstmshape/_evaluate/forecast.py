@@ -12,6 +12,7 @@ import pandas as pd
 from .._core.arrays import max_copy_bytes
 from .._core.errors import ShapeError, format_label, listed, plural, received, received_type
 from .._core.validate import check_int
+from .._input.frames import to_pandas
 from .._input.panel import is_panel
 from .._input.table import ColumnSelection, Table, where
 from .._input.transform import rows_used_up
@@ -155,6 +156,7 @@ def forecast(
             "{name: lstmshape.forecast(model, series, ...) for name, series in data.items()}. "
             f"{received_type('data', data)}"
         )
+    _refuse_series_keys(data, features, targets, future, static)
     # NaN is allowed here (dropna=True) and refused only in the rows read (_last_rows).
     # Known-future columns are read on target rows: not inputs-only windows then.
     request = make_request(
@@ -184,6 +186,33 @@ def forecast(
         model, calling, history, need, lookback, steps, horizon, (future_names, known), options
     )
     return pd.DataFrame(values, index=index[:steps], columns=list(table.target_names))
+
+
+def _refuse_series_keys(data: Any, *selections: ColumnSelection) -> None:
+    """Refuse a long frame: a text or category column that no role names is a series key.
+
+    forecast() continues one series; reading a long frame's rows as one history would
+    forecast from the end of the last series with the others' values as its past.
+    """
+    data = to_pandas(data)  # a polars or Arrow frame is read as pandas reads it
+    if not isinstance(data, pd.DataFrame) or selections[0] is not None:
+        return  # with `features` named, other columns are not read
+    keys = [
+        c
+        for c in data.columns
+        if not pd.api.types.is_numeric_dtype(data[c])
+        and not pd.api.types.is_datetime64_any_dtype(data[c])
+    ]
+    values = data[keys[0]].to_numpy() if keys else None
+    if values is not None and len(values) and (values != values[0]).any():
+        key = keys[0]
+        raise TypeError(
+            f"forecast() continues one series, but `data` has a column {key!r} of "
+            f"{data[key].nunique()} values that tells series apart (a long frame of several "
+            "series, as windows(..., group_by=...) reads). Forecast each series on its own: "
+            f"{{name: lstmshape.forecast(model, rows.drop(columns={key!r}), ...) for name, rows "
+            f"in data.groupby({key!r})}}. {received_type('data', data)}"
+        )
 
 
 # -- the model side: which inputs it takes, calling it, reading its output ---------------------
