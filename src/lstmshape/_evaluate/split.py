@@ -26,7 +26,7 @@ from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan
-from .._windows.request import WindowRequest, make_request, source_of
+from .._windows.request import WindowRequest, encode_categories, make_request, source_of
 from .._windows.windows import Windows
 
 PARTS = ("train", "val", "test")
@@ -150,6 +150,7 @@ def split(
     transform: str | None = None,
     per_series: bool = False,
     min_history: int | None = None,
+    categorical: ColumnSelection = None,
 ) -> Split:
     """Split a series by time into train, val and test windows, without leakage.
 
@@ -237,7 +238,8 @@ def split(
     request = make_request(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
-        targets=targets, future=future, static=static, group_by=group_by, freq=freq,
+        targets=targets, future=future, static=static, categorical=categorical,
+        group_by=group_by, freq=freq,
         dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
     )  # fmt: skip
@@ -259,6 +261,7 @@ def make_split(
     *,
     sizes: dict[str, Any],
     plan: WindowPlan | None = None,
+    unknown: dict[Hashable, int] | None = None,
 ) -> Split:
     """Make the windows of each part from the target rows of each series (``bounds``).
 
@@ -268,16 +271,19 @@ def make_split(
     ``sizes`` are the sizes the user asked for, for messages (a part of size None is not
     made). With ``min_history`` the plan also holds padded windows, and they go to the
     part of their targets too. ``plan`` (of ``request``) may be given when several splits
-    share it: it depends on the rows, not on their scaled values.
+    share it: it depends on the rows, not on their scaled values. The vocabularies of
+    ``categorical`` columns follow the scaler's rule (fitted on the training rows); labels
+    they lack are added to ``unknown`` (``folds`` warns once), or warned about here.
     """
     timeline, framing, undo = request.timeline, request.framing, request.undo
     scaler, min_history = request.scaler, request.min_history
     fitted: Any = None
+    train_rows = [r for rows in bounds.values() for r in rows["train"]]
+    timeline = encode_categories(timeline, train_rows, unknown=unknown, stacklevel=5)
     if scaler is not None and request.per_series:
         train = {group: rows["train"] for group, rows in bounds.items()}
         fitted, timeline = fit_scaler_per_series(timeline, scaler, train)
     elif scaler is not None:
-        train_rows = [r for rows in bounds.values() for r in rows["train"]]
         fitted, timeline = fit_scaler(timeline, scaler, train_rows)
     plan = plan_windows(timeline, framing, min_history) if plan is None else plan
     parts: dict[str, Windows] = {}
