@@ -20,6 +20,7 @@ from .._core.errors import (
     received_type,
 )
 from .._core.validate import check_bool, check_int
+from .._input.categories import warn_unknown
 from .._input.table import ColumnSelection
 from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
@@ -189,6 +190,7 @@ def folds(
     transform: str | None = None,
     per_series: bool = False,
     min_history: int | None = None,
+    categorical: ColumnSelection = None,
 ) -> Folds:
     """Rolling-origin evaluation: ``n_folds`` leak-free splits whose test parts follow each other.
 
@@ -244,6 +246,7 @@ def folds(
     {min_history}
         The first fold's training part then needs only ``min_history`` input rows and
         the targets.
+    {categorical}
 
     Returns
     -------
@@ -288,7 +291,8 @@ def folds(
     request = make_request(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
-        targets=targets, future=future, static=static, group_by=group_by, freq=freq,
+        targets=targets, future=future, static=static, categorical=categorical,
+        group_by=group_by, freq=freq,
         dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
     )  # fmt: skip
@@ -299,7 +303,9 @@ def folds(
     bounds = _fold_rows(request.read, settings)
     sizes = {"train": None, "val": val or None, "test": settings.test}
     plan = plan_windows(request.timeline, framing, request.min_history)
-    splits = [make_split(request, fold, sizes=sizes, plan=plan) for fold in bounds]
+    unknown: dict[Hashable, int] = {}
+    splits = [make_split(request, fold, sizes=sizes, plan=plan, unknown=unknown) for fold in bounds]
+    warn_unknown(unknown, "training rows of their fold (counts summed over the folds)")
     return Folds(splits, expanding=expanding, test=settings.test, val=val, gap=gap)
 
 

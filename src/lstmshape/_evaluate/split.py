@@ -27,7 +27,7 @@ from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan
-from .._windows.request import WindowRequest, make_request, source_of
+from .._windows.request import WindowRequest, encode_categories, make_request, source_of
 from .._windows.windows import Windows
 
 PARTS = ("train", "val", "test")
@@ -205,6 +205,7 @@ def split(
     transform: str | None = None,
     per_series: bool = False,
     min_history: int | None = None,
+    categorical: ColumnSelection = None,
 ) -> Split:
     """Split a series by time into train, val and test windows, without leakage.
 
@@ -254,6 +255,7 @@ def split(
     {min_history}
         In a split every part then has the ``"mask"`` input; a padded window belongs to
         the part of its target rows, like any other.
+    {categorical}
 
     Returns
     -------
@@ -291,7 +293,8 @@ def split(
     request = make_request(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
-        targets=targets, future=future, static=static, group_by=group_by, freq=freq,
+        targets=targets, future=future, static=static, categorical=categorical,
+        group_by=group_by, freq=freq,
         dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
     )  # fmt: skip
@@ -313,6 +316,7 @@ def make_split(
     *,
     sizes: dict[str, Any],
     plan: WindowPlan | None = None,
+    unknown: dict[Hashable, int] | None = None,
 ) -> Split:
     """Make the windows of each part from the target rows of each series (``bounds``).
 
@@ -322,15 +326,19 @@ def make_split(
     ``sizes`` are the sizes the user asked for, for messages (a part of size None is not
     made). With ``min_history`` the plan also holds padded windows, and they go to the
     part of their targets too. ``plan`` (of ``request``) may be given when several splits
-    share it: it depends on the rows, not on their scaled values.
+    share it: it depends on the rows, not on their scaled values. The vocabularies of
+    ``categorical`` columns follow the scaler's rule (fitted on the training rows); labels
+    they lack are added to ``unknown`` (``folds`` warns once), or warned about here.
     """
     timeline, framing, undo = request.timeline, request.framing, request.undo
     scaler, min_history = request.scaler, request.min_history
     fitted: Any = None
+    train_rows = bounds.ranges("train")
+    timeline = encode_categories(timeline, train_rows, unknown=unknown, stacklevel=5)
     if scaler is not None and request.per_series:
         fitted, timeline = fit_scaler_per_series(timeline, scaler, bounds.by_series("train"))
     elif scaler is not None:
-        fitted, timeline = fit_scaler(timeline, scaler, bounds.ranges("train"))
+        fitted, timeline = fit_scaler(timeline, scaler, train_rows)
     plan = plan_windows(timeline, framing, min_history) if plan is None else plan
     parts: dict[str, Windows] = {}
     boundaries: dict[str, list[str]] = {}
