@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +42,7 @@ def windows(
     static: ColumnSelection = None,
     per_timestep: bool = False,
     inputs_only: bool = False,
-    group_by: Hashable | None = None,
+    group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
     fitted_scaler: Any = None,
@@ -103,10 +103,13 @@ def windows(
         Forecasting past the end of the data: every full window, anchored so that the last
         one ends on the last row, and no targets (``y`` is ``None``). ``targets`` and
         ``horizon`` then only name what the model predicts, for :meth:`Windows.to_frame`.
-    group_by : column name, optional
+    group_by : column name or list of column names, optional
         A column that tells several series apart (one per sensor, store, ticker). Windows
         never cross from one series into another; samples are ordered by group, then time.
-        Not with a panel (a list of series): each item already is a series.
+        With a list (``["store", "item"]``), each combination of the keys is a series,
+        ordered by the keys in turn, and labelled by a tuple (``groups`` holds tuples;
+        ``to_frame`` has one index level per key). Not with a panel (a list of series):
+        each item already is a series.
     freq : str or pandas.DateOffset, optional
         The spacing of a DatetimeIndex (``"D"``, ``"B"``, ``"h"``, ...). Rows that are not
         one ``freq`` apart are a gap, and no window spans a gap. Without ``freq``,
@@ -321,7 +324,7 @@ class Windows:
 
     @property
     def group_by(self) -> Hashable | None:
-        """The column that told series apart, or ``None``."""
+        """The column that told series apart (a tuple of them with several keys), or ``None``."""
         return self._source.group_by
 
     @property
@@ -435,7 +438,7 @@ class Windows:
 
     @property
     def groups(self) -> np.ndarray | None:
-        """Each sample's group, or ``None`` without ``group_by``."""
+        """Each sample's group (a tuple with several keys), or ``None`` without ``group_by``."""
         return self._source.plan.sample_groups
 
     def _labels(self, rows: np.ndarray) -> pd.Index:
