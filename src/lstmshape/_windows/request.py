@@ -79,7 +79,7 @@ def make_request(
     targets: ColumnSelection = None,
     future: ColumnSelection = None,
     static: ColumnSelection = None,
-    group_by: Hashable | None = None,
+    group_by: Any = None,
     freq: str | pd.DateOffset | None = None,
     dropna: Any = False,
     transform: Any = None,
@@ -184,6 +184,7 @@ def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
         names=table.names,
         index=table.index,
         group_by=timeline.group_by,
+        group_keys=timeline.group_keys,
         future_cols=table.future_cols,
         static_cols=table.static_cols,
     )
