@@ -466,7 +466,7 @@ class Windows:
         drop_remainder: bool = False,
         num_shards: int = 1,
         shard_index: int = 0,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> BatchSchedule:
         """Return the batch schedule every loader of these windows follows.
@@ -474,7 +474,8 @@ class Windows:
         Which sample numbers (positions in ``X``) form each batch of each epoch: see
         :class:`lstmshape.BatchSchedule`. Loaders given the same options serve the same
         samples in the same batches. ``shard_by="series"`` keeps every series (``group_by``
-        group, or run between gaps) whole in one shard, balanced by window count;
+        group, or run between gaps) whole in one shard, balanced by window count
+        (``("series", key)`` with several keys: every series of one value of ``key``);
         ``even_shards=True`` gives every shard as many samples as the smallest, so every
         worker runs the same number of steps (see ``docs/scaling.md``).
 
@@ -485,7 +486,7 @@ class Windows:
         >>> [b.tolist() for b in w.schedule(6).batches(epoch=0)]
         [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11], [12, 13, 14]]
         """
-        from .._plan.schedule import BatchSchedule, series_segments
+        from .._plan.schedule import BatchSchedule, segments_for
 
         return BatchSchedule.from_user(
             len(self),
@@ -496,7 +497,7 @@ class Windows:
             num_shards=num_shards,
             shard_index=shard_index,
             shard_by=shard_by,
-            series=series_segments(self._source.plan) if shard_by == "series" else None,
+            series=segments_for(self._source.plan, shard_by, self._source.group_keys),
             even_shards=even_shards,
         )
 
@@ -511,7 +512,7 @@ class Windows:
         num_shards: int = 1,
         shard_index: int = 0,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> Batches:
         """Iterate over numpy batches ``(X, y)`` (``X`` alone for inputs-only windows).
@@ -581,7 +582,7 @@ class Windows:
         num_shards: int = 1,
         shard_index: int = 0,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         workers: int = 1,
         use_multiprocessing: bool = False,
@@ -668,7 +669,7 @@ class Windows:
         num_shards: int | None = None,
         shard_index: int | None = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         device: Any = None,
     ) -> TorchBatches:
@@ -764,7 +765,7 @@ class Windows:
         shard_index: int | None = None,
         shard_options: Any = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> Any:
         """Serve the batches as a ``grain.MapDataset``, for JAX loops and Keras 3 ``fit``.
@@ -871,7 +872,7 @@ class Windows:
         num_parallel_calls: int | None = None,
         prefetch: int | None = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         service: str | None = None,
     ) -> tf.data.Dataset:
