@@ -282,3 +282,6 @@ def test_forecast_of_a_long_frame_with_two_keys_says_to_forecast_each_series():
 
     with pytest.raises(TypeError, match="each series"):
         lstmshape.forecast(model, frame, 3, steps=2, targets="v")
+    frame["item"] = frame["item"].map({2: "tea", 10: "milk"})  # two text keys: both named
+    with pytest.raises(TypeError, match=r"columns \['store', 'item'\] that tell series apart"):
+        lstmshape.forecast(model, frame, 3, steps=2, targets="v")
