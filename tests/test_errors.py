@@ -662,6 +662,20 @@ LOADER_ROWS = [
         {"num_shards": 2},
     ),
     Row("shard_index", "0", TypeError, "`shard_index` must be an integer"),
+    Row("shard_by", "store", ShapeError, "`shard_by` must be one of 'window', 'series'"),
+    Row(
+        "shard_by",
+        ("window", "store"),
+        ShapeError,
+        "`shard_by` must be 'window', 'series' or ('series', key)",
+    ),
+    Row(
+        "shard_by",
+        ("series", "store"),
+        ShapeError,
+        "the windows' `group_by` keys are none (no `group_by`)",
+        {"num_shards": 2},
+    ),
 ]
 ITERATOR_ROWS = [
     Row("epoch", -1, ShapeError, "`epoch` must be at least 0"),
@@ -812,7 +826,19 @@ def test_transform_framing_errors(row: Row, entry: str) -> None:
     _check(call, row)
 
 
+def _two_key_forecasts() -> pd.DataFrame:
+    w = lstmshape.windows(TWO_KEYS, 3, group_by=["s", "i"], targets="a")
+    return w.to_frame(w.y)
+
+
 SCORE_ROWS = [
+    Row(
+        "actual",
+        TWO_KEYS.drop(columns="i"),
+        ShapeError,
+        "The forecasts are grouped by 's', 'i', but `actual` has no column 'i'",
+        {"forecasts": _two_key_forecasts()},
+    ),
     Row("forecasts", "x", TypeError, "`forecasts` must be a DataFrame from Windows.to_frame"),
     Row("forecasts", [], ShapeError, "`forecasts` is an empty list"),
     Row("season", 0, ShapeError, "`season`"),
