@@ -7,6 +7,7 @@ run, which is the common case.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections import Counter
 from collections.abc import Hashable
@@ -470,8 +471,13 @@ def _order_by_group(
     if len(keys) == 1:
         codes, names = all_codes[0], all_names[0]
     else:  # the tuples of codes, in lexicographic order (each key's codes are sorted)
-        rows = np.stack(all_codes, axis=1)
-        unique, codes = np.unique(rows, axis=0, return_inverse=True)
+        sizes = [len(level) for level in all_names]
+        if math.prod(sizes) < 2**62:  # one number per tuple (mixed radix): same order
+            combined = np.ravel_multi_index(tuple(all_codes), sizes)
+            unique_numbers, codes = np.unique(combined, return_inverse=True)
+            unique = np.stack(np.unravel_index(unique_numbers, sizes), axis=1)
+        else:
+            unique, codes = np.unique(np.stack(all_codes, axis=1), axis=0, return_inverse=True)
         codes = codes.reshape(-1)
         names = [
             tuple(level[c] for level, c in zip(all_names, combination, strict=True))
