@@ -706,7 +706,10 @@ def plot_forecast(
     Both are in the data's units: ``forecast`` is what :func:`lstmshape.forecast` returns
     (scaler and transform already undone), so nothing is converted here. The history is
     drawn as a line up to its last row, the forecast as a dashed line with markers from
-    that row on, a vertical line marking where the data ends.
+    that row on, a vertical line marking where the data ends. A quantile forecast
+    (``forecast(..., quantiles=[...])``) draws its median as the line (the level nearest
+    0.5, the lower one on a tie, as :func:`lstmshape.score` scores it) and a shaded band
+    between each pair of outer levels (the lowest and the highest, labelled with the pair).
 
     Parameters
     ----------
@@ -714,8 +717,9 @@ def plot_forecast(
         The history given to :func:`lstmshape.forecast`. NaN rows are drawn as gaps.
     forecast : pandas.DataFrame
         The frame :func:`lstmshape.forecast` returned: its columns are columns of ``data``
-        (integer positions for numpy input) and its index continues ``data``'s index
-        (timestamps, periods or row numbers).
+        (integer positions for numpy input), or ``(column, quantile)`` pairs for a quantile
+        forecast, and its index continues ``data``'s index (timestamps, periods or row
+        numbers).
     history : int, optional
         How many of the last rows of ``data`` to draw; default ``max(4 * steps, 30)``
         (all rows when there are fewer).
@@ -750,6 +754,16 @@ def plot_forecast(
     >>> fig.axes[0].lines[0].get_ydata().shape, fig.axes[0].lines[1].get_ydata().shape
     ((20,), (8,))
     >>> import matplotlib.pyplot as plt; plt.close(fig)
+
+    A quantile forecast adds its band:
+
+    >>> spread = np.array([-0.2, 0.0, 0.2])
+    >>> bands = lstmshape.forecast(lambda x: x[:, -1, :, None] + spread, data, 5, steps=7,
+    ...                            quantiles=[0.1, 0.5, 0.9])
+    >>> fig = lstmshape.plot_forecast(data, bands, history=20)
+    >>> [c.get_label() for c in fig.axes[0].collections]
+    ['0.1 to 0.9 quantiles']
+    >>> plt.close(fig)
     """
     from .._core.validate import check_int
     from .._input.timeline import read_timeline
@@ -764,7 +778,10 @@ def plot_forecast(
     axes_given = _check_ax(ax)
     table = read_timeline(data, dropna=True).table
     names = list(table.names)
+    levels = _forecast_levels(forecast)
     columns = list(forecast.columns)
+    if levels:
+        columns = list(dict.fromkeys(forecast.columns.get_level_values("column")))
     missing = [c for c in columns if c not in names]
     if missing or not columns:
         raise ShapeError(
@@ -796,8 +813,13 @@ def plot_forecast(
         values = np.asarray(table.values[rows[0] : n_rows, names.index(column)], np.float64)
         label = f"column {column}" if table.index is None else str(column)
         panel.plot(past_x, values, color=SERIES_COLOR, label="history")
-        ahead = forecast[column].to_numpy(dtype=np.float64)
         joined_x = np.concatenate([past_x[-1:], future_x])
+        if levels:
+            bands = forecast[column][list(levels)].to_numpy(dtype=np.float64)
+            _draw_bands(panel, joined_x, values[-1], bands, levels)
+            ahead = bands[:, _median_of(levels)]
+        else:
+            ahead = forecast[column].to_numpy(dtype=np.float64)
         panel.plot(joined_x, np.concatenate([values[-1:], ahead]), color=PREDICTION_COLOR,
                    linestyle="--", marker="o", markevery=list(range(1, len(joined_x))),
                    label="forecast")  # fmt: skip
@@ -818,6 +840,34 @@ def plot_forecast(
             panel.xaxis.set_major_locator(locator)
             panel.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     return figure
+
+
+def _forecast_levels(forecast: pd.DataFrame) -> tuple[float, ...]:
+    """Return the quantile levels of a quantile forecast (columns ``(column, quantile)``), or ()."""
+    columns = forecast.columns
+    if not isinstance(columns, pd.MultiIndex) or "quantile" not in columns.names:
+        return ()
+    from .._core.validate import check_quantiles
+
+    found = list(dict.fromkeys(columns.get_level_values("quantile")))
+    return check_quantiles(sorted(found), "quantile")
+
+
+def _median_of(levels: tuple[float, ...]) -> int:
+    """Return the position of the level nearest 0.5, the lower one on a tie (as ``score``)."""
+    return int(np.argmin(np.abs(np.asarray(levels) - 0.5)))
+
+
+def _draw_bands(
+    panel: Axes, x: np.ndarray, last: float, bands: np.ndarray, levels: tuple[float, ...]
+) -> None:
+    """Shade between each pair of outer levels, from the last known value on."""
+    for i in range(len(levels) // 2):
+        low = np.concatenate([[last], bands[:, i]])
+        high = np.concatenate([[last], bands[:, len(levels) - 1 - i]])
+        label = f"{levels[i]:g} to {levels[-1 - i]:g} quantiles" if i == 0 else None
+        panel.fill_between(x, low, high, color=PREDICTION_COLOR, alpha=0.18, linewidth=0,
+                           label=label)  # fmt: skip
 
 
 def _data_x(index: pd.Index | None, rows: np.ndarray) -> np.ndarray:
