@@ -568,18 +568,6 @@ def test_quantile_forecast_of_each_series_with_its_own_scaler_equals_the_loop():
         np.testing.assert_allclose(out.to_numpy(), expected[:, 0, :], rtol=1e-9)
 
 
-def test_a_quantile_forecast_scores_like_to_frame():
-    """The frame has to_frame's layout: score reads its pinball, coverage and width."""
-    data = pd.Series(np.arange(40.0), index=pd.date_range("2024-01-01", periods=40), name="y")
-    out = lstmshape.forecast(
-        lambda x: x[:, -1, :, None] + 1 + SPREAD, data.iloc[:30], 3, steps=10, quantiles=LEVELS
-    )
-    table = lstmshape.score(out.rename(columns={"y": "y+0"}, level="column"), data)
-    assert {"pinball", "coverage", "width"} <= set(table.columns)
-    assert table.loc["model", "coverage"] == 1.0  # the truth is the median: inside every band
-    np.testing.assert_allclose(table.loc["model", "width"], 0.8)
-
-
 def test_quantiles_of_a_change_over_a_horizon_are_refused():
     data = pd.Series(np.arange(20.0) + 1, name="y")
     with pytest.raises(ShapeError, match="a sum of quantiles is not a quantile of the sum"):
