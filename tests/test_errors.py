@@ -1134,6 +1134,15 @@ PLOT_ROWS = [
     Row("column", "nope", ShapeError, "`column`"),
     Row("ax", "axes", TypeError, "`ax`"),
     Row("model", np.zeros((2, 2)), ShapeError, "predictions"),
+    Row("model", np.zeros((15, 1, 3)), ShapeError, "A trailing axis of 3: for a quantile model"),
+    Row("quantiles", "0.5", TypeError, "`quantiles` must be a list of quantile levels"),
+    Row(
+        "quantiles",
+        [0.1, 0.9],
+        ShapeError,
+        "need (15, 1, 2) (every sample, as model.predict(windows.X) gives) or (3, 1, 2)",
+        {"model": np.zeros((15, 1, 3))},
+    ),
 ]
 
 

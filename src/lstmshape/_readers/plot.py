@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.errors import ShapeError, received_type
-from .._core.validate import check_choice
+from .._core.validate import check_choice, check_quantiles
 from .source import WindowSource
 from .units import (
     data_in_units,
@@ -83,6 +83,7 @@ def plot_windows(
     column: Hashable | None = None,
     ax: Axes | None = None,
     units: str = "data",
+    quantiles: Any = None,
 ) -> Figure:
     """Draw a few samples: their input steps, target steps and predictions, on the time axis.
 
@@ -117,6 +118,12 @@ def plot_windows(
         ``"data"``: the data's units (the scaler and a target transform undone, as in
         ``to_frame``). ``"model"``: what the model sees and predicts (scaled, changes for a
         target under ``transform``), said on the y axis label.
+    quantiles : sequence of float, optional
+        The levels of a quantile model (``build_model(..., quantiles=...)``), as for
+        ``to_frame``: the predictions have a trailing axis of ``len(quantiles)``. The
+        median (the level nearest 0.5, the lower one on a tie, as ``score`` takes it) is
+        drawn as the prediction, and the lowest to the highest level as an interval on
+        each step; each level is taken back to the data's units on its own.
 
     Returns
     -------
@@ -155,7 +162,8 @@ def plot_windows(
     chosen = _pick_samples(windows, samples, one=axes_given is not None)
     drawn = _pick_column(windows, column, windows.target_names)
     in_data_units = check_choice(units, "units", UNITS) == "data"
-    predictions = _predictions(windows, model, chosen, drawn, in_data_units)
+    levels = check_quantiles(quantiles)
+    predictions = _predictions(windows, model, chosen, drawn, in_data_units, levels)
 
     if axes_given is None:
         figure, grid = plt.subplots(
@@ -173,6 +181,7 @@ def plot_windows(
             drawn,
             None if predictions is None else predictions[number],
             in_data_units,
+            levels,
         )
         panel.set_ylabel(_column_label(windows, drawn, in_data_units))
         if axes_given is not None or number == len(panels) - 1:
@@ -419,9 +428,17 @@ def _pick_group(parts: list[Windows], group: Any) -> Hashable | None:
 
 
 def _predictions(
-    windows: Windows, model: Any, chosen: np.ndarray, drawn: _Column, in_data_units: bool = True
+    windows: Windows,
+    model: Any,
+    chosen: np.ndarray,
+    drawn: _Column,
+    in_data_units: bool = True,
+    levels: tuple[float, ...] = (),
 ) -> np.ndarray | None:
-    """Predictions of the drawn target for the chosen samples, ``(drawn, steps)``, in units."""
+    """Predictions of the drawn target for the chosen samples, in units.
+
+    ``(drawn, steps)``, or ``(drawn, steps, len(levels))`` for a quantile model.
+    """
     if model is None:
         return None
     if drawn.target is None:
@@ -430,17 +447,19 @@ def _predictions(
             f"draw a target ({', '.join(map(repr, windows.target_names))}) or leave out "
             "`model`."
         )
-    shape = windows.output_shape
+    shape: tuple[int, ...] = tuple(windows.output_shape)
+    if levels:
+        shape = (*shape, len(levels))
     if callable(getattr(model, "predict", None)):
         expected = (len(chosen), *shape)
-        values = restore_target_axis(
-            predict_quietly(model, _sample_inputs(windows, chosen)), expected
-        )
+        values = predict_quietly(model, _sample_inputs(windows, chosen))
+        values = values if levels else restore_target_axis(values, expected)
         if values.shape != expected:
             raise ShapeError(
                 f"`model` predicts shape {values.shape} for {len(chosen)} samples, but these "
                 f"windows need {expected} (samples, then the target shape {shape}). Build the "
                 "model for these windows, for example lstmshape.build_model(windows)."
+                + _levels_hint(values.shape, expected, levels)
             )
     else:
         try:
@@ -453,7 +472,8 @@ def _predictions(
                 f"not numeric{kind}. {received_type('model', model)}"
             ) from None
         every, drawn_only = (len(windows), *shape), (len(chosen), *shape)
-        values = restore_target_axis(restore_target_axis(values, every), drawn_only)
+        if not levels:
+            values = restore_target_axis(restore_target_axis(values, every), drawn_only)
         if values.shape == every:
             values = values[chosen]
         elif values.shape != drawn_only:
@@ -461,14 +481,37 @@ def _predictions(
                 f"`model` as predictions has shape {values.shape}, but these windows need "
                 f"{every} (every sample, as model.predict(windows.X) gives) or {drawn_only} "
                 f"(the {len(chosen)} drawn samples). Received: model of shape {values.shape}"
+                + _levels_hint(values.shape, every, levels)
             )
     values = values.astype(np.float64)
+    if not levels:
+        values = values[..., None]
     if in_data_units:
-        values = predictions_in_units(
-            windows.source, windows.scaler, windows.transform, values, chosen
+        values = np.stack(
+            [
+                predictions_in_units(
+                    windows.source, windows.scaler, windows.transform, values[..., j], chosen
+                )
+                for j in range(values.shape[-1])
+            ],
+            axis=-1,
         )
-    values = values[..., drawn.target]
-    return values.reshape(len(chosen), -1)
+    values = values[..., drawn.target, :].reshape(len(chosen), -1, values.shape[-1])
+    return values if levels else values[..., 0]
+
+
+def _levels_hint(
+    found: tuple[int, ...], expected: tuple[int, ...], levels: tuple[float, ...]
+) -> str:
+    """Return a hint for a quantile axis without ``quantiles`` (or of another length)."""
+    if not levels and found[:-1] == expected:
+        return (
+            f" A trailing axis of {found[-1]}: for a quantile model, pass its levels, "
+            "plot(..., quantiles=[0.1, 0.5, 0.9])."
+        )
+    if levels and found[:-1] == expected[:-1]:
+        return f" The last axis holds {found[-1]} values, and `quantiles` names {len(levels)}."
+    return ""
 
 
 def _sample_inputs(windows: Windows, chosen: np.ndarray) -> Any:
@@ -485,6 +528,7 @@ def _draw_sample(
     drawn: _Column,
     predicted: np.ndarray | None,
     in_data_units: bool = True,
+    levels: tuple[float, ...] = (),
 ) -> None:
     input_rows, target_rows, real = _sample_rows(windows, sample)
     column = drawn.data_column
@@ -508,6 +552,13 @@ def _draw_sample(
     forecast_x = _forecast_x(windows, sample, input_rows[-1]) if windows.inputs_only else None
     if predicted is not None:
         x = _x(windows, target_rows) if forecast_x is None else forecast_x
+        if levels:  # the interval of the outer levels, then the median as the prediction
+            low, high = predicted[:, 0], predicted[:, -1]
+            predicted = predicted[:, _median_of(levels)]
+            panel.vlines(
+                x, low, high, color=PREDICTION_COLOR, linewidth=3, alpha=0.35, zorder=3,
+                label=f"{levels[0]:g} to {levels[-1]:g} quantiles",
+            )  # fmt: skip
         panel.plot(
             x, predicted, linestyle="none", marker="X",
             markersize=7, color=PREDICTION_COLOR, markeredgecolor="white",
@@ -847,8 +898,6 @@ def _forecast_levels(forecast: pd.DataFrame) -> tuple[float, ...]:
     columns = forecast.columns
     if not isinstance(columns, pd.MultiIndex) or "quantile" not in columns.names:
         return ()
-    from .._core.validate import check_quantiles
-
     found = list(dict.fromkeys(columns.get_level_values("quantile")))
     return check_quantiles(sorted(found), "quantile")
 
