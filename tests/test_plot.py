@@ -652,3 +652,12 @@ def test_quantiles_in_the_models_units_and_their_refusals():
         w.plot(p)
     with pytest.raises(lstmshape.ShapeError, match=r"`quantiles` names 2"):
         w.plot(p, quantiles=[0.1, 0.9])
+
+
+def test_quantiles_of_a_change_over_a_horizon_are_refused_in_pictures_as_in_to_frame():
+    data = pd.Series(50 + np.cumsum(np.linspace(0.5, 1.5, 80)), name="v")
+    w = lstmshape.split(data, 6, test=12, horizon=2, transform="diff").test
+    p = np.asarray(w.y)[..., None] + np.array([-1.0, 0.0, 1.0])
+    with pytest.raises(lstmshape.ShapeError, match="a sum of quantiles is not a quantile"):
+        w.plot(p, samples=[0], quantiles=[0.1, 0.5, 0.9])
+    w.plot(p, samples=[0], quantiles=[0.1, 0.5, 0.9], units="model")  # the changes: fine

@@ -22,6 +22,7 @@ from .._core.errors import ShapeError, received_type
 from .._core.validate import check_choice, check_quantiles
 from .source import WindowSource
 from .units import (
+    check_quantile_undo,
     data_in_units,
     future_index,
     predict_quietly,
@@ -487,6 +488,7 @@ def _predictions(
     if not levels:
         values = values[..., None]
     if in_data_units:
+        check_quantile_undo(windows.source, windows.transform, levels)
         values = np.stack(
             [
                 predictions_in_units(
