@@ -84,6 +84,7 @@ OPTIONS: dict[str, str] = {
     "freq": "freq= with a gap in the dates",
     "dropna": "dropna=True with a NaN target",
     "quantiles": "quantiles=[0.1, 0.5, 0.9] (a quantile model)",
+    "published": "a monthly covariate as_published(available_after='14D')",
 }
 
 #: Options that set the same parameter: never in one cell.
@@ -253,6 +254,7 @@ def _single(cell: Cell) -> bool:
 
 _NO_DATES = ("array1d", "array2d", "memmap", "frame_period", "frame_range", "panel_list")
 _PANELS = ("panel_list", "panel_dict")
+_DATED = ("frame_datetime", "long_group_by", "panel_dict")
 
 #: Cells that must refuse, first match wins: why, error, message words, which cells.
 REFUSALS: list[Refusal] = [
@@ -317,6 +319,12 @@ REFUSALS: list[Refusal] = [
         ShapeError,
         ("per series", "group_by"),
         lambda c: c.has("per_series") and _single(c),
+    ),
+    Refusal(
+        "as_published aligns a covariate by publication time: the data needs timestamps",
+        TypeError,
+        ("`on`", "DatetimeIndex"),
+        lambda c: c.has("published") and c.kind not in _DATED,
     ),
     Refusal(
         "quantiles of a change over a horizon: a sum of quantiles is not a quantile of the sum",
@@ -408,6 +416,33 @@ def _dates(n: int, cell: Cell, period: bool = False) -> pd.Index:
     return pd.DatetimeIndex(pd.Timestamp("2024-01-01") + pd.to_timedelta(steps, "D"), name="date")
 
 
+#: The "published" option: column 1 is a monthly figure known 14 days after its month ends.
+PUBLISHED_AFTER = "14D"
+
+
+def _monthly_figure(g: int) -> pd.Series:
+    """The monthly figure of series ``g``, by the month it describes (from before the data)."""
+    months = pd.period_range("2023-10", "2024-06", freq="M")
+    return pd.Series(2.0 + 0.7 * np.arange(len(months)) + 0.5 * g, index=months, name="x")
+
+
+def _published_by_loop(figure: pd.Series, labels: pd.Index) -> np.ndarray:
+    """The latest value of ``figure`` published at or before each label, by plain loops."""
+    lag = pd.Timedelta(PUBLISHED_AFTER)
+    found = np.full(len(labels), np.nan)
+    for i, t in enumerate(labels):
+        for month, value in figure.items():
+            if (month + 1).start_time + lag <= t:  # known 14 days after the month ends
+                found[i] = value
+    return found
+
+
+def _publish(figure: pd.Series, on: Any) -> np.ndarray:
+    """What a user does: ``as_published`` of the figure on the data's timestamps."""
+    out = lstmshape.as_published(figure, on, available_after=PUBLISHED_AFTER)
+    return np.asarray(out["x"], dtype=np.float64)
+
+
 def make_case(cell: Cell, tmp_path: Path) -> Case:
     kind = cell.kind
     ncol = 1 if kind == "array1d" else 3
@@ -434,6 +469,10 @@ def make_case(cell: Cell, tmp_path: Path) -> Case:
             labels = _dates(n, cell, period=True)
         else:
             labels = pd.RangeIndex(n)
+        if cell.has("published"):
+            if kind not in _DATED:  # the user's call, refused: no timestamps to align to
+                _publish(_monthly_figure(g), labels if kind.startswith("frame") else values)
+            values[:, 1] = _published_by_loop(_monthly_figure(g), labels)
         series.append(Series(key, values, labels))
     data: Any
     actual: Any
@@ -464,6 +503,16 @@ def make_case(cell: Cell, tmp_path: Path) -> Case:
         data = [s.values.copy() for s in series]
     else:
         data = {s.key: pd.DataFrame(s.values, index=s.labels, columns=names) for s in series}
+    if cell.has("published"):  # column 1 from as_published, as a user joins it
+        if kind == "frame_datetime":
+            data["x"] = _publish(_monthly_figure(0), data.index)
+        elif kind == "long_group_by":
+            for g, s in enumerate(series):
+                mine = (data["g"] == s.key).to_numpy()
+                data.loc[mine, "x"] = _publish(_monthly_figure(g), data.index[mine])
+        else:
+            for g, s in enumerate(series):
+                data[s.key]["x"] = _publish(_monthly_figure(g), data[s.key].index)
     actual = data
     kw: dict[str, Any] = {}
     if kind == "long_group_by":
