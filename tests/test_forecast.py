@@ -632,3 +632,20 @@ def test_plot_forecast_of_two_levels_without_a_median_draws_the_lower_one_as_the
     assert fig.axes[0].lines[1].get_ydata().tolist() == [9.0, 8.0]  # 0.3: nearest 0.5
     assert fig.axes[0].collections[0].get_label() == "0.3 to 0.8 quantiles"
     plt.close(fig)
+
+
+def test_a_keras_quantile_model_with_future_inputs_is_forecast_level_by_level():
+    pytest.importorskip("keras")
+    idx = pd.date_range("2024-01-01", periods=60)
+    data = pd.DataFrame({"load": np.sin(np.arange(60) / 4) + 2, "wd": idx.day_of_week * 1.0}, idx)
+    parts = lstmshape.split(data, 6, test=10, horizon=2, targets="load", future=["wd"])
+    model = lstmshape.build_model(parts.train, units=4, quantiles=LEVELS)
+    ahead = pd.date_range("2024-03-01", periods=6)
+    known = pd.DataFrame({"wd": ahead.day_of_week * 1.0}, index=ahead)
+    out = lstmshape.forecast(model, data, 6, steps=5, targets="load", future_values=known,
+                             quantiles=LEVELS)  # fmt: skip
+    assert out.shape == (5, 4) and out.columns.tolist() == [("load", q) for q in LEVELS]
+    assert (np.diff(out.to_numpy(), axis=1) >= 0).all()  # never crossing, by construction
+    with pytest.raises(ShapeError, match=r"`quantiles` names 2 levels \[0.1, 0.9\]"):
+        lstmshape.forecast(model, data, 6, steps=2, targets="load", future_values=known,
+                           quantiles=[0.1, 0.9])  # fmt: skip
