@@ -471,12 +471,17 @@ def quantile_oracle(model, levels, lookback, steps, transform, scaler=None):
     made = []
     while len(made) < steps:
         rows = np.array(history)
+        before, after = rows[-lookback - 1 : -1], rows[-lookback:]
         if transform == "diff":
-            window = np.diff(rows[-lookback - 1 :], axis=0)
+            window = after - before
+        elif transform == "pct_change":
+            window = after / before - 1
+        elif transform == "log_diff":
+            window = np.log(after / before)
         elif transform == "log":
-            window = np.log(rows[-lookback:])
+            window = np.log(after)
         else:
-            window = rows[-lookback:]
+            window = after
         if scaler is not None:
             names = getattr(scaler, "feature_names_in_", None)
             window = scaler.transform(
@@ -493,6 +498,10 @@ def quantile_oracle(model, levels, lookback, steps, transform, scaler=None):
                 )
             if transform == "diff":  # horizon 1 only: one change from the last level
                 level = rows[-1] + level
+            elif transform == "pct_change":  # increasing on positive levels
+                level = rows[-1] * (1 + level)
+            elif transform == "log_diff":
+                level = rows[-1] * np.exp(level)
             elif transform == "log":
                 level = np.exp(level)
             block[..., j] = level
@@ -508,15 +517,16 @@ def quantile_oracle(model, levels, lookback, steps, transform, scaler=None):
     lookback=st.integers(1, 5),
     steps=st.integers(1, 8),
     horizon=st.integers(1, 3),
-    transform=st.sampled_from([None, "diff", "log"]),
+    transform=st.sampled_from([None, "diff", "pct_change", "log_diff", "log"]),
     scale=st.booleans(),
 )
 def test_quantile_forecast_equals_a_plain_loop_feeding_back_the_median(
     n_rows, n_cols, lookback, steps, horizon, transform, scale
 ):
-    if transform == "diff":
+    changes = transform in ("diff", "pct_change", "log_diff")
+    if changes:
         horizon = 1  # a change over several steps is refused (test below)
-    need = lookback + (transform == "diff")
+    need = lookback + changes
     n_rows = need + n_rows - 1
     rng = np.random.default_rng(n_rows * 11 + lookback)
     levels = 1.0 + rng.random((n_rows, n_cols)) * 5
