@@ -16,6 +16,7 @@ the in-sample changes over as many days).
 
     python examples/quantile_forecast.py               # under a minute on 2 CPU cores
     python examples/quantile_forecast.py --epochs 3    # quicker, less trained
+    python examples/quantile_forecast.py --plot q.png  # and a picture of two test windows
 
 Copy it and replace ``make_panel`` with your own long frame (one row per series and day)
 and ``static_inputs`` with your own static columns.
@@ -66,6 +67,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=16, help="LSTM units (16)")
     parser.add_argument("--epochs", type=int, default=8, help="training epochs (8)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the weights and order (0)")
+    parser.add_argument("--plot", metavar="PNG", help="save a picture of two test windows")
     parser.add_argument("--verbose", action="store_true", help="show TensorFlow's start-up lines")
     args = parser.parse_args()
 
@@ -127,6 +129,12 @@ def main() -> None:
     ratio = overall.loc["model", "pinball"] / overall.loc["naive", "pinball"]
     word = "beats" if ratio < 1 else "does not beat"
     print(f"The quantile LSTM {word} the naive forecast: pinball loss {ratio:.2f}x the naive's.")
+    if args.plot:  # the last test window of an office and of a home: median and interval
+        last = [int(max(i for i, g in enumerate(parts.test.groups) if g == site))
+                for site in ("office A", "home A")]  # fmt: skip
+        figure = parts.test.plot(predictions, samples=last, quantiles=QUANTILES)
+        figure.savefig(args.plot, dpi=80)
+        print(f"Picture of two test windows: {args.plot}")
 
 
 if __name__ == "__main__":

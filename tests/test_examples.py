@@ -160,7 +160,7 @@ def test_quantile_forecast_prints_pinball_and_coverage_against_naive(tmp_path):
     pytest.importorskip("keras")
     pytest.importorskip("sklearn")
     args = ["--epochs", "1", "--rows", "200", "--test", "28", "--val", "21", "--units", "4"]
-    out = run_example("quantile_forecast.py", *args, cwd=tmp_path, timeout=300)
+    out = run_example("quantile_forecast.py", *args, "--plot", "q.png", cwd=tmp_path, timeout=300)
     assert "4 sites (office A, office B, home A, home B)" in out
     assert "output (None, 7, 1, 3)" in out
     assert "quantiles [0.1, 0.5, 0.9] (interval 0.1 to 0.9: nominal coverage 0.8)" in out
@@ -173,3 +173,5 @@ def test_quantile_forecast_prints_pinball_and_coverage_against_naive(tmp_path):
     for pinball, coverage, width, rmse in rows.values():
         assert pinball > 0 and 0 <= coverage <= 1 and width > 0 and rmse > 0
     assert "the naive forecast: pinball loss" in out
+    assert "Picture of two test windows: q.png" in out
+    assert_png(tmp_path / "q.png")
