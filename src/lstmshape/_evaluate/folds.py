@@ -10,6 +10,7 @@ from typing import Any, overload
 import numpy as np
 import pandas as pd
 
+from .._core.docs import shared_docs
 from .._core.errors import (
     ShapeError,
     format_label,
@@ -163,6 +164,7 @@ def _series_begins(runs: tuple[Run, ...], groups: tuple[Hashable, ...], n: int) 
     return begins
 
 
+@shared_docs
 def folds(
     data: Any,
     lookback: int,
@@ -204,8 +206,7 @@ def folds(
     ----------
     data : array_like, pandas.Series or pandas.DataFrame
         As for :func:`windows`; rows in time order.
-    lookback : int
-        Timesteps per window.
+    {lookback}
     n_folds : int
         Number of folds, at least 1.
     test : int, float or timestamp
@@ -226,14 +227,24 @@ def folds(
     scaler : object, optional
         An unfitted scaler, as for :func:`split`: a copy is fitted on each fold's
         training rows.
-    horizon, shift, stride, sampling_rate, features, targets, per_timestep : optional
-        As for :func:`split`.
+    {horizon}
+    {shift}
+    {stride}
+    {sampling_rate}
+    {features, targets}
     future, static : optional
         Known-future and static covariates, as for :func:`split`: scaled with each fold's
         training statistics, read on each sample's own rows.
-    group_by, freq, dropna, transform, per_series, min_history : optional
-        As for :func:`split` (see the Notes for groups). With ``min_history`` the first
-        fold's training part needs only ``min_history`` input rows and the targets.
+    {per_timestep}
+    {group_by}
+        See the Notes for how folds cut several series.
+    {freq}
+    {dropna}
+    {transform}
+    {per_series}
+    {min_history}
+        The first fold's training part then needs only ``min_history`` input rows and
+        the targets.
 
     Returns
     -------

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.docs import shared_docs
 from .._core.errors import (
     ShapeError,
     format_label,
@@ -128,6 +129,7 @@ def _x_shape(windows: Windows) -> str:
     return str(shape)
 
 
+@shared_docs
 def split(
     data: Any,
     lookback: int,
@@ -165,8 +167,7 @@ def split(
     data : array_like, pandas.Series, pandas.DataFrame, or a list or dict of them
         As for :func:`windows`; rows in time order. A panel (a list or dict of series) is
         split series by series, as with ``group_by``.
-    lookback : int
-        Timesteps per window.
+    {lookback}
     val, test : int, float or timestamp, optional
         The size of the part, at the end of the data (test last, val just before it): an
         int is a number of rows, a float in (0, 1) a fraction of the rows (rounded), and a
@@ -179,27 +180,27 @@ def split(
         part; it must scale each column on its own, as scikit-learn's scalers do. To apply
         the fitted copy to new data, pass ``fitted_scaler=parts.scaler`` to
         :func:`windows`.
-    horizon, shift, stride, sampling_rate, features, targets, per_timestep, group_by, freq, dropna
-        As for :func:`windows`, and validated the same way.
+    {horizon}
+    {shift}
+    {stride}
+    {sampling_rate}
+    {features, targets}
     future, static : column name, position, or a list of them, optional
         Known-future and static covariates, as for :func:`windows`: every part's ``X`` is
         then the dict of named inputs, each sample's ``X["future"]`` read on its own target
         rows (so aligned with ``y`` in every part). They are scaled with the other columns,
         by the scaler fitted on the training rows only.
-    transform : {"diff", "pct_change", "log", "log_diff"}, optional
-        Model changes of the target columns instead of levels (as for :func:`windows`),
-        applied before the scaler is fitted; ``to_frame`` of every part undoes it. The
-        sizes of the parts count rows of the data, as without it.
-    per_series : bool, default False
-        With ``group_by`` and a ``scaler``: fit one copy of the scaler per series, on that
-        series' training rows, instead of one for all series (pooled, the default).
-        ``.scaler`` is then a dict ``{group: fitted copy}``, and ``to_frame`` undoes each
-        series with its own.
-    min_history : int, optional
-        As for :func:`windows`: windows may also start before a series' first row, padded,
-        when at least ``min_history`` of their input steps are real rows. Every part then
-        has the ``"mask"`` input; a padded window belongs to the part of its target rows,
-        like any other.
+    {per_timestep}
+    {group_by}
+    {freq}
+    {dropna}
+    {transform}
+        In a split it is applied before the scaler is fitted; ``to_frame`` of every part
+        undoes it. The sizes of the parts count rows of the data, as without it.
+    {per_series}
+    {min_history}
+        In a split every part then has the ``"mask"`` input; a padded window belongs to
+        the part of its target rows, like any other.
 
     Returns
     -------

@@ -255,7 +255,13 @@ class BatchSchedule:
         return not self.shuffle and self.shard_by == "window"
 
     def order(self, epoch: int = 0) -> np.ndarray:
-        """Return this shard's sample numbers for ``epoch``, in the order they are served."""
+        """Return this shard's sample numbers for one epoch, in the order they are served.
+
+        Parameters
+        ----------
+        epoch : int, default 0
+            The epoch: with ``shuffle``, each has its own order for the seed.
+        """
         epoch = check_int(epoch, "epoch", minimum=0)
         k, size = self.shard_index, self.shard_size
         if self.shard_by == "series":
@@ -273,7 +279,17 @@ class BatchSchedule:
         return permutation[k : end : self.num_shards]
 
     def batch(self, number: int, epoch: int = 0, order: np.ndarray | None = None) -> np.ndarray:
-        """Sample numbers of batch ``number`` (pass ``order(epoch)`` to avoid recomputing it)."""
+        """Return the sample numbers of one batch.
+
+        Parameters
+        ----------
+        number : int
+            The batch, from 0 to ``len(self) - 1``.
+        epoch : int, default 0
+            The epoch whose order the batch is cut from.
+        order : numpy.ndarray, optional
+            ``order(epoch)``, when the caller has it (saves computing it again).
+        """
         if not 0 <= number < len(self):
             raise IndexError(f"batch {number} out of range: this epoch has {len(self)} batches")
         begin = number * self.batch_size
@@ -286,7 +302,13 @@ class BatchSchedule:
         return self.order(epoch)[begin:end]
 
     def batches(self, epoch: int = 0) -> Iterator[np.ndarray]:
-        """Yield the sample numbers of every batch of ``epoch``."""
+        """Yield the sample numbers of every batch of one epoch.
+
+        Parameters
+        ----------
+        epoch : int, default 0
+            The epoch (its order, when shuffled).
+        """
         order = self.order(epoch)
         for number in range(len(self)):
             yield self.batch(number, epoch, order)
