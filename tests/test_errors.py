@@ -1334,6 +1334,8 @@ def test_to_torch_errors(row: Row) -> None:
 TORCH_ROWS = [
     Row("device", "nowhere", TypeError, "`device` must be a torch.device or its name"),
     Row("device", 2.5, TypeError, "Received: device=2.5 (of type float)"),
+    Row("prefetch", -1, ShapeError, "`prefetch` must be at least 0"),
+    Row("prefetch", 1.5, TypeError, "`prefetch` must be an integer"),
 ]
 
 

@@ -655,6 +655,7 @@ class Windows:
         shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         device: Any = None,
+        prefetch: int = 0,
     ) -> TorchBatches:
         """Serve the batches as ``torch.Tensor`` ``(x, y)``, for PyTorch training loops.
 
@@ -684,6 +685,11 @@ class Windows:
             (a panel's series concatenated), then only the start rows of a batch are
             sent. Batches are equal to those of :meth:`batches`. Default: gather on the
             CPU with numpy.
+        prefetch : int, default 0
+            Gather up to this many batches ahead in a background thread of this process
+            (numpy's gather releases the GIL, so it overlaps the training step). The
+            batches and their order are the same. This, not ``DataLoader`` workers, is
+            the way to gather in the background (see Notes).
 
         Returns
         -------
@@ -705,10 +711,12 @@ class Windows:
         With ``torch.utils.data.DataLoader(loader, batch_size=None, num_workers=k)`` (the
         loader is already batched, hence ``batch_size=None``), worker ``j`` gathers batches
         ``j``, ``j + k``, ...: every epoch holds the same batches as without workers, which
-        the DataLoader may hand out in another order. Prefer no workers: a batch is a
-        single numpy gather, cheaper than a worker's hand-over of it (workers send batches
-        by value, pickled, several times cheaper than PyTorch's shared memory for small
-        tensors, yet slower than none). With ``device=``, use no workers.
+        the DataLoader may hand out in another order. Use no workers: a batch is a single
+        numpy gather, cheaper than the DataLoader's hand-over of any item from a worker
+        process (workers send batches by value, pickled, several times cheaper than
+        PyTorch's shared memory for small tensors, yet slower than none); pass
+        ``prefetch=2`` to gather ahead in a thread instead. With ``device=``, use no
+        workers.
 
         Examples
         --------
@@ -728,7 +736,9 @@ class Windows:
             num_shards=num_shards, shard_index=shard_index, shard_by=shard_by,
             even_shards=even_shards,
         )  # fmt: skip
-        return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype, device=device)
+        return TorchBatches(
+            self._source, schedule, epoch=epoch, dtype=dtype, device=device, prefetch=prefetch
+        )
 
     @shared_docs
     def to_grain(
