@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from .._core.docs import shared_docs
 from .._core.errors import ShapeError, received
 from .._core.validate import check_float_dtype, check_int
 from .._plan.schedule import BatchSchedule
@@ -113,6 +114,7 @@ def resume_point(schedule: BatchSchedule, state: Any, owner: str) -> tuple[int, 
     return epoch, batch
 
 
+@shared_docs
 class Loader:
     """What every loader keeps: a source, a batch schedule, an epoch and a dtype.
 
@@ -121,10 +123,7 @@ class Loader:
 
     Attributes
     ----------
-    schedule : BatchSchedule
-        Which samples form each batch (per epoch and shard).
-    dtype : numpy.dtype or None
-        The dtype batches are cast to (``None``: the windows' dtype).
+    {loader_attributes}
     """
 
     def __init__(

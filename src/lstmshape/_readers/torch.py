@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .._core.docs import shared_docs
 from .._core.errors import ShapeError, received, received_type
 from .._core.frameworks import import_torch
 from .._core.validate import check_float_dtype
@@ -99,6 +100,7 @@ def distributed_shards(num_shards: Any, shard_index: Any) -> tuple[Any, Any]:
     return 1, 0
 
 
+@shared_docs
 class TorchBatches(Loader, IterableDataset[Batch]):
     """The batches of :meth:`Windows.to_torch`: ``torch.Tensor`` ``(x, y)``, one epoch per pass.
 
@@ -115,12 +117,7 @@ class TorchBatches(Loader, IterableDataset[Batch]):
 
     Attributes
     ----------
-    schedule : BatchSchedule
-        Which samples form each batch (per epoch and shard).
-    epoch : int
-        The epoch whose order the next pass serves; change it with :meth:`set_epoch`.
-    dtype : numpy.dtype or None
-        The dtype batches are cast to (``None``: the windows' dtype).
+    {loader_attributes}
     device : torch.device or None
         Where the rows are kept and batches gathered (``None``: gathered by numpy on the
         CPU and handed over without a copy).
