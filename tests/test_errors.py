@@ -95,6 +95,18 @@ WITH_DATE_COLUMN = pd.DataFrame(
 TEXT = pd.DataFrame({"a": np.arange(20.0), "name": ["x"] * 20})
 MASKED_NAN = np.ma.masked_array(np.arange(20.0), mask=[i == 7 for i in range(20)])
 INT64_NA = pd.DataFrame({"a": pd.array([1, None, *range(18)], dtype="Int64")})
+#: A frame with label columns: a store per half, a weekday category.
+LABELS = pd.DataFrame(
+    {
+        "a": np.arange(20.0),
+        "store": ["x"] * 10 + ["y"] * 10,
+        "day": pd.Categorical(["mon", "tue"] * 10),
+    }
+)
+#: The vocabularies of LABELS' categorical columns (a real Vocabulary object).
+LABEL_VOCABULARIES = lstmshape.windows(
+    LABELS, 3, targets="a", categorical=["store", "day"]
+).vocabularies
 
 
 def _frame_with_index(index: Any) -> pd.DataFrame:
@@ -324,6 +336,98 @@ WINDOWS_ROWS = [
         "Column 'b' (`static`) of `data` has 1 missing value, the first at row 3",
         {"data": DATED.assign(b=[1.0, 1.0, 1.0, np.nan, *[1.0] * 16]), "dropna": True},
     ),
+    # categorical covariates (issue 23)
+    Row(
+        "targets",
+        ["a", "store"],
+        ShapeError,
+        "Column(s) 'store' are `categorical` and among the `targets`",
+        {"data": LABELS, "categorical": ["store", "day"]},
+    ),
+    Row(
+        "features",
+        ["a", "store"],
+        TypeError,
+        "Column 'store' of `data` has non-numeric dtype",
+        {"data": LABELS, "targets": "a"},
+    ),
+    Row(
+        "features",
+        ["a", "day"],
+        TypeError,
+        "name it in `categorical=['day']`",
+        {"data": LABELS, "targets": "a"},
+    ),
+    Row("data", LABELS, TypeError, "By default every column is a target: pass numeric"),
+    Row(
+        "targets",
+        "store",
+        TypeError,
+        "A target must be numeric: pick numeric `targets`",
+        {"data": LABELS, "features": ["a"]},
+    ),
+    Row(
+        "categorical",
+        ["store", "day"],
+        ShapeError,
+        "`categorical` names 'store', 'day', which no input reads",
+        {"data": LABELS, "features": ["a"], "targets": "a"},
+    ),
+    Row(
+        "categorical",
+        "store",
+        ShapeError,
+        "`features` holds only `categorical` columns, so the past input would have no numeric",
+        {"data": LABELS, "features": ["store"], "targets": "a"},
+    ),
+    Row(
+        "categorical",
+        "shop",
+        ShapeError,
+        "`categorical` names a column that `data` does not have: 'shop'",
+        {"data": LABELS, "targets": "a"},
+    ),
+    Row(
+        "static",
+        "store",
+        ShapeError,
+        "Column 'store' (`static`, categorical) must hold one label per series, but it varies",
+        {"data": LABELS, "categorical": ["store", "day"], "targets": "a"},
+    ),
+    Row(
+        "categorical",
+        "a",
+        ShapeError,
+        "`categorical` columns need one DataFrame (with `group_by` for several series)",
+        {"data": {"s": LABELS[["a"]], "t": LABELS[["a"]]}},
+    ),
+    Row(
+        "vocabularies",
+        {"store": LABEL_VOCABULARIES["store"]},
+        ShapeError,
+        "`vocabularies` has no vocabulary for column(s) 'day'",
+        {"data": LABELS, "categorical": ["store", "day"], "targets": "a"},
+    ),
+    Row(
+        "vocabularies",
+        {"store": ["x", "y"], "day": LABEL_VOCABULARIES["day"]},
+        TypeError,
+        "`vocabularies['store']` must be a Vocabulary (from `Windows.vocabularies`)",
+        {"data": LABELS, "categorical": ["store", "day"], "targets": "a"},
+    ),
+    Row(
+        "vocabularies",
+        [("store", 1)],
+        TypeError,
+        "`vocabularies` must be a dict {column: Vocabulary}",
+        {"data": LABELS, "categorical": ["store", "day"], "targets": "a"},
+    ),
+    Row(
+        "vocabularies",
+        LABEL_VOCABULARIES,
+        ShapeError,
+        "`vocabularies` are for `categorical` columns, and these windows have none",
+    ),
 ]
 
 
@@ -460,6 +564,13 @@ FOLDS_ROWS = [
     Row("val", -1, ShapeError, "`val` must be at least 0"),
     Row("gap", 10**18, ShapeError, "Received: n_folds=2, test=5, gap=1000000000000000000"),
     Row("future", ["a"], ShapeError, "both `targets` and `future`", {"data": DATED}),
+    Row(
+        "categorical",
+        "day",
+        ShapeError,
+        "are `categorical` and among the `targets`",
+        {"data": LABELS, "targets": ["a", "day"], "features": ["a"], "future": "day"},
+    ),
 ]
 
 
@@ -854,14 +965,46 @@ def test_build_model_errors(row: Row) -> None:
         ({"windows": "inputs_only"}, ShapeError, "Inputs-only windows have no targets"),
         ({"targets": 2}, ShapeError, "`targets=2` contradicts the windows"),
         ({"per_timestep": True}, ShapeError, "`per_timestep=True` contradicts the windows"),
+        (
+            {"windows": "categorical", "embedding_sizes": {"shop": 2}},
+            ShapeError,
+            "`embedding_sizes` names 'shop', which is not a `categorical` column of the "
+            "windows (they have 'store', 'day')",
+        ),
+        (
+            {"windows": "categorical", "embedding_sizes": [2]},
+            TypeError,
+            "`embedding_sizes` must be a dict {column: width}",
+        ),
+        (
+            {"windows": "categorical", "embedding_sizes": {"store": 0}},
+            ShapeError,
+            "`embedding_sizes['store']` must be at least 1",
+        ),
+        (
+            {"windows": (5, 2), "embedding_sizes": {"store": 2}},
+            ShapeError,
+            "`embedding_sizes` are for the `categorical` columns of windows; an input shape",
+        ),
     ],
-    ids=["windows=inputs_only", "targets=2", "per_timestep=True"],
+    ids=[
+        "windows=inputs_only",
+        "targets=2",
+        "per_timestep=True",
+        "embedding_sizes=unknown",
+        "embedding_sizes=list",
+        "embedding_sizes=0",
+        "embedding_sizes+shape",
+    ],
 )
 def test_build_model_from_windows_errors(kwargs: dict[str, Any], error: Any, fragment: str) -> None:
     pytest.importorskip("keras")
     w = _windows_15()
     if kwargs.get("windows") == "inputs_only":
         kwargs = {"windows": lstmshape.windows(SERIES, 5, inputs_only=True)}
+    if kwargs.get("windows") == "categorical":
+        cats = lstmshape.windows(LABELS, 3, targets="a", categorical=["store", "day"])
+        kwargs = {**kwargs, "windows": cats}
     args = {"windows": w, **kwargs}
     with pytest.raises(error, match=re.escape(fragment)):
         lstmshape.build_model(args.pop("windows"), **args)

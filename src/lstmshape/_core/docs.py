@@ -101,6 +101,16 @@ transform : {"diff", "pct_change", "log", "log_diff"}, optional
     each run has no earlier value and is left out. ``to_frame`` undoes it (see
     ``docs/evaluating.md``). Default: levels.
 """,
+    "categorical": """
+categorical : column name(s), optional
+    Columns of labels (pandas ``category``, text, or integer codes: an integer column
+    is a number unless named here) fed as **integer inputs** for embeddings, by the
+    role each is selected for: among the features (the default features include
+    them) ``X["categorical_past"]`` ``(samples, lookback, n)``, in ``future``
+    ``X["categorical_future"]`` ``(samples, horizon, n)``, in ``static``
+    ``X["categorical_static"]`` ``(samples, n)``; int32 codes, 0 for a label the
+    vocabulary lacks or a missing one. Never a target. See ``docs/covariates.md``.
+""",
     "min_history": """
 min_history : int, optional
     Also make the windows whose history is shorter than ``lookback`` (the start of

@@ -59,6 +59,7 @@ def read_timeline(
     targets: ColumnSelection = None,
     future: ColumnSelection = None,
     static: ColumnSelection = None,
+    categorical: ColumnSelection = None,
     group_by: Hashable | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
@@ -71,6 +72,13 @@ def read_timeline(
     """
     data = to_pandas_items(data, param)
     if is_panel(data):
+        if categorical is not None:
+            raise ShapeError(
+                "`categorical` columns need one DataFrame (with `group_by` for several "
+                "series), whose rows hold the labels; `data` is a list (or dict) of series. "
+                "Concatenate them into one frame with a series column and pass "
+                f"`group_by=` that column. {received('categorical', categorical)}"
+            )
         if group_by is not None:
             raise ShapeError(
                 "`group_by` names a column that tells series apart inside one table, but "
@@ -97,6 +105,7 @@ def read_timeline(
         targets=targets,
         future=future,
         static=static,
+        categorical=categorical,
         exclude=() if group_by is None else (group_by,),
         allow_nan=dropna,
         check_order=group_by is None,
@@ -105,6 +114,9 @@ def read_timeline(
     n_rows = table.values.shape[0]
     if table.static_cols:
         _check_static(table, group_codes, group_names, group_by)
+    if table.categories is not None:
+        index = table.index
+        table.categories.check_static(group_codes, group_names, lambda row: where(row, index))
     if group_codes is None and freq is None and table.missing_rows is None:
         return Timeline(table, ((0, n_rows),), (), None)
     breaks = np.zeros(max(n_rows - 1, 0), dtype=bool)

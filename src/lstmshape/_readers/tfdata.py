@@ -206,6 +206,24 @@ def _covariate_reader(tf: Any, source: WindowSource, series: Any, starts: Any) -
     if source.static_cols:
         static_cols = _column_picker(tf, source.static_cols, n_columns)
         readers["static"] = lambda first_rows: static_cols(tf.gather(series, first_rows[:, 0]))
+    cats = source.categories
+    if cats is not None and cats.codes is not None:  # int32 codes: their own tensor, no cast
+        codes = tf.constant(np.asarray(cats.codes, dtype=np.int32))
+        input_offsets = tf.constant(source.framing.input_offsets, dtype=tf.int64)
+
+        def picked(rows: Any, columns: tuple[int, ...]) -> Any:
+            return tf.gather(tf.gather(codes, rows), list(columns), axis=-1)
+
+        if cats.past:
+            readers["categorical_past"] = lambda first_rows: picked(
+                first_rows + input_offsets[None, :], cats.past
+            )
+        if cats.future:
+            readers["categorical_future"] = lambda first_rows: picked(
+                first_rows + target_offsets[None, :], cats.future
+            )
+        if cats.static:
+            readers["categorical_static"] = lambda first_rows: picked(first_rows[:, 0], cats.static)
 
     def read(first_rows: tf.Tensor) -> dict[str, Any]:
         return {name: reader(first_rows) for name, reader in readers.items()}
@@ -225,7 +243,10 @@ def _file_batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> An
         arrays = [x[name] for name in names] if source.named_inputs else [x]
         return arrays if y is None else [*arrays, y]
 
-    dtypes = [tf.bool if name == "mask" else tf_dtype for name in names]
+    dtypes = [
+        tf.bool if name == "mask" else tf.int32 if name.startswith("categorical_") else tf_dtype
+        for name in names
+    ]
     dtypes += [tf_dtype] * (len(shapes) - len(names))
 
     def make_batch(sample_numbers: tf.Tensor) -> Any:

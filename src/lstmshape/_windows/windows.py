@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
@@ -12,6 +12,7 @@ import pandas as pd
 from .._core.docs import shared_docs
 from .._core.errors import listed
 from .._core.words import names_in_words, shape_in_words
+from .._input.categories import Vocabulary
 from .._input.panel import store_of
 from .._input.scaling import apply_scaler
 from .._input.table import ColumnSelection
@@ -19,7 +20,7 @@ from .._input.timeline import plan_windows
 from .._plan.framing import INPUT_AXES
 from .._readers.loader import Batches
 from .._readers.source import WindowSource
-from .request import make_request, source_of
+from .request import encode_categories, make_request, source_of
 
 T = TypeVar("T")
 
@@ -52,6 +53,8 @@ def windows(
     fitted_scaler: Any = None,
     transform: str | None = None,
     min_history: int | None = None,
+    categorical: ColumnSelection = None,
+    vocabularies: Mapping[Hashable, Vocabulary] | None = None,
 ) -> Windows:
     """Frame a series as supervised learning: sliding input windows and aligned targets.
 
@@ -96,6 +99,11 @@ def windows(
         ``split(..., per_series=True)``) scales each series of ``group_by`` with its own.
     {transform}
     {min_history}
+    {categorical}
+    vocabularies : dict, optional
+        The ``vocabularies`` of other windows (``split(...).train.vocabularies``) to encode
+        ``categorical`` columns with, as ``fitted_scaler`` scales new data like the
+        training data. Default: learned from every row of ``data``.
 
     Returns
     -------
@@ -170,10 +178,14 @@ def windows(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, inputs_only=inputs_only,
         features=features, targets=targets, future=future, static=static,
-        group_by=group_by, freq=freq, dropna=dropna, transform=transform,
-        min_history=min_history, scaler=fitted_scaler, scaler_name="fitted_scaler",
+        categorical=categorical, group_by=group_by, freq=freq, dropna=dropna,
+        transform=transform, min_history=min_history, scaler=fitted_scaler,
+        scaler_name="fitted_scaler",
     )  # fmt: skip
-    timeline = request.timeline
+    timeline = encode_categories(
+        request.timeline, None, vocabularies=vocabularies,
+        where="rows `vocabularies` were learned on",
+    )  # fmt: skip
     if fitted_scaler is not None:
         timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
     plan = plan_windows(timeline, request.framing, request.min_history)
@@ -323,6 +335,32 @@ class Windows:
     def static_names(self) -> tuple[Hashable, ...]:
         """Labels of the static covariates."""
         return tuple(self._source.names[c] for c in self._source.static_cols)
+
+    categorical_names = _Read(
+        lambda s: s.categorical_names,
+        """The ``categorical`` columns of each categorical input, by input name.
+
+        ``{"categorical_past": (...), "categorical_static": (...)}`` for the inputs in use;
+        empty without ``categorical``.
+        """,
+    )
+    vocabularies = _Read(
+        lambda s: s.vocabularies,
+        """``{column: Vocabulary}``: each categorical column's labels, in code order.
+
+        Learned on the rows the windows were made from (the training rows for ``split``
+        and ``folds``); code 0 is reserved for unknown and missing labels. Pass them to
+        ``windows(..., vocabularies=)`` or ``forecast`` to encode new data the same way.
+        """,
+    )
+
+    @property
+    def cardinalities(self) -> dict[Hashable, int]:
+        """``{column: number of codes}`` of each categorical column, the reserved 0 included.
+
+        The ``input_dim`` of its ``keras.layers.Embedding``.
+        """
+        return {name: v.size for name, v in self.vocabularies.items()}
 
     target_shape = _Read(
         lambda s: s.target_shape,
@@ -1009,12 +1047,36 @@ class Windows:
                 f'X["static"] {shape_in_words(shapes["static"], ("sample", "static input"))} '
                 f"({names_in_words(self.static_names)}, one value per series)"
             )
+        lines.extend(self._categorical_lines(shapes))
         if "mask" in shapes:
             padded = self._source.plan.n_padded
             lines.append(
                 f'X["mask"] {shape_in_words(shapes["mask"], ("sample", "timestep"))} (True on '
                 f"real steps; {padded} of {len(self)} samples padded at the start with 0, "
                 f"min_history={self._source.plan.min_history})"
+            )
+        return lines
+
+    def _categorical_lines(self, shapes: dict[str, tuple[int, ...]]) -> list[str]:
+        """One line per categorical input: its shape, columns and vocabulary sizes."""
+        step = "timestep" if self.per_timestep else "step"
+        axes = {
+            "categorical_past": ("sample", "timestep", "categorical"),
+            "categorical_future": ("sample", step, "categorical"),
+            "categorical_static": ("sample", "categorical"),
+        }
+        where = {
+            "categorical_past": "on the input rows",
+            "categorical_future": "on the target rows",
+            "categorical_static": "one label per series",
+        }
+        sizes = self.cardinalities
+        lines = []
+        for name, columns in self.categorical_names.items():
+            coded = ", ".join(f"{c!r}: {sizes[c]} codes" for c in columns)
+            lines.append(
+                f'X["{name}"] {shape_in_words(shapes[name], axes[name])} int32 ({coded}, '
+                f"{where[name]})"
             )
         return lines
 
@@ -1032,7 +1094,13 @@ class Windows:
         if self._source.named_inputs:
             lines.extend(
                 f'  keras.Input(shape={shape}, name="{name}"'
-                + (', dtype="bool")' if name == "mask" else ")")
+                + (
+                    ', dtype="bool")'
+                    if name == "mask"
+                    else ', dtype="int32")'
+                    if name.startswith("categorical_")
+                    else ")"
+                )
                 for name, shape in self.input_shape.items()
             )
         else:
