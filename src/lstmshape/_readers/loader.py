@@ -61,6 +61,19 @@ class LoaderOptions:
         return cls(schedule, check_int(epoch, "epoch", minimum=0), check_float_dtype(dtype))
 
 
+def check_shard_pair(num_shards: Any, shard_index: Any, ways: str) -> None:
+    """Refuse ``num_shards`` without ``shard_index`` or the reverse (loaders that default both).
+
+    ``ways`` says what passing both and passing neither mean for the loader at hand.
+    """
+    if (num_shards is None) != (shard_index is None):
+        given = "num_shards" if shard_index is None else "shard_index"
+        raise ShapeError(
+            f"`num_shards` and `shard_index` go together: {ways}. "
+            f"{received(given, num_shards if shard_index is None else shard_index)}"
+        )
+
+
 def describe_schedule(schedule: BatchSchedule) -> dict[str, Any]:
     """Return what identifies ``schedule`` in a state: plain ints, bools and strings."""
     series = np.asarray(schedule.series, dtype=np.int64).tobytes()

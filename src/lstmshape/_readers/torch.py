@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 
 from .._core.docs import shared_docs
-from .._core.errors import ShapeError, received, received_type
+from .._core.errors import received_type
 from .._core.frameworks import import_torch
 from .._core.validate import check_float_dtype
 from .._plan.schedule import BatchSchedule
-from .loader import Loader
+from .loader import Loader, check_shard_pair
 from .source import WindowSource
 
 import_torch("Windows.to_torch")  # the ImportError that names the extra, before the imports
@@ -85,13 +85,12 @@ def distributed_shards(num_shards: Any, shard_index: Any) -> tuple[Any, Any]:
     else one shard. Giving one without the other is an error. (The schedule checks the
     rest, such as the seed that shuffled shards must share.)
     """
-    if (num_shards is None) != (shard_index is None):
-        given = "num_shards" if shard_index is None else "shard_index"
-        raise ShapeError(
-            "`num_shards` and `shard_index` go together: pass both (this process' shard), "
-            "or neither (the world size and rank of torch.distributed, or one shard). "
-            f"{received(given, num_shards if shard_index is None else shard_index)}"
-        )
+    check_shard_pair(
+        num_shards,
+        shard_index,
+        "pass both (this process' shard), or neither (the world size and rank of "
+        "torch.distributed, or one shard)",
+    )
     if num_shards is not None:
         return num_shards, shard_index
     dist = torch.distributed
