@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
@@ -47,7 +47,7 @@ def windows(
     static: ColumnSelection = None,
     per_timestep: bool = False,
     inputs_only: bool = False,
-    group_by: Hashable | None = None,
+    group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
     fitted_scaler: Any = None,
@@ -292,7 +292,10 @@ class Windows:
         lambda s: s.framing.inputs_only,
         "Whether these windows have no targets (forecasting past the data's end).",
     )
-    group_by = _Read(lambda s: s.group_by, "The column that told series apart, or ``None``.")
+    group_by = _Read(
+        lambda s: s.group_by,
+        "The column that told series apart (a tuple of them with several keys), or ``None``.",
+    )
     feature_names = _Read(lambda s: s.feature_names, "Labels of the input columns.")
     target_names = _Read(lambda s: s.target_names, "Labels of the target columns.")
     data = _Read(
@@ -414,7 +417,8 @@ class Windows:
         return self._labels(self._source.plan.last_input_rows)
 
     groups = _Read(
-        lambda s: s.plan.sample_groups, "Each sample's group, or ``None`` without ``group_by``."
+        lambda s: s.plan.sample_groups,
+        "Each sample's group (a tuple with several keys), or ``None`` without ``group_by``.",
     )
 
     def _labels(self, rows: np.ndarray) -> pd.Index:
@@ -443,7 +447,7 @@ class Windows:
         drop_remainder: bool = False,
         num_shards: int = 1,
         shard_index: int = 0,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> BatchSchedule:
         """Return the batch schedule every loader of these windows follows.
@@ -475,9 +479,9 @@ class Windows:
         >>> [b.tolist() for b in w.schedule(6).batches(epoch=0)]
         [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11], [12, 13, 14]]
         """
-        from .._plan.schedule import BatchSchedule, series_segments
+        from .._plan.schedule import BatchSchedule, segments_for
 
-        series = series_segments(self._source.plan) if shard_by == "series" else None
+        series = segments_for(self._source.plan, shard_by, self._source.group_keys)
         return BatchSchedule.from_user(
             len(self), batch_size=batch_size, shuffle=shuffle, seed=seed,
             drop_remainder=drop_remainder, num_shards=num_shards, shard_index=shard_index,
@@ -496,7 +500,7 @@ class Windows:
         num_shards: int = 1,
         shard_index: int = 0,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> Batches:
         """Iterate over numpy batches ``(X, y)`` (``X`` alone for inputs-only windows).
@@ -556,7 +560,7 @@ class Windows:
         num_shards: int = 1,
         shard_index: int = 0,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         workers: int = 1,
         use_multiprocessing: bool = False,
@@ -638,7 +642,7 @@ class Windows:
         num_shards: int | None = None,
         shard_index: int | None = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         device: Any = None,
     ) -> TorchBatches:
@@ -730,7 +734,7 @@ class Windows:
         shard_index: int | None = None,
         shard_options: Any = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> Any:
         """Serve the batches as a ``grain.MapDataset``, for JAX loops and Keras 3 ``fit``.
@@ -842,7 +846,7 @@ class Windows:
         num_parallel_calls: int | None = None,
         prefetch: int | None = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         service: str | None = None,
     ) -> tf.data.Dataset:
