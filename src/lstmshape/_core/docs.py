@@ -183,6 +183,15 @@ dtype : str or numpy dtype, optional
     data). Default: the windows' dtype. Integer dtypes are refused: they would truncate
     the values.
 """,
+    # -- what every loader keeps (an Attributes section of the loader classes) ---------------
+    "loader_attributes": """
+schedule : BatchSchedule
+    Which samples form each batch (per epoch and shard).
+epoch : int
+    The epoch whose order the next pass serves; change it with ``set_epoch``.
+dtype : numpy.dtype or None
+    The dtype batches are cast to (``None``: the windows' dtype).
+""",
     # -- what every loader refuses (a Raises entry) -----------------------------------------
     "loader_raises": """
 ShapeError, TypeError
