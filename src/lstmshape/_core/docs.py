@@ -76,10 +76,13 @@ per_timestep : bool, default False
     ``y[i] = data[s + shift : s + shift + lookback, targets]``.
 """,
     "group_by": """
-group_by : column name, optional
+group_by : column name or list of column names, optional
     A column that tells several series apart (one per sensor, store, ticker). Windows
     never cross from one series into another; samples are ordered by group, then time.
-    Not with a panel (a list of series): each item already is a series.
+    With a list (``["store", "item"]``), each combination of the keys is a series,
+    ordered by the keys in turn and labelled by a tuple (``groups`` holds tuples;
+    ``to_frame`` and ``score`` have one index level per key). Not with a panel (a list
+    of series): each item already is a series.
 """,
     "freq": """
 freq : str or pandas.DateOffset, optional
@@ -163,9 +166,10 @@ num_shards, shard_index : int, default 1 and 0
     windows is an error.
 """,
     "shard_by": """
-shard_by : {"window", "series"}, default "window"
+shard_by : {"window", "series"} or ("series", key), default "window"
     Deal windows to shards one by one, or whole series (``group_by`` groups, or runs
-    between gaps) balanced by window count.
+    between gaps) balanced by window count. With several ``group_by`` keys,
+    ``("series", "store")`` keeps every series of one store on one shard.
 """,
     "even_shards": """
 even_shards : bool, default False

@@ -184,7 +184,7 @@ def folds(
     future: ColumnSelection = None,
     static: ColumnSelection = None,
     per_timestep: bool = False,
-    group_by: Hashable | None = None,
+    group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
     transform: str | None = None,

@@ -250,9 +250,17 @@ def _refuse_series_keys(data: Any, *selections: ColumnSelection) -> None:
         if not pd.api.types.is_numeric_dtype(data[c])
         and not pd.api.types.is_datetime64_any_dtype(data[c])
     ]
-    values = data[keys[0]].to_numpy() if keys else None
-    if values is not None and len(values) and (values != values[0]).any():
-        key = keys[0]
+    varying = [key for key in keys if len(data) and (data[key] != data[key].iloc[0]).any()]
+    if len(varying) > 1:  # several keys (group_by=[...]): each combination is a series
+        raise TypeError(
+            f"forecast() continues one series, but `data` has columns {varying!r} that tell "
+            "series apart (a long frame of several series, as windows(..., group_by=[...]) "
+            "reads). Forecast each series on its own: {key: lstmshape.forecast(model, "
+            f"rows.drop(columns={varying!r}), ...) for key, rows in data.groupby({varying!r})}}. "
+            f"{received_type('data', data)}"
+        )
+    if varying:
+        key = varying[0]
         raise TypeError(
             f"forecast() continues one series, but `data` has a column {key!r} of "
             f"{data[key].nunique()} values that tells series apart (a long frame of several "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,7 +199,7 @@ def split(
     future: ColumnSelection = None,
     static: ColumnSelection = None,
     per_timestep: bool = False,
-    group_by: Hashable | None = None,
+    group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
     transform: str | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +45,7 @@ def windows(
     static: ColumnSelection = None,
     per_timestep: bool = False,
     inputs_only: bool = False,
-    group_by: Hashable | None = None,
+    group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
     fitted_scaler: Any = None,
@@ -287,7 +287,7 @@ class Windows:
 
     @property
     def group_by(self) -> Hashable | None:
-        """The column that told series apart, or ``None``."""
+        """The column that told series apart (a tuple of them with several keys), or ``None``."""
         return self._source.group_by
 
     @property
@@ -428,7 +428,7 @@ class Windows:
 
     @property
     def groups(self) -> np.ndarray | None:
-        """Each sample's group, or ``None`` without ``group_by``."""
+        """Each sample's group (a tuple with several keys), or ``None`` without ``group_by``."""
         return self._source.plan.sample_groups
 
     def _labels(self, rows: np.ndarray) -> pd.Index:
@@ -457,7 +457,7 @@ class Windows:
         drop_remainder: bool = False,
         num_shards: int = 1,
         shard_index: int = 0,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> BatchSchedule:
         """Return the batch schedule every loader of these windows follows.
@@ -489,9 +489,9 @@ class Windows:
         >>> [b.tolist() for b in w.schedule(6).batches(epoch=0)]
         [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11], [12, 13, 14]]
         """
-        from .._plan.schedule import BatchSchedule, series_segments
+        from .._plan.schedule import BatchSchedule, segments_for
 
-        series = series_segments(self._source.plan) if shard_by == "series" else None
+        series = segments_for(self._source.plan, shard_by, self._source.group_keys)
         return BatchSchedule.from_user(
             len(self), batch_size=batch_size, shuffle=shuffle, seed=seed,
             drop_remainder=drop_remainder, num_shards=num_shards, shard_index=shard_index,
@@ -510,7 +510,7 @@ class Windows:
         num_shards: int = 1,
         shard_index: int = 0,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> Batches:
         """Iterate over numpy batches ``(X, y)`` (``X`` alone for inputs-only windows).
@@ -570,7 +570,7 @@ class Windows:
         num_shards: int = 1,
         shard_index: int = 0,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         workers: int = 1,
         use_multiprocessing: bool = False,
@@ -652,7 +652,7 @@ class Windows:
         num_shards: int | None = None,
         shard_index: int | None = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         device: Any = None,
     ) -> TorchBatches:
@@ -744,7 +744,7 @@ class Windows:
         shard_index: int | None = None,
         shard_options: Any = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> Any:
         """Serve the batches as a ``grain.MapDataset``, for JAX loops and Keras 3 ``fit``.
@@ -856,7 +856,7 @@ class Windows:
         num_parallel_calls: int | None = None,
         prefetch: int | None = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         service: str | None = None,
     ) -> tf.data.Dataset:
