@@ -1565,7 +1565,7 @@ FORECAST_ROWS = [
         "quantiles",
         [0.1, 0.5, 0.9],
         ShapeError,
-        "The model's quantiles cross: for the levels [0.1, 0.5, 0.9] it returned [1.0, 0.0, 2.0]",
+        "`model`'s quantiles cross: for the levels [0.1, 0.5, 0.9] it returned [1.0, 0.0, 2.0]",
         {"model": _returns(np.array([[[1.0, 0.0, 2.0]]]))},
     ),
     Row(

@@ -494,7 +494,7 @@ def _horizon_of(
                 "forecast(..., quantiles=[0.1, 0.5, 0.9])."
             )
         raise ShapeError(
-            f"The model returned shape {prediction.shape} for one window, but the windows "
+            f"`model` returned shape {prediction.shape} for one window, but the windows "
             f"promise {promised}: {plural(n_targets, 'target')}, one window. Is it the model "
             f"trained on these features and targets?{hint}"
         )
@@ -505,7 +505,7 @@ def _horizon_of(
         )
     if not np.isfinite(prediction).all():
         raise ShapeError(
-            f"The model returned NaN or infinite values ({prediction.ravel().tolist()[:6]}) "
+            f"`model` returned NaN or infinite values ({prediction.ravel().tolist()[:6]}) "
             "for the last window; a forecast cannot continue from them. Check the model and "
             "that the data is scaled (`fitted_scaler`) as in training."
         )
@@ -513,7 +513,7 @@ def _horizon_of(
         where = np.argwhere(np.diff(prediction, axis=-1) < 0)[0]
         order = prediction[tuple(where[:-1])].tolist()
         raise ShapeError(
-            f"The model's quantiles cross: for the levels {list(levels)} it returned "
+            f"`model`'s quantiles cross: for the levels {list(levels)} it returned "
             f"{[round(v, 6) for v in order]}, not in increasing order, so a level would be "
             "mislabelled. build_model(..., quantiles=...) never crosses; sort another "
             "model's output (lambda x: np.sort(model.predict(x), axis=-1))."
