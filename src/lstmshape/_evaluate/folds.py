@@ -10,6 +10,7 @@ from typing import Any, overload
 import numpy as np
 import pandas as pd
 
+from .._core.docs import shared_docs
 from .._core.errors import (
     ShapeError,
     format_label,
@@ -19,6 +20,7 @@ from .._core.errors import (
     received_type,
 )
 from .._core.validate import check_bool, check_int
+from .._input.categories import warn_unknown
 from .._input.table import ColumnSelection
 from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
@@ -162,6 +164,7 @@ def _series_begins(runs: tuple[Run, ...], groups: tuple[Hashable, ...], n: int) 
     return begins
 
 
+@shared_docs
 def folds(
     data: Any,
     lookback: int,
@@ -181,12 +184,13 @@ def folds(
     future: ColumnSelection = None,
     static: ColumnSelection = None,
     per_timestep: bool = False,
-    group_by: Hashable | None = None,
+    group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
     transform: str | None = None,
     per_series: bool = False,
     min_history: int | None = None,
+    categorical: ColumnSelection = None,
 ) -> Folds:
     """Rolling-origin evaluation: ``n_folds`` leak-free splits whose test parts follow each other.
 
@@ -203,8 +207,7 @@ def folds(
     ----------
     data : array_like, pandas.Series or pandas.DataFrame
         As for :func:`windows`; rows in time order.
-    lookback : int
-        Timesteps per window.
+    {lookback}
     n_folds : int
         Number of folds, at least 1.
     test : int, float or timestamp
@@ -225,14 +228,25 @@ def folds(
     scaler : object, optional
         An unfitted scaler, as for :func:`split`: a copy is fitted on each fold's
         training rows.
-    horizon, shift, stride, sampling_rate, features, targets, per_timestep : optional
-        As for :func:`split`.
+    {horizon}
+    {shift}
+    {stride}
+    {sampling_rate}
+    {features, targets}
     future, static : optional
         Known-future and static covariates, as for :func:`split`: scaled with each fold's
         training statistics, read on each sample's own rows.
-    group_by, freq, dropna, transform, per_series, min_history : optional
-        As for :func:`split` (see the Notes for groups). With ``min_history`` the first
-        fold's training part needs only ``min_history`` input rows and the targets.
+    {per_timestep}
+    {group_by}
+        See the Notes for how folds cut several series.
+    {freq}
+    {dropna}
+    {transform}
+    {per_series}
+    {min_history}
+        The first fold's training part then needs only ``min_history`` input rows and
+        the targets.
+    {categorical}
 
     Returns
     -------
@@ -277,7 +291,8 @@ def folds(
     request = make_request(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
-        targets=targets, future=future, static=static, group_by=group_by, freq=freq,
+        targets=targets, future=future, static=static, categorical=categorical,
+        group_by=group_by, freq=freq,
         dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
     )  # fmt: skip
@@ -288,7 +303,9 @@ def folds(
     bounds = _fold_rows(request.read, settings)
     sizes = {"train": None, "val": val or None, "test": settings.test}
     plan = plan_windows(request.timeline, framing, request.min_history)
-    splits = [make_split(request, fold, sizes=sizes, plan=plan) for fold in bounds]
+    unknown: dict[Hashable, int] = {}
+    splits = [make_split(request, fold, sizes=sizes, plan=plan, unknown=unknown) for fold in bounds]
+    warn_unknown(unknown, "training rows of their fold (counts summed over the folds)")
     return Folds(splits, expanding=expanding, test=settings.test, val=val, gap=gap)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._core.docs import shared_docs
 from .._core.errors import (
     ShapeError,
     format_label,
@@ -26,7 +27,7 @@ from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan
-from .._windows.request import WindowRequest, make_request, source_of
+from .._windows.request import WindowRequest, encode_categories, make_request, source_of
 from .._windows.windows import Windows
 
 PARTS = ("train", "val", "test")
@@ -181,6 +182,7 @@ def _x_shape(windows: Windows) -> str:
     return str(shape)
 
 
+@shared_docs
 def split(
     data: Any,
     lookback: int,
@@ -197,12 +199,13 @@ def split(
     future: ColumnSelection = None,
     static: ColumnSelection = None,
     per_timestep: bool = False,
-    group_by: Hashable | None = None,
+    group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
     transform: str | None = None,
     per_series: bool = False,
     min_history: int | None = None,
+    categorical: ColumnSelection = None,
 ) -> Split:
     """Split a series by time into train, val and test windows, without leakage.
 
@@ -218,8 +221,7 @@ def split(
     data : array_like, pandas.Series, pandas.DataFrame, or a list or dict of them
         As for :func:`windows`; rows in time order. A panel (a list or dict of series) is
         split series by series, as with ``group_by``.
-    lookback : int
-        Timesteps per window.
+    {lookback}
     val, test : int, float or timestamp, optional
         The size of the part, at the end of the data (test last, val just before it): an
         int is a number of rows, a float in (0, 1) a fraction of the rows (rounded), and a
@@ -232,27 +234,28 @@ def split(
         part; it must scale each column on its own, as scikit-learn's scalers do. To apply
         the fitted copy to new data, pass ``fitted_scaler=parts.scaler`` to
         :func:`windows`.
-    horizon, shift, stride, sampling_rate, features, targets, per_timestep, group_by, freq, dropna
-        As for :func:`windows`, and validated the same way.
+    {horizon}
+    {shift}
+    {stride}
+    {sampling_rate}
+    {features, targets}
     future, static : column name, position, or a list of them, optional
         Known-future and static covariates, as for :func:`windows`: every part's ``X`` is
         then the dict of named inputs, each sample's ``X["future"]`` read on its own target
         rows (so aligned with ``y`` in every part). They are scaled with the other columns,
         by the scaler fitted on the training rows only.
-    transform : {"diff", "pct_change", "log", "log_diff"}, optional
-        Model changes of the target columns instead of levels (as for :func:`windows`),
-        applied before the scaler is fitted; ``to_frame`` of every part undoes it. The
-        sizes of the parts count rows of the data, as without it.
-    per_series : bool, default False
-        With ``group_by`` and a ``scaler``: fit one copy of the scaler per series, on that
-        series' training rows, instead of one for all series (pooled, the default).
-        ``.scaler`` is then a dict ``{group: fitted copy}``, and ``to_frame`` undoes each
-        series with its own.
-    min_history : int, optional
-        As for :func:`windows`: windows may also start before a series' first row, padded,
-        when at least ``min_history`` of their input steps are real rows. Every part then
-        has the ``"mask"`` input; a padded window belongs to the part of its target rows,
-        like any other.
+    {per_timestep}
+    {group_by}
+    {freq}
+    {dropna}
+    {transform}
+        In a split it is applied before the scaler is fitted; ``to_frame`` of every part
+        undoes it. The sizes of the parts count rows of the data, as without it.
+    {per_series}
+    {min_history}
+        In a split every part then has the ``"mask"`` input; a padded window belongs to
+        the part of its target rows, like any other.
+    {categorical}
 
     Returns
     -------
@@ -290,7 +293,8 @@ def split(
     request = make_request(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
-        targets=targets, future=future, static=static, group_by=group_by, freq=freq,
+        targets=targets, future=future, static=static, categorical=categorical,
+        group_by=group_by, freq=freq,
         dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
     )  # fmt: skip
@@ -312,6 +316,7 @@ def make_split(
     *,
     sizes: dict[str, Any],
     plan: WindowPlan | None = None,
+    unknown: dict[Hashable, int] | None = None,
 ) -> Split:
     """Make the windows of each part from the target rows of each series (``bounds``).
 
@@ -321,15 +326,19 @@ def make_split(
     ``sizes`` are the sizes the user asked for, for messages (a part of size None is not
     made). With ``min_history`` the plan also holds padded windows, and they go to the
     part of their targets too. ``plan`` (of ``request``) may be given when several splits
-    share it: it depends on the rows, not on their scaled values.
+    share it: it depends on the rows, not on their scaled values. The vocabularies of
+    ``categorical`` columns follow the scaler's rule (fitted on the training rows); labels
+    they lack are added to ``unknown`` (``folds`` warns once), or warned about here.
     """
     timeline, framing, undo = request.timeline, request.framing, request.undo
     scaler, min_history = request.scaler, request.min_history
     fitted: Any = None
+    train_rows = bounds.ranges("train")
+    timeline = encode_categories(timeline, train_rows, unknown=unknown, stacklevel=5)
     if scaler is not None and request.per_series:
         fitted, timeline = fit_scaler_per_series(timeline, scaler, bounds.by_series("train"))
     elif scaler is not None:
-        fitted, timeline = fit_scaler(timeline, scaler, bounds.ranges("train"))
+        fitted, timeline = fit_scaler(timeline, scaler, train_rows)
     plan = plan_windows(timeline, framing, min_history) if plan is None else plan
     parts: dict[str, Windows] = {}
     boundaries: dict[str, list[str]] = {}

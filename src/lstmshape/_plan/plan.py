@@ -198,18 +198,22 @@ class WindowPlan:
 
     def groups_of_rows(self, rows: np.ndarray) -> np.ndarray:
         """Return the group of each of ``rows`` (which must lie in runs of a grouped plan)."""
-        groups = np.empty(len(self.run_groups), dtype=object)
-        groups[:] = list(self.run_groups)
-        return groups[self.run_of_row[rows]]
+        return self._group_labels[self.run_of_row[rows]]
 
     @property
     def sample_groups(self) -> np.ndarray | None:
         """The group of each sample, or ``None`` when the data has no groups."""
         if not self.run_groups:
             return None
+        return self._group_labels[self.run_of_sample]
+
+    @cached_property
+    def _group_labels(self) -> np.ndarray:
+        """Each run's group in an object array (a tuple label stays one element)."""
         groups = np.empty(len(self.run_groups), dtype=object)
-        groups[:] = list(self.run_groups)
-        return groups[self.run_of_sample]
+        for number, group in enumerate(self.run_groups):
+            groups[number] = group
+        return groups
 
     def with_targets_in(self, lows: np.ndarray, highs: np.ndarray) -> WindowPlan:
         """Keep the samples whose target rows all lie in rows ``[lows[run], highs[run])``.
@@ -354,3 +358,14 @@ def arithmetic_step(values: np.ndarray | Sequence[int]) -> int | None:
         return 1
     steps = np.diff(array)
     return int(steps[0]) if (steps == steps[0]).all() else None
+
+
+def is_group(groups: np.ndarray, group: Hashable) -> np.ndarray:
+    """Return ``groups == group`` elementwise, also for a tuple label (several keys).
+
+    ``groups == (1, "a")`` would compare against the tuple's items; a one-element object
+    array compares each label with the whole tuple.
+    """
+    wanted = np.empty(1, dtype=object)
+    wanted[0] = group
+    return np.asarray(groups == wanted, dtype=bool)

@@ -26,7 +26,9 @@ The rules, stated once:
   number), so the shards are balanced by window count and the same on every machine.
   A shard's samples are in order, or with ``shuffle=True`` shuffled within the shard by
   the same bijection keyed by ``(seed, e, k)``. Disjoint, every sample once per epoch; the
-  sizes may differ by up to the largest series.
+  sizes may differ by up to the largest series. ``shard_by=("series", key)``, with several
+  ``group_by`` keys, deals out the values of one key instead: every series of one store
+  (``("series", "store")``) goes to the same shard, dealt and balanced the same way.
 * **even shards** (``even_shards=True``, as ``DistributedSampler(drop_last=True)``): every
   shard serves as many samples as the smallest one, so every worker runs the same number
   of steps (distributed engines wait for all workers at every step). The samples beyond
@@ -42,7 +44,7 @@ import secrets
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -123,7 +125,8 @@ class BatchSchedule:
 
         Without a ``seed``, a shuffled schedule draws one at random (once), so its epochs
         still differ from each other but runs do not repeat. ``series`` (the segments of
-        :func:`series_segments`) is needed with ``shard_by="series"`` only.
+        :func:`series_segments`) is needed with ``shard_by="series"`` only;
+        ``("series", key)`` is that (the segments then number the key's values).
         """
         batch_size = check_size(batch_size, "batch_size", minimum=1)
         shuffle = check_bool(shuffle, "shuffle")
@@ -138,7 +141,7 @@ class BatchSchedule:
                 f"{received('num_shards', num_shards)}"
             )
         shard_index = check_int(shard_index, "shard_index", minimum=0)
-        shard_by = check_choice(shard_by, "shard_by", SHARD_BY)
+        shard_by = check_shard_by(shard_by)[0]
         even_shards = check_bool(even_shards, "even_shards")
         if shard_index >= num_shards:
             raise ShapeError(
@@ -258,7 +261,13 @@ class BatchSchedule:
         return not self.shuffle and self.shard_by == "window"
 
     def order(self, epoch: int = 0) -> np.ndarray:
-        """Return this shard's sample numbers for ``epoch``, in the order they are served."""
+        """Return this shard's sample numbers for one epoch, in the order they are served.
+
+        Parameters
+        ----------
+        epoch : int, default 0
+            The epoch: with ``shuffle``, each has its own order for the seed.
+        """
         epoch = check_int(epoch, "epoch", minimum=0)
         k, size = self.shard_index, self.shard_size
         if self.shard_by == "series":
@@ -296,10 +305,17 @@ class BatchSchedule:
         return firsts[segment] + positions - before
 
     def batch(self, number: int, epoch: int = 0, order: np.ndarray | None = None) -> np.ndarray:
-        """Sample numbers of batch ``number`` (pass ``order(epoch)`` to avoid recomputing it).
+        """Return the sample numbers of one batch.
 
-        Without ``order``, window shards compute the batch from its positions alone (see
-        :attr:`per_batch`); shards of series read the epoch's order.
+        Parameters
+        ----------
+        number : int
+            The batch, from 0 to ``len(self) - 1``.
+        epoch : int, default 0
+            The epoch whose order the batch is cut from.
+        order : numpy.ndarray, optional
+            ``order(epoch)``, when the caller has it. Without it, the batch is worked out
+            from its positions alone (memory of the batch, see :attr:`per_batch`).
         """
         if not 0 <= number < len(self):
             raise IndexError(f"batch {number} out of range: this epoch has {len(self)} batches")
@@ -320,48 +336,60 @@ class BatchSchedule:
         return self.order(epoch)[begin:end]
 
     def batches(self, epoch: int = 0) -> Iterator[np.ndarray]:
-        """Yield the sample numbers of every batch of ``epoch`` (each worked out on its own)."""
+        """Yield the sample numbers of every batch of one epoch.
+
+        Parameters
+        ----------
+        epoch : int, default 0
+            The epoch (its order, when shuffled).
+
+        Each batch is worked out on its own: the epoch's order is never made whole.
+        """
         epoch = check_int(epoch, "epoch", minimum=0)
         for number in range(len(self)):
             yield self.batch(number, epoch)
 
 
 #: Rounds of the Feistel network of :func:`shuffle_positions`.
-FEISTEL_ROUNDS = 4
+FEISTEL_ROUNDS = 8
 #: Positions of a shuffled epoch worked out together, and kept for the next batches
 #: (256 KB each; a few are cached): a batch costs a share of one pass over them.
 CHUNK = 1 << 15
 
 
 @lru_cache(maxsize=256)
-def _round_keys(key: tuple[int, ...]) -> np.ndarray:
-    """Return the round keys of ``key``: raw 64-bit words of ``numpy.random.default_rng(key)``."""
-    words = np.random.default_rng(list(key)).bit_generator.random_raw(FEISTEL_ROUNDS)
-    keys = np.asarray(words, dtype=np.uint64)
-    keys.flags.writeable = False
-    return keys
+def _round_keys(key: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(adds, odd multipliers)`` of every round: raw words of ``default_rng(key)``."""
+    words = np.random.default_rng(list(key)).bit_generator.random_raw(2 * FEISTEL_ROUNDS)
+    words = np.asarray(words, dtype=np.uint64)
+    adds, muls = words[:FEISTEL_ROUNDS].copy(), words[FEISTEL_ROUNDS:] | np.uint64(1)
+    adds.flags.writeable = muls.flags.writeable = False
+    return adds, muls
 
 
-def _mix(values: np.ndarray, key: np.uint64) -> np.ndarray:
-    """SplitMix64's finaliser of ``values + key`` (uint64 arrays wrap around, as meant)."""
-    z = values + key
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
-def _feistel(values: np.ndarray, bits: int, keys: np.ndarray) -> np.ndarray:
+def _feistel(values: np.ndarray, bits: int, keys: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """Pass ``values`` through a Feistel network on ``bits``-bit integers (a bijection).
 
     Each round splits a value into its high ``a`` and low ``b`` bits and maps it to
     ``b`` followed by ``a ^ F(b)`` (unbalanced when ``bits`` is odd: the two sizes swap
-    every round); each round can be undone, so the network is a bijection.
+    every round); each round can be undone, so the network is a bijection. ``F(b)``:
+    ``z = (b + add) * odd``, ``z ^= z >> 32``, ``z *= odd`` in 64-bit arithmetic, and its top
+    bits (multiply-shift hashing with one xor-shift between: not affine, and every bit of
+    ``b`` reaches every bit of ``F``). ``values`` is overwritten.
     """
     high, low = bits // 2, bits - bits // 2
-    for key in keys:
-        a, b = values >> np.uint64(low), values & np.uint64((1 << low) - 1)
-        f = _mix(b, key) & np.uint64((1 << high) - 1)
-        values = (b << np.uint64(high)) | (a ^ f)
+    for add, mul in zip(*keys, strict=True):
+        b = values & np.uint64((1 << low) - 1)
+        values >>= np.uint64(low)  # a
+        if high:
+            f = b + add
+            f *= mul
+            f ^= f >> np.uint64(32)
+            f *= mul
+            f >>= np.uint64(64 - high)
+            values ^= f
+        b <<= np.uint64(high)
+        values |= b
         high, low = low, high
     return values
 
@@ -371,14 +399,15 @@ def shuffle_positions(positions: np.ndarray, n: int, key: tuple[int, ...]) -> np
 
     A keyed pseudo-random bijection of ``range(n)``: a Feistel network of
     ``FEISTEL_ROUNDS`` rounds on ``b`` bits, the fewest that hold ``n - 1`` (round function
-    SplitMix64's finaliser, round keys drawn from ``numpy.random.default_rng(key)``),
+    multiply-shift hashing, round keys drawn from ``numpy.random.default_rng(key)``),
     with cycle-walking: a value ``>= n`` goes through the network again until it lands in
     range (the domain ``2**b`` is less than ``2 n``, so under 2 passes on average, and
     the walk ends because it started in range). Positions are computed on their own, in
     memory of their number: a batch of a shuffled epoch needs no permutation of the
-    whole epoch. Feistel networks with a pseudo-random round function are pseudo-random
-    permutations (Luby-Rackoff, from 4 rounds): every order is as good as a drawn one
-    for stochastic gradient descent.
+    whole epoch. Four rounds mix every bit of a position into every bit of its sample
+    (Feistel networks with random round functions are pseudo-random permutations from 4
+    rounds, Luby-Rackoff): no position says anything usable about its sample, which is
+    what stochastic gradient descent asks of a shuffle.
 
     Examples
     --------
@@ -434,18 +463,57 @@ def shuffled_at(positions: np.ndarray, n: int, key: tuple[int, ...]) -> np.ndarr
     return out
 
 
-def series_segments(plan: WindowPlan) -> tuple[Segment, ...]:
+def series_segments(plan: WindowPlan, level: int | None = None) -> tuple[Segment, ...]:
     """Return the plan's samples as segments ``(first_sample, count, series)``.
 
     A series is a ``group_by`` group (all its runs), or without groups a run between
-    gaps; series are numbered in order of their first sample.
+    gaps; series are numbered in order of their first sample. With ``level`` (several
+    group keys), the number is that of the key's value: the series sharing it are one.
     """
     numbers: dict[Hashable, int] = {}
     segments = []
     for block, first in plan.blocks_with_samples():
         key = plan.run_groups[block.run] if plan.run_groups else block.run
+        if level is not None:
+            key = cast(tuple[Hashable, ...], key)[level]
         segments.append((first, block.count, numbers.setdefault(key, len(numbers))))
     return tuple(segments)
+
+
+def check_shard_by(shard_by: Any) -> tuple[str, Hashable | None]:
+    """Return ``(kind, key)``: ``"window"`` or ``"series"``, and the key of ``("series", key)``."""
+    if isinstance(shard_by, (tuple, list)):
+        if len(shard_by) == 2 and shard_by[0] == "series" and isinstance(shard_by[1], Hashable):
+            return "series", shard_by[1]
+        raise ShapeError(
+            "`shard_by` must be 'window', 'series' or ('series', key): the pair keeps every "
+            "series with the same value of one `group_by` key on one shard (for example "
+            f"('series', 'store')). {received('shard_by', shard_by)}"
+        )
+    return check_choice(shard_by, "shard_by", SHARD_BY), None
+
+
+def segments_for(
+    plan: WindowPlan, shard_by: Any, group_keys: tuple[Hashable, ...]
+) -> tuple[Segment, ...] | None:
+    """Return the segments a schedule with ``shard_by`` deals (``None`` for windows).
+
+    ``group_keys`` are the windows' keys (:attr:`WindowSource.group_keys`): the key of
+    ``("series", key)`` must be one of them.
+    """
+    kind, key = check_shard_by(shard_by)
+    if kind == "window":
+        return None
+    if key is None:
+        return series_segments(plan)
+    if key not in group_keys:
+        keys = ", ".join(map(repr, group_keys)) if group_keys else "none (no `group_by`)"
+        raise ShapeError(
+            f"`shard_by=('series', {key!r})` keeps the series of each value of key {key!r} "
+            f"on one shard, but the windows' `group_by` keys are {keys}. Name one of "
+            f"them, or use shard_by='series'. {received('shard_by', shard_by)}"
+        )
+    return series_segments(plan, group_keys.index(key) if len(group_keys) > 1 else None)
 
 
 def _checked_segments(series: Sequence[Segment] | None, n_samples: int) -> tuple[Segment, ...]:
