@@ -300,3 +300,45 @@ def test_check_model_refuses_codes_read_as_floats() -> None:
     model = keras.Model([past, codes], keras.layers.Dense(1)(joined))
     with pytest.raises(lstmshape.ShapeError, match='input "categorical_static" has dtype'):
         lstmshape.check_model(model, w)
+
+
+# -- forecast ----------------------------------------------------------------------------------
+def test_forecast_codes_the_history_with_the_training_vocabularies() -> None:
+    idx = pd.date_range("2024-01-01", periods=30, freq="D")
+    df = pd.DataFrame(
+        {"load": np.arange(30.0), "region": "north", "kind": ["p", "q"] * 15}, index=idx
+    )
+    train = lstmshape.windows(
+        df.iloc[:20], 5, targets="load", features=["load", "kind"], static="region",
+        categorical=["region", "kind"],
+    )  # fmt: skip
+    later = df.assign(kind=["p", "q"] * 13 + ["new"] * 4)  # a label training never saw
+    seen: list[dict[str, np.ndarray]] = []
+
+    def model(x: dict[str, np.ndarray]) -> np.ndarray:
+        seen.append({k: np.asarray(v) for k, v in x.items()})
+        return np.asarray(x["past"])[:, -1, :] + 1
+
+    with pytest.warns(UnknownCategoryWarning, match="'kind': 4 values"):
+        out = lstmshape.forecast(
+            model, later, 5, steps=1, targets="load", features=["load", "kind"],
+            static="region", categorical=["region", "kind"], vocabularies=train.vocabularies,
+        )  # fmt: skip
+    assert out.shape == (1, 1)
+    x = seen[-1]
+    assert x["categorical_past"].dtype == np.int32
+    assert x["categorical_past"][0, :, 0].tolist() == [2, 0, 0, 0, 0]  # rows 25..29
+    assert x["categorical_static"].tolist() == [[1]]
+
+
+def test_forecast_iterates_a_model_with_only_static_categoricals() -> None:
+    idx = pd.date_range("2024-01-01", periods=20, freq="D")
+    df = pd.DataFrame({"load": np.arange(20.0), "region": "north"}, index=idx)
+    w = lstmshape.windows(
+        df, 4, targets="load", features="load", static="region", categorical="region"
+    )
+    out = lstmshape.forecast(
+        lambda x: np.asarray(x["past"])[:, -1, :] + 1, df, 4, steps=3, targets="load",
+        features="load", static="region", categorical="region", vocabularies=w.vocabularies,
+    )  # fmt: skip
+    assert out["load"].tolist() == [20.0, 21.0, 22.0]

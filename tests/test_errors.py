@@ -1453,6 +1453,28 @@ FORECAST_ROWS = [
         "pass forecast(..., horizon=h)",
         {k: v for k, v in FC_FUTURE.items() if k != "horizon"} | {"future_values": FC_KNOWN},
     ),
+    Row(
+        "categorical",
+        "store",
+        ShapeError,
+        "forecast() codes the `categorical` columns with the vocabularies of training",
+        {"data": LABELS.iloc[:10], "targets": "a", "features": "a", "static": "store"},
+    ),
+    Row(
+        "categorical",
+        "day",
+        ShapeError,
+        "forecast() does not take categorical `future` columns yet ('day')",
+        {
+            "data": LABELS.iloc[:10],
+            "targets": "a",
+            "features": "a",
+            "future": "day",
+            "vocabularies": LABEL_VOCABULARIES,
+            "future_values": np.ones(4),
+            "horizon": 2,
+        },
+    ),
 ]
 
 
