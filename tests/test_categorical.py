@@ -342,3 +342,40 @@ def test_forecast_iterates_a_model_with_only_static_categoricals() -> None:
         features="load", static="region", categorical="region", vocabularies=w.vocabularies,
     )  # fmt: skip
     assert out["load"].tolist() == [20.0, 21.0, 22.0]
+
+
+# -- the three Keras backends -----------------------------------------------------------------
+ON_BACKEND = """
+import numpy as np, pandas as pd
+import keras, lstmshape
+n = 60
+df = pd.DataFrame({{
+    "load": np.sin(np.arange(n) / 3.0), "store": ["b"] * 30 + ["a"] * 30,
+    "day": pd.Categorical(["mon", "tue", "wed"] * 20), "promo": np.arange(n) % 4,
+}})
+w = lstmshape.windows(df, 6, horizon=2, targets="load", group_by="store", static="store",
+                      future="day", features=["load", "day", "promo"],
+                      categorical=["store", "day", "promo"])
+model = lstmshape.build_model(w, units=4)
+lstmshape.check_model(model, w)
+model.compile("adam", "mse")
+model.fit(w.X, w.y, epochs=1, verbose=0)
+model.fit(w.to_pydataset(16), epochs=1, verbose=0)
+model.save("{path}")
+again = keras.models.load_model("{path}")
+np.testing.assert_allclose(model.predict(w.X, verbose=0), again.predict(w.X, verbose=0),
+                           rtol=1e-5, atol=1e-6)
+assert keras.backend.backend() == "{backend}"
+print("ok", model.count_params())
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
+def test_embeddings_train_save_and_load_on_each_backend(backend: str, tmp_path: Any) -> None:
+    from tests.test_backends import require, run_python
+
+    require(backend)
+    code = ON_BACKEND.format(backend=backend, path=tmp_path / "m.keras")
+    # the same layers and parameter count on every backend
+    assert run_python(["-c", code], backend, timeout=300).strip().splitlines()[-1] == "ok 414"
