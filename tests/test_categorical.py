@@ -379,3 +379,42 @@ def test_embeddings_train_save_and_load_on_each_backend(backend: str, tmp_path: 
     code = ON_BACKEND.format(backend=backend, path=tmp_path / "m.keras")
     # the same layers and parameter count on every backend
     assert run_python(["-c", code], backend, timeout=300).strip().splitlines()[-1] == "ok 414"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    lengths=st.lists(st.integers(3, 12), min_size=1, max_size=3),
+    labels=st.lists(st.sampled_from(["p", "q", "r", None]), min_size=36, max_size=36),
+    lookback=st.integers(1, 3),
+    horizon=st.integers(1, 2),
+    min_history=st.sampled_from([None, 1]),
+)
+def test_grouped_windows_codes_equal_a_loop_oracle(
+    lengths: list[int], labels: list[Any], lookback: int, horizon: int, min_history: Any
+) -> None:
+    """Past codes on each input row (0 on padding), the static code of the series."""
+    keys = [f"s{g}" for g, n in enumerate(lengths) for _ in range(n)]
+    n = len(keys)
+    df = pd.DataFrame(
+        {"v": np.arange(float(n)), "key": keys, "c": pd.Series(labels[:n], dtype=object)}
+    )
+    min_history = None if min_history is None else min(min_history, lookback)
+    try:
+        w = lstmshape.windows(
+            df, lookback, horizon=horizon, targets="v", features=["v", "c"], group_by="key",
+            static="key", categorical=["c", "key"], min_history=min_history,
+        )  # fmt: skip
+    except lstmshape.ShapeError:
+        return  # every series too short: refused
+    past_oracle = _oracle_codes(labels[:n], list(range(n)))
+    key_oracle = _oracle_codes(keys, list(range(n)))
+    begins = {k: keys.index(k) for k in set(keys)}
+    x = w.X
+    assert x["categorical_past"].dtype == x["categorical_static"].dtype == np.int32
+    for i, s in enumerate(w.starts):
+        key = w.groups[i]
+        begin = begins[key]
+        rows = range(s, s + lookback)
+        want = [past_oracle[r] if r >= begin else 0 for r in rows]
+        assert x["categorical_past"][i, :, 0].tolist() == want
+        assert x["categorical_static"][i].tolist() == [key_oracle[begin]]
