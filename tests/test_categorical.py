@@ -400,10 +400,13 @@ def test_grouped_windows_codes_equal_a_loop_oracle(
     )
     min_history = None if min_history is None else min(min_history, lookback)
     try:
-        w = lstmshape.windows(
-            df, lookback, horizon=horizon, targets="v", features=["v", "c"], group_by="key",
-            static="key", categorical=["c", "key"], min_history=min_history,
-        )  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Skipped .* of `key` too short")
+            w = lstmshape.windows(
+                df, lookback, horizon=horizon, targets="v", features=["v", "c"],
+                group_by="key", static="key", categorical=["c", "key"],
+                min_history=min_history,
+            )  # fmt: skip
     except lstmshape.ShapeError:
         return  # every series too short: refused
     past_oracle = _oracle_codes(labels[:n], list(range(n)))
@@ -418,3 +421,18 @@ def test_grouped_windows_codes_equal_a_loop_oracle(
         want = [past_oracle[r] if r >= begin else 0 for r in rows]
         assert x["categorical_past"][i, :, 0].tolist() == want
         assert x["categorical_static"][i].tolist() == [key_oracle[begin]]
+
+
+def test_categorical_keeps_several_group_keys_as_index_levels() -> None:
+    df = pd.DataFrame(
+        {
+            "g": ["A"] * 10 + ["B"] * 10,
+            "h": [1] * 5 + [2] * 5 + [1] * 10,
+            "y": np.arange(20.0),
+            "c": ["p", "q"] * 10,
+        }
+    )
+    plain = lstmshape.windows(df.drop(columns="c"), 2, targets="y", group_by=["g", "h"])
+    coded = lstmshape.windows(df, 2, targets="y", group_by=["g", "h"], categorical="c")
+    predictions = np.zeros((len(plain), 1))
+    assert coded.to_frame(predictions).index.equals(plain.to_frame(predictions).index)

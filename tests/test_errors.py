@@ -88,6 +88,10 @@ def _gen(n: int = 10) -> Any:
 SERIES = np.arange(20.0)
 DAYS = pd.date_range("2020-01-01", periods=20, freq="D")
 DATED = pd.DataFrame({"a": np.arange(20.0), "b": np.arange(20.0) * 2}, index=DAYS)
+#: Two group keys (s, i: four series of 5 rows) and two columns.
+TWO_KEYS = pd.DataFrame(
+    {"s": ["x", "y"] * 10, "i": [1, 1, 2, 2] * 5, "a": np.arange(20.0), "b": np.arange(20.0)}
+)
 TWO_A = pd.DataFrame(np.arange(40.0).reshape(20, 2), columns=["a", "a"])
 WITH_DATE_COLUMN = pd.DataFrame(
     {"Date": [f"2020-01-{d:02d}" for d in range(20, 0, -1)], "Open": np.arange(20.0)}
@@ -279,7 +283,64 @@ WINDOWS_ROWS = [
         "missing group label at row 1",
         {"data": pd.DataFrame({"g": [1.0, None] * 10, "a": np.arange(20.0)})},
     ),
-    Row("group_by", ["a"], TypeError, "`group_by`", {"data": DATED}),
+    Row(
+        "group_by",
+        {"a": 1},
+        TypeError,
+        "`group_by` must be the name of one column, or a list",
+        {"data": TWO_KEYS},
+    ),
+    Row("group_by", [], ShapeError, "`group_by` is an empty list", {"data": TWO_KEYS}),
+    Row(
+        "group_by",
+        ["s", "s"],
+        ShapeError,
+        "`group_by` names 's' more than once",
+        {"data": TWO_KEYS},
+    ),
+    Row(
+        "group_by",
+        ["s", "nope"],
+        ShapeError,
+        "`group_by` names key 'nope', a column that `data` does not have",
+        {"data": TWO_KEYS},
+    ),
+    Row("group_by", ["s", ["i"]], TypeError, "the list holds list", {"data": TWO_KEYS}),
+    Row(
+        "group_by",
+        ["s", "i"],
+        ShapeError,
+        "Column 'i' (a `group_by` key) has a missing group label at row 1 (10 of 20 rows",
+        {"data": TWO_KEYS.assign(i=[1.0, None] * 10)},
+    ),
+    Row(
+        "features",
+        ["i", "a"],
+        ShapeError,
+        "Column(s) 'i' are both a `group_by` key and `features`",
+        {"data": TWO_KEYS, "group_by": ["s", "i"]},
+    ),
+    Row(
+        "targets",
+        "s",
+        ShapeError,
+        "Column(s) 's' are both a `group_by` key and `targets`",
+        {"data": TWO_KEYS.assign(s=[0.0, 1.0] * 10), "group_by": ["s", "i"]},
+    ),
+    Row(
+        "future",
+        ["i"],
+        ShapeError,
+        "Column(s) 'i' are both a `group_by` key and `future`",
+        {"data": TWO_KEYS, "group_by": ["s", "i"]},
+    ),
+    Row(
+        "static",
+        ["i"],
+        ShapeError,
+        "Column(s) 'i' are both a `group_by` key and `static`",
+        {"data": TWO_KEYS, "group_by": ["s", "i"], "features": ["a"]},
+    ),
     Row("freq", "D", TypeError, "`freq` finds gaps between timestamps"),
     Row(
         "freq",
@@ -712,6 +773,20 @@ LOADER_ROWS = [
         {"num_shards": 2},
     ),
     Row("shard_index", "0", TypeError, "`shard_index` must be an integer"),
+    Row("shard_by", "store", ShapeError, "`shard_by` must be one of 'window', 'series'"),
+    Row(
+        "shard_by",
+        ("window", "store"),
+        ShapeError,
+        "`shard_by` must be 'window', 'series' or ('series', key)",
+    ),
+    Row(
+        "shard_by",
+        ("series", "store"),
+        ShapeError,
+        "the windows' `group_by` keys are none (no `group_by`)",
+        {"num_shards": 2},
+    ),
 ]
 ITERATOR_ROWS = [
     Row("epoch", -1, ShapeError, "`epoch` must be at least 0"),
@@ -862,7 +937,19 @@ def test_transform_framing_errors(row: Row, entry: str) -> None:
     _check(call, row)
 
 
+def _two_key_forecasts() -> pd.DataFrame:
+    w = lstmshape.windows(TWO_KEYS, 3, group_by=["s", "i"], targets="a")
+    return w.to_frame(w.y)
+
+
 SCORE_ROWS = [
+    Row(
+        "actual",
+        TWO_KEYS.drop(columns="i"),
+        ShapeError,
+        "The forecasts are grouped by 's', 'i', but `actual` has no column 'i'",
+        {"forecasts": _two_key_forecasts()},
+    ),
     Row("forecasts", "x", TypeError, "`forecasts` must be a DataFrame from Windows.to_frame"),
     Row("forecasts", [], ShapeError, "`forecasts` is an empty list"),
     Row("season", 0, ShapeError, "`season`"),

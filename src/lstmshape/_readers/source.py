@@ -60,7 +60,12 @@ class WindowSource:
     index
         The pandas index of the rows, or ``None`` for numpy input.
     group_by
-        The column that told series apart, or ``None``.
+        The column that told series apart, the tuple of columns with several keys, or
+        ``None``.
+    group_keys
+        The names of the series' index levels (``to_frame``, ``score``): ``(group_by,)``,
+        the keys with several (each series' label is then a tuple, one value per key),
+        ``("series",)`` for a panel, ``()`` without groups.
     future_cols, static_cols
         Positions of the known-future and static covariates. With either, inputs are
         named: ``{"past": ..., "future": ..., "static": ...}`` (only the keys in use).
@@ -79,6 +84,7 @@ class WindowSource:
     names: tuple[Hashable, ...]
     index: pd.Index | None = None
     group_by: Hashable | None = None
+    group_keys: tuple[Hashable, ...] = ()
     future_cols: tuple[int, ...] = ()
     static_cols: tuple[int, ...] = ()
     categories: Categories | None = None

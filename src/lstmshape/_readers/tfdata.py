@@ -20,9 +20,10 @@ import numpy as np
 
 from .._core.errors import ShapeError, received, received_type
 from .._core.frameworks import import_tensorflow
-from .._core.validate import check_bool, check_float_dtype, check_int, check_size
+from .._core.validate import check_bool, check_size
 from .._plan.plan import arithmetic_step
 from .._plan.schedule import BatchSchedule
+from .loader import LoaderOptions
 from .source import WindowSource
 
 if TYPE_CHECKING:
@@ -32,24 +33,27 @@ AUTOTUNE = -1  # the value of tf.data.AUTOTUNE, usable without importing TensorF
 
 
 @dataclass(frozen=True)
-class DatasetOptions:
-    """The validated options of :meth:`Windows.to_dataset` (see there for their meaning)."""
+class DatasetOptions(LoaderOptions):
+    """The validated options of :meth:`Windows.to_dataset` (see there for their meaning).
 
-    schedule: BatchSchedule
-    epoch: int = 0
+    Every loader's options (schedule, epoch, dtype: checked by ``LoaderOptions``) and
+    tf.data's own.
+    """
+
     reshuffle_each_iteration: bool = True
     num_parallel_calls: int = AUTOTUNE
     prefetch: int = AUTOTUNE
-    dtype: np.dtype[Any] | None = None
     autotune: bool = False
     service: str | None = None
 
     @classmethod
     def from_user(cls, schedule: BatchSchedule, **given: Any) -> DatasetOptions:
         """Validate what the user passed; ``None`` means the default for the tuning knobs."""
+        common = LoaderOptions.from_user(schedule, epoch=given["epoch"], dtype=given["dtype"])
         return cls(
-            schedule=schedule,
-            epoch=check_int(given["epoch"], "epoch", minimum=0),
+            schedule=common.schedule,
+            epoch=common.epoch,
+            dtype=common.dtype,
             reshuffle_each_iteration=check_bool(
                 given["reshuffle_each_iteration"], "reshuffle_each_iteration"
             ),
@@ -57,7 +61,6 @@ class DatasetOptions:
                 given["num_parallel_calls"], "num_parallel_calls", 1
             ),
             prefetch=_autotune_or_int(given["prefetch"], "prefetch", 0),
-            dtype=check_float_dtype(given["dtype"]),
             autotune=AUTOTUNE in (given["num_parallel_calls"], given["prefetch"]),
             service=_checked_service(given.get("service")),
         )

@@ -81,7 +81,7 @@ def make_request(
     future: ColumnSelection = None,
     static: ColumnSelection = None,
     categorical: ColumnSelection = None,
-    group_by: Hashable | None = None,
+    group_by: Any = None,
     freq: str | pd.DateOffset | None = None,
     dropna: Any = False,
     transform: Any = None,
@@ -217,7 +217,7 @@ def encode_categories(
         for column, count in unseen.items():
             unknown[column] = unknown.get(column, 0) + count
     table = replace(timeline.table, categories=encoded)
-    return Timeline(table, timeline.runs, timeline.run_groups, timeline.group_by)
+    return replace(timeline, table=table)  # every other field kept (group_keys, ...)
 
 
 def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
@@ -231,6 +231,7 @@ def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
         names=table.names,
         index=table.index,
         group_by=timeline.group_by,
+        group_keys=timeline.group_keys,
         future_cols=table.future_cols,
         static_cols=table.static_cols,
         categories=table.categories,
