@@ -1006,6 +1006,7 @@ class Windows:
         column: Any = None,
         ax: Any = None,
         units: str = "data",
+        quantiles: Any = None,
     ) -> Any:
         """Draw a few samples: input steps, target steps and predictions, on the time axis.
 
@@ -1024,6 +1025,9 @@ class Windows:
         units : {"data", "model"}, default "data"
             The data's units (scaler and transform undone, as in :meth:`to_frame`), or
             what the model sees (scaled, changes), said on the y axis.
+        quantiles : sequence of float, optional
+            The levels of a quantile model, as for :meth:`to_frame`: the median is drawn
+            as the prediction, the outer levels as an interval on each target step.
 
         Returns
         -------
@@ -1041,7 +1045,9 @@ class Windows:
         """
         from .._readers.plot import plot_windows
 
-        return plot_windows(self, model, samples=samples, column=column, ax=ax, units=units)
+        return plot_windows(
+            self, model, samples=samples, column=column, ax=ax, units=units, quantiles=quantiles
+        )
 
     def input_lines(self) -> list[str]:
         """Describe every input's shape axis by axis, one line each."""
