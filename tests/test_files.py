@@ -358,3 +358,18 @@ def test_a_panel_of_one_file_shares_the_readers_row_numbers(tmp_path: Path) -> N
     np.testing.assert_array_equal(joined, np.concatenate(parts))
     shuffled = _joined_rows([parts[1], parts[0]])  # not back to back: a concatenation
     np.testing.assert_array_equal(shuffled, np.concatenate([parts[1], parts[0]]))
+
+
+def test_the_series_indexes_join_without_a_copy(tmp_path: Path) -> None:
+    from lstmshape._input.lazy import joined_index
+
+    frame = _long_frame({"b": 9, "a": 12, "c": 7})
+    frame = frame.assign(date=pd.date_range("2021-01-01", periods=len(frame), freq="D"))
+    frame.to_parquet(tmp_path / "d.parquet")
+    panel = lstmshape.read_parquet(tmp_path / "d.parquet", series="store", time="date")
+    indexes = [s.index for s in panel.values()]
+    joined = joined_index(indexes)
+    assert joined is not None
+    assert joined.equals(indexes[0].append(indexes[1:])) and joined.name == "date"
+    assert np.shares_memory(joined.to_numpy(copy=False), indexes[0].to_numpy(copy=False))
+    assert joined_index(indexes[::-1]) is None  # not back to back: appended by the caller

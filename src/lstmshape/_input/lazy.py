@@ -203,3 +203,29 @@ def _joined_rows(parts: list[np.ndarray]) -> np.ndarray:
             first = (parts[0].ctypes.data - base.ctypes.data) // step
             return base[first : first + sum(p.size for p in parts)]
     return np.concatenate(parts)
+
+
+def joined_index(indexes: list[Any]) -> pd.Index | None:
+    """Return the indexes one after another without a copy when they lie back to back.
+
+    :func:`lstmshape.read_parquet` gives each series a slice of one time index, sorted
+    by series: in their own order they are that index again (a view of it, not a second
+    index-sized array). ``None`` for other indexes (the caller appends them).
+    """
+    first = indexes[0]
+    kinds = (pd.DatetimeIndex, pd.TimedeltaIndex)
+    if not isinstance(first, kinds) or getattr(first, "tz", None) is not None:
+        return None
+    arrays = []
+    for index in indexes:
+        if type(index) is not type(first) or index.dtype != first.dtype:
+            return None
+        if index.name != first.name:
+            return None
+        arrays.append(index.to_numpy(copy=False))
+    if not isinstance(arrays[0].base, np.ndarray):
+        return None
+    joined = _joined_rows(arrays)
+    if joined.base is None:  # not back to back: a copy was made; the caller appends
+        return None
+    return pd.Index(joined, name=first.name, copy=False)

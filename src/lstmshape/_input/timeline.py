@@ -20,6 +20,7 @@ from .._core.errors import ShapeError, did_you_mean, listed, plural, received, r
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan, make_plan, runs_between_breaks
 from .frames import to_pandas_items
+from .lazy import joined_index
 from .panel import SeriesStore, is_panel, panel_items, store_of
 from .table import (
     TIME_INDEXES,
@@ -233,7 +234,10 @@ def _panel_index(names: list[Hashable], indexes: list[pd.Index | None]) -> pd.In
             f"together. Received: {listed(dict.fromkeys(pairs), sep='; ', limit=4)}"
         )
     present = [index for index in indexes if index is not None]
-    return present[0].append(present[1:]) if len(present) > 1 else present[0]
+    if len(present) == 1:
+        return present[0]
+    joined = joined_index(present)  # a file's series: slices of one index, without a copy
+    return present[0].append(present[1:]) if joined is None else joined
 
 
 def plan_windows(
