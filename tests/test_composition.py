@@ -131,7 +131,7 @@ def test_cell_on_a_parquet_file(cell: cm.Cell, tmp_path: Path) -> None:
     if module is not None:
         pytest.importorskip(module)
     if cell.op == "forecast" and cell.kind == "long_group_by":  # a panel: the panel's words
-        with pytest.raises(TypeError, match="is a panel .* Forecast each series on its own"):
+        with pytest.raises(TypeError, match=r"is a panel .* Forecast each series on its own"):
             _run_on_parquet(cell, tmp_path)
         return
     refusals = cm.expected_refusals(cell)
