@@ -44,6 +44,7 @@ def windows(
     inputs_only: bool = False,
     group_by: Hashable | None = None,
     freq: str | pd.DateOffset | None = None,
+    time: Hashable | None = None,
     dropna: bool = False,
     fitted_scaler: Any = None,
     transform: str | None = None,
@@ -112,6 +113,11 @@ def windows(
         one ``freq`` apart are a gap, and no window spans a gap. Without ``freq``,
         consecutive rows are taken as consecutive time steps, as Keras does (an index with
         a pandas ``freq`` set has no gaps by construction).
+    time : column name, optional
+        The column that is the time axis, for a frame whose index is not one (a CSV read
+        without ``index_col``, a polars frame with several date/time columns): it becomes
+        the index, and its order, duplicates and gaps are checked as a DatetimeIndex's.
+        Without it such a date column is refused (windows could read time backwards).
     dropna : bool, default False
         Rows holding NaN are an error by default; with ``dropna=True`` they are gaps that
         no window crosses.
@@ -214,7 +220,7 @@ def windows(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, inputs_only=inputs_only,
         features=features, targets=targets, future=future, static=static,
-        group_by=group_by, freq=freq, dropna=dropna, transform=transform,
+        group_by=group_by, freq=freq, time=time, dropna=dropna, transform=transform,
         min_history=min_history, scaler=fitted_scaler, scaler_name="fitted_scaler",
     )  # fmt: skip
     timeline = request.timeline
