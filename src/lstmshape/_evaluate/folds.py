@@ -184,6 +184,7 @@ def folds(
     per_timestep: bool = False,
     group_by: Hashable | None = None,
     freq: str | pd.DateOffset | None = None,
+    time: Hashable | None = None,
     dropna: bool = False,
     transform: str | None = None,
     per_series: bool = False,
@@ -231,7 +232,7 @@ def folds(
     future, static : optional
         Known-future and static covariates, as for :func:`split`: scaled with each fold's
         training statistics, read on each sample's own rows.
-    group_by, freq, dropna, transform, per_series, min_history : optional
+    group_by, freq, time, dropna, transform, per_series, min_history : optional
         As for :func:`split` (see the Notes for groups). With ``min_history`` the first
         fold's training part needs only ``min_history`` input rows and the targets.
 
@@ -278,7 +279,7 @@ def folds(
     request = make_request(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
-        targets=targets, future=future, static=static, group_by=group_by, freq=freq,
+        targets=targets, future=future, static=static, group_by=group_by, freq=freq, time=time,
         dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
     )  # fmt: skip

@@ -146,6 +146,7 @@ def split(
     per_timestep: bool = False,
     group_by: Hashable | None = None,
     freq: str | pd.DateOffset | None = None,
+    time: Hashable | None = None,
     dropna: bool = False,
     transform: str | None = None,
     per_series: bool = False,
@@ -179,7 +180,8 @@ def split(
         part; it must scale each column on its own, as scikit-learn's scalers do. To apply
         the fitted copy to new data, pass ``fitted_scaler=parts.scaler`` to
         :func:`windows`.
-    horizon, shift, stride, sampling_rate, features, targets, per_timestep, group_by, freq, dropna
+    horizon, shift, stride, sampling_rate, features, targets, per_timestep, group_by, freq, time,
+    dropna
         As for :func:`windows`, and validated the same way.
     future, static : column name, position, or a list of them, optional
         Known-future and static covariates, as for :func:`windows`: every part's ``X`` is
@@ -237,7 +239,7 @@ def split(
     request = make_request(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
-        targets=targets, future=future, static=static, group_by=group_by, freq=freq,
+        targets=targets, future=future, static=static, group_by=group_by, freq=freq, time=time,
         dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
     )  # fmt: skip

@@ -64,13 +64,14 @@ def read_timeline(
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
     param: str = "data",
+    time: Hashable | None = None,
 ) -> Timeline:
     """Validate ``data`` and find its runs (see the module docstring).
 
     A panel (a list or dict of series, :func:`._panel.is_panel`) is read series by series
-    by :func:`read_panel`.
+    by :func:`read_panel`. ``time`` names a column that becomes the index (of each frame).
     """
-    data = to_pandas_items(data, param)
+    data = to_pandas_items(data, param, time)
     if is_panel(data):
         if group_by is not None:
             raise ShapeError(
