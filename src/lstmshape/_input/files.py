@@ -2,11 +2,15 @@
 
 :func:`read_parquet` and :func:`read_arrow` return ``{series name: LazySeries}``, the kind of
 panel :func:`lstmshape.read_npy_folder` returns, ready for :func:`lstmshape.windows`,
-``split`` and ``folds``. Opening reads the *index* only: the series column and the time
-column, to know which rows belong to which series and when. Values are read when a loader
-asks for a batch's rows, chunk by chunk (a Parquet row group, an Arrow record batch), and
-the chunks read last are kept in a small cache bounded in bytes (``cache_bytes``), so memory
-follows what a batch touches, not the size of the data.
+``split`` and ``folds`` (a single file without a series column: one ``LazySeries``, as the
+frame it was written from). Opening reads the *index* only: the series column and the time
+column, once per file, to know which rows belong to which series and when; the rows are
+grouped by series with arrays (a row-number array and a time array in series order, of
+which each series holds slices), never a Python object per row. Values are read when a
+loader asks for a batch's rows, chunk by chunk (a Parquet row group, an Arrow record
+batch); the chunks read last are kept in a cache bounded in bytes (``cache_bytes``), and
+the chunks of the last read are kept beyond it (a batch's inputs and targets share them),
+so memory follows what a batch touches, not the size of the data.
 
 * Arrow IPC (Feather v2) files are memory-mapped: an uncompressed record batch is read
   without a copy (its columns are numpy views of the mapped file where they have no

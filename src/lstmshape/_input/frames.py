@@ -235,7 +235,8 @@ def with_time_index(frame: pd.DataFrame, param: str, *, library: str) -> pd.Data
             f"`{param}` ({library} frame) has {len(timed)} date/time columns "
             f"({listed(map(repr, timed))}); its rows have no index, so lstmshape takes time "
             "from its one date/time column. Keep one and drop the others, for example "
-            f"`{param}.drop({', '.join(map(repr, timed[1:]))})`."
+            f"`{param}.drop({', '.join(map(repr, timed[1:]))})` (windows, split, folds and "
+            f"forecast also take the time axis by name: `time={timed[0]!r}`)."
         )
     if timed:
         return frame.set_index(timed[0])
