@@ -83,7 +83,11 @@ OPTIONS: dict[str, str] = {
     "per_series": "MinMaxScaler, per_series=True",
     "freq": "freq= with a gap in the dates",
     "dropna": "dropna=True with a NaN target",
+    "two_keys": "group_by two keys",
 }
+
+#: Options that only input kinds with group columns take (the cell is not in the matrix).
+GROUP_COLUMNS_ONLY = {"two_keys": ("long_group_by",)}
 
 #: Options that set the same parameter: never in one cell.
 EXCLUSIVE = ({"shift0", "shift3"}, {"diff", "log_diff"}, {"scaler", "per_series"})
@@ -186,6 +190,8 @@ def in_matrix(cell: Cell) -> bool:
     """Whether the cell exists (the operation takes the options and the input kind)."""
     skipped = NOT_AN_OPTION.get(cell.op, {})
     if any(name in skipped for name in cell.options):
+        return False
+    if any(cell.kind not in GROUP_COLUMNS_ONLY.get(name, (cell.kind,)) for name in cell.options):
         return False
     return cell.kind not in NOT_A_KIND.get(cell.op, {})
 
@@ -384,7 +390,9 @@ def make_case(cell: Cell, tmp_path: Path) -> Case:
     ncol = 1 if kind == "array1d" else 3
     lengths = LENGTHS_MANY if kind in ("long_group_by", "panel_list", "panel_dict") else LENGTHS_ONE
     keys: list[Hashable | None]
-    if kind == "long_group_by":
+    if kind == "long_group_by" and cell.has("two_keys"):
+        keys = [("A", 2), ("B", 1)]  # group_by=["g", "h"]: series labelled by tuples
+    elif kind == "long_group_by":
         keys = ["A", "B"]
     elif kind == "panel_list":
         keys = [0, 1]
@@ -425,6 +433,13 @@ def make_case(cell: Cell, tmp_path: Path) -> Case:
         )
     elif kind in ("frame_datetime", "frame_period", "frame_range"):
         data = pd.DataFrame(first.values, index=first.labels, columns=names)
+    elif kind == "long_group_by" and cell.has("two_keys"):
+        frames = [
+            pd.DataFrame(s.values, index=s.labels, columns=names).assign(g=s.key[0], h=s.key[1])
+            for s in series
+        ]
+        data = pd.concat(frames)[["g", "h", *names]]
+        group_level = ("g", "h")
     elif kind == "long_group_by":
         frames = [
             pd.DataFrame(s.values, index=s.labels, columns=names).assign(g=s.key) for s in series
@@ -438,7 +453,7 @@ def make_case(cell: Cell, tmp_path: Path) -> Case:
     actual = data
     kw: dict[str, Any] = {}
     if kind == "long_group_by":
-        kw["group_by"] = "g"
+        kw["group_by"] = ["g", "h"] if cell.has("two_keys") else "g"
     framing = {
         "horizon": 3 if cell.has("horizon") else 1,
         "shift": 0 if cell.has("shift0") else 3 if cell.has("shift3") else 1,
@@ -714,6 +729,8 @@ def _undo(case: Case, p: Prepared, rows: list[int], values: np.ndarray, known: l
 def _label(case: Case, number: int, row: int) -> Any:
     s = case.series[number]
     label = s.labels[row]
+    if isinstance(s.key, tuple):  # several group keys: one index level each
+        return (*s.key, label)
     if case.cell.kind in ("panel_list", "panel_dict", "long_group_by"):
         return (s.key, label)
     return label
@@ -1051,7 +1068,8 @@ def check_forecast(case: Case, tmp_path: Path) -> None:
                 label: Any = n + k
             else:
                 label = s.labels[-1] + (k + 1) * (s.labels[-1] - s.labels[-2])
-            labels.append((s.key, label) if s.key is not None else label)
+            key = s.key if isinstance(s.key, tuple) else (s.key,)
+            labels.append((*key, label) if s.key is not None else label)
             values.append(levels[k])
     assert _flat_index(got.index) == labels, f"forecast index {got.index.tolist()} != {labels}"
     assert_same(got.to_numpy(), np.array(values), "forecast values")

@@ -183,16 +183,6 @@ def test_each_framework_names_its_extra(monkeypatch, importer, module, says):
     assert str(info.value) == f"Windows.feature {says}"
 
 
-def test_import_lstmshape_imports_no_framework():
-    code = (
-        "import sys, lstmshape\n"
-        "lstmshape.build_model, lstmshape.check_model\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'tensorflow', 'keras', 'torch', 'jax', 'matplotlib', 'sklearn'}))"
-    )
-    assert run_python(["-c", code], "jax", timeout=120).strip() == "[]"
-
-
 def test_ci_installs_the_cpu_only_pytorch():
     """The README's test command pins torch so that CI gets the CPU build, not GBs of CUDA."""
     if not os.environ.get("CI"):

@@ -92,6 +92,10 @@ DATE_COLUMN = pd.DataFrame(
 )
 DAYS = pd.date_range("2020-01-01", periods=20, freq="D")
 DATED = pd.DataFrame({"a": np.arange(20.0), "b": np.arange(20.0) * 2}, index=DAYS)
+#: Two group keys (s, i: four series of 5 rows) and two columns.
+TWO_KEYS = pd.DataFrame(
+    {"s": ["x", "y"] * 10, "i": [1, 1, 2, 2] * 5, "a": np.arange(20.0), "b": np.arange(20.0)}
+)
 TWO_A = pd.DataFrame(np.arange(40.0).reshape(20, 2), columns=["a", "a"])
 WITH_DATE_COLUMN = pd.DataFrame(
     {"Date": [f"2020-01-{d:02d}" for d in range(20, 0, -1)], "Open": np.arange(20.0)}
@@ -99,6 +103,18 @@ WITH_DATE_COLUMN = pd.DataFrame(
 TEXT = pd.DataFrame({"a": np.arange(20.0), "name": ["x"] * 20})
 MASKED_NAN = np.ma.masked_array(np.arange(20.0), mask=[i == 7 for i in range(20)])
 INT64_NA = pd.DataFrame({"a": pd.array([1, None, *range(18)], dtype="Int64")})
+#: A frame with label columns: a store per half, a weekday category.
+LABELS = pd.DataFrame(
+    {
+        "a": np.arange(20.0),
+        "store": ["x"] * 10 + ["y"] * 10,
+        "day": pd.Categorical(["mon", "tue"] * 10),
+    }
+)
+#: The vocabularies of LABELS' categorical columns (a real Vocabulary object).
+LABEL_VOCABULARIES = lstmshape.windows(
+    LABELS, 3, targets="a", categorical=["store", "day"]
+).vocabularies
 
 
 def _frame_with_index(index: Any) -> pd.DataFrame:
@@ -271,7 +287,64 @@ WINDOWS_ROWS = [
         "missing group label at row 1",
         {"data": pd.DataFrame({"g": [1.0, None] * 10, "a": np.arange(20.0)})},
     ),
-    Row("group_by", ["a"], TypeError, "`group_by`", {"data": DATED}),
+    Row(
+        "group_by",
+        {"a": 1},
+        TypeError,
+        "`group_by` must be the name of one column, or a list",
+        {"data": TWO_KEYS},
+    ),
+    Row("group_by", [], ShapeError, "`group_by` is an empty list", {"data": TWO_KEYS}),
+    Row(
+        "group_by",
+        ["s", "s"],
+        ShapeError,
+        "`group_by` names 's' more than once",
+        {"data": TWO_KEYS},
+    ),
+    Row(
+        "group_by",
+        ["s", "nope"],
+        ShapeError,
+        "`group_by` names key 'nope', a column that `data` does not have",
+        {"data": TWO_KEYS},
+    ),
+    Row("group_by", ["s", ["i"]], TypeError, "the list holds list", {"data": TWO_KEYS}),
+    Row(
+        "group_by",
+        ["s", "i"],
+        ShapeError,
+        "Column 'i' (a `group_by` key) has a missing group label at row 1 (10 of 20 rows",
+        {"data": TWO_KEYS.assign(i=[1.0, None] * 10)},
+    ),
+    Row(
+        "features",
+        ["i", "a"],
+        ShapeError,
+        "Column(s) 'i' are both a `group_by` key and `features`",
+        {"data": TWO_KEYS, "group_by": ["s", "i"]},
+    ),
+    Row(
+        "targets",
+        "s",
+        ShapeError,
+        "Column(s) 's' are both a `group_by` key and `targets`",
+        {"data": TWO_KEYS.assign(s=[0.0, 1.0] * 10), "group_by": ["s", "i"]},
+    ),
+    Row(
+        "future",
+        ["i"],
+        ShapeError,
+        "Column(s) 'i' are both a `group_by` key and `future`",
+        {"data": TWO_KEYS, "group_by": ["s", "i"]},
+    ),
+    Row(
+        "static",
+        ["i"],
+        ShapeError,
+        "Column(s) 'i' are both a `group_by` key and `static`",
+        {"data": TWO_KEYS, "group_by": ["s", "i"], "features": ["a"]},
+    ),
     Row("freq", "D", TypeError, "`freq` finds gaps between timestamps"),
     Row(
         "freq",
@@ -371,6 +444,98 @@ WINDOWS_ROWS = [
         ShapeError,
         "which is the label of 2 columns",
         {"data": pd.concat([DATE_COLUMN, DATE_COLUMN[["date"]]], axis=1)},
+    ),
+    # categorical covariates (issue 23)
+    Row(
+        "targets",
+        ["a", "store"],
+        ShapeError,
+        "Column(s) 'store' are `categorical` and among the `targets`",
+        {"data": LABELS, "categorical": ["store", "day"]},
+    ),
+    Row(
+        "features",
+        ["a", "store"],
+        TypeError,
+        "Column 'store' of `data` has non-numeric dtype",
+        {"data": LABELS, "targets": "a"},
+    ),
+    Row(
+        "features",
+        ["a", "day"],
+        TypeError,
+        "name it in `categorical=['day']`",
+        {"data": LABELS, "targets": "a"},
+    ),
+    Row("data", LABELS, TypeError, "By default every column is a target: pass numeric"),
+    Row(
+        "targets",
+        "store",
+        TypeError,
+        "A target must be numeric: pick numeric `targets`",
+        {"data": LABELS, "features": ["a"]},
+    ),
+    Row(
+        "categorical",
+        ["store", "day"],
+        ShapeError,
+        "`categorical` names 'store', 'day', which no input reads",
+        {"data": LABELS, "features": ["a"], "targets": "a"},
+    ),
+    Row(
+        "categorical",
+        "store",
+        ShapeError,
+        "`features` holds only `categorical` columns, so the past input would have no numeric",
+        {"data": LABELS, "features": ["store"], "targets": "a"},
+    ),
+    Row(
+        "categorical",
+        "shop",
+        ShapeError,
+        "`categorical` names a column that `data` does not have: 'shop'",
+        {"data": LABELS, "targets": "a"},
+    ),
+    Row(
+        "static",
+        "store",
+        ShapeError,
+        "Column 'store' (`static`, categorical) must hold one label per series, but it varies",
+        {"data": LABELS, "categorical": ["store", "day"], "targets": "a"},
+    ),
+    Row(
+        "categorical",
+        "a",
+        ShapeError,
+        "`categorical` columns need one DataFrame (with `group_by` for several series)",
+        {"data": {"s": LABELS[["a"]], "t": LABELS[["a"]]}},
+    ),
+    Row(
+        "vocabularies",
+        {"store": LABEL_VOCABULARIES["store"]},
+        ShapeError,
+        "`vocabularies` has no vocabulary for column(s) 'day'",
+        {"data": LABELS, "categorical": ["store", "day"], "targets": "a"},
+    ),
+    Row(
+        "vocabularies",
+        {"store": ["x", "y"], "day": LABEL_VOCABULARIES["day"]},
+        TypeError,
+        "`vocabularies['store']` must be a Vocabulary (from `Windows.vocabularies`)",
+        {"data": LABELS, "categorical": ["store", "day"], "targets": "a"},
+    ),
+    Row(
+        "vocabularies",
+        [("store", 1)],
+        TypeError,
+        "`vocabularies` must be a dict {column: Vocabulary}",
+        {"data": LABELS, "categorical": ["store", "day"], "targets": "a"},
+    ),
+    Row(
+        "vocabularies",
+        LABEL_VOCABULARIES,
+        ShapeError,
+        "`vocabularies` are for `categorical` columns, and these windows have none",
     ),
 ]
 
@@ -508,6 +673,13 @@ FOLDS_ROWS = [
     Row("val", -1, ShapeError, "`val` must be at least 0"),
     Row("gap", 10**18, ShapeError, "Received: n_folds=2, test=5, gap=1000000000000000000"),
     Row("future", ["a"], ShapeError, "both `targets` and `future`", {"data": DATED}),
+    Row(
+        "categorical",
+        "day",
+        ShapeError,
+        "are `categorical` and among the `targets`",
+        {"data": LABELS, "targets": ["a", "day"], "features": ["a"], "future": "day"},
+    ),
 ]
 
 
@@ -649,6 +821,20 @@ LOADER_ROWS = [
         {"num_shards": 2},
     ),
     Row("shard_index", "0", TypeError, "`shard_index` must be an integer"),
+    Row("shard_by", "store", ShapeError, "`shard_by` must be one of 'window', 'series'"),
+    Row(
+        "shard_by",
+        ("window", "store"),
+        ShapeError,
+        "`shard_by` must be 'window', 'series' or ('series', key)",
+    ),
+    Row(
+        "shard_by",
+        ("series", "store"),
+        ShapeError,
+        "the windows' `group_by` keys are none (no `group_by`)",
+        {"num_shards": 2},
+    ),
 ]
 ITERATOR_ROWS = [
     Row("epoch", -1, ShapeError, "`epoch` must be at least 0"),
@@ -799,7 +985,19 @@ def test_transform_framing_errors(row: Row, entry: str) -> None:
     _check(call, row)
 
 
+def _two_key_forecasts() -> pd.DataFrame:
+    w = lstmshape.windows(TWO_KEYS, 3, group_by=["s", "i"], targets="a")
+    return w.to_frame(w.y)
+
+
 SCORE_ROWS = [
+    Row(
+        "actual",
+        TWO_KEYS.drop(columns="i"),
+        ShapeError,
+        "The forecasts are grouped by 's', 'i', but `actual` has no column 'i'",
+        {"forecasts": _two_key_forecasts()},
+    ),
     Row("forecasts", "x", TypeError, "`forecasts` must be a DataFrame from Windows.to_frame"),
     Row("forecasts", [], ShapeError, "`forecasts` is an empty list"),
     Row("season", 0, ShapeError, "`season`"),
@@ -902,14 +1100,46 @@ def test_build_model_errors(row: Row) -> None:
         ({"windows": "inputs_only"}, ShapeError, "Inputs-only windows have no targets"),
         ({"targets": 2}, ShapeError, "`targets=2` contradicts the windows"),
         ({"per_timestep": True}, ShapeError, "`per_timestep=True` contradicts the windows"),
+        (
+            {"windows": "categorical", "embedding_sizes": {"shop": 2}},
+            ShapeError,
+            "`embedding_sizes` names 'shop', which is not a `categorical` column of the "
+            "windows (they have 'store', 'day')",
+        ),
+        (
+            {"windows": "categorical", "embedding_sizes": [2]},
+            TypeError,
+            "`embedding_sizes` must be a dict {column: width}",
+        ),
+        (
+            {"windows": "categorical", "embedding_sizes": {"store": 0}},
+            ShapeError,
+            "`embedding_sizes['store']` must be at least 1",
+        ),
+        (
+            {"windows": (5, 2), "embedding_sizes": {"store": 2}},
+            ShapeError,
+            "`embedding_sizes` are for the `categorical` columns of windows; an input shape",
+        ),
     ],
-    ids=["windows=inputs_only", "targets=2", "per_timestep=True"],
+    ids=[
+        "windows=inputs_only",
+        "targets=2",
+        "per_timestep=True",
+        "embedding_sizes=unknown",
+        "embedding_sizes=list",
+        "embedding_sizes=0",
+        "embedding_sizes+shape",
+    ],
 )
 def test_build_model_from_windows_errors(kwargs: dict[str, Any], error: Any, fragment: str) -> None:
     pytest.importorskip("keras")
     w = _windows_15()
     if kwargs.get("windows") == "inputs_only":
         kwargs = {"windows": lstmshape.windows(SERIES, 5, inputs_only=True)}
+    if kwargs.get("windows") == "categorical":
+        cats = lstmshape.windows(LABELS, 3, targets="a", categorical=["store", "day"])
+        kwargs = {**kwargs, "windows": cats}
     args = {"windows": w, **kwargs}
     with pytest.raises(error, match=re.escape(fragment)):
         lstmshape.build_model(args.pop("windows"), **args)

@@ -9,8 +9,6 @@ names, indexes) or the refusals (type and message) must be equal.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -233,15 +231,6 @@ def test_frame_plot_draws_what_pandas_draws() -> None:
             drawn.append([line.get_xydata().tolist() for ax in axes for line in ax.lines])
         plt.close("all")
     assert drawn[:2] == drawn[2:]
-
-
-def test_import_lstmshape_imports_no_polars_or_narwhals() -> None:
-    code = (
-        "import sys, lstmshape; "
-        "print(sorted(m for m in ('polars', 'narwhals') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_explain_describes_a_polars_frame_as_its_pandas_twin() -> None:

@@ -10,7 +10,7 @@ without TensorFlow's start-up lines (``quiet()``).
 """
 
 from . import datasets
-from ._core.errors import ShapeError
+from ._core.errors import ShapeError, UnknownCategoryWarning
 from ._core.frameworks import quiet
 from ._describe.explain import explain
 from ._evaluate.folds import Folds, folds
@@ -37,6 +37,7 @@ __all__ = [
     "Framing",
     "ShapeError",
     "Split",
+    "UnknownCategoryWarning",
     "Windows",
     "__version__",
     "as_published",

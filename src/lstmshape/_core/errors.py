@@ -32,6 +32,17 @@ class ShapeError(ValueError):
 ShapeError.__module__ = "lstmshape"
 
 
+class UnknownCategoryWarning(UserWarning):
+    """A categorical covariate holds labels its vocabulary (fitted on training rows) lacks.
+
+    They become the reserved code 0. Raised once per call, naming each column and how
+    many values it had that the training rows never showed.
+    """
+
+
+UnknownCategoryWarning.__module__ = "lstmshape"
+
+
 def received(name: str, value: Any) -> str:
     """Return the closing ``Received: name=value`` of a message."""
     return f"Received: {name}={_short_repr(value)}"

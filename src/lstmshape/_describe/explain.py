@@ -300,14 +300,26 @@ def _explain_split(parts: Split) -> str:
     return "\n".join(lines)
 
 
+def _dtype_word(name: str) -> str:
+    """Close a ``keras.Input(...`` with the dtype of input ``name`` when it is not float."""
+    if name == "mask":
+        return ', dtype="bool")'
+    return ', dtype="int32")' if name.startswith("categorical_") else ")"
+
+
 def _keras_input(shape: Any) -> str:
     if isinstance(shape, dict):
         inputs = ", ".join(
-            f'keras.Input(shape={tuple(one)}, name="{name}"'
-            + (', dtype="bool")' if name == "mask" else ")")
+            f'keras.Input(shape={tuple(one)}, name="{name}"' + _dtype_word(name)
             for name, one in shape.items()
         )
-        return f"Model inputs: {inputs}, without the samples axis (Keras' batch axis)."
+        embedded = ""
+        if any(name.startswith("categorical_") for name in shape):
+            embedded = (
+                " The categorical inputs are int32 codes: build_model gives each column an "
+                "Embedding (sizes in Windows.cardinalities)."
+            )
+        return f"Model inputs: {inputs}, without the samples axis (Keras' batch axis).{embedded}"
     return (
         f"Model input: keras.Input(shape={tuple(shape)}), without the samples axis "
         "(Keras' batch axis)."

@@ -10,6 +10,7 @@ from typing import Any, overload
 import numpy as np
 import pandas as pd
 
+from .._core.docs import shared_docs
 from .._core.errors import (
     ShapeError,
     format_label,
@@ -19,14 +20,14 @@ from .._core.errors import (
     received_type,
 )
 from .._core.validate import check_bool, check_int
-from .._input.scaling import series_ranges
+from .._input.categories import warn_unknown
 from .._input.table import ColumnSelection
 from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
 from .._plan.plan import Run
 from .._windows.request import make_request
 from .._windows.windows import Windows
-from .split import SeriesParts, Split, make_split, rows_from_timestamp
+from .split import PartRows, Split, make_split, rows_from_timestamp, series_table
 
 
 class Folds(Sequence[Split]):
@@ -163,6 +164,7 @@ def _series_begins(runs: tuple[Run, ...], groups: tuple[Hashable, ...], n: int) 
     return begins
 
 
+@shared_docs
 def folds(
     data: Any,
     lookback: int,
@@ -182,13 +184,14 @@ def folds(
     future: ColumnSelection = None,
     static: ColumnSelection = None,
     per_timestep: bool = False,
-    group_by: Hashable | None = None,
+    group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
     time: Hashable | None = None,
     dropna: bool = False,
     transform: str | None = None,
     per_series: bool = False,
     min_history: int | None = None,
+    categorical: ColumnSelection = None,
 ) -> Folds:
     """Rolling-origin evaluation: ``n_folds`` leak-free splits whose test parts follow each other.
 
@@ -205,8 +208,7 @@ def folds(
     ----------
     data : array_like, pandas.Series or pandas.DataFrame
         As for :func:`windows`; rows in time order.
-    lookback : int
-        Timesteps per window.
+    {lookback}
     n_folds : int
         Number of folds, at least 1.
     test : int, float or timestamp
@@ -227,14 +229,26 @@ def folds(
     scaler : object, optional
         An unfitted scaler, as for :func:`split`: a copy is fitted on each fold's
         training rows.
-    horizon, shift, stride, sampling_rate, features, targets, per_timestep : optional
-        As for :func:`split`.
+    {horizon}
+    {shift}
+    {stride}
+    {sampling_rate}
+    {features, targets}
     future, static : optional
         Known-future and static covariates, as for :func:`split`: scaled with each fold's
         training statistics, read on each sample's own rows.
-    group_by, freq, time, dropna, transform, per_series, min_history : optional
-        As for :func:`split` (see the Notes for groups). With ``min_history`` the first
-        fold's training part needs only ``min_history`` input rows and the targets.
+    {per_timestep}
+    {group_by}
+        See the Notes for how folds cut several series.
+    {freq}
+    {time}
+    {dropna}
+    {transform}
+    {per_series}
+    {min_history}
+        The first fold's training part then needs only ``min_history`` input rows and
+        the targets.
+    {categorical}
 
     Returns
     -------
@@ -279,7 +293,8 @@ def folds(
     request = make_request(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
-        targets=targets, future=future, static=static, group_by=group_by, freq=freq, time=time,
+        targets=targets, future=future, static=static, categorical=categorical,
+        group_by=group_by, freq=freq, time=time,
         dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
     )  # fmt: skip
@@ -290,7 +305,9 @@ def folds(
     bounds = _fold_rows(request.read, settings)
     sizes = {"train": None, "val": val or None, "test": settings.test}
     plan = plan_windows(request.timeline, framing, request.min_history)
-    splits = [make_split(request, fold, sizes=sizes, plan=plan) for fold in bounds]
+    unknown: dict[Hashable, int] = {}
+    splits = [make_split(request, fold, sizes=sizes, plan=plan, unknown=unknown) for fold in bounds]
+    warn_unknown(unknown, "training rows of their fold (counts summed over the folds)")
     return Folds(splits, expanding=expanding, test=settings.test, val=val, gap=gap)
 
 
@@ -357,13 +374,17 @@ class _Settings:
         sizes = {"n_folds": self.n_folds, "test": self.test_asked, "val": self.val}
         return {name: v for name, v in {**sizes, "gap": self.gap}.items() if v != 0}
 
-    def held_out(self, test: int) -> int:
+    def held_out(self, test: Any) -> Any:
         """Clock positions after the first fold's training part."""
         gaps = self.gap * (2 if self.val else 1)
         return self.n_folds * test + self.val + gaps
 
-    def cuts(self, length: int, test: int) -> list[dict[str, tuple[int, int]]]:
-        """Return the parts of each fold as ``[begin, end)`` positions on a clock of ``length``."""
+    def cuts(self, length: Any, test: Any) -> list[dict[str, tuple[Any, Any]]]:
+        """Return the parts of each fold as ``[begin, end)`` positions on a clock of ``length``.
+
+        ``length`` and ``test`` may be arrays (one entry per series): the positions are then
+        arrays too.
+        """
         start = length - self.n_folds * test
         first_train_end = length - self.held_out(test)
         found = []
@@ -372,7 +393,7 @@ class _Settings:
             val_hi = test_lo - self.gap
             val_lo = val_hi - self.val
             train_hi = (val_lo - self.gap) if self.val else val_hi
-            train_lo = 0 if self.expanding else train_hi - first_train_end
+            train_lo = 0 * train_hi if self.expanding else train_hi - first_train_end
             parts = {"train": (train_lo, train_hi), "test": (test_lo, test_lo + test)}
             if self.val:
                 parts["val"] = (val_lo, val_hi)
@@ -400,60 +421,60 @@ class _Settings:
         )
 
 
-def _fold_rows(timeline: Timeline, settings: _Settings) -> list[dict[Hashable | None, SeriesParts]]:
-    """For each fold, the target rows of each part of each series.
+def _fold_rows(timeline: Timeline, settings: _Settings) -> list[PartRows]:
+    """For each fold, the target rows of each part of each series (arrays over the series).
 
     Every series is checked before any fold is made, so that sizes which cannot fit are
-    refused before memory for ``n_folds`` folds is taken.
+    refused before memory for ``n_folds`` folds is taken. Sizes in rows or fractions
+    depend only on a series' length: they are worked out once per length, in the order
+    the lengths first occur (so the first series that fails is the one named).
     """
     index = timeline.table.index
-    ranges = series_ranges(timeline)
+    groups, begins, ends, run_series = series_table(timeline)
+    lengths = ends - begins
     by_time = timeline.run_groups != () and isinstance(index, pd.DatetimeIndex)
-    clock: pd.DatetimeIndex | None = None
-    # Per series: clock positions of its rows, clock length, rows per test part.
-    plans: list[tuple[int, Hashable | None, np.ndarray | None, int, int]] = []
+    keys: np.ndarray | None = None  # by time: (series, clock position) of every row, sorted
+    offsets = np.cumsum(lengths) - lengths  # of each series' first row in ``keys``
     if by_time:
         assert isinstance(index, pd.DatetimeIndex)
-        clock = index[np.concatenate([np.arange(b, e) for b, e, _ in ranges])].unique()
-        clock = clock.sort_values()
-
+        rows = np.repeat(begins - offsets, lengths) + np.arange(lengths.sum(), dtype=np.int64)
+        stamps = index[rows]
+        clock = stamps.unique().sort_values()
         label = partial(str, " timestamps of all series")
         test = settings.test_rows(clock, len(clock), label)
         settings.check(len(clock), test, label)
-        for begin, end, group in ranges:
-            assert index is not None
-            plans.append((begin, group, clock.get_indexer(index[begin:end]), len(clock), test))
+        positions = clock.get_indexer(stamps).astype(np.int64)
+        series_of_row = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        keys = series_of_row * (len(clock) + 1) + positions
+        clock_lengths = np.full(len(lengths), len(clock), dtype=np.int64)
+        tests = np.full(len(lengths), test, dtype=np.int64)
     else:
         dated = not isinstance(settings.test_asked, (int, float))
-        for begin, end, group in ranges:
-            label = partial(_rows_of, group)  # only a message reads it
-            times = None if index is None or not dated else index[begin:end]  # a timestamp
-            test = settings.test_rows(times, end - begin, label)
-            settings.check(end - begin, test, label)
-            plans.append((begin, group, None, end - begin, test))
-    local: dict[tuple[int, int], list[list[tuple[str, int, int]]]] = {}
-    series_rows = []  # (begin, group, the rows of each part of each fold, from the series' start)
-    for begin, group, positions, length, test in plans:
-        if positions is None:  # rows of the series' own clock: the same for equal lengths
-            if (length, test) not in local:
-                local[(length, test)] = [
-                    [(name, *_to_rows(None, length, 0, lo, hi)) for name, (lo, hi) in cut.items()]
-                    for cut in settings.cuts(length, test)
-                ]
-            rows = local[(length, test)]
+        if dated:
+            chosen = np.arange(len(lengths))
+            inverse = chosen
         else:
-            rows = [
-                [(name, *_to_rows(positions, length, 0, lo, hi)) for name, (lo, hi) in cut.items()]
-                for cut in settings.cuts(length, test)
-            ]
-        series_rows.append((begin, group, rows))
-    return [
-        {
-            group: {"val": [], **{name: [(begin + a, begin + b)] for name, a, b in rows[k]}}
-            for begin, group, rows in series_rows
+            _, chosen, inverse = np.unique(lengths, return_index=True, return_inverse=True)
+        found = np.zeros(len(chosen), dtype=np.int64)
+        for k in np.argsort(chosen, kind="stable").tolist():
+            number = int(chosen[k])
+            begin, end = int(begins[number]), int(ends[number])
+            label = partial(_rows_of, groups[number])  # only a message reads it
+            times = None if index is None or not dated else index[begin:end]  # a timestamp
+            found[k] = settings.test_rows(times, end - begin, label)
+            settings.check(end - begin, int(found[k]), label)
+        clock_lengths, tests = lengths, found[inverse]
+    folds = []
+    for cut in settings.cuts(clock_lengths, tests):
+        parts = {
+            name: (
+                _to_rows(keys, begins, clock_lengths, lo, offsets),
+                _to_rows(keys, begins, clock_lengths, hi, offsets),
+            )
+            for name, (lo, hi) in cut.items()
         }
-        for k in range(settings.n_folds)
-    ]
+        folds.append(PartRows(groups, begins, ends, run_series, parts))
+    return folds
 
 
 def _rows_of(group: Hashable | None) -> str:
@@ -462,14 +483,23 @@ def _rows_of(group: Hashable | None) -> str:
 
 
 def _to_rows(
-    positions: np.ndarray | None, length: int, begin: int, lo: int, hi: int
-) -> tuple[int, int]:
-    """Rows ``[a, b)`` of a series whose clock positions lie in ``[lo, hi)``.
+    keys: np.ndarray | None,
+    begins: np.ndarray,
+    lengths: np.ndarray,
+    positions: Any,
+    offsets: np.ndarray | None = None,
+) -> np.ndarray:
+    """Return the first row of each series at or after its clock position in ``positions``.
 
-    ``positions`` None: the series is its own clock (position ``i`` is row ``i``).
+    ``keys`` None: each series is its own clock (position ``i`` is its row ``i``). Else
+    ``keys`` are ``series * (length + 1) + position`` of every row, series after series
+    (series ``s`` from ``offsets[s]`` on), so in order: a binary search finds how many rows
+    of each series lie before the position.
     """
-    if positions is None:
-        return (begin + min(max(lo, 0), length), begin + min(max(hi, 0), length))
-    a = int(np.searchsorted(positions, lo, side="left"))
-    b = int(np.searchsorted(positions, hi, side="left"))
-    return (begin + a, begin + b)
+    at = np.clip(np.broadcast_to(np.asarray(positions, dtype=np.int64), lengths.shape), 0, lengths)
+    if keys is None:
+        return begins + at
+    series = np.arange(len(lengths), dtype=np.int64)
+    before = np.searchsorted(keys, series * (lengths + 1) + at, side="left")
+    assert offsets is not None
+    return begins + before - offsets

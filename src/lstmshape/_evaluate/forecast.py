@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.arrays import max_copy_bytes
+from .._core.docs import shared_docs
 from .._core.errors import ShapeError, format_label, listed, plural, received, received_type
 from .._core.validate import check_int
 from .._input.frames import to_pandas, with_time_column
@@ -22,6 +23,7 @@ from .._windows.request import check_time, make_request
 from .._windows.windows import windows
 
 
+@shared_docs
 def forecast(
     model: Any,
     data: Any,
@@ -61,12 +63,12 @@ def forecast(
         The history, rows in time order, in original units (not scaled). Only its last
         ``lookback`` rows (one more with a ``transform`` that uses one up) are read: NaN
         in earlier rows is fine.
-    lookback : int
-        The model's timesteps per window.
+    {lookback}
+        The model's, as in training.
     steps : int
         Rows to forecast, at least 1.
-    features, targets : optional
-        The columns the model was trained on, as for :func:`windows`.
+    {features, targets}
+        The columns the model was trained on.
     future : optional
         The known-future columns of training (``windows(..., future=...)``); default: the
         columns of ``future_values`` when it is a DataFrame.
@@ -208,9 +210,17 @@ def _refuse_series_keys(data: Any, time: Hashable | None, *selections: ColumnSel
         if not pd.api.types.is_numeric_dtype(data[c])
         and not pd.api.types.is_datetime64_any_dtype(data[c])
     ]
-    values = data[keys[0]].to_numpy() if keys else None
-    if values is not None and len(values) and (values != values[0]).any():
-        key = keys[0]
+    varying = [key for key in keys if len(data) and (data[key] != data[key].iloc[0]).any()]
+    if len(varying) > 1:  # several keys (group_by=[...]): each combination is a series
+        raise TypeError(
+            f"forecast() continues one series, but `data` has columns {varying!r} that tell "
+            "series apart (a long frame of several series, as windows(..., group_by=[...]) "
+            "reads). Forecast each series on its own: {key: lstmshape.forecast(model, "
+            f"rows.drop(columns={varying!r}), ...) for key, rows in data.groupby({varying!r})}}. "
+            f"{received_type('data', data)}"
+        )
+    if varying:
+        key = varying[0]
         raise TypeError(
             f"forecast() continues one series, but `data` has a column {key!r} of "
             f"{data[key].nunique()} values that tells series apart (a long frame of several "

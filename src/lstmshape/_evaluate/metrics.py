@@ -148,7 +148,8 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
         horizon) are scored against the column ``"Open"`` of ``actual``.
     actual : pandas.DataFrame, pandas.Series or array_like
         The data the windows were made from, in original units, with the same index
-        (rows, for numpy input); with ``group_by``, including the group column.
+        (rows, for numpy input); with ``group_by``, including the group column (every key
+        column, with several keys).
     season : int, optional
         Rows per season (7 for daily data with a weekly pattern, 12 for monthly data):
         adds the seasonal naive forecast, and scales MASE by the seasonal naive's
@@ -303,17 +304,22 @@ def _series(
         return _panel_series(frame, actual)
     if not isinstance(frame.index, pd.MultiIndex):
         return [(None, frame, actual)]
-    group_by = frame.index.names[0]
-    if group_by not in actual.columns:
+    keys = list(frame.index.names[:-1])  # one level per group key, then time
+    absent = [key for key in keys if key not in actual.columns]
+    if absent:
         raise ShapeError(
-            f"The forecasts are grouped by {group_by!r}, but `actual` has no column of that "
-            f"name; pass the data with its group column. Columns: "
-            f"{listed(map(repr, actual.columns))}"
+            f"The forecasts are grouped by {listed(map(repr, keys))}, but `actual` has no "
+            f"column {listed(map(repr, absent))}; pass the data with its group "
+            f"column(s). Columns: {listed(map(repr, actual.columns))}"
         )
+    one = len(keys) == 1
+    by: Any = keys[0] if one else keys
+    rows = dict(actual.groupby(by, sort=False, observed=True).indices)
     found: list[tuple[Hashable | None, pd.DataFrame, pd.DataFrame]] = []
-    for group, sub in frame.groupby(level=0, sort=False):
-        series = actual[actual[group_by] == group].drop(columns=[group_by])
-        found.append((group, sub.droplevel(0), series))
+    for group, sub in frame.groupby(level=0 if one else by, sort=False):
+        mine = rows.get(group, np.empty(0, dtype=np.int64))
+        series = actual.iloc[mine].drop(columns=keys)
+        found.append((group, sub.droplevel(0 if one else by), series))
     return found
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._core.docs import shared_docs
 from .._core.errors import (
     ShapeError,
     format_label,
@@ -26,13 +27,66 @@ from .._input.timeline import Timeline, plan_windows
 from .._input.transform import rows_used_up
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan
-from .._windows.request import WindowRequest, make_request, source_of
+from .._windows.request import WindowRequest, encode_categories, make_request, source_of
 from .._windows.windows import Windows
 
 PARTS = ("train", "val", "test")
 
-#: The target rows of each part of one series: ``{"train": [(begin, end)], ...}``.
-SeriesParts = dict[str, list[Run]]
+
+@dataclass(frozen=True)
+class PartRows:
+    """The target rows of each part in every series, as arrays (one entry per series).
+
+    Series are numbered as :func:`series_ranges` gives them: ``groups`` (``(None,)``
+    without groups), their rows ``[begins, ends)``, and ``run_series``, the series of each
+    run of the timeline. ``parts[name]`` is ``(lows, highs)``: the part's target rows
+    ``[low, high)`` in each series (``low >= high``: none). Arrays, not a dict per series:
+    a split of 50,000 series costs array arithmetic, not 50,000 Python objects per part.
+    """
+
+    groups: tuple[Hashable | None, ...]
+    begins: np.ndarray
+    ends: np.ndarray
+    run_series: np.ndarray
+    parts: dict[str, tuple[np.ndarray, np.ndarray]]
+
+    def ranges(self, part: str) -> list[Run]:
+        """Return the part's rows in every series, as ``(begin, end)`` ranges (for a scaler)."""
+        lows, highs = self.parts[part]
+        return list(zip(lows.tolist(), highs.tolist(), strict=True))
+
+    def by_series(self, part: str) -> dict[Hashable, list[Run]]:
+        """Return the part's rows ``{group: [(begin, end)]}`` (for a scaler per series)."""
+        return {g: [r] for g, r in zip(self.groups, self.ranges(part), strict=True)}
+
+    def of_runs(self, part: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the part's rows ``(lows, highs)`` for every run: its series' rows."""
+        lows, highs = self.parts[part]
+        return lows[self.run_series], highs[self.run_series]
+
+    def fewest(self, part: str) -> int:
+        """Return the fewest rows of the part in any series (for messages)."""
+        lows, highs = self.parts[part]
+        return int(np.maximum(highs - lows, 0).min())
+
+
+def series_table(
+    timeline: Timeline,
+) -> tuple[tuple[Hashable | None, ...], np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(groups, begins, ends, run_series)`` of the series of ``timeline``.
+
+    A series is a group's rows (contiguous), or the whole table without groups;
+    ``run_series`` is the series of each run, found by a binary search in the series'
+    first rows (the series do not overlap).
+    """
+    ranges = series_ranges(timeline)
+    groups = tuple(group for _, _, group in ranges)
+    spans = np.array([(b, e) for b, e, _ in ranges], dtype=np.int64).reshape(-1, 2)
+    begins, ends = spans[:, 0].copy(), spans[:, 1].copy()
+    run_begins = np.array([b for b, _ in timeline.runs], dtype=np.int64)
+    order = np.argsort(begins, kind="stable")
+    found = np.searchsorted(begins[order], run_begins, side="right") - 1
+    return groups, begins, ends, order[np.maximum(found, 0)]
 
 
 @dataclass(frozen=True, repr=False)
@@ -128,6 +182,7 @@ def _x_shape(windows: Windows) -> str:
     return str(shape)
 
 
+@shared_docs
 def split(
     data: Any,
     lookback: int,
@@ -144,13 +199,14 @@ def split(
     future: ColumnSelection = None,
     static: ColumnSelection = None,
     per_timestep: bool = False,
-    group_by: Hashable | None = None,
+    group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
     time: Hashable | None = None,
     dropna: bool = False,
     transform: str | None = None,
     per_series: bool = False,
     min_history: int | None = None,
+    categorical: ColumnSelection = None,
 ) -> Split:
     """Split a series by time into train, val and test windows, without leakage.
 
@@ -166,8 +222,7 @@ def split(
     data : array_like, pandas.Series, pandas.DataFrame, or a list or dict of them
         As for :func:`windows`; rows in time order. A panel (a list or dict of series) is
         split series by series, as with ``group_by``.
-    lookback : int
-        Timesteps per window.
+    {lookback}
     val, test : int, float or timestamp, optional
         The size of the part, at the end of the data (test last, val just before it): an
         int is a number of rows, a float in (0, 1) a fraction of the rows (rounded), and a
@@ -180,28 +235,29 @@ def split(
         part; it must scale each column on its own, as scikit-learn's scalers do. To apply
         the fitted copy to new data, pass ``fitted_scaler=parts.scaler`` to
         :func:`windows`.
-    horizon, shift, stride, sampling_rate, features, targets, per_timestep, group_by, freq, time,
-    dropna
-        As for :func:`windows`, and validated the same way.
+    {horizon}
+    {shift}
+    {stride}
+    {sampling_rate}
+    {features, targets}
     future, static : column name, position, or a list of them, optional
         Known-future and static covariates, as for :func:`windows`: every part's ``X`` is
         then the dict of named inputs, each sample's ``X["future"]`` read on its own target
         rows (so aligned with ``y`` in every part). They are scaled with the other columns,
         by the scaler fitted on the training rows only.
-    transform : {"diff", "pct_change", "log", "log_diff"}, optional
-        Model changes of the target columns instead of levels (as for :func:`windows`),
-        applied before the scaler is fitted; ``to_frame`` of every part undoes it. The
-        sizes of the parts count rows of the data, as without it.
-    per_series : bool, default False
-        With ``group_by`` and a ``scaler``: fit one copy of the scaler per series, on that
-        series' training rows, instead of one for all series (pooled, the default).
-        ``.scaler`` is then a dict ``{group: fitted copy}``, and ``to_frame`` undoes each
-        series with its own.
-    min_history : int, optional
-        As for :func:`windows`: windows may also start before a series' first row, padded,
-        when at least ``min_history`` of their input steps are real rows. Every part then
-        has the ``"mask"`` input; a padded window belongs to the part of its target rows,
-        like any other.
+    {per_timestep}
+    {group_by}
+    {freq}
+    {time}
+    {dropna}
+    {transform}
+        In a split it is applied before the scaler is fitted; ``to_frame`` of every part
+        undoes it. The sizes of the parts count rows of the data, as without it.
+    {per_series}
+    {min_history}
+        In a split every part then has the ``"mask"`` input; a padded window belongs to
+        the part of its target rows, like any other.
+    {categorical}
 
     Returns
     -------
@@ -239,7 +295,8 @@ def split(
     request = make_request(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
-        targets=targets, future=future, static=static, group_by=group_by, freq=freq, time=time,
+        targets=targets, future=future, static=static, categorical=categorical,
+        group_by=group_by, freq=freq, time=time,
         dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
     )  # fmt: skip
@@ -257,10 +314,11 @@ def _none_for_zero(size: Any) -> Any:
 
 def make_split(
     request: WindowRequest,
-    bounds: dict[Hashable | None, SeriesParts],
+    bounds: PartRows,
     *,
     sizes: dict[str, Any],
     plan: WindowPlan | None = None,
+    unknown: dict[Hashable, int] | None = None,
 ) -> Split:
     """Make the windows of each part from the target rows of each series (``bounds``).
 
@@ -270,22 +328,24 @@ def make_split(
     ``sizes`` are the sizes the user asked for, for messages (a part of size None is not
     made). With ``min_history`` the plan also holds padded windows, and they go to the
     part of their targets too. ``plan`` (of ``request``) may be given when several splits
-    share it: it depends on the rows, not on their scaled values.
+    share it: it depends on the rows, not on their scaled values. The vocabularies of
+    ``categorical`` columns follow the scaler's rule (fitted on the training rows); labels
+    they lack are added to ``unknown`` (``folds`` warns once), or warned about here.
     """
     timeline, framing, undo = request.timeline, request.framing, request.undo
     scaler, min_history = request.scaler, request.min_history
     fitted: Any = None
+    train_rows = bounds.ranges("train")
+    timeline = encode_categories(timeline, train_rows, unknown=unknown, stacklevel=5)
     if scaler is not None and request.per_series:
-        train = {group: rows["train"] for group, rows in bounds.items()}
-        fitted, timeline = fit_scaler_per_series(timeline, scaler, train)
+        fitted, timeline = fit_scaler_per_series(timeline, scaler, bounds.by_series("train"))
     elif scaler is not None:
-        train_rows = [r for rows in bounds.values() for r in rows["train"]]
         fitted, timeline = fit_scaler(timeline, scaler, train_rows)
     plan = plan_windows(timeline, framing, min_history) if plan is None else plan
     parts: dict[str, Windows] = {}
     boundaries: dict[str, list[str]] = {}
     for name in (part for part in PARTS if part == "train" or sizes[part] is not None):
-        part_plan = plan.with_targets_in(_run_bounds(timeline, bounds, name))
+        part_plan = plan.with_targets_in(*bounds.of_runs(name))
         if part_plan.n_samples == 0:
             lost = 0 if undo is None else rows_used_up(undo.kind, undo.lag)
             raise ShapeError(_empty_part_message(name, bounds, framing, sizes, min_history, lost))
@@ -294,45 +354,63 @@ def make_split(
     return Split(parts["train"], parts.get("val"), parts.get("test"), fitted, boundaries)
 
 
-def _part_rows(timeline: Timeline, *, val: Any, test: Any) -> dict[Hashable | None, SeriesParts]:
-    """For each series (group), the rows of train, val and test: ``[begin, end)`` ranges."""
+def _part_rows(timeline: Timeline, *, val: Any, test: Any) -> PartRows:
+    """For each series (group), the rows of train, val and test: ``[begin, end)`` ranges.
+
+    Sizes in rows or fractions depend only on a series' length: they are worked out (and
+    checked) once per length, in the order the lengths first occur, so the first series
+    that fails is the one named. Timestamps are looked up in each series' own index.
+    """
     index = timeline.table.index
-    series: dict[Hashable | None, SeriesParts] = {}
+    groups, begins, ends, run_series = series_table(timeline)
+    lengths = ends - begins
     dated = any(_is_timestamp(size) for size in (val, test))
-    sizes: dict[int, tuple[int, int]] = {}  # rows and fractions: the same for equal lengths
-    for begin, end, group in series_ranges(timeline):
-        label = "" if group is None else f" (group {group!r})"
-        rows = end - begin
-        if dated or rows not in sizes:
-            sub_index = None if index is None or not dated else index[begin:end]
-            test_rows = _size(test, "test", rows, sub_index, label)
-            val_rows = _size(val, "val", rows, sub_index, label, before=test_rows)
-            sizes[rows] = (test_rows, val_rows)
-        test_rows, val_rows = sizes[rows]
-        if val is not None and val_rows < 1:
-            raise ShapeError(
-                f"`val` must start before `test`{label}: the parts run train, val, test in "
-                f"time. {received_each(val=val, test=test)}"
-            )
-        if val_rows + test_rows >= rows:
-            asked = (
-                f"`val` and `test` ask for {val_rows} + {test_rows} = {val_rows + test_rows}"
-                if val is not None and test is not None
-                else f"`{'val' if test is None else 'test'}` asks for {val_rows + test_rows}"
-            )
-            given = {k: v for k, v in (("val", val), ("test", test)) if v is not None}
-            raise ShapeError(
-                f"{asked} of the {rows} rows{label}, leaving none for training. "
-                f"{received_each(**given)}"
-            )
-        test_start = end - test_rows
-        val_start = test_start - val_rows
-        series[group] = {
-            "train": [(begin, val_start)],
-            "val": [(val_start, test_start)] if val_rows else [],
-            "test": [(test_start, end)] if test_rows else [],
-        }
-    return series
+    if dated:
+        chosen = np.arange(len(lengths))
+        inverse = chosen
+    else:
+        _, chosen, inverse = np.unique(lengths, return_index=True, return_inverse=True)
+    found = np.zeros((len(chosen), 2), dtype=np.int64)
+    for k in np.argsort(chosen, kind="stable").tolist():
+        number = int(chosen[k])
+        begin, end, group = int(begins[number]), int(ends[number]), groups[number]
+        sub_index = None if index is None or not dated else index[begin:end]
+        found[k] = _series_sizes(val, test, end - begin, sub_index, group)
+    test_rows, val_rows = found[inverse, 0], found[inverse, 1]
+    test_start = ends - test_rows
+    val_start = test_start - val_rows
+    parts = {"train": (begins, val_start)}
+    if val is not None:
+        parts["val"] = (val_start, test_start)
+    if test is not None:
+        parts["test"] = (test_start, ends)
+    return PartRows(groups, begins, ends, run_series, parts)
+
+
+def _series_sizes(
+    val: Any, test: Any, rows: int, sub_index: pd.Index | None, group: Hashable | None
+) -> tuple[int, int]:
+    """Rows of ``test`` and ``val`` in a series of ``rows`` rows, checked to leave training."""
+    label = "" if group is None else f" (group {group!r})"
+    test_rows = _size(test, "test", rows, sub_index, label)
+    val_rows = _size(val, "val", rows, sub_index, label, before=test_rows)
+    if val is not None and val_rows < 1:
+        raise ShapeError(
+            f"`val` must start before `test`{label}: the parts run train, val, test in "
+            f"time. {received_each(val=val, test=test)}"
+        )
+    if val_rows + test_rows >= rows:
+        asked = (
+            f"`val` and `test` ask for {val_rows} + {test_rows} = {val_rows + test_rows}"
+            if val is not None and test is not None
+            else f"`{'val' if test is None else 'test'}` asks for {val_rows + test_rows}"
+        )
+        given = {k: v for k, v in (("val", val), ("test", test)) if v is not None}
+        raise ShapeError(
+            f"{asked} of the {rows} rows{label}, leaving none for training. "
+            f"{received_each(**given)}"
+        )
+    return test_rows, val_rows
 
 
 def _size(
@@ -401,33 +479,15 @@ def rows_from_timestamp(start: Any, name: str, index: pd.Index | None, label: st
     return len(index) - int(index.searchsorted(stamp, side="left"))
 
 
-def _run_bounds(
-    timeline: Timeline, bounds: dict[Hashable | None, SeriesParts], part: str
-) -> dict[int, Run]:
-    """Return the target rows allowed in each run for ``part``.
-
-    A run lies inside one series, and the part has at most one range of rows in each
-    series: each run is matched against its own series' ranges only (linear in the number
-    of series, where matching every run against every range was quadratic).
-    """
-    allowed: dict[int, Run] = {}
-    groups = timeline.run_groups or (None,) * len(timeline.runs)
-    for number, ((begin, end), group) in enumerate(zip(timeline.runs, groups, strict=True)):
-        for low, high in bounds[group][part] if group in bounds else ():
-            if low < end and begin < high:
-                allowed[number] = (low, high)
-    return allowed
-
-
 def _empty_part_message(
     name: str,
-    bounds: dict[Hashable | None, SeriesParts],
+    bounds: PartRows,
     framing: Framing,
     sizes: dict[str, Any],
     min_history: int | None,
     lost: int = 0,
 ) -> str:
-    rows = min(sum(e - b for b, e in series[name]) for series in bounds.values())
+    rows = bounds.fewest(name)
     used_up = f", plus {lost} the transform uses up" if lost else ""
     if name == "train" and min_history is None:
         need = f"at least {framing.extent + lost} rows: a whole window and its target{used_up}"
@@ -464,15 +524,21 @@ def _target_spans(timeline: Timeline, plan: WindowPlan) -> list[str]:
     """
     f = plan.framing
     first_offset, last_offset, stride = f.anchor_offset, f.last_anchor_offset, f.stride
-    with_samples = [block for block in plan.blocks if block.count]
-    n_runs = len({block.run for block in with_samples})
+    kept = np.flatnonzero(plan.counts > 0)
+    block_runs = plan.block_runs[kept]
+    n_runs = len(np.unique(block_runs))
     if n_runs > 3:  # name the first run only
-        with_samples = [block for block in with_samples if block.run == with_samples[0].run]
+        kept = kept[block_runs == block_runs[0]]
     runs: dict[int, tuple[int, int]] = {}  # a padded block and the block after it: one run
-    for block in with_samples:
-        a = block.first + first_offset
-        b = block.first + (block.count - 1) * stride + last_offset
-        runs[block.run] = (runs[block.run][0], b) if block.run in runs else (a, b)
+    for run, first, count in zip(
+        plan.block_runs[kept].tolist(),
+        plan.firsts[kept].tolist(),
+        plan.counts[kept].tolist(),
+        strict=True,
+    ):
+        a = first + first_offset
+        b = first + (count - 1) * stride + last_offset
+        runs[run] = (runs[run][0], b) if run in runs else (a, b)
     shown = list(runs.items())
     rows = np.array([row for _, (a, b) in shown for row in (a, b)], dtype=np.int64)
     labels = row_labels(timeline.table.values, timeline.table.index, rows)

@@ -37,8 +37,10 @@ from .._core.errors import (
     listed,
     plural,
     received,
+    received_each,
     received_type,
 )
+from .categories import Categories
 from .frames import to_pandas
 from .lazy import LazySeries
 from .panel import store_of
@@ -76,6 +78,9 @@ class Table:
         Boolean mask of rows holding a NaN, or ``None`` when there are none.
     future_cols, static_cols
         Positions of the known-future and static covariates (empty without them).
+    categories
+        The ``categorical`` columns (labels, roles, and once encoded their codes), which
+        are not among ``values``; None without them (:mod:`.categories`).
     """
 
     values: np.ndarray
@@ -86,6 +91,7 @@ class Table:
     missing_rows: np.ndarray | None = None
     future_cols: tuple[int, ...] = ()
     static_cols: tuple[int, ...] = ()
+    categories: Categories | None = None
 
     @property
     def feature_names(self) -> tuple[Hashable, ...]:
@@ -111,6 +117,7 @@ class Table:
             self.missing_rows,
             self.future_cols,
             self.static_cols,
+            self.categories,
         )
 
 
@@ -121,6 +128,7 @@ def as_table(
     targets: ColumnSelection = None,
     future: ColumnSelection = None,
     static: ColumnSelection = None,
+    categorical: ColumnSelection = None,
     exclude: Sequence[Hashable] = (),
     allow_nan: bool = False,
     check_order: bool = True,
@@ -134,6 +142,10 @@ def as_table(
     With ``allow_nan=True``, NaN values are allowed and reported in ``missing_rows``;
     infinite values are always an error. ``check_order=False`` leaves the time order of
     the index to the caller (grouped data checks it group by group).
+
+    ``categorical`` columns are read as labels (:mod:`.categories`), not as numbers: each
+    becomes a categorical input of every role it is selected for (features, ``future``,
+    ``static``; they stay among the default features), never a target.
     """
     data = to_pandas(data, param)  # polars, pyarrow, ...: read as pandas reads them
     source, labels, index = _as_source(data, param)
@@ -153,6 +165,16 @@ def as_table(
     by_name = isinstance(source, (pd.DataFrame, LazySeries))
     future_pos = [] if future is None else _select(future, labels, [], "future", by_name=by_name)
     static_pos = [] if static is None else _select(static, labels, [], "static", by_name=by_name)
+    cat_pos = (
+        [] if categorical is None
+        else _select(categorical, labels, [], "categorical", by_name=by_name)
+    )  # fmt: skip
+    if cat_pos and isinstance(source, LazySeries):
+        raise ShapeError(
+            "`categorical` columns are read as labels from a DataFrame or an array in "
+            "memory; a lazily read file series has none. Read it with pandas first "
+            f"(`pd.read_parquet`). {received('categorical', categorical)}"
+        )
     excluded = set(exclude) | {labels[i] for i in static_pos}
     default = [i for i, label in enumerate(labels) if label not in excluded]
     if not default and static_pos and (features is None or targets is None):
@@ -164,9 +186,19 @@ def as_table(
             f"`static` out. Received: static={static!r}"
         )
     feature_pos = _select(features, labels, default, "features", by_name=by_name)
-    target_pos = _select(targets, labels, default, "targets", by_name=by_name)
+    numeric_default = [i for i in default if i not in set(cat_pos)]
+    target_pos = _select(targets, labels, numeric_default or default, "targets", by_name=by_name)
+    roles = _categorical_roles(
+        cat_pos, labels, feature_pos, target_pos, future_pos, static_pos, categorical
+    )
+    if cat_pos:
+        feature_pos = [i for i in feature_pos if i not in set(cat_pos)]
+        future_pos = [i for i in future_pos if i not in set(cat_pos)]
+        static_pos = [i for i in static_pos if i not in set(cat_pos)]
     used = sorted(set(feature_pos) | set(target_pos) | set(future_pos) | set(static_pos))
-    _refuse_duplicate_names(labels, used, param)
+    _refuse_duplicate_names(labels, sorted(set(used) | set(cat_pos)), param)
+    if isinstance(source, (pd.DataFrame, LazySeries)):  # a file's series: as its frame
+        _refuse_labels_as_numbers(source, used, labels, feature_pos, target_pos, param)
 
     values = _numeric_columns(source, used, labels, param)
     if not isinstance(source, LazySeries):  # a file's series stays lazy (read-only reads)
@@ -188,7 +220,114 @@ def as_table(
         missing_rows=missing,
         future_cols=tuple(position[i] for i in future_pos),
         static_cols=static_cols,
+        categories=_categories(source, cat_pos, labels, roles),
     )
+
+
+def _categorical_roles(
+    cat_pos: list[int],
+    labels: list[Hashable],
+    feature_pos: list[int],
+    target_pos: list[int],
+    future_pos: list[int],
+    static_pos: list[int],
+    categorical: ColumnSelection,
+) -> dict[str, tuple[int, ...]]:
+    """Positions in ``cat_pos`` of the categorical columns of each input; refuse misuse."""
+    as_target = [labels[i] for i in cat_pos if i in set(target_pos)]
+    if as_target:
+        raise ShapeError(
+            f"Column(s) {listed(map(repr, as_target))} are `categorical` and among the "
+            "`targets`: a categorical column is an integer input for an embedding, and an "
+            "LSTM's targets are numbers it regresses. Pick numeric `targets` (a class "
+            "target needs a classifier: one-hot it and predict probabilities). "
+            f"{received_each(categorical=categorical, targets=[labels[i] for i in target_pos])}"
+        )
+    roles = {
+        "past": tuple(n for n, i in enumerate(cat_pos) if i in set(feature_pos)),
+        "future": tuple(n for n, i in enumerate(cat_pos) if i in set(future_pos)),
+        "static": tuple(n for n, i in enumerate(cat_pos) if i in set(static_pos)),
+    }
+    unused = [labels[i] for n, i in enumerate(cat_pos) if not any(n in r for r in roles.values())]
+    if unused:
+        raise ShapeError(
+            f"`categorical` names {listed(map(repr, unused))}, which no input reads: a "
+            "categorical column is a past input (among `features`), a known-future input "
+            "(`future`) or a static one (`static`). Add it to one of them, or leave it out "
+            f"of `categorical`. {received('categorical', categorical)}"
+        )
+    if cat_pos and not [i for i in feature_pos if i not in set(cat_pos)]:
+        raise ShapeError(
+            "`features` holds only `categorical` columns, so the past input would have no "
+            "numeric column: add the series' own values (the targets' past). "
+            f"{received_each(features=[labels[i] for i in feature_pos], categorical=categorical)}"
+        )
+    return roles
+
+
+def _categories(
+    source: Any, cat_pos: list[int], labels: list[Hashable], roles: dict[str, tuple[int, ...]]
+) -> Categories | None:
+    """Return the categorical columns' labels, as Series over the rows (copies)."""
+    if not cat_pos:
+        return None
+    columns = []
+    for i in cat_pos:
+        if isinstance(source, pd.DataFrame):
+            column = source.iloc[:, i].reset_index(drop=True)
+        else:
+            column = pd.Series(np.asarray(source)[:, i])
+        columns.append(column.copy())
+    return Categories(
+        names=tuple(labels[i] for i in cat_pos),
+        labels=tuple(columns),
+        past=roles["past"],
+        future=roles["future"],
+        static=roles["static"],
+    )
+
+
+def _refuse_labels_as_numbers(
+    source: pd.DataFrame | LazySeries,
+    used: list[int],
+    labels: list[Hashable],
+    feature_pos: list[int],
+    target_pos: list[int],
+    param: str,
+) -> None:
+    """Refuse a text or category column read as numbers, pointing to ``categorical=``."""
+    dtypes = list(source.dtypes)
+    for i in used:
+        dtype = dtypes[i]
+        if not _is_label_dtype(dtype):
+            continue
+        label = labels[i]
+        if i in set(target_pos) and i not in set(feature_pos):
+            fix = (
+                "A target must be numeric: pick numeric `targets` (a categorical column can "
+                f"be an input, with `categorical=[{label!r}]`)."
+            )
+        elif i in set(target_pos):
+            fix = (
+                f"By default every column is a target: pass numeric `targets=`, and "
+                f"`categorical=[{label!r}]` to feed it as an integer input with an embedding."
+            )
+        else:
+            fix = (
+                f"To feed it as an integer input with an embedding (store, product, weekday), "
+                f"name it in `categorical=[{label!r}]`; else leave it out with `features=`."
+            )
+        raise TypeError(
+            f"Column {label!r} of `{param}` has non-numeric dtype {dtype} (text or "
+            f"categories): labels are not measurements an LSTM can read as numbers. {fix}"
+        )
+
+
+def _is_label_dtype(dtype: Any) -> bool:
+    """category, text (object of str, string) dtypes: labels, not numbers."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return True
+    return bool(pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))
 
 
 def _refuse_missing_static(

@@ -7,9 +7,11 @@ run, which is the common case.
 
 from __future__ import annotations
 
+import math
 import warnings
+from collections import Counter
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import numpy as np
@@ -42,6 +44,10 @@ class Timeline:
     runs: tuple[Run, ...]
     run_groups: tuple[Hashable, ...]
     group_by: Hashable | None = None
+    #: The names of the series' index levels: ``(group_by,)`` for one key, the keys for
+    #: several (``run_groups`` are then tuples, one value per key), ``("series",)`` for a
+    #: panel, ``()`` without groups.
+    group_keys: tuple[Hashable, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -50,7 +56,7 @@ class Timeline:
 
     def with_values(self, values: np.ndarray) -> Timeline:
         """Return the same timeline over other values of the same shape (scaled ones)."""
-        return Timeline(self.table.with_values(values), self.runs, self.run_groups, self.group_by)
+        return replace(self, table=self.table.with_values(values))
 
 
 def read_timeline(
@@ -60,7 +66,8 @@ def read_timeline(
     targets: ColumnSelection = None,
     future: ColumnSelection = None,
     static: ColumnSelection = None,
-    group_by: Hashable | None = None,
+    categorical: ColumnSelection = None,
+    group_by: Any = None,
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
     param: str = "data",
@@ -69,10 +76,19 @@ def read_timeline(
     """Validate ``data`` and find its runs (see the module docstring).
 
     A panel (a list or dict of series, :func:`._panel.is_panel`) is read series by series
-    by :func:`read_panel`. ``time`` names a column that becomes the index (of each frame).
+    by :func:`read_panel`. ``group_by`` is one column, or a list (tuple) of columns whose
+    combinations are the series (:func:`group_keys_of`). ``time`` names a column that
+    becomes the index (of each frame).
     """
     data = to_pandas_items(data, param, time)
     if is_panel(data):
+        if categorical is not None:
+            raise ShapeError(
+                "`categorical` columns need one DataFrame (with `group_by` for several "
+                "series), whose rows hold the labels; `data` is a list (or dict) of series. "
+                "Concatenate them into one frame with a series column and pass "
+                f"`group_by=` that column. {received('categorical', categorical)}"
+            )
         if group_by is not None:
             raise ShapeError(
                 "`group_by` names a column that tells series apart inside one table, but "
@@ -91,22 +107,31 @@ def read_timeline(
         )
     group_codes: np.ndarray | None = None
     group_names: list[Hashable] = []
+    keys: tuple[Hashable, ...] = ()
     if group_by is not None:
-        data, group_codes, group_names = _order_by_group(data, group_by)
+        keys = group_keys_of(data, group_by)
+        group_by = keys[0] if len(keys) == 1 else keys
+        data, group_codes, group_names = _order_by_group(data, keys)
     table = as_table(
         data,
         features=features,
         targets=targets,
         future=future,
         static=static,
-        exclude=() if group_by is None else (group_by,),
+        categorical=categorical,
+        exclude=keys,
         allow_nan=dropna,
         check_order=group_by is None,
         param=param,
     )
     n_rows = table.values.shape[0]
+    if len(keys) > 1:
+        _refuse_keys_in_roles(table, keys)
     if table.static_cols:
         _check_static(table, group_codes, group_names, group_by)
+    if table.categories is not None:
+        index = table.index
+        table.categories.check_static(group_codes, group_names, lambda row: where(row, index))
     if group_codes is None and freq is None and table.missing_rows is None:
         return Timeline(table, ((0, n_rows),), (), None)
     breaks = np.zeros(max(n_rows - 1, 0), dtype=bool)
@@ -119,7 +144,7 @@ def read_timeline(
     run_groups: tuple[Hashable, ...] = ()
     if group_codes is not None:
         run_groups = tuple(group_names[group_codes[begin]] for begin, _ in runs)
-    return Timeline(table, tuple(runs), run_groups, group_by)
+    return Timeline(table, tuple(runs), run_groups, group_by, keys)
 
 
 #: The name of the series level (``group_by``, ``to_frame``'s index) of a panel.
@@ -188,7 +213,7 @@ def read_panel(
         future_cols=first.future_cols,
         static_cols=first.static_cols,
     )
-    return Timeline(table, tuple(runs), tuple(run_groups), PANEL_LEVEL)
+    return Timeline(table, tuple(runs), tuple(run_groups), PANEL_LEVEL, (PANEL_LEVEL,))
 
 
 def keep_panel(before: Timeline, after: Timeline) -> Timeline:
@@ -201,7 +226,7 @@ def keep_panel(before: Timeline, after: Timeline) -> Timeline:
     if store is None or store_of(after.table.values) is not None:
         return after
     values = cast(np.ndarray, store.split_like(np.asarray(after.table.values)))
-    return Timeline(after.table.with_values(values), after.runs, after.run_groups, after.group_by)
+    return after.with_values(values)
 
 
 def _check_same_columns(first_name: Hashable, first: Table, name: Hashable, table: Table) -> None:
@@ -257,7 +282,7 @@ def plan_windows(
         raise ShapeError(_too_short_message(timeline, framing))
     if timeline.run_groups:
         panel = store_of(timeline.table.values) is not None
-        _warn_about_empty_groups(plan, None if panel else timeline.group_by)
+        _warn_about_empty_groups(plan, None if panel else _keys_in_words(timeline.group_keys))
     return plan
 
 
@@ -298,7 +323,7 @@ def _too_short_message(timeline: Timeline, framing: Framing) -> str:
     if store_of(timeline.table.values) is not None and one_run_per_group:
         pieces = "series of the panel"
     elif timeline.group_by is not None and one_run_per_group:
-        pieces = f"group of `{timeline.group_by}`"
+        pieces = f"group of `{_keys_in_words(timeline.group_keys)}`"
     else:
         pieces = "contiguous run (runs end at groups, gaps and missing values)"
     return (
@@ -354,36 +379,130 @@ def _check_static(
         )
 
 
-def _order_by_group(
-    data: Any, group_by: Hashable
-) -> tuple[pd.DataFrame, np.ndarray, list[Hashable]]:
-    """Sort rows by group, keeping time order inside each group (a stable sort)."""
-    if not isinstance(group_by, Hashable):
-        raise TypeError(
-            f"`group_by` must be the name of one column. {received_type('group_by', group_by)}"
-        )
+def group_keys_of(data: Any, group_by: Any) -> tuple[Hashable, ...]:
+    """Return the group keys ``group_by`` names: one column, or a list (tuple) of them.
+
+    A tuple that is itself a column of ``data`` (MultiIndex columns) is that one column. A
+    list of one key is that key. Refuses an empty list, a repeated key and a key that is
+    not a column (naming it, with the columns there are).
+    """
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
             "`group_by` names a column, so `data` must be a pandas DataFrame. "
             f"Received: data of type {type(data).__name__}"
         )
-    if group_by not in data.columns:
-        raise ShapeError(
-            f"`group_by` names a column that `data` does not have: {group_by!r}."
-            f"{did_you_mean(group_by, list(data.columns))} Available columns: "
-            f"{listed(map(repr, data.columns), limit=20)}."
-        )
-    refuse_date_columns(data, ignore=(group_by,))  # dates as group keys are fine
-    keys = data[group_by]
-    if keys.isna().any():
-        first = int(np.flatnonzero(keys.isna().to_numpy())[0])
-        raise ShapeError(
-            f"Column {group_by!r} (`group_by`) has a missing group label at row {first}; "
-            "every row must belong to a group."
-        )
-    codes, names = pd.factorize(keys, sort=True)
+    several = isinstance(group_by, list) or (
+        isinstance(group_by, tuple) and group_by not in data.columns
+    )
+    if not several:
+        if not isinstance(group_by, Hashable):
+            raise TypeError(
+                "`group_by` must be the name of one column, or a list of column names. "
+                f"{received_type('group_by', group_by)}"
+            )
+        keys: tuple[Hashable, ...] = (group_by,)
+    else:
+        keys = tuple(group_by)
+        if not keys:
+            raise ShapeError(
+                "`group_by` is an empty list: name at least one column whose values tell "
+                f"series apart (for example group_by=['store', 'item']). "
+                f"{received('group_by', group_by)}"
+            )
+        unhashable = [key for key in keys if not isinstance(key, Hashable)]
+        if unhashable:
+            raise TypeError(
+                "`group_by` must be a column name or a list of column names; the list holds "
+                f"{listed(type(k).__name__ for k in unhashable)}. "
+                f"{received('group_by', group_by)}"
+            )
+        repeated = [key for key, n in Counter(keys).items() if n > 1]
+        if repeated:
+            raise ShapeError(
+                f"`group_by` names {listed(map(repr, repeated))} more than once: each key "
+                f"is one level of the series' labels. Name each column once. "
+                f"{received('group_by', group_by)}"
+            )
+    for key in keys:
+        if key not in data.columns:
+            which = "a column" if len(keys) == 1 else f"key {key!r}, a column"
+            raise ShapeError(
+                f"`group_by` names {which} that `data` does not have: {key!r}."
+                f"{did_you_mean(key, list(data.columns))} Available columns: "
+                f"{listed(map(repr, data.columns), limit=20)}."
+            )
+    return keys
+
+
+def _keys_in_words(keys: tuple[Hashable, ...]) -> str:
+    """``store`` for one key, ``store, item`` for several (inside backquotes)."""
+    return ", ".join(str(key) for key in keys)
+
+
+def _refuse_keys_in_roles(table: Table, keys: tuple[Hashable, ...]) -> None:
+    """Refuse a group key that is also a feature, target or covariate (several keys)."""
+    roles = {
+        "features": table.feature_cols,
+        "targets": table.target_cols,
+        "future": table.future_cols,
+        "static": table.static_cols,
+    }
+    for role, cols in roles.items():
+        both = [table.names[c] for c in cols if table.names[c] in set(keys)]
+        if both:
+            raise ShapeError(
+                f"Column(s) {listed(map(repr, both))} are both a `group_by` key and "
+                f"`{role}`: a key names the series, its value is the same on every row of "
+                f"one, so it is not an input or a target. Leave it out of `{role}` (a key "
+                f"that carries information can be a `static` covariate under another name, "
+                f"a copy of the column). Received: group_by={list(keys)!r}, "
+                f"{role}={[table.names[c] for c in cols]!r}"
+            )
+
+
+def _order_by_group(
+    data: pd.DataFrame, keys: tuple[Hashable, ...]
+) -> tuple[pd.DataFrame, np.ndarray, list[Hashable]]:
+    """Sort rows by group, keeping time order inside each group (a stable sort).
+
+    Groups are ordered by their sorted labels; with several keys, by the tuple of labels
+    (the first key first), as ``data.groupby(keys, sort=True)`` orders them. With several
+    keys every group label is a tuple (one value per key).
+    """
+    refuse_date_columns(data, ignore=keys)  # dates as group keys are fine
+    all_codes: list[np.ndarray] = []
+    all_names: list[list[Hashable]] = []
+    for key in keys:
+        labels = data[key]
+        if labels.isna().any():
+            first = int(np.flatnonzero(labels.isna().to_numpy())[0])
+            what = f"{key!r} (`group_by`)" if len(keys) == 1 else f"{key!r} (a `group_by` key)"
+            raise ShapeError(
+                f"Column {what} has a missing group label at row {first} "
+                f"({int(labels.isna().sum())} of {len(labels)} rows are missing); every row "
+                "must belong to a group. Drop those rows or fill the labels first."
+            )
+        key_codes, key_names = pd.factorize(labels, sort=True)
+        all_codes.append(key_codes)
+        all_names.append(list(key_names))
+    names: list[Hashable]
+    if len(keys) == 1:
+        codes, names = all_codes[0], all_names[0]
+    else:  # the tuples of codes, in lexicographic order (each key's codes are sorted)
+        sizes = [len(level) for level in all_names]
+        if math.prod(sizes) < 2**62:  # one number per tuple (mixed radix): same order
+            combined = np.ravel_multi_index(tuple(all_codes), sizes)
+            unique_numbers, codes = np.unique(combined, return_inverse=True)
+            unique = np.stack(np.unravel_index(unique_numbers, sizes), axis=1)
+        else:
+            unique, codes = np.unique(np.stack(all_codes, axis=1), axis=0, return_inverse=True)
+        codes = codes.reshape(-1)
+        names = [
+            tuple(level[c] for level, c in zip(all_names, combination, strict=True))
+            for combination in unique.tolist()
+        ]
     order = np.argsort(codes, kind="stable")
-    return data.iloc[order], codes[order], list(names)
+    return data.iloc[order], codes[order], names
 
 
 def _check_order_within_groups(

@@ -252,7 +252,9 @@ def transform_targets(
     new_table = dataclasses.replace(
         table.with_values(values), missing_rows=missing if missing.any() else None
     )
-    new_timeline = Timeline(new_table, tuple(runs), tuple(run_groups), timeline.group_by)
+    new_timeline = dataclasses.replace(
+        timeline, table=new_table, runs=tuple(runs), run_groups=tuple(run_groups)
+    )
     return new_timeline, TargetTransform(kind, max(lag, 1), readonly(levels))
 
 

@@ -8,13 +8,16 @@ every backend, and TensorFlow is not imported unless it is Keras' backend.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+import re
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._core.errors import ShapeError, plural, received, received_type
 from .._core.frameworks import import_keras
 from .._core.validate import check_bool, check_int, check_quantiles
+from .._input.categories import embedding_size
+from .._readers.source import INPUT_NAMES
 
 if TYPE_CHECKING:
     import keras
@@ -27,7 +30,23 @@ MERGE_MODES = ("sum", "mul", "ave", "concat")
 ARCHITECTURES = ("stacked", "encoder_decoder")
 
 #: The order of a multi-input model's inputs (and of a list of inputs given to it).
-INPUT_ORDER = ("past", "future", "static", "mask")
+INPUT_ORDER = INPUT_NAMES
+
+#: The float input each categorical input's embeddings are joined to.
+EMBEDDED_INTO = {
+    "categorical_past": "past",
+    "categorical_future": "future",
+    "categorical_static": "static",
+}
+
+
+@dataclass(frozen=True)
+class _Embedded:
+    """One categorical input: its shape and, per column, ``(label, cardinality, width)``."""
+
+    name: str
+    shape: tuple[int, ...]
+    columns: tuple[tuple[Hashable, int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,7 @@ class _Spec:
     n_static: int | None = None
     mask: bool = False  # a boolean "mask" input (lookback,): True on real steps
     quantiles: tuple[float, ...] = ()  # a trailing quantile axis on the output when given
+    categorical: tuple[_Embedded, ...] = ()  # the categorical inputs, embedded
 
     @property
     def named(self) -> bool:
@@ -58,6 +78,7 @@ class _Spec:
             or self.future_shape is not None
             or self.n_static is not None
             or self.mask
+            or bool(self.categorical)
         )
 
 
@@ -74,6 +95,7 @@ def build_model(
     output_activation: str | None = None,
     architecture: str | None = None,
     quantiles: Sequence[float] | None = None,
+    embedding_sizes: Mapping[Hashable, int] | None = None,
 ) -> keras.Model:
     """Build an uncompiled Keras 3 LSTM model whose shapes come from the data.
 
@@ -107,7 +129,12 @@ def build_model(
     * per-timestep windows have no decoder: their ``future`` values (those of each
       timestep's target row) are concatenated to ``past`` along the features;
     * ``mask`` (windows made with ``min_history``) is passed to the first LSTM
-      (``lstm(past, mask=mask)``), so padded steps leave its state untouched.
+      (``lstm(past, mask=mask)``), so padded steps leave its state untouched;
+    * ``categorical`` inputs (int32 codes) go through one ``Embedding`` per column (shared
+      by its past and future codes), concatenated to the matching float input:
+      ``categorical_past`` to ``past`` and ``categorical_future`` to ``future`` on every
+      step, ``categorical_static`` to ``static`` (a categorical-only input stands alone).
+      Codes are never fed as floats.
 
     The model is built on the Keras backend of the process (``KERAS_BACKEND=tensorflow``,
     ``jax`` or ``torch``; the docs' "Backends and loaders" page says how to choose), with
@@ -156,6 +183,11 @@ def build_model(
         a fixed (non-trainable) ``Dense`` adds the gaps up. Train with
         :func:`lstmshape.pinball_loss` (``model.compile(loss=lstmshape.pinball_loss(q))``)
         and check with ``check_model(model, windows, quantiles=q)``.
+    embedding_sizes : dict, optional
+        ``{column: width}`` of the ``Embedding`` of ``categorical`` columns. Default, per
+        column of ``n`` codes (``windows.cardinalities``, the reserved 0 included): fastai's
+        rule ``min(600, round(1.6 * n ** 0.56))`` (4 for 5 codes, 10 for 26), which grows
+        slower than the vocabulary and is fitted on many tabular problems.
 
     Returns
     -------
@@ -229,6 +261,7 @@ def build_model(
         output_activation=output_activation,
         architecture=architecture,
         quantiles=quantiles,
+        embedding_sizes=embedding_sizes,
     )
     keras = import_keras("lstmshape.build_model")
     _check_activation(keras, spec.output_activation)
@@ -336,6 +369,7 @@ def _spec(
     output_activation: Any,
     architecture: Any = None,
     quantiles: Any = None,
+    embedding_sizes: Any = None,
 ) -> _Spec:
     from .._windows.windows import Windows
 
@@ -365,8 +399,10 @@ def _spec(
     future_shape: tuple[int, int] | None = None
     n_static: int | None = None
     mask = False
+    categorical: tuple[_Embedded, ...] = ()
     if isinstance(windows, Windows):
         shapes = windows.input_shape
+        categorical = _embedded(windows, embedding_sizes)
         if isinstance(shapes, dict):
             input_shape: tuple[int | None, int] = shapes["past"]
             future_shape = shapes.get("future")
@@ -379,10 +415,19 @@ def _spec(
         n_targets = target_shape[-1]
         if len(target_shape) == 2 and not per_timestep:
             horizon = target_shape[0]
+        decoded = (
+            future_shape or shapes.get("categorical_future") if isinstance(shapes, dict) else None
+        )
         architecture = _windows_architecture(
-            architecture, per_timestep=per_timestep, horizon=horizon, future=future_shape
+            architecture, per_timestep=per_timestep, horizon=horizon, future=decoded
         )
     else:
+        if embedding_sizes is not None:
+            raise ShapeError(
+                "`embedding_sizes` are for the `categorical` columns of windows; an input "
+                "shape has none. Pass the windows. "
+                f"{received('embedding_sizes', embedding_sizes)}"
+            )
         input_shape = _check_input_shape(windows)
         per_timestep = bool(per_timestep)
         n_targets = 1 if targets is None else targets
@@ -412,6 +457,43 @@ def _spec(
         dropout=_check_dropout(dropout),
         output_activation=output_activation,
         quantiles=levels,
+        categorical=categorical,
+    )
+
+
+def _embedded(windows: Windows, embedding_sizes: Any) -> tuple[_Embedded, ...]:
+    """Return the categorical inputs of ``windows`` with each column's cardinality and width."""
+    cardinalities = windows.cardinalities
+    sizes: dict[Hashable, int] = {}
+    if embedding_sizes is not None:
+        if not isinstance(embedding_sizes, Mapping):
+            raise TypeError(
+                "`embedding_sizes` must be a dict {column: width} of the `categorical` "
+                f"columns. {received_type('embedding_sizes', embedding_sizes)}"
+            )
+        unknown = [c for c in embedding_sizes if c not in cardinalities]
+        if unknown:
+            have = ", ".join(map(repr, cardinalities)) or "none"
+            raise ShapeError(
+                f"`embedding_sizes` names {', '.join(map(repr, unknown))}, which is not a "
+                f"`categorical` column of the windows (they have {have}). "
+                f"{received('embedding_sizes', embedding_sizes)}"
+            )
+        sizes = {
+            c: check_int(width, f"embedding_sizes[{c!r}]", minimum=1)
+            for c, width in embedding_sizes.items()
+        }
+    shapes = windows.input_shape if isinstance(windows.input_shape, dict) else {}
+    return tuple(
+        _Embedded(
+            name,
+            tuple(shapes[name]),
+            tuple(
+                (c, cardinalities[c], sizes.get(c, embedding_size(cardinalities[c])))
+                for c in columns
+            ),
+        )
+        for name, columns in windows.categorical_names.items()
     )
 
 
@@ -720,13 +802,16 @@ def _functional(keras: Any, spec: _Spec) -> keras.Model:
         named["future"] = keras.Input(shape=spec.future_shape, name="future")
     if spec.n_static is not None:
         named["static"] = keras.Input(shape=(spec.n_static,), name="static")
+    for embedded in spec.categorical:
+        named[embedded.name] = keras.Input(shape=embedded.shape, dtype="int32", name=embedded.name)
     if spec.mask:
         named["mask"] = keras.Input(shape=(spec.input_shape[0],), dtype="bool", name="mask")
+    joined = _with_embeddings(layers, spec, named)
     if spec.architecture == "encoder_decoder":
-        outputs = _encoder_decoder(layers, spec, named)
+        outputs = _encoder_decoder(layers, spec, joined)
         kind = "encoder_decoder"
     else:
-        outputs = _stacked(layers, spec, named)
+        outputs = _stacked(layers, spec, joined)
         kind = "per_timestep" if spec.per_timestep else "many_to_one"
     prefix = "bidirectional_" if spec.bidirectional else ""
     inputs = [named[name] for name in INPUT_ORDER if name in named]
@@ -734,6 +819,45 @@ def _functional(keras: Any, spec: _Spec) -> keras.Model:
     if spec.quantiles:
         outputs, suffix = _to_quantiles(layers, spec, outputs), "_quantiles"
     return keras.Model(inputs, outputs, name=f"{prefix}lstm_{kind}{suffix}")
+
+
+def _with_embeddings(layers: Any, spec: _Spec, named: dict[str, Any]) -> dict[str, Any]:
+    """Return the float inputs with each categorical input's embeddings joined on.
+
+    One ``Embedding`` per column, shared by its past and future codes; the codes of each
+    column are sliced out of their int32 input (``codes[..., j]``, a serializable Keras
+    op) and embedded, then concatenated to the float input of the same role.
+    """
+    joined = {name: tensor for name, tensor in named.items() if name in INPUT_ORDER[:3]}
+    if "mask" in named:
+        joined["mask"] = named["mask"]
+    tables: dict[Hashable, Any] = {}
+    for embedded in spec.categorical:
+        codes = named[embedded.name]
+        parts = []
+        for j, (column, cardinality, width) in enumerate(embedded.columns):
+            if column not in tables:
+                tables[column] = layers.Embedding(
+                    cardinality, width, name=f"embedding_{len(tables)}_{_layer_word(column)}"
+                )
+            parts.append(tables[column](codes[..., j]))
+        embeddings = (
+            parts[0] if len(parts) == 1
+            else layers.Concatenate(name=f"{embedded.name}_embedded")(parts)
+        )  # fmt: skip
+        role = EMBEDDED_INTO[embedded.name]
+        if role in joined:
+            joined[role] = layers.Concatenate(name=f"{role}_and_{embedded.name}")(
+                [joined[role], embeddings]
+            )
+        else:
+            joined[role] = embeddings
+    return joined
+
+
+def _layer_word(label: Hashable) -> str:
+    """Return a column label as a piece of a Keras layer name (letters, digits, underscores)."""
+    return re.sub(r"\W+", "_", str(label)).strip("_")[:40] or "column"
 
 
 def _stacked(layers: Any, spec: _Spec, named: dict[str, Any]) -> Any:
@@ -894,6 +1018,26 @@ def _check_named_inputs(model: Any, windows: Windows) -> None:
             _named_axes(name, windows),
             f"{build}, or make the windows to fit the model.",
         )
+    _check_integer_inputs(model, [n for n in names if n.startswith("categorical_")], names)
+
+
+def _check_integer_inputs(model: Any, categorical: list[str], names: list[str]) -> None:
+    """Refuse a model that would read the categorical codes as floats."""
+    if not categorical:
+        return
+    tensors = list(model.inputs)
+    by_name = {str(getattr(t, "name", "")).split(":")[0]: t for t in tensors}
+    if not set(categorical) <= set(by_name) and len(tensors) == len(names):
+        by_name = dict(zip(names, tensors, strict=True))
+    for name in categorical:
+        dtype = str(getattr(by_name.get(name), "dtype", "int32"))
+        if "int" not in dtype:
+            raise ShapeError(
+                f'The model\'s input "{name}" has dtype {dtype}, but X["{name}"] holds int32 '
+                "category codes for embeddings: read as floats, code 7 would be 'more' than "
+                f'code 3. Give it keras.Input(..., dtype="int32", name="{name}") and an '
+                "Embedding, or build the model with lstmshape.build_model(windows)."
+            )
 
 
 def _quoted(names: Sequence[str]) -> str:
@@ -907,6 +1051,9 @@ def _named_axes(name: str, windows: Windows) -> tuple[str, ...]:
         "past": ("lookback", "features"),
         "future": (steps, "future inputs"),
         "static": ("static inputs",),
+        "categorical_past": ("lookback", "categorical columns"),
+        "categorical_future": (steps, "categorical columns"),
+        "categorical_static": ("categorical columns",),
         "mask": ("lookback",),
     }.get(name, ("axis",) * len(windows.input_shape[name]))
 

@@ -137,6 +137,13 @@ class Framing:
 
         A padded sample needs only its last ``min_history`` input steps and its targets.
 
+        Parameters
+        ----------
+        min_history : int, optional
+            The real input steps a padded sample needs (``windows(min_history=...)``).
+
+        Examples
+        --------
         >>> Framing(lookback=10).fewest_rows(), Framing(lookback=10).fewest_rows(3)
         (11, 4)
         """
@@ -145,8 +152,15 @@ class Framing:
         return self.extent - (self.lookback - min_history) * self.sampling_rate
 
     def samples_in(self, rows: int) -> int:
-        """Return how many samples fit in ``rows`` consecutive rows.
+        """Return how many samples fit in consecutive rows.
 
+        Parameters
+        ----------
+        rows : int
+            Consecutive rows (one run).
+
+        Examples
+        --------
         >>> Framing(lookback=60).samples_in(100)   # (100 - 60 - 1 - 1 + 1) // 1 + 1
         40
         >>> Framing(lookback=3, per_timestep=True, stride=2).samples_in(10)
@@ -155,7 +169,13 @@ class Framing:
         return max(0, (rows - self.extent) // self.stride + 1)
 
     def largest_lookback(self, rows: int) -> int:
-        """Return the largest lookback giving one sample or more in ``rows`` rows (0: none)."""
+        """Return the largest lookback giving one sample or more (0: none).
+
+        Parameters
+        ----------
+        rows : int
+            Rows of the series.
+        """
         fits = (n for n in range(rows, 0, -1) if self._with_lookback(n).extent <= rows)
         return next(fits, 0)
 
@@ -181,13 +201,24 @@ class Framing:
 
         ``(n_targets,)`` for one step, ``(horizon, n_targets)`` for several, and
         ``(lookback, n_targets)`` per timestep.
+
+        Parameters
+        ----------
+        n_targets : int
+            Target columns.
         """
         if self.per_timestep:
             return (self.lookback, n_targets)
         return (n_targets,) if self.drops_step_axis else (self.horizon, n_targets)
 
     def target_shape(self, n_targets: int) -> tuple[int, ...]:
-        """Return the shape of one sample's target: :meth:`output_shape`, ``()`` if inputs-only."""
+        """Return the shape of one sample's target: :meth:`output_shape`, ``()`` if inputs-only.
+
+        Parameters
+        ----------
+        n_targets : int
+            Target columns.
+        """
         return () if self.inputs_only else self.output_shape(n_targets)
 
     @property
@@ -281,7 +312,13 @@ class Framing:
         return "(n - lookback - shift - horizon + 1) // stride + 1"
 
     def count_in_numbers(self, n_rows: int) -> str:
-        """:meth:`count_formula` with the numbers put in, and its value."""
+        """Return :meth:`count_formula` with the numbers put in, and its value.
+
+        Parameters
+        ----------
+        n_rows : int
+            Rows of the series (or run).
+        """
         if self.sampling_rate != 1:
             numbers = f"({n_rows} - {self.extent})"
         elif self.inputs_only:

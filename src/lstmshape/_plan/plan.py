@@ -9,7 +9,7 @@ window starts is answered here, so the readers cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -26,7 +26,8 @@ class Block:
     """Consecutive samples of one run: starts ``first, first + stride, ...`` (``count`` of them).
 
     A ``padded`` block (``min_history``) holds the samples that start before their run's
-    first row: their first input steps are padding, their targets are real rows.
+    first row: their first input steps are padding, their targets are real rows. The plan
+    keeps its blocks as arrays (:class:`WindowPlan`); this is one of them, read out.
     """
 
     first: int
@@ -35,12 +36,15 @@ class Block:
     padded: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WindowPlan:
     """A framing applied to a table: where every sample starts.
 
-    Samples come in :class:`Block` s, one per run, so a plan costs no memory per sample
-    until someone asks for the per-sample arrays (``starts``, ``run_of_sample``).
+    Samples come in blocks, one per run (two with ``min_history``), kept as arrays (one
+    entry per block): ``firsts`` (the first sample's start row), ``counts``, ``block_runs``
+    (the run of each block) and ``padded``. So a plan costs no memory per sample until
+    someone asks for the per-sample arrays (``starts``, ``run_of_sample``), and splitting
+    it costs array arithmetic over the blocks, not a Python object per series.
     ``runs`` are the stretches of rows that windows may not cross (one per group, split
     further at gaps); ``run_groups`` names each run's group (empty without groups).
     ``min_history`` (``None`` unless asked) is the fewest real input steps of a padded
@@ -50,33 +54,89 @@ class WindowPlan:
     framing: Framing
     n_rows: int
     runs: tuple[Run, ...]
-    blocks: tuple[Block, ...]
+    firsts: np.ndarray
+    counts: np.ndarray
+    block_runs: np.ndarray
+    padded: np.ndarray
     run_groups: tuple[Hashable, ...] = field(default=())
     min_history: int | None = None
+
+    def __post_init__(self) -> None:
+        firsts = np.asarray(self.firsts)  # Python integers only beyond int64 (refused later)
+        columns = {
+            "firsts": firsts if firsts.dtype == object else firsts.astype(np.int64, copy=False),
+            "counts": np.asarray(self.counts, dtype=np.int64),
+            "block_runs": np.asarray(self.block_runs, dtype=np.int64),
+            "padded": np.asarray(self.padded, dtype=np.bool_),
+        }
+        for name, column in columns.items():
+            object.__setattr__(self, name, readonly(column))
 
     @cached_property
     def n_samples(self) -> int:
         """Number of samples."""
-        return sum(block.count for block in self.blocks)
+        return int(self.counts.sum())
+
+    @cached_property
+    def block_first_samples(self) -> np.ndarray:
+        """The number of each block's first sample."""
+        return readonly(np.cumsum(self.counts) - self.counts)
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The blocks as objects (one per block; for code that must loop over them)."""
+        return tuple(
+            Block(int(a), int(b), int(c), bool(d))
+            for a, b, c, d in zip(
+                self.firsts, self.counts, self.block_runs, self.padded, strict=True
+            )
+        )
+
+    def blocks_with_samples(self) -> list[tuple[Block, int]]:
+        """Return the non-empty blocks with the number of their first sample."""
+        kept = np.flatnonzero(self.counts > 0)
+        columns = (self.firsts, self.counts, self.block_runs, self.padded, self.block_first_samples)
+        rows = zip(*(column[kept].tolist() for column in columns), strict=True)
+        return [(Block(a, b, c, d), at) for a, b, c, d, at in rows]
 
     @cached_property
     def progression(self) -> tuple[int, int, int] | None:
         """``(first_start, step, count)`` when all starts are evenly spaced, else ``None``."""
-        blocks = [b for b in self.blocks if b.count]
-        if not blocks:
+        kept = np.flatnonzero(self.counts > 0)
+        if not len(kept):
             return (0, self.framing.stride, 0)
-        if len(blocks) == 1 and not blocks[0].padded:
-            return (blocks[0].first, self.framing.stride, blocks[0].count)
+        if len(kept) == 1 and not self.padded[kept[0]]:
+            return (int(self.firsts[kept[0]]), self.framing.stride, int(self.counts[kept[0]]))
         return None
 
     @cached_property
     def starts(self) -> np.ndarray:
         """The start row of every sample (materialised on first use)."""
-        counts = np.array([b.count for b in self.blocks], dtype=np.int64)
-        firsts = np.array([b.first for b in self.blocks], dtype=np.int64)
-        first_samples = np.cumsum(counts) - counts
-        offsets = np.repeat(firsts - self.framing.stride * first_samples, counts)
+        offsets = np.repeat(
+            self.firsts - self.framing.stride * self.block_first_samples, self.counts
+        )
         return readonly(offsets + self.framing.stride * np.arange(len(offsets), dtype=np.int64))
+
+    def block_of(self, samples: np.ndarray) -> np.ndarray:
+        """Return the block of each of ``samples`` (sample numbers in ``[0, n_samples)``).
+
+        A binary search in the blocks' cumulative counts: no per-sample array is made.
+        """
+        ends = self.block_first_samples + self.counts
+        return np.searchsorted(ends, np.asarray(samples, dtype=np.int64), side="right")
+
+    def starts_of(self, samples: np.ndarray) -> np.ndarray:
+        """Return the start row of each of ``samples``: ``starts[samples]``, from the blocks.
+
+        >>> plan = make_plan(Framing(lookback=3, stride=2), n_rows=20, runs=[(0, 8), (10, 20)])
+        >>> plan.starts.tolist(), plan.starts_of(np.array([5, 0, 2])).tolist()
+        ([0, 2, 4, 10, 12, 14, 16], [14, 0, 4])
+        """
+        samples = np.asarray(samples, dtype=np.int64)
+        block = self.block_of(samples)
+        return self.firsts[block] + self.framing.stride * (
+            samples - self.block_first_samples[block]
+        )
 
     @cached_property
     def _run_bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -87,13 +147,12 @@ class WindowPlan:
     @cached_property
     def run_of_sample(self) -> np.ndarray:
         """The run each sample lies in."""
-        runs = np.array([b.run for b in self.blocks], dtype=np.int64)
-        return readonly(np.repeat(runs, [b.count for b in self.blocks]))
+        return readonly(np.repeat(self.block_runs, self.counts))
 
     @cached_property
     def n_padded(self) -> int:
         """Number of samples whose first input steps are padding (``min_history``)."""
-        return sum(block.count for block in self.blocks if block.padded)
+        return int(self.counts[self.padded].sum())
 
     @cached_property
     def run_begins(self) -> np.ndarray:
@@ -130,57 +189,48 @@ class WindowPlan:
 
     def groups_of_rows(self, rows: np.ndarray) -> np.ndarray:
         """Return the group of each of ``rows`` (which must lie in runs of a grouped plan)."""
-        groups = np.empty(len(self.run_groups), dtype=object)
-        groups[:] = list(self.run_groups)
-        return groups[self.run_of_row[rows]]
-
-    def blocks_with_samples(self) -> list[tuple[Block, int]]:
-        """Return the non-empty blocks with the number of their first sample."""
-        found, at = [], 0
-        for block in self.blocks:
-            if block.count:
-                found.append((block, at))
-            at += block.count
-        return found
+        return self._group_labels[self.run_of_row[rows]]
 
     @property
     def sample_groups(self) -> np.ndarray | None:
         """The group of each sample, or ``None`` when the data has no groups."""
         if not self.run_groups:
             return None
+        return self._group_labels[self.run_of_sample]
+
+    @cached_property
+    def _group_labels(self) -> np.ndarray:
+        """Each run's group in an object array (a tuple label stays one element)."""
         groups = np.empty(len(self.run_groups), dtype=object)
-        groups[:] = list(self.run_groups)
-        return groups[self.run_of_sample]
+        for number, group in enumerate(self.run_groups):
+            groups[number] = group
+        return groups
 
-    def with_targets_in(self, bounds: dict[int, Run]) -> WindowPlan:
-        """Keep the samples whose target rows all lie in ``bounds[run]`` (rows ``[lo, hi)``).
+    def with_targets_in(self, lows: np.ndarray, highs: np.ndarray) -> WindowPlan:
+        """Keep the samples whose target rows all lie in rows ``[lows[run], highs[run])``.
 
-        Runs missing from ``bounds`` keep no samples. Because starts increase inside a
-        block, the kept samples of a block are again one block.
+        ``lows`` and ``highs`` have one entry per run; a run with ``low >= high`` keeps no
+        samples. Because starts increase inside a block, the kept samples of a block are
+        again one block: array arithmetic over the blocks, whatever the number of series.
         """
         f = self.framing
         stride = f.stride
-        first_offset, last_offset = f.anchor_offset, f.last_anchor_offset
-        found = [b for b in self.blocks if b.count and b.run in bounds]
-        n = len(found)
-        # Array arithmetic over the blocks (one pass in Python to read them): a split of
-        # many short series asks this for every part.
-        firsts = np.fromiter((b.first for b in found), np.int64, n)
-        counts = np.fromiter((b.count for b in found), np.int64, n)
-        lows = np.fromiter((bounds[b.run][0] for b in found), np.int64, n)
-        highs = np.fromiter((bounds[b.run][1] for b in found), np.int64, n)
+        low = np.asarray(lows, dtype=np.int64)[self.block_runs]
+        high = np.asarray(highs, dtype=np.int64)[self.block_runs]
         # smallest k with first + k*stride + first_offset >= low
-        k_min = np.maximum(0, -((firsts + first_offset - lows) // stride))
+        k_min = np.maximum(0, -((self.firsts + f.anchor_offset - low) // stride))
         # largest k with first + k*stride + last_offset <= high - 1
-        k_max = np.minimum(counts - 1, (highs - 1 - last_offset - firsts) // stride)
-        kept = np.flatnonzero(k_max >= k_min)
-        starts = (firsts + k_min * stride)[kept].tolist()
-        sizes = (k_max - k_min + 1)[kept].tolist()
-        blocks = tuple(
-            Block(start, size, found[i].run, found[i].padded)
-            for i, start, size in zip(kept.tolist(), starts, sizes, strict=True)
+        k_max = np.minimum(
+            self.counts - 1, (high - 1 - f.last_anchor_offset - self.firsts) // stride
         )
-        return WindowPlan(f, self.n_rows, self.runs, blocks, self.run_groups, self.min_history)
+        kept = np.flatnonzero(k_max >= k_min)
+        return replace(
+            self,
+            firsts=(self.firsts + k_min * stride)[kept],
+            counts=(k_max - k_min + 1)[kept],
+            block_runs=self.block_runs[kept],
+            padded=self.padded[kept],
+        )
 
 
 def make_plan(
@@ -216,19 +266,35 @@ def make_plan(
     stride, extent = framing.stride, framing.extent
     count = np.maximum(0, (end - begin - extent) // stride + 1)
     first = begin + (end - begin - extent) % stride if framing.inputs_only else begin
-    columns = [np.where(count > 0, first, begin), count]
-    if min_history is not None:
+    numbers = np.arange(len(runs), dtype=np.int64)
+    no = np.zeros(len(runs), dtype=bool)
+    if min_history is None:
+        firsts, counts, block_runs, padded = np.where(count > 0, first, begin), count, numbers, no
+    else:  # each run's padded block, then its other samples
         padded_first, padded_count = _padded_blocks(framing, min_history, begin, end, first)
-        columns = [padded_first, padded_count, *columns]
-    rows = np.stack(columns, axis=1).tolist()
-    blocks: list[Block] = []
-    for number, row in enumerate(rows):
-        if min_history is not None:
-            blocks.append(Block(row[0], row[1], number, padded=True))
-        blocks.append(Block(row[-2], row[-1], number))
+        firsts = np.stack([padded_first, np.where(count > 0, first, begin)], axis=1).reshape(-1)
+        counts = np.stack([padded_count, count], axis=1).reshape(-1)
+        block_runs = np.repeat(numbers, 2)
+        padded = np.stack([~no, no], axis=1).reshape(-1)
     return WindowPlan(
-        framing, n_rows, runs, tuple(blocks), tuple(run_groups), min_history=min_history
+        framing,
+        n_rows,
+        runs,
+        _as_int64(firsts),
+        np.asarray(counts, dtype=np.int64),
+        block_runs,
+        padded,
+        tuple(run_groups),
+        min_history=min_history,
     )
+
+
+def _as_int64(values: np.ndarray) -> np.ndarray:
+    """``values`` as int64, or as Python integers where one does not fit (refused later)."""
+    try:
+        return np.asarray(values).astype(np.int64)
+    except OverflowError:
+        return np.asarray(values, dtype=object)
 
 
 def _padded_blocks(
@@ -283,3 +349,14 @@ def arithmetic_step(values: np.ndarray | Sequence[int]) -> int | None:
         return 1
     steps = np.diff(array)
     return int(steps[0]) if (steps == steps[0]).all() else None
+
+
+def is_group(groups: np.ndarray, group: Hashable) -> np.ndarray:
+    """Return ``groups == group`` elementwise, also for a tuple label (several keys).
+
+    ``groups == (1, "a")`` would compare against the tuple's items; a one-element object
+    array compares each label with the whole tuple.
+    """
+    wanted = np.empty(1, dtype=object)
+    wanted[0] = group
+    return np.asarray(groups == wanted, dtype=bool)

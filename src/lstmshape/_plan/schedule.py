@@ -23,7 +23,9 @@ The rules, stated once:
   number), so the shards are balanced by window count and the same on every machine.
   A shard's samples are in order, or with ``shuffle=True`` shuffled within the shard by
   ``numpy.random.default_rng([seed, e, k])``. Disjoint, every sample once per epoch; the
-  sizes may differ by up to the largest series.
+  sizes may differ by up to the largest series. ``shard_by=("series", key)``, with several
+  ``group_by`` keys, deals out the values of one key instead: every series of one store
+  (``("series", "store")``) goes to the same shard, dealt and balanced the same way.
 * **even shards** (``even_shards=True``, as ``DistributedSampler(drop_last=True)``): every
   shard serves as many samples as the smallest one, so every worker runs the same number
   of steps (distributed engines wait for all workers at every step). The samples beyond
@@ -39,7 +41,7 @@ import secrets
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -120,7 +122,8 @@ class BatchSchedule:
 
         Without a ``seed``, a shuffled schedule draws one at random (once), so its epochs
         still differ from each other but runs do not repeat. ``series`` (the segments of
-        :func:`series_segments`) is needed with ``shard_by="series"`` only.
+        :func:`series_segments`) is needed with ``shard_by="series"`` only;
+        ``("series", key)`` is that (the segments then number the key's values).
         """
         batch_size = check_size(batch_size, "batch_size", minimum=1)
         shuffle = check_bool(shuffle, "shuffle")
@@ -135,7 +138,7 @@ class BatchSchedule:
                 f"{received('num_shards', num_shards)}"
             )
         shard_index = check_int(shard_index, "shard_index", minimum=0)
-        shard_by = check_choice(shard_by, "shard_by", SHARD_BY)
+        shard_by = check_shard_by(shard_by)[0]
         even_shards = check_bool(even_shards, "even_shards")
         if shard_index >= num_shards:
             raise ShapeError(
@@ -252,7 +255,13 @@ class BatchSchedule:
         return not self.shuffle and self.shard_by == "window"
 
     def order(self, epoch: int = 0) -> np.ndarray:
-        """Return this shard's sample numbers for ``epoch``, in the order they are served."""
+        """Return this shard's sample numbers for one epoch, in the order they are served.
+
+        Parameters
+        ----------
+        epoch : int, default 0
+            The epoch: with ``shuffle``, each has its own order for the seed.
+        """
         epoch = check_int(epoch, "epoch", minimum=0)
         k, size = self.shard_index, self.shard_size
         if self.shard_by == "series":
@@ -270,7 +279,17 @@ class BatchSchedule:
         return permutation[k : end : self.num_shards]
 
     def batch(self, number: int, epoch: int = 0, order: np.ndarray | None = None) -> np.ndarray:
-        """Sample numbers of batch ``number`` (pass ``order(epoch)`` to avoid recomputing it)."""
+        """Return the sample numbers of one batch.
+
+        Parameters
+        ----------
+        number : int
+            The batch, from 0 to ``len(self) - 1``.
+        epoch : int, default 0
+            The epoch whose order the batch is cut from.
+        order : numpy.ndarray, optional
+            ``order(epoch)``, when the caller has it (saves computing it again).
+        """
         if not 0 <= number < len(self):
             raise IndexError(f"batch {number} out of range: this epoch has {len(self)} batches")
         begin = number * self.batch_size
@@ -283,7 +302,13 @@ class BatchSchedule:
         return self.order(epoch)[begin:end]
 
     def batches(self, epoch: int = 0) -> Iterator[np.ndarray]:
-        """Yield the sample numbers of every batch of ``epoch``."""
+        """Yield the sample numbers of every batch of one epoch.
+
+        Parameters
+        ----------
+        epoch : int, default 0
+            The epoch (its order, when shuffled).
+        """
         order = self.order(epoch)
         for number in range(len(self)):
             yield self.batch(number, epoch, order)
@@ -294,18 +319,57 @@ def permutation_for(n_samples: int, seed: int, epoch: int) -> np.ndarray:
     return np.random.default_rng([seed, epoch]).permutation(n_samples)
 
 
-def series_segments(plan: WindowPlan) -> tuple[Segment, ...]:
+def series_segments(plan: WindowPlan, level: int | None = None) -> tuple[Segment, ...]:
     """Return the plan's samples as segments ``(first_sample, count, series)``.
 
     A series is a ``group_by`` group (all its runs), or without groups a run between
-    gaps; series are numbered in order of their first sample.
+    gaps; series are numbered in order of their first sample. With ``level`` (several
+    group keys), the number is that of the key's value: the series sharing it are one.
     """
     numbers: dict[Hashable, int] = {}
     segments = []
     for block, first in plan.blocks_with_samples():
         key = plan.run_groups[block.run] if plan.run_groups else block.run
+        if level is not None:
+            key = cast(tuple[Hashable, ...], key)[level]
         segments.append((first, block.count, numbers.setdefault(key, len(numbers))))
     return tuple(segments)
+
+
+def check_shard_by(shard_by: Any) -> tuple[str, Hashable | None]:
+    """Return ``(kind, key)``: ``"window"`` or ``"series"``, and the key of ``("series", key)``."""
+    if isinstance(shard_by, (tuple, list)):
+        if len(shard_by) == 2 and shard_by[0] == "series" and isinstance(shard_by[1], Hashable):
+            return "series", shard_by[1]
+        raise ShapeError(
+            "`shard_by` must be 'window', 'series' or ('series', key): the pair keeps every "
+            "series with the same value of one `group_by` key on one shard (for example "
+            f"('series', 'store')). {received('shard_by', shard_by)}"
+        )
+    return check_choice(shard_by, "shard_by", SHARD_BY), None
+
+
+def segments_for(
+    plan: WindowPlan, shard_by: Any, group_keys: tuple[Hashable, ...]
+) -> tuple[Segment, ...] | None:
+    """Return the segments a schedule with ``shard_by`` deals (``None`` for windows).
+
+    ``group_keys`` are the windows' keys (:attr:`WindowSource.group_keys`): the key of
+    ``("series", key)`` must be one of them.
+    """
+    kind, key = check_shard_by(shard_by)
+    if kind == "window":
+        return None
+    if key is None:
+        return series_segments(plan)
+    if key not in group_keys:
+        keys = ", ".join(map(repr, group_keys)) if group_keys else "none (no `group_by`)"
+        raise ShapeError(
+            f"`shard_by=('series', {key!r})` keeps the series of each value of key {key!r} "
+            f"on one shard, but the windows' `group_by` keys are {keys}. Name one of "
+            f"them, or use shard_by='series'. {received('shard_by', shard_by)}"
+        )
+    return series_segments(plan, group_keys.index(key) if len(group_keys) > 1 else None)
 
 
 def _checked_segments(series: Sequence[Segment] | None, n_samples: int) -> tuple[Segment, ...]:

@@ -1,10 +1,11 @@
 """One base for every loader: a source, a batch schedule, an epoch, a dtype, and a resumable state.
 
 Every loader of :class:`lstmshape.Windows` (the numpy :class:`Batches`, the PyTorch
-``TorchBatches``, the Keras ``WindowsPyDataset``) reads the same :class:`BatchSchedule`
-and keeps the same four things: what it reads (the private ``WindowSource``), which
-samples form each batch (the schedule), which epoch it serves and which dtype it casts to.
-They are validated here, once.
+``TorchBatches``, the Keras ``WindowsPyDataset``, grain's ``BatchSource`` and the
+``tf.data`` pipeline) reads the same :class:`BatchSchedule` and keeps the same four things:
+what it reads (the private ``WindowSource``), which samples form each batch (the schedule,
+validated by ``Windows.schedule``), which epoch it serves and which dtype it casts to. The
+last two are validated here, once, by :meth:`LoaderOptions.from_user`.
 
 **Resumable state** (PyTorch's and torchdata's ``state_dict`` convention). Batch ``b`` of
 epoch ``e`` is a pure function of the schedule, so a loader's position is two integers:
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,6 +40,24 @@ IDENTITY = ("n_samples", "shuffle", "seed", "series")
 #: Schedule fields of the layout (how an epoch is cut into shards and batches): a state
 #: saved with other values resumes at the next epoch boundary.
 LAYOUT = ("batch_size", "drop_remainder", "num_shards", "shard_index", "shard_by", "even_shards")
+
+
+@dataclass(frozen=True)
+class LoaderOptions:
+    """The options every loader is built from: the schedule, the first epoch, the dtype.
+
+    Loaders with options of their own (``tf.data``) extend it; :meth:`from_user` is the
+    one place where ``epoch`` and ``dtype`` are checked.
+    """
+
+    schedule: BatchSchedule
+    epoch: int = 0
+    dtype: np.dtype[Any] | None = None
+
+    @classmethod
+    def from_user(cls, schedule: BatchSchedule, *, epoch: Any, dtype: Any) -> LoaderOptions:
+        """Validate ``epoch`` (an int, at least 0) and ``dtype`` (a floating dtype or None)."""
+        return cls(schedule, check_int(epoch, "epoch", minimum=0), check_float_dtype(dtype))
 
 
 def describe_schedule(schedule: BatchSchedule) -> dict[str, Any]:
@@ -110,10 +130,9 @@ class Loader:
     def __init__(
         self, source: WindowSource, schedule: BatchSchedule, *, epoch: Any = 0, dtype: Any = None
     ) -> None:
-        self.schedule = schedule
-        self.dtype = check_float_dtype(dtype)
+        options = LoaderOptions.from_user(schedule, epoch=epoch, dtype=dtype)
+        self.schedule, self.dtype, self._epoch = options.schedule, options.dtype, options.epoch
         self._source = source
-        self._epoch = check_int(epoch, "epoch", minimum=0)
         self._start = 0  # the batch the next pass starts at (a restored position)
         self._position = 0  # batches of the epoch served in the current pass
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .._core.errors import ShapeError, received_type
 from .._core.validate import check_choice
+from .._plan.plan import is_group
 from .source import WindowSource
 from .units import (
     data_in_units,
@@ -407,6 +408,8 @@ def _pick_group(parts: list[Windows], group: Any) -> Hashable | None:
     # A short series may have test windows but no training ones (min_history).
     every = [part.groups.tolist() for part in parts if part.groups is not None]
     available = list(dict.fromkeys(g for groups in every for g in groups))
+    if isinstance(group, list):  # several keys: the label is a tuple
+        group = tuple(group)
     if group is None:
         return available[0]
     if group not in available:
@@ -572,7 +575,7 @@ def _samples_in_group(windows: Windows, group: Hashable | None) -> np.ndarray:
     groups = windows.groups
     if group is None or groups is None:
         return samples
-    return samples[groups == group]
+    return samples[is_group(groups, group)]
 
 
 def _series_rows(parts: dict[str, Windows], kept: dict[str, np.ndarray]) -> np.ndarray:

@@ -18,12 +18,24 @@ import numpy as np
 import pandas as pd
 
 from .._core.arrays import check_copy_size, readonly
+from .._input.categories import ROLES, Categories, Vocabulary
 from .._input.panel import row_labels, store_of
 from .._plan.framing import Framing
 from .._plan.plan import WindowPlan, arithmetic_step
 
 #: The names of the inputs when there are covariates (or a mask), in this order.
-INPUT_NAMES = ("past", "future", "static", "mask")
+INPUT_NAMES = (
+    "past",
+    "future",
+    "static",
+    "categorical_past",
+    "categorical_future",
+    "categorical_static",
+    "mask",
+)
+
+#: The categorical inputs (int32 codes, never cast to the float dtype), by role.
+CATEGORICAL_INPUTS = {role: f"categorical_{role}" for role in ROLES}
 
 
 @dataclass(frozen=True)
@@ -48,12 +60,21 @@ class WindowSource:
     index
         The pandas index of the rows, or ``None`` for numpy input.
     group_by
-        The column that told series apart, or ``None``.
+        The column that told series apart, the tuple of columns with several keys, or
+        ``None``.
+    group_keys
+        The names of the series' index levels (``to_frame``, ``score``): ``(group_by,)``,
+        the keys with several (each series' label is then a tuple, one value per key),
+        ``("series",)`` for a panel, ``()`` without groups.
     future_cols, static_cols
         Positions of the known-future and static covariates. With either, inputs are
         named: ``{"past": ..., "future": ..., "static": ...}`` (only the keys in use).
         A plan with ``min_history`` adds ``"mask"``: ``(samples, lookback)`` booleans, True
         on real input steps; padded steps of ``"past"`` hold 0.
+    categories
+        The ``categorical`` columns, encoded (int32 codes of every row): they add the
+        inputs ``"categorical_past"``, ``"categorical_future"``, ``"categorical_static"``
+        (the roles in use), shaped like their float siblings; padded steps hold code 0.
     """
 
     values: np.ndarray
@@ -63,8 +84,10 @@ class WindowSource:
     names: tuple[Hashable, ...]
     index: pd.Index | None = None
     group_by: Hashable | None = None
+    group_keys: tuple[Hashable, ...] = ()
     future_cols: tuple[int, ...] = ()
     static_cols: tuple[int, ...] = ()
+    categories: Categories | None = None
 
     @property
     def framing(self) -> Framing:
@@ -89,11 +112,14 @@ class WindowSource:
     @cached_property
     def input_names(self) -> tuple[str, ...]:
         """Names of the inputs: ``"past"``, then ``"future"``, ``"static"``, ``"mask"`` if used."""
+        cats = self.categories
         used = {
             "future": bool(self.future_cols),
             "static": bool(self.static_cols),
             "mask": self.plan.min_history is not None,
         }
+        for role, name in CATEGORICAL_INPUTS.items():
+            used[name] = cats is not None and bool(getattr(cats, role))
         return INPUT_NAMES[:1] + tuple(name for name in INPUT_NAMES[1:] if used[name])
 
     @cached_property
@@ -110,9 +136,65 @@ class WindowSource:
             shapes["future"] = (f.target_length, len(self.future_cols))
         if self.static_cols:
             shapes["static"] = (len(self.static_cols),)
+        cats = self.categories
+        if cats is not None:
+            lengths = {"past": (f.lookback,), "future": (f.target_length,), "static": ()}
+            for role, name in CATEGORICAL_INPUTS.items():
+                if getattr(cats, role):
+                    shapes[name] = (*lengths[role], len(getattr(cats, role)))
         if self.plan.min_history is not None:
             shapes["mask"] = (f.lookback,)
         return shapes
+
+    @property
+    def categorical_names(self) -> dict[str, tuple[Hashable, ...]]:
+        """The columns of each categorical input, by input name (empty without them)."""
+        cats = self.categories
+        if cats is None:
+            return {}
+        return {
+            name: cats.role_names(role)
+            for role, name in CATEGORICAL_INPUTS.items()
+            if getattr(cats, role)
+        }
+
+    @property
+    def vocabularies(self) -> dict[Hashable, Vocabulary]:
+        """``{column: Vocabulary}`` of the categorical columns (empty without them)."""
+        return {} if self.categories is None else self.categories.vocabulary_map
+
+    @cached_property
+    def codes_source(self) -> WindowSource | None:
+        """Return the same plan over the categorical codes, or None without them.
+
+        Its "input", "future" and "static" windows are the categorical inputs (int32,
+        padded steps code 0).
+        """
+        cats = self.categories
+        if cats is None or cats.codes is None:
+            return None
+        return WindowSource(
+            values=cats.codes,
+            plan=self.plan,
+            feature_cols=cats.past,
+            target_cols=(),
+            names=cats.names,
+            future_cols=cats.future,
+            static_cols=cats.static,
+        )
+
+    def _categorical(self, pick: Callable[[WindowSource, str], np.ndarray]) -> dict[str, Any]:
+        """Return the categorical inputs in use, each read by ``pick(codes_source, role)``."""
+        codes = self.codes_source
+        if codes is None:
+            return {}
+        roles = {"past": "input", "future": "future", "static": "static"}
+        out: dict[str, Any] = {}
+        for role, name in CATEGORICAL_INPUTS.items():
+            if name in self.input_names:
+                picked = pick(codes, roles[role])
+                out[name] = picked[:, 0, :] if role == "static" else picked
+        return out
 
     @property
     def input_shape(self) -> Any:
@@ -145,6 +227,16 @@ class WindowSource:
         if self.static_cols:
             static = self._all("static", 1, len(self.static_cols))
             inputs["static"] = static[:, 0, :]
+        f = self.framing
+        lengths = {"input": f.lookback, "future": f.target_length, "static": 1}
+        cats = self.categories
+        inputs.update(
+            self._categorical(
+                lambda codes, role: codes._all(
+                    role, lengths[role], len(getattr(cats, "past" if role == "input" else role))
+                )
+            )
+        )
         if self.plan.min_history is not None:
             check_copy_size(
                 self.n_samples * self.framing.lookback, (self.n_samples, self.framing.lookback)
@@ -223,6 +315,11 @@ class WindowSource:
                 x["static"] = pick("static", starts)[:, 0, :]
             if dtype is not None:
                 x = {name: value.astype(dtype, copy=False) for name, value in x.items()}
+            # int32 codes: never cast to the float dtype
+            if self.plan.n_padded:
+                x.update(self._categorical(lambda codes, role: codes._pick_padded(role, samples)))
+            else:
+                x.update(self._categorical(lambda codes, role: codes._pick(role, starts)))
             if self.plan.min_history is not None:  # booleans: never cast
                 x["mask"] = self._mask(samples)
         if self.framing.inputs_only:

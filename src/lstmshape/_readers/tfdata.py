@@ -20,9 +20,10 @@ import numpy as np
 
 from .._core.errors import ShapeError, received, received_type
 from .._core.frameworks import import_tensorflow
-from .._core.validate import check_bool, check_float_dtype, check_int, check_size
+from .._core.validate import check_bool, check_size
 from .._plan.plan import arithmetic_step
 from .._plan.schedule import BatchSchedule
+from .loader import LoaderOptions
 from .source import WindowSource
 
 if TYPE_CHECKING:
@@ -32,24 +33,27 @@ AUTOTUNE = -1  # the value of tf.data.AUTOTUNE, usable without importing TensorF
 
 
 @dataclass(frozen=True)
-class DatasetOptions:
-    """The validated options of :meth:`Windows.to_dataset` (see there for their meaning)."""
+class DatasetOptions(LoaderOptions):
+    """The validated options of :meth:`Windows.to_dataset` (see there for their meaning).
 
-    schedule: BatchSchedule
-    epoch: int = 0
+    Every loader's options (schedule, epoch, dtype: checked by ``LoaderOptions``) and
+    tf.data's own.
+    """
+
     reshuffle_each_iteration: bool = True
     num_parallel_calls: int = AUTOTUNE
     prefetch: int = AUTOTUNE
-    dtype: np.dtype[Any] | None = None
     autotune: bool = False
     service: str | None = None
 
     @classmethod
     def from_user(cls, schedule: BatchSchedule, **given: Any) -> DatasetOptions:
         """Validate what the user passed; ``None`` means the default for the tuning knobs."""
+        common = LoaderOptions.from_user(schedule, epoch=given["epoch"], dtype=given["dtype"])
         return cls(
-            schedule=schedule,
-            epoch=check_int(given["epoch"], "epoch", minimum=0),
+            schedule=common.schedule,
+            epoch=common.epoch,
+            dtype=common.dtype,
             reshuffle_each_iteration=check_bool(
                 given["reshuffle_each_iteration"], "reshuffle_each_iteration"
             ),
@@ -57,7 +61,6 @@ class DatasetOptions:
                 given["num_parallel_calls"], "num_parallel_calls", 1
             ),
             prefetch=_autotune_or_int(given["prefetch"], "prefetch", 0),
-            dtype=check_float_dtype(given["dtype"]),
             autotune=AUTOTUNE in (given["num_parallel_calls"], given["prefetch"]),
             service=_checked_service(given.get("service")),
         )
@@ -203,6 +206,24 @@ def _covariate_reader(tf: Any, source: WindowSource, series: Any, starts: Any) -
     if source.static_cols:
         static_cols = _column_picker(tf, source.static_cols, n_columns)
         readers["static"] = lambda first_rows: static_cols(tf.gather(series, first_rows[:, 0]))
+    cats = source.categories
+    if cats is not None and cats.codes is not None:  # int32 codes: their own tensor, no cast
+        codes = tf.constant(np.asarray(cats.codes, dtype=np.int32))
+        input_offsets = tf.constant(source.framing.input_offsets, dtype=tf.int64)
+
+        def picked(rows: Any, columns: tuple[int, ...]) -> Any:
+            return tf.gather(tf.gather(codes, rows), list(columns), axis=-1)
+
+        if cats.past:
+            readers["categorical_past"] = lambda first_rows: picked(
+                first_rows + input_offsets[None, :], cats.past
+            )
+        if cats.future:
+            readers["categorical_future"] = lambda first_rows: picked(
+                first_rows + target_offsets[None, :], cats.future
+            )
+        if cats.static:
+            readers["categorical_static"] = lambda first_rows: picked(first_rows[:, 0], cats.static)
 
     def read(first_rows: tf.Tensor) -> dict[str, Any]:
         return {name: reader(first_rows) for name, reader in readers.items()}
@@ -222,7 +243,10 @@ def _file_batch_maker(tf: Any, source: WindowSource, dtype: np.dtype[Any]) -> An
         arrays = [x[name] for name in names] if source.named_inputs else [x]
         return arrays if y is None else [*arrays, y]
 
-    dtypes = [tf.bool if name == "mask" else tf_dtype for name in names]
+    dtypes = [
+        tf.bool if name == "mask" else tf.int32 if name.startswith("categorical_") else tf_dtype
+        for name in names
+    ]
     dtypes += [tf_dtype] * (len(shapes) - len(names))
 
     def make_batch(sample_numbers: tf.Tensor) -> Any:

@@ -57,6 +57,8 @@ class DeviceGather:
         self._source = source
         self._n_columns = rows.shape[1]
         self._views: dict[int, Any] = {}
+        codes = source.codes_source  # the categorical codes: int32 rows of their own, never cast
+        self._codes = None if codes is None else DeviceGather(codes, None, device)
 
     def _long(self, values: np.ndarray) -> Any:
         return torch.from_numpy(np.ascontiguousarray(values, dtype=np.int64)).to(self.device)
@@ -119,6 +121,19 @@ class DeviceGather:
                 )
             if source.static_cols:
                 x["static"] = self._read(first, source.static_cols)
+            cats, codes = source.categories, self._codes
+            if cats is not None and codes is not None:
+                if cats.past and real is not None:
+                    picked = codes._read(torch.where(real, rows, begins), cats.past)
+                    x["categorical_past"] = picked.masked_fill(~real[..., None], 0)
+                elif cats.past:
+                    x["categorical_past"] = codes._windows(starts, f.lookback, cats.past)
+                if cats.future:
+                    x["categorical_future"] = codes._windows(
+                        starts + f.target_start, f.target_length, cats.future
+                    )
+                if cats.static:
+                    x["categorical_static"] = codes._read(first, cats.static)
             if plan.min_history is not None:
                 shape = (len(samples), f.lookback)
                 x["mask"] = real if real is not None else starts.new_ones(shape, dtype=torch.bool)

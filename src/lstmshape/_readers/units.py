@@ -30,6 +30,7 @@ from pandas.tseries.frequencies import to_offset
 from .._core.errors import ShapeError, listed, received, received_type
 from .._input.scaling import inverse_scale
 from .._input.transform import TargetTransform
+from .._plan.plan import is_group
 from .source import WindowSource
 
 Run = tuple[int, int]
@@ -176,7 +177,7 @@ def _unscale(
                 f"The per-series scalers have no scaler for group {group!r}; they were fitted "
                 f"for {listed(map(repr, scaler))}."
             )
-        mine = groups == group
+        mine = is_group(groups, group)
         restored[mine] = inverse_scale(scaler[group], values[mine], source.names, columns)
     return restored
 
@@ -314,5 +315,9 @@ def labels(source: WindowSource, rows: np.ndarray) -> pd.Index:
     if source.group_by is None:
         return found
     groups = source.plan.groups_of_rows(rows)
-    names: list[Hashable] = [source.group_by, found.name]
+    keys = source.group_keys or (source.group_by,)
+    names: list[Hashable] = [*keys, found.name]
+    if len(keys) > 1:  # several keys: one level per key
+        levels = [[group[k] for group in groups] for k in range(len(keys))]
+        return pd.MultiIndex.from_arrays([*levels, found], names=names)
     return pd.MultiIndex.from_arrays([groups, found], names=names)

@@ -16,14 +16,15 @@ request, :func:`split` and :func:`folds` fit one on each part's training rows.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
 from .._core.errors import ShapeError, listed, received, received_each, received_type
 from .._core.validate import check_bool, check_int
+from .._input.categories import Vocabulary, warn_unknown
 from .._input.scaling import check_scaler
 from .._input.table import ColumnSelection, Table
 from .._input.timeline import Timeline, keep_panel, read_timeline
@@ -79,7 +80,8 @@ def make_request(
     targets: ColumnSelection = None,
     future: ColumnSelection = None,
     static: ColumnSelection = None,
-    group_by: Hashable | None = None,
+    categorical: ColumnSelection = None,
+    group_by: Any = None,
     freq: str | pd.DateOffset | None = None,
     dropna: Any = False,
     transform: Any = None,
@@ -112,6 +114,7 @@ def make_request(
         targets=targets,
         future=future,
         static=static,
+        categorical=categorical,
         group_by=group_by,
         freq=freq,
         dropna=dropna,
@@ -185,6 +188,50 @@ def refuse_targets_as_future(table: Table, future: ColumnSelection) -> None:
         )
 
 
+def encode_categories(
+    timeline: Timeline,
+    rows: Sequence[tuple[int, int]] | None,
+    *,
+    vocabularies: Mapping[Hashable, Vocabulary] | None = None,
+    name: str = "vocabularies",
+    unknown: dict[Hashable, int] | None = None,
+    where: str = "training rows",
+    stacklevel: int = 4,
+) -> Timeline:
+    """Fit the categorical vocabularies on ``rows`` (None: all) and encode every row.
+
+    ``vocabularies`` (fitted before) are used instead of fitting. The labels unseen by
+    the vocabularies are added to ``unknown`` when given (the caller warns once), else
+    warned about here. Without categorical columns the timeline is returned as it is.
+    """
+    categories = timeline.table.categories
+    if categories is None:
+        if vocabularies:
+            raise ShapeError(
+                f"`{name}` are for `categorical` columns, and these windows have none. Pass "
+                "the same `categorical` columns as the windows they were fitted on, or leave "
+                f"`{name}` out. Received: {name} for {listed(map(repr, vocabularies))}"
+            )
+        return timeline
+    if vocabularies is not None:
+        if not isinstance(vocabularies, Mapping):
+            raise TypeError(
+                f"`{name}` must be a dict {{column: Vocabulary}} (`Windows.vocabularies`). "
+                f"Received: {name} of type {type(vocabularies).__name__}"
+            )
+        fitted = categories.with_vocabularies(vocabularies, name)
+    else:
+        fitted = categories.fitted_on(rows)
+    encoded, unseen = fitted.encoded()
+    if unknown is None:
+        warn_unknown(unseen, where, stacklevel=stacklevel)
+    else:
+        for column, count in unseen.items():
+            unknown[column] = unknown.get(column, 0) + count
+    table = replace(timeline.table, categories=encoded)
+    return Timeline(table, timeline.runs, timeline.run_groups, timeline.group_by)
+
+
 def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
     """Return the frozen description that every reader of these windows receives."""
     table = timeline.table
@@ -196,6 +243,8 @@ def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
         names=table.names,
         index=table.index,
         group_by=timeline.group_by,
+        group_keys=timeline.group_keys,
         future_cols=table.future_cols,
         static_cols=table.static_cols,
+        categories=table.categories,
     )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .._core.docs import shared_docs
 from .._core.errors import listed
 from .._core.words import names_in_words, shape_in_words
+from .._input.categories import Vocabulary
 from .._input.panel import store_of
 from .._input.scaling import apply_scaler
 from .._input.table import ColumnSelection
@@ -18,7 +20,7 @@ from .._input.timeline import plan_windows
 from .._plan.framing import INPUT_AXES, Framing
 from .._readers.loader import Batches
 from .._readers.source import WindowSource
-from .request import make_request, source_of
+from .request import encode_categories, make_request, source_of
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from .._readers.torch import TorchBatches, WindowDataset
 
 
+@shared_docs
 def windows(
     data: Any,
     lookback: int,
@@ -42,13 +45,15 @@ def windows(
     static: ColumnSelection = None,
     per_timestep: bool = False,
     inputs_only: bool = False,
-    group_by: Hashable | None = None,
+    group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
     time: Hashable | None = None,
     dropna: bool = False,
     fitted_scaler: Any = None,
     transform: str | None = None,
     min_history: int | None = None,
+    categorical: ColumnSelection = None,
+    vocabularies: Mapping[Hashable, Vocabulary] | None = None,
 ) -> Windows:
     """Frame a series as supervised learning: sliding input windows and aligned targets.
 
@@ -67,60 +72,23 @@ def windows(
         of lists is one table, as always. polars and pyarrow frames (and others narwhals
         reads) are read as their ``to_pandas()``, their one date/time column as the index;
         ``read_parquet`` / ``read_arrow`` open files as panels (``docs/data-sources.md``).
-    lookback : int
-        Timesteps per window (the LSTM's ``timesteps`` axis), at least 1.
-    horizon : int, default 1
-        Target rows per sample in many-to-one mode (multi-step forecasting).
-    shift : int, default 1
-        How far the first target lies after the window's last row: 1 forecasts the next
-        step, 0 labels the window's own last row (classification). For per-timestep
-        windows, how far each target lies after its input row.
-    stride : int, default 1
-        Rows between the starts of consecutive windows.
-    sampling_rate : int, default 1
-        Rows between successive timesteps inside a window, as in Keras'
-        ``timeseries_dataset_from_array``: the window reads rows ``s, s + r, ...,
-        s + (lookback - 1) * r``. Targets follow the same rate: ``horizon`` rows ``r``
-        apart, the first ``shift`` rows after the window's last row (per-timestep: each
-        input row plus ``shift``).
-    features, targets : column name, position, or a list of them, optional
-        The input and target columns: names for pandas input, integer positions for
-        arrays. Default: every column (except ``group_by`` and ``static``).
-    future : column name, position, or a list of them, optional
-        Known-future covariates (calendar features, planned promotions, a weather
-        forecast): their values on each sample's *target* rows form the decoder input
-        ``X["future"]`` of shape ``(samples, horizon, n_future)`` (``(samples, lookback,
-        n_future)`` per timestep: the values on each timestep's target row). They stay
-        among the default ``features`` too (their past values), unless ``features``
-        leaves them out. Not with ``inputs_only`` (the future rows are not in the data).
-    static : column name, position, or a list of them, optional
-        Static covariates, one value per series (with ``group_by``; constant over the
-        whole data without it): ``X["static"]`` of shape ``(samples, n_static)``. A column
-        that varies within a series is an error naming the series and the rows.
-    per_timestep : bool, default False
-        One target per timestep, for ``return_sequences=True`` with ``TimeDistributed``:
-        ``y[i] = data[s + shift : s + shift + lookback, targets]``.
+    {lookback}
+    {horizon}
+    {shift}
+    {stride}
+    {sampling_rate}
+    {features, targets}
+    {future}
+    {static}
+    {per_timestep}
     inputs_only : bool, default False
         Forecasting past the end of the data: every full window, anchored so that the last
         one ends on the last row, and no targets (``y`` is ``None``). ``targets`` and
         ``horizon`` then only name what the model predicts, for :meth:`Windows.to_frame`.
-    group_by : column name, optional
-        A column that tells several series apart (one per sensor, store, ticker). Windows
-        never cross from one series into another; samples are ordered by group, then time.
-        Not with a panel (a list of series): each item already is a series.
-    freq : str or pandas.DateOffset, optional
-        The spacing of a DatetimeIndex (``"D"``, ``"B"``, ``"h"``, ...). Rows that are not
-        one ``freq`` apart are a gap, and no window spans a gap. Without ``freq``,
-        consecutive rows are taken as consecutive time steps, as Keras does (an index with
-        a pandas ``freq`` set has no gaps by construction).
-    time : column name, optional
-        The column that is the time axis, for a frame whose index is not one (a CSV read
-        without ``index_col``, a polars frame with several date/time columns): it becomes
-        the index, and its order, duplicates and gaps are checked as a DatetimeIndex's.
-        Without it such a date column is refused (windows could read time backwards).
-    dropna : bool, default False
-        Rows holding NaN are an error by default; with ``dropna=True`` they are gaps that
-        no window crosses.
+    {group_by}
+    {freq}
+    {time}
+    {dropna}
     fitted_scaler : object, optional
         An already **fitted** scaler (such as ``split(...).scaler``) to transform the data
         with; it is not fitted again. :meth:`Windows.to_frame` undoes it. This is how to
@@ -129,23 +97,13 @@ def windows(
         ``scaler=`` takes an unfitted one). What the scaler returns is checked like data:
         the same rows and columns, finite values. A dict ``{group: scaler}`` (from
         ``split(..., per_series=True)``) scales each series of ``group_by`` with its own.
-    transform : {"diff", "pct_change", "log", "log_diff"}, optional
-        Model changes instead of levels: the target columns (also where they are features)
-        become ``x[t] - x[t-1]``, ``x[t] / x[t-1] - 1``, ``log(x[t])`` or
-        ``log(x[t]) - log(x[t-1])``, series by series, before scaling; the first row of
-        each run has no earlier value and is left out. :meth:`Windows.to_frame` undoes it
-        (see ``docs/evaluating.md``). Default: levels.
-    min_history : int, optional
-        Also make the windows whose history is shorter than ``lookback`` (the start of
-        every series, short series, and the start of every run after a gap or dropped
-        missing values, whose earlier rows are not its history): at least ``min_history``
-        real input steps, from 1 to ``lookback``. The missing steps are padded at the
-        *start* of the window with 0, and the inputs gain ``X["mask"]`` of shape
-        ``(samples, lookback)``: True on real steps, False on padding, so a model never
-        takes padding for a value (``build_model`` passes it to the first LSTM). Padded
-        samples come first in each series; their targets are always real rows. Not with
-        ``per_timestep`` (the targets of padded timesteps would be padding). Default: only
-        full windows, no mask.
+    {transform}
+    {min_history}
+    {categorical}
+    vocabularies : dict, optional
+        The ``vocabularies`` of other windows (``split(...).train.vocabularies``) to encode
+        ``categorical`` columns with, as ``fitted_scaler`` scales new data like the
+        training data. Default: learned from every row of ``data``.
 
     Returns
     -------
@@ -220,10 +178,14 @@ def windows(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, inputs_only=inputs_only,
         features=features, targets=targets, future=future, static=static,
-        group_by=group_by, freq=freq, time=time, dropna=dropna, transform=transform,
-        min_history=min_history, scaler=fitted_scaler, scaler_name="fitted_scaler",
+        categorical=categorical, group_by=group_by, freq=freq, time=time, dropna=dropna,
+        transform=transform, min_history=min_history, scaler=fitted_scaler,
+        scaler_name="fitted_scaler",
     )  # fmt: skip
-    timeline = request.timeline
+    timeline = encode_categories(
+        request.timeline, None, vocabularies=vocabularies,
+        where="rows `vocabularies` were learned on",
+    )  # fmt: skip
     if fitted_scaler is not None:
         timeline = apply_scaler(timeline, fitted_scaler, "fitted_scaler")
     plan = plan_windows(timeline, request.framing, request.min_history)
@@ -327,7 +289,7 @@ class Windows:
 
     @property
     def group_by(self) -> Hashable | None:
-        """The column that told series apart, or ``None``."""
+        """The column that told series apart (a tuple of them with several keys), or ``None``."""
         return self._source.group_by
 
     @property
@@ -387,6 +349,33 @@ class Windows:
         return tuple(self._source.names[c] for c in self._source.static_cols)
 
     @property
+    def categorical_names(self) -> dict[str, tuple[Hashable, ...]]:
+        """The ``categorical`` columns of each categorical input, by input name.
+
+        ``{"categorical_past": (...), "categorical_static": (...)}`` for the inputs in use;
+        empty without ``categorical``.
+        """
+        return self._source.categorical_names
+
+    @property
+    def vocabularies(self) -> dict[Hashable, Vocabulary]:
+        """``{column: Vocabulary}``: each categorical column's labels, in code order.
+
+        Learned on the rows the windows were made from (the training rows for ``split``
+        and ``folds``); code 0 is reserved for unknown and missing labels. Pass them to
+        ``windows(..., vocabularies=)`` or ``forecast`` to encode new data the same way.
+        """
+        return self._source.vocabularies
+
+    @property
+    def cardinalities(self) -> dict[Hashable, int]:
+        """``{column: number of codes}`` of each categorical column, the reserved 0 included.
+
+        The ``input_dim`` of its ``keras.layers.Embedding``.
+        """
+        return {name: v.size for name, v in self.vocabularies.items()}
+
+    @property
     def target_shape(self) -> tuple[int, ...]:
         """The shape of one sample's targets (``()`` for inputs-only windows)."""
         return self._source.target_shape
@@ -441,7 +430,7 @@ class Windows:
 
     @property
     def groups(self) -> np.ndarray | None:
-        """Each sample's group, or ``None`` without ``group_by``."""
+        """Each sample's group (a tuple with several keys), or ``None`` without ``group_by``."""
         return self._source.plan.sample_groups
 
     def _labels(self, rows: np.ndarray) -> pd.Index:
@@ -460,6 +449,7 @@ class Windows:
         return f"{len(counts)} series (windows each: {listed(described, limit=6)})"
 
     # -- loaders: readers of the batch schedule ------------------------------------------
+    @shared_docs
     def schedule(
         self,
         batch_size: int = 32,
@@ -469,17 +459,30 @@ class Windows:
         drop_remainder: bool = False,
         num_shards: int = 1,
         shard_index: int = 0,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> BatchSchedule:
         """Return the batch schedule every loader of these windows follows.
 
         Which sample numbers (positions in ``X``) form each batch of each epoch: see
-        :class:`lstmshape.BatchSchedule`. Loaders given the same options serve the same
-        samples in the same batches. ``shard_by="series"`` keeps every series (``group_by``
-        group, or run between gaps) whole in one shard, balanced by window count;
-        ``even_shards=True`` gives every shard as many samples as the smallest, so every
-        worker runs the same number of steps (see ``docs/scaling.md``).
+        :class:`lstmshape.BatchSchedule`. Every loader method builds its schedule here, so
+        loaders given the same options serve the same samples in the same batches (see
+        ``docs/scaling.md`` for shards).
+
+        Parameters
+        ----------
+        {batch_size}
+        {shuffle}
+        {seed}
+        {drop_remainder}
+        {num_shards, shard_index}
+        {shard_by}
+        {even_shards}
+
+        Returns
+        -------
+        BatchSchedule
+            Pure numpy: ``batches(epoch=e)`` lists the sample numbers of each batch.
 
         Examples
         --------
@@ -488,21 +491,16 @@ class Windows:
         >>> [b.tolist() for b in w.schedule(6).batches(epoch=0)]
         [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11], [12, 13, 14]]
         """
-        from .._plan.schedule import BatchSchedule, series_segments
+        from .._plan.schedule import BatchSchedule, segments_for
 
+        series = segments_for(self._source.plan, shard_by, self._source.group_keys)
         return BatchSchedule.from_user(
-            len(self),
-            batch_size=batch_size,
-            shuffle=shuffle,
-            seed=seed,
-            drop_remainder=drop_remainder,
-            num_shards=num_shards,
-            shard_index=shard_index,
-            shard_by=shard_by,
-            series=series_segments(self._source.plan) if shard_by == "series" else None,
-            even_shards=even_shards,
-        )
+            len(self), batch_size=batch_size, shuffle=shuffle, seed=seed,
+            drop_remainder=drop_remainder, num_shards=num_shards, shard_index=shard_index,
+            shard_by=shard_by, series=series, even_shards=even_shards,
+        )  # fmt: skip
 
+    @shared_docs
     def batches(
         self,
         batch_size: int = 32,
@@ -514,44 +512,38 @@ class Windows:
         num_shards: int = 1,
         shard_index: int = 0,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> Batches:
         """Iterate over numpy batches ``(X, y)`` (``X`` alone for inputs-only windows).
 
         For training loops in JAX, NumPy or anything that takes arrays. Lazy: one batch is
         gathered at a time (a memory-mapped series is read batch by batch), in the order of
-        the batch schedule (:meth:`schedule`), so ``to_dataset``, ``to_torch`` and
-        ``to_pydataset`` with the same options serve the same batches.
+        the batch schedule (:meth:`schedule`), so :meth:`to_dataset`, :meth:`to_torch`,
+        :meth:`to_pydataset` and :meth:`to_grain` with the same options serve the same
+        batches.
 
         Parameters
         ----------
-        batch_size : int, default 32
-            Samples per batch; the last batch may be smaller unless ``drop_remainder``.
-        shuffle : bool, default False
-            Shuffle the windows (each window keeps its timesteps in order).
-        seed : int, optional
-            Seeds the shuffle (only with ``shuffle=True``); the order of epoch ``e`` is
-            the same for the same seed on every machine and in every loader.
-        epoch : int, default 0
-            Which epoch's order to serve; call ``batches(..., epoch=e)`` once per epoch.
-        drop_remainder : bool, default False
-            Drop a last, smaller batch.
-        num_shards, shard_index : int, default 1 and 0
-            Serve only shard ``shard_index`` of ``num_shards`` disjoint shards.
-        dtype : str or numpy dtype, optional
-            A floating dtype to cast batches to (default: the windows' dtype).
-        shard_by : {"window", "series"}, default "window"
-            Deal windows to shards one by one, or whole series (``group_by`` groups, or
-            runs between gaps) balanced by window count; see :meth:`schedule`.
-        even_shards : bool, default False
-            Serve as many samples in every shard as in the smallest (the rest of an epoch
-            is left out), so every worker runs the same number of steps.
+        {batch_size}
+        {shuffle}
+        {seed}
+        {epoch}
+        {drop_remainder}
+        {num_shards, shard_index}
+        {dtype}
+        {shard_by}
+        {even_shards}
 
         Returns
         -------
         Batches
-            An iterable with ``len()`` (batches per epoch); each iteration gathers anew.
+            An iterable with ``len()`` (batches per epoch); each pass gathers anew and
+            serves ``epoch`` until ``set_epoch(e)`` says otherwise.
+
+        Raises
+        ------
+        {loader_raises}
 
         Examples
         --------
@@ -562,17 +554,13 @@ class Windows:
         (3, ((26, 10, 1), (26, 1)))
         """
         schedule = self.schedule(
-            batch_size,
-            shuffle=shuffle,
-            seed=seed,
-            drop_remainder=drop_remainder,
-            num_shards=num_shards,
-            shard_index=shard_index,
-            shard_by=shard_by,
+            batch_size, shuffle=shuffle, seed=seed, drop_remainder=drop_remainder,
+            num_shards=num_shards, shard_index=shard_index, shard_by=shard_by,
             even_shards=even_shards,
-        )
+        )  # fmt: skip
         return Batches(self._source, schedule, epoch=epoch, dtype=dtype)
 
+    @shared_docs
     def to_pydataset(
         self,
         batch_size: int = 32,
@@ -584,7 +572,7 @@ class Windows:
         num_shards: int = 1,
         shard_index: int = 0,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         workers: int = 1,
         use_multiprocessing: bool = False,
@@ -595,15 +583,19 @@ class Windows:
         Keras 3 on TensorFlow, JAX or PyTorch (``KERAS_BACKEND``); TensorFlow is not
         imported unless it is the backend. ``dataset[i]`` gathers batch ``i`` of the
         current epoch of the batch schedule (:meth:`schedule`): the same batches as
-        :meth:`batches`, :meth:`to_torch` and :meth:`to_dataset` with the same options.
+        :meth:`batches` with the same options.
 
         Parameters
         ----------
-        batch_size, shuffle, seed, epoch, drop_remainder, num_shards, shard_index, dtype
-            As for :meth:`batches`. ``epoch`` is the epoch of the first pass; after each
-            epoch of ``fit`` the dataset moves on to the next (a new order when shuffled).
-        shard_by, even_shards
-            As for :meth:`batches`.
+        {batch_size}
+        {shuffle}
+        {seed}
+        {epoch}
+        {drop_remainder}
+        {num_shards, shard_index}
+        {dtype}
+        {shard_by}
+        {even_shards}
         workers, use_multiprocessing, max_queue_size
             Passed to ``keras.utils.PyDataset``: Keras reads batches ahead in ``workers``
             threads (or processes). A batch is one numpy gather, so the default (no workers)
@@ -612,12 +604,12 @@ class Windows:
         Returns
         -------
         keras.utils.PyDataset
-            With ``len()`` batches per epoch, ``.epoch`` and ``.set_epoch(epoch)``.
+            With ``len()`` batches per epoch, ``.epoch`` and ``.set_epoch(epoch)``; after
+            each epoch of ``fit`` it moves on to the next (a new order when shuffled).
 
         Raises
         ------
-        ShapeError, TypeError
-            Options out of range or of the wrong type, as for :meth:`batches`.
+        {loader_raises}
         ImportError
             Keras 3 or its backend is not installed (the message names the extra).
 
@@ -626,8 +618,8 @@ class Windows:
         Pass ``shuffle=False`` to ``model.fit``: with its default ``shuffle=True`` Keras
         reorders whole batches of a ``PyDataset`` with Python's ``random``, so the order is
         no longer the schedule's (the windows are shuffled across batches here, with
-        ``shuffle=True``). With ``workers > 1``, Keras 3.15 may serve a batch read ahead in
-        one epoch again in the next; the default ``workers=1`` reads in order.
+        ``shuffle=True``). With ``workers > 1``, Keras may serve a batch read ahead in one
+        epoch again in the next; the default ``workers=1`` reads in order.
 
         Examples
         --------
@@ -638,28 +630,19 @@ class Windows:
         >>> len(dataset), x.shape, y.shape
         (3, (32, 10, 1), (32, 1))
         """
-        schedule = self.schedule(
-            batch_size,
-            shuffle=shuffle,
-            seed=seed,
-            drop_remainder=drop_remainder,
-            num_shards=num_shards,
-            shard_index=shard_index,
-            shard_by=shard_by,
-            even_shards=even_shards,
-        )
         from .._readers.pydataset import WindowsPyDataset
 
+        schedule = self.schedule(
+            batch_size, shuffle=shuffle, seed=seed, drop_remainder=drop_remainder,
+            num_shards=num_shards, shard_index=shard_index, shard_by=shard_by,
+            even_shards=even_shards,
+        )  # fmt: skip
         return WindowsPyDataset(
-            self._source,
-            schedule,
-            epoch=epoch,
-            dtype=dtype,
-            workers=workers,
-            use_multiprocessing=use_multiprocessing,
-            max_queue_size=max_queue_size,
-        )
+            self._source, schedule, epoch=epoch, dtype=dtype, workers=workers,
+            use_multiprocessing=use_multiprocessing, max_queue_size=max_queue_size,
+        )  # fmt: skip
 
+    @shared_docs
     def to_torch(
         self,
         batch_size: int = 32,
@@ -671,32 +654,32 @@ class Windows:
         num_shards: int | None = None,
         shard_index: int | None = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         device: Any = None,
     ) -> TorchBatches:
         """Serve the batches as ``torch.Tensor`` ``(x, y)``, for PyTorch training loops.
 
         ``for x, y in loader`` yields one epoch of the batch schedule (:meth:`schedule`):
-        the same batches as :meth:`batches`, :meth:`to_pydataset` and :meth:`to_dataset`
-        with the same options; ``x`` alone for inputs-only windows. Lazy: one batch is
-        gathered at a time (a memory-mapped series is read batch by batch) and handed to
-        PyTorch without a second copy (``torch.from_numpy``).
+        the same batches as :meth:`batches` with the same options; ``x`` alone for
+        inputs-only windows. Lazy: one batch is gathered at a time (a memory-mapped series
+        is read batch by batch) and handed to PyTorch without a second copy
+        (``torch.from_numpy``).
 
         Parameters
         ----------
-        batch_size, shuffle, seed, drop_remainder, dtype
-            As for :meth:`batches`. ``torch.nn.LSTM`` wants float32: pass
-            ``dtype="float32"`` for float64 data (the default keeps the windows' dtype).
-        epoch : int, default 0
-            The epoch served until :meth:`set_epoch` says otherwise.
+        {batch_size}
+        {shuffle}
+        {seed}
+        {epoch}
+        {drop_remainder}
         num_shards, shard_index : int, optional
             This process' shard. Default: the world size and rank of an initialised
             ``torch.distributed`` process group, else one shard. A shuffled, sharded loader
             needs a ``seed`` (the same in every process).
-        shard_by, even_shards
-            As for :meth:`batches`. With ``DistributedDataParallel`` every rank must run
-            the same number of steps: pass ``even_shards=True`` (or use DDP's ``join``).
+        {dtype}
+        {shard_by}
+        {even_shards}
         device : torch.device or str, optional
             Keep the rows on this device (``"cuda"``, ``"mps"``, ``"cpu"``) and gather
             every batch there with an index op: the data is copied to the device once
@@ -713,9 +696,9 @@ class Windows:
 
         Raises
         ------
-        ShapeError, TypeError
-            Options out of range or of the wrong type, as for :meth:`batches`; a shuffled,
-            sharded loader without a seed; ``num_shards`` without ``shard_index``.
+        {loader_raises}
+            Also: a shuffled, sharded loader without a seed; ``num_shards`` without
+            ``shard_index``.
         ImportError
             PyTorch is not installed (the message says ``pip install "lstmshape[torch]"``).
 
@@ -743,17 +726,13 @@ class Windows:
 
         num_shards, shard_index = distributed_shards(num_shards, shard_index)
         schedule = self.schedule(
-            batch_size,
-            shuffle=shuffle,
-            seed=seed,
-            drop_remainder=drop_remainder,
-            num_shards=num_shards,
-            shard_index=shard_index,
-            shard_by=shard_by,
+            batch_size, shuffle=shuffle, seed=seed, drop_remainder=drop_remainder,
+            num_shards=num_shards, shard_index=shard_index, shard_by=shard_by,
             even_shards=even_shards,
-        )
+        )  # fmt: skip
         return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype, device=device)
 
+    @shared_docs
     def to_grain(
         self,
         batch_size: int = 32,
@@ -767,7 +746,7 @@ class Windows:
         shard_index: int | None = None,
         shard_options: Any = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
     ) -> Any:
         """Serve the batches as a ``grain.MapDataset``, for JAX loops and Keras 3 ``fit``.
@@ -781,20 +760,24 @@ class Windows:
 
         Parameters
         ----------
-        batch_size, shuffle, seed, drop_remainder, dtype, shard_by, even_shards
-            As for :meth:`batches`.
-        epoch : int, default 0
-            The first epoch served.
+        {batch_size}
+        {shuffle}
+        {seed}
+        {epoch}
         epochs : int, default 1
             How many epochs the dataset holds, one after the other. For ``model.fit(...,
             epochs=E)`` pass ``epochs=E`` here and ``steps_per_epoch=len(dataset) // E``
             to ``fit``, which then reads on where the previous epoch stopped.
+        {drop_remainder}
         num_shards, shard_index : int, optional
             This process' shard, as for :meth:`batches` (default: one shard).
         shard_options : grain.sharding.ShardOptions, optional
             grain's sharding instead: ``grain.sharding.ShardByJaxProcess()`` takes the
             shard from ``jax.process_index()`` and ``jax.process_count()``; its
             ``drop_remainder=True`` means ``even_shards=True``.
+        {dtype}
+        {shard_by}
+        {even_shards}
 
         Returns
         -------
@@ -804,9 +787,9 @@ class Windows:
 
         Raises
         ------
-        ShapeError, TypeError
-            Options out of range or of the wrong type, as for :meth:`batches`; shards given
-            twice; ``shard_options`` that is not a ``grain.sharding.ShardOptions``.
+        {loader_raises}
+            Also: shards given twice; ``shard_options`` that is not a
+            ``grain.sharding.ShardOptions``.
         ImportError
             grain is not installed (the message says ``pip install "lstmshape[grain]"``).
 
@@ -823,17 +806,13 @@ class Windows:
 
         num_shards, shard_index, even = shards_of(num_shards, shard_index, shard_options)
         schedule = self.schedule(
-            batch_size,
-            shuffle=shuffle,
-            seed=seed,
-            drop_remainder=drop_remainder,
-            num_shards=num_shards,
-            shard_index=shard_index,
-            shard_by=shard_by,
+            batch_size, shuffle=shuffle, seed=seed, drop_remainder=drop_remainder,
+            num_shards=num_shards, shard_index=shard_index, shard_by=shard_by,
             even_shards=even_shards or even,
-        )
+        )  # fmt: skip
         return to_grain(self._source, schedule, epoch=epoch, epochs=epochs, dtype=dtype)
 
+    @shared_docs
     def to_torch_dataset(self, *, dtype: Any = None) -> WindowDataset:
         """Return a map-style ``torch.utils.data.Dataset`` of single windows.
 
@@ -845,8 +824,12 @@ class Windows:
 
         Parameters
         ----------
-        dtype : str or numpy dtype, optional
-            A floating dtype to cast to (``"float32"`` for ``torch.nn.LSTM``).
+        {dtype}
+
+        Returns
+        -------
+        torch.utils.data.Dataset
+            ``len()`` is the number of windows.
 
         Examples
         --------
@@ -858,8 +841,9 @@ class Windows:
         """
         from .._readers.torch import WindowDataset
 
-        return WindowDataset(self.source, dtype=dtype)
+        return WindowDataset(self._source, dtype=dtype)
 
+    @shared_docs
     def to_dataset(
         self,
         batch_size: int = 32,
@@ -874,51 +858,37 @@ class Windows:
         num_parallel_calls: int | None = None,
         prefetch: int | None = None,
         dtype: Any = None,
-        shard_by: str = "window",
+        shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         service: str | None = None,
     ) -> tf.data.Dataset:
         """Stream windows as a ``tf.data.Dataset`` of ``(X_batch, y_batch)`` batches.
 
         Batches hold exactly the samples of ``self.X`` / ``self.y``, in the same order
-        unless shuffled; inputs-only windows yield ``X_batch`` alone. Nothing is materialised:
-        each batch is gathered from the one 2-D series by the windows' start rows.
+        unless shuffled; inputs-only windows yield ``X_batch`` alone. Nothing is
+        materialised: each batch is gathered from the one 2-D series by the windows' start
+        rows, as :meth:`batches` gathers it with the same options.
 
         Parameters
         ----------
-        batch_size : int, default 32
-            Samples per batch. The last batch may be smaller unless ``drop_remainder``.
-        shuffle : bool, default False
-            Shuffle the windows (not the rows: each window keeps its timesteps in order).
-        seed : int, optional
-            Makes the shuffle reproducible (only with ``shuffle=True``; a seed without it
-            is an error, since it would be ignored).
-        epoch : int, default 0
-            The epoch of the first pass: pass ``e`` serves the batch schedule's order for
-            epoch ``epoch + e`` (the same batches as ``batches(..., epoch=epoch + e)``).
-        drop_remainder : bool, default False
-            Drop a last, smaller batch; the batch dimension is then static. An error when
-            it would drop every window.
+        {batch_size}
+        {shuffle}
+        {seed}
+        {epoch}
+        {drop_remainder}
         reshuffle_each_iteration : bool, default True
             With ``shuffle``, draw a new order every epoch (Keras' ``fit`` iterates once per
             epoch), which is what training wants. Pass False to repeat the first order.
-        num_shards, shard_index : int, default 1 and 0
-            For multi-worker training: this dataset holds shard ``shard_index`` of
-            ``num_shards`` disjoint shards that together hold every sample once per epoch
-            (see :meth:`schedule`). TensorFlow's own auto-sharding is turned off when you
-            shard here. More shards than windows is an error.
+        {num_shards, shard_index}
+            TensorFlow's own auto-sharding is turned off when you shard here.
         num_parallel_calls, prefetch : int, optional
             Parallel batch gathers and batches prefetched. By default tf.data chooses both
             without its autotuner, which is switched off for this pipeline: for one gather
             per batch it costs more than it finds (docs/performance.md has the measurements).
             Passing ``tf.data.AUTOTUNE`` for either turns the autotuner on.
-        dtype : str or numpy dtype, optional
-            Cast batches to this floating dtype (for example ``"float32"`` for float64
-            data). Default: the windows' dtype. Integer dtypes are refused: they would
-            truncate the values.
-        shard_by, even_shards
-            As for :meth:`batches`. Under ``MultiWorkerMirroredStrategy`` every worker
-            must run the same number of steps: pass ``even_shards=True``.
+        {dtype}
+        {shard_by}
+        {even_shards}
         service : str, optional
             The address of a tf.data service dispatcher (``"grpc://host:port"``): the
             batches are made by the service's workers, each batch once per epoch
@@ -932,15 +902,11 @@ class Windows:
         tf.data.Dataset
             Elements ``(X, y)`` of shapes ``(batch, lookback, n_features)`` and
             ``(batch,) + self.target_shape``; the batch dimension is ``None`` unless
-            ``drop_remainder=True``.
+            ``drop_remainder=True``. Pass ``e`` over it serves epoch ``epoch + e``.
 
         Raises
         ------
-        ShapeError, TypeError
-            ``batch_size`` < 1 or not an integer, a negative ``seed`` or one without
-            ``shuffle=True``, ``num_shards`` < 1 or more than the windows, ``shard_index``
-            outside ``0 .. num_shards - 1``, ``drop_remainder`` dropping everything, a
-            ``dtype`` that is not a floating dtype.
+        {loader_raises}
         ImportError
             TensorFlow is not installed (the message says ``pip install "lstmshape[tf]"``).
 
@@ -964,24 +930,15 @@ class Windows:
         from .._readers.tfdata import DatasetOptions, to_dataset
 
         schedule = self.schedule(
-            batch_size,
-            shuffle=shuffle,
-            seed=seed,
-            drop_remainder=drop_remainder,
-            num_shards=num_shards,
-            shard_index=shard_index,
-            shard_by=shard_by,
+            batch_size, shuffle=shuffle, seed=seed, drop_remainder=drop_remainder,
+            num_shards=num_shards, shard_index=shard_index, shard_by=shard_by,
             even_shards=even_shards,
-        )
+        )  # fmt: skip
         options = DatasetOptions.from_user(
-            schedule,
-            epoch=epoch,
-            reshuffle_each_iteration=reshuffle_each_iteration,
-            num_parallel_calls=num_parallel_calls,
-            prefetch=prefetch,
-            dtype=dtype,
+            schedule, epoch=epoch, reshuffle_each_iteration=reshuffle_each_iteration,
+            num_parallel_calls=num_parallel_calls, prefetch=prefetch, dtype=dtype,
             service=service,
-        )
+        )  # fmt: skip
         return to_dataset(self._source, options)
 
     def to_frame(self, predictions: Any, *, quantiles: Any = None) -> pd.DataFrame:
@@ -1106,12 +1063,36 @@ class Windows:
                 f'X["static"] {shape_in_words(shapes["static"], ("sample", "static input"))} '
                 f"({names_in_words(self.static_names)}, one value per series)"
             )
+        lines.extend(self._categorical_lines(shapes))
         if "mask" in shapes:
             padded = self._source.plan.n_padded
             lines.append(
                 f'X["mask"] {shape_in_words(shapes["mask"], ("sample", "timestep"))} (True on '
                 f"real steps; {padded} of {len(self)} samples padded at the start with 0, "
                 f"min_history={self._source.plan.min_history})"
+            )
+        return lines
+
+    def _categorical_lines(self, shapes: dict[str, tuple[int, ...]]) -> list[str]:
+        """One line per categorical input: its shape, columns and vocabulary sizes."""
+        step = "timestep" if self.per_timestep else "step"
+        axes = {
+            "categorical_past": ("sample", "timestep", "categorical"),
+            "categorical_future": ("sample", step, "categorical"),
+            "categorical_static": ("sample", "categorical"),
+        }
+        where = {
+            "categorical_past": "on the input rows",
+            "categorical_future": "on the target rows",
+            "categorical_static": "one label per series",
+        }
+        sizes = self.cardinalities
+        lines = []
+        for name, columns in self.categorical_names.items():
+            coded = ", ".join(f"{c!r}: {sizes[c]} codes" for c in columns)
+            lines.append(
+                f'X["{name}"] {shape_in_words(shapes[name], axes[name])} int32 ({coded}, '
+                f"{where[name]})"
             )
         return lines
 
@@ -1129,7 +1110,13 @@ class Windows:
         if self._source.named_inputs:
             lines.extend(
                 f'  keras.Input(shape={shape}, name="{name}"'
-                + (', dtype="bool")' if name == "mask" else ")")
+                + (
+                    ', dtype="bool")'
+                    if name == "mask"
+                    else ', dtype="int32")'
+                    if name.startswith("categorical_")
+                    else ")"
+                )
                 for name, shape in self.input_shape.items()
             )
         else:
