@@ -137,7 +137,8 @@ class LazySeries:
         # gives numpy's shape.
         unique, inverse = np.unique(positions.ravel(), return_inverse=True)
         read = self._read(unique)
-        return read[(inverse.reshape(positions.shape), *rest)]
+        where: tuple[Any, ...] = (inverse.reshape(positions.shape), *rest)
+        return read[where]
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         """All rows as one array (a new one, read from the file)."""
