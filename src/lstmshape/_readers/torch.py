@@ -19,11 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from .._core.errors import ShapeError, received, received_type
+from .._core.docs import shared_docs
+from .._core.errors import received_type
 from .._core.frameworks import import_torch
 from .._core.validate import check_float_dtype, check_int
 from .._plan.schedule import BatchSchedule
-from .loader import Loader
+from .loader import Loader, check_shard_pair
 from .source import WindowSource
 
 import_torch("Windows.to_torch")  # the ImportError that names the extra, before the imports
@@ -87,13 +88,12 @@ def distributed_shards(num_shards: Any, shard_index: Any) -> tuple[Any, Any]:
     else one shard. Giving one without the other is an error. (The schedule checks the
     rest, such as the seed that shuffled shards must share.)
     """
-    if (num_shards is None) != (shard_index is None):
-        given = "num_shards" if shard_index is None else "shard_index"
-        raise ShapeError(
-            "`num_shards` and `shard_index` go together: pass both (this process' shard), "
-            "or neither (the world size and rank of torch.distributed, or one shard). "
-            f"{received(given, num_shards if shard_index is None else shard_index)}"
-        )
+    check_shard_pair(
+        num_shards,
+        shard_index,
+        "pass both (this process' shard), or neither (the world size and rank of "
+        "torch.distributed, or one shard)",
+    )
     if num_shards is not None:
         return num_shards, shard_index
     dist = torch.distributed
@@ -102,6 +102,7 @@ def distributed_shards(num_shards: Any, shard_index: Any) -> tuple[Any, Any]:
     return 1, 0
 
 
+@shared_docs
 class TorchBatches(Loader, IterableDataset[Batch]):
     """The batches of :meth:`Windows.to_torch`: ``torch.Tensor`` ``(x, y)``, one epoch per pass.
 
@@ -118,12 +119,7 @@ class TorchBatches(Loader, IterableDataset[Batch]):
 
     Attributes
     ----------
-    schedule : BatchSchedule
-        Which samples form each batch (per epoch and shard).
-    epoch : int
-        The epoch whose order the next pass serves; change it with :meth:`set_epoch`.
-    dtype : numpy.dtype or None
-        The dtype batches are cast to (``None``: the windows' dtype).
+    {loader_attributes}
     device : torch.device or None
         Where the rows are kept and batches gathered (``None``: gathered by numpy on the
         CPU and handed over without a copy).

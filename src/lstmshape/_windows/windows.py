@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import numpy as np
 import pandas as pd
@@ -17,10 +17,12 @@ from .._input.panel import store_of
 from .._input.scaling import apply_scaler
 from .._input.table import ColumnSelection
 from .._input.timeline import plan_windows
-from .._plan.framing import INPUT_AXES, Framing
+from .._plan.framing import INPUT_AXES
 from .._readers.loader import Batches
 from .._readers.source import WindowSource
 from .request import encode_categories, make_request, source_of
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -190,6 +192,33 @@ def windows(
     return Windows(source_of(timeline, plan), scaler=fitted_scaler, transform=request.undo)
 
 
+class _Read(Generic[T]):
+    """A read-only attribute of :class:`Windows` that its ``WindowSource`` answers.
+
+    ``lookback = _Read(lambda s: s.framing.lookback, "Timesteps per window.")`` is the
+    property ``return self.source.framing.lookback`` with that docstring, in one line;
+    mypy reads its type from the lambda.
+    """
+
+    def __init__(self, read: Callable[[WindowSource], T], doc: str) -> None:
+        self._read = read
+        self._name = ""
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, windows: None, owner: type) -> _Read[T]: ...
+    @overload
+    def __get__(self, windows: Windows, owner: type) -> T: ...
+    def __get__(self, windows: Windows | None, owner: type) -> _Read[T] | T:
+        return self if windows is None else self._read(windows._source)
+
+    def __set__(self, windows: Windows, value: Any) -> None:
+        raise AttributeError(f"Windows.{self._name} is read-only: it describes the windows made")
+
+
 class Windows:
     """Sliding windows over one series, with their targets.
 
@@ -244,97 +273,61 @@ class Windows:
         self.scaler = scaler
         self.transform = transform
 
-    @property
-    def source(self) -> WindowSource:
-        """The frozen description every reader receives (see the class docstring)."""
-        return self._source
+    source = _Read(
+        lambda s: s,
+        "The frozen description every reader receives (see the class docstring).",
+    )
 
     # -- what the windows were made with ---------------------------------------------
-    @property
-    def framing(self) -> Framing:
-        """The framing parameters (lookback, horizon, shift, stride, ...)."""
-        return self._source.framing
-
-    @property
-    def lookback(self) -> int:
-        """Timesteps per window."""
-        return self.framing.lookback
-
-    @property
-    def horizon(self) -> int:
-        """Target rows per sample (many-to-one)."""
-        return self.framing.horizon
-
-    @property
-    def shift(self) -> int:
-        """Offset of the first target after the window's last row (or after each row)."""
-        return self.framing.shift
-
-    @property
-    def stride(self) -> int:
-        """Rows between the starts of consecutive windows."""
-        return self.framing.stride
-
-    @property
-    def per_timestep(self) -> bool:
-        """Whether there is one target per timestep."""
-        return self.framing.per_timestep
-
-    @property
-    def inputs_only(self) -> bool:
-        """Whether these windows have no targets (forecasting past the data's end)."""
-        return self.framing.inputs_only
-
-    @property
-    def group_by(self) -> Hashable | None:
-        """The column that told series apart (a tuple of them with several keys), or ``None``."""
-        return self._source.group_by
-
-    @property
-    def feature_names(self) -> tuple[Hashable, ...]:
-        """Labels of the input columns."""
-        return self._source.feature_names
-
-    @property
-    def target_names(self) -> tuple[Hashable, ...]:
-        """Labels of the target columns."""
-        return self._source.target_names
-
-    @property
-    def data(self) -> np.ndarray:
+    framing = _Read(lambda s: s.framing, "The framing (lookback, horizon, shift, stride, ...).")
+    lookback = _Read(lambda s: s.framing.lookback, "Timesteps per window.")
+    horizon = _Read(lambda s: s.framing.horizon, "Target rows per sample (many-to-one).")
+    shift = _Read(
+        lambda s: s.framing.shift,
+        "Offset of the first target after the window's last row (or after each row).",
+    )
+    stride = _Read(lambda s: s.framing.stride, "Rows between the starts of consecutive windows.")
+    per_timestep = _Read(lambda s: s.framing.per_timestep, "One target per timestep, or not.")
+    inputs_only = _Read(
+        lambda s: s.framing.inputs_only,
+        "Whether these windows have no targets (forecasting past the data's end).",
+    )
+    group_by = _Read(
+        lambda s: s.group_by,
+        "The column that told series apart (a tuple of them with several keys), or ``None``.",
+    )
+    feature_names = _Read(lambda s: s.feature_names, "Labels of the input columns.")
+    target_names = _Read(lambda s: s.target_names, "Labels of the target columns.")
+    data = _Read(
+        lambda s: s.values,
         """The one read-only 2-D array that the windows read.
 
         For a panel (a list of series), a ``SeriesStore`` over the series' own arrays: it
         has ``shape``, ``dtype`` and numpy's row indexing, and reads only the rows asked for.
-        """
-        return self._source.values
+        """,
+    )
 
     @property
     def dtype(self) -> np.dtype[Any]:
         """The dtype of ``X`` and ``y``."""
         return self.data.dtype
 
-    @property
-    def index(self) -> pd.Index | None:
-        """The index of ``data``'s rows, or ``None`` for numpy input."""
-        return self._source.index
+    index = _Read(lambda s: s.index, "The index of ``data``'s rows, or ``None`` for numpy input.")
 
     # -- shapes ------------------------------------------------------------------------
     def __len__(self) -> int:
         return self._source.n_samples
 
-    @property
-    def input_shape(self) -> Any:
+    input_shape = _Read(
+        lambda s: s.input_shape,
         """``(lookback, n_features)``, the shape of one sample's inputs.
 
         With covariates, the dict of every named input's shape.
-        """
-        return self._source.input_shape
-
-    @property
-    def input_names(self) -> tuple[str, ...]:
-        """``("past",)``, or with ``"future"`` and ``"static"`` when given."""
-        return self._source.input_names
+        """,
+    )
+    input_names = _Read(
+        lambda s: s.input_names, '``("past",)``, or with ``"future"`` and ``"static"`` when given.'
+    )
 
     @property
     def future_names(self) -> tuple[Hashable, ...]:
@@ -346,24 +339,23 @@ class Windows:
         """Labels of the static covariates."""
         return tuple(self._source.names[c] for c in self._source.static_cols)
 
-    @property
-    def categorical_names(self) -> dict[str, tuple[Hashable, ...]]:
+    categorical_names = _Read(
+        lambda s: s.categorical_names,
         """The ``categorical`` columns of each categorical input, by input name.
 
         ``{"categorical_past": (...), "categorical_static": (...)}`` for the inputs in use;
         empty without ``categorical``.
-        """
-        return self._source.categorical_names
-
-    @property
-    def vocabularies(self) -> dict[Hashable, Vocabulary]:
+        """,
+    )
+    vocabularies = _Read(
+        lambda s: s.vocabularies,
         """``{column: Vocabulary}``: each categorical column's labels, in code order.
 
         Learned on the rows the windows were made from (the training rows for ``split``
         and ``folds``); code 0 is reserved for unknown and missing labels. Pass them to
         ``windows(..., vocabularies=)`` or ``forecast`` to encode new data the same way.
-        """
-        return self._source.vocabularies
+        """,
+    )
 
     @property
     def cardinalities(self) -> dict[Hashable, int]:
@@ -373,15 +365,14 @@ class Windows:
         """
         return {name: v.size for name, v in self.vocabularies.items()}
 
-    @property
-    def target_shape(self) -> tuple[int, ...]:
-        """The shape of one sample's targets (``()`` for inputs-only windows)."""
-        return self._source.target_shape
-
-    @property
-    def output_shape(self) -> tuple[int, ...]:
-        """The shape of one sample's model output (also for inputs-only windows)."""
-        return self._source.output_shape
+    target_shape = _Read(
+        lambda s: s.target_shape,
+        "The shape of one sample's targets (``()`` for inputs-only windows).",
+    )
+    output_shape = _Read(
+        lambda s: s.output_shape,
+        "The shape of one sample's model output (also for inputs-only windows).",
+    )
 
     @property
     def X_shape(self) -> Any:  # noqa: N802 - matches X
@@ -409,10 +400,9 @@ class Windows:
         return self._source.targets()
 
     # -- where samples are in time ---------------------------------------------------------
-    @property
-    def starts(self) -> np.ndarray:
-        """Row (position in ``data``) of each sample's first input row."""
-        return self._source.plan.starts
+    starts = _Read(
+        lambda s: s.plan.starts, "Row (position in ``data``) of each sample's first input row."
+    )
 
     @property
     def target_index(self) -> pd.Index | None:
@@ -426,10 +416,10 @@ class Windows:
         """Index label (or row position) of each sample's last input row."""
         return self._labels(self._source.plan.last_input_rows)
 
-    @property
-    def groups(self) -> np.ndarray | None:
-        """Each sample's group (a tuple with several keys), or ``None`` without ``group_by``."""
-        return self._source.plan.sample_groups
+    groups = _Read(
+        lambda s: s.plan.sample_groups,
+        "Each sample's group (a tuple with several keys), or ``None`` without ``group_by``.",
+    )
 
     def _labels(self, rows: np.ndarray) -> pd.Index:
         return self._source.row_labels(rows)
@@ -1016,6 +1006,7 @@ class Windows:
         column: Any = None,
         ax: Any = None,
         units: str = "data",
+        quantiles: Any = None,
     ) -> Any:
         """Draw a few samples: input steps, target steps and predictions, on the time axis.
 
@@ -1034,6 +1025,9 @@ class Windows:
         units : {"data", "model"}, default "data"
             The data's units (scaler and transform undone, as in :meth:`to_frame`), or
             what the model sees (scaled, changes), said on the y axis.
+        quantiles : sequence of float, optional
+            The levels of a quantile model, as for :meth:`to_frame`: the median is drawn
+            as the prediction, the outer levels as an interval on each target step.
 
         Returns
         -------
@@ -1051,7 +1045,9 @@ class Windows:
         """
         from .._readers.plot import plot_windows
 
-        return plot_windows(self, model, samples=samples, column=column, ax=ax, units=units)
+        return plot_windows(
+            self, model, samples=samples, column=column, ax=ax, units=units, quantiles=quantiles
+        )
 
     def input_lines(self) -> list[str]:
         """Describe every input's shape axis by axis, one line each."""
