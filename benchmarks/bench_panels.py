@@ -21,7 +21,10 @@ memory: the largest traced allocation (``tracemalloc``) while serving 200 batche
 made after the windows were built. Build: seconds of ``lstmshape.windows(...)``.
 
 neuralforecast, darts, gluonts and pytorch-forecasting are compared in the issue that
-asked for this benchmark; the table says whether they are installed here.
+asked for this benchmark; the table says whether they are installed here. With
+``--peers-python PATH`` (a Python of another environment with neuralforecast: its
+dependencies differ from lstmshape's), neuralforecast's training loader is measured on
+the same data and batch in that interpreter (see :func:`peers_one_size`).
 
 Run:  python benchmarks/bench_panels.py            (add --quick for a smoke run)
 """
@@ -227,9 +230,80 @@ def one_series(runs: int, rows: int) -> dict:
     return {name: statistics.median(values) for name, values in rates.items()}
 
 
-def in_subprocess(args: list[str]) -> dict:
+def peers_one_size(n_series: int, runs: int, steps: int) -> dict:
+    """neuralforecast's training loader on one size (run by the peers' interpreter).
+
+    What ``training_step`` does before the model sees a batch: ``TimeSeriesLoader``
+    yields 32 series (shuffled), ``_create_windows`` unfolds every window of them, and
+    ``_sample_windows`` keeps ``windows_batch_size=256`` (the batch the model trains on).
+    Counted: those 256 per step; the windows unfolded per step are reported beside.
+    """
+    import logging
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+    import torch
+
+    warnings.filterwarnings("ignore")
+    logging.disable(logging.WARNING)
+    from neuralforecast.models import MLP
+    from neuralforecast.tsdataset import TimeSeriesDataset, TimeSeriesLoader
+
+    data = make_data(n_series)
+    frame = pd.DataFrame(
+        {
+            "unique_id": np.repeat(np.arange(n_series), ROWS),
+            "ds": np.tile(np.arange(ROWS), n_series),
+            "y": data.ravel(),
+        }
+    )
+    start = time.perf_counter()
+    dataset, *_ = TimeSeriesDataset.from_df(frame)
+    build = time.perf_counter() - start
+    del frame
+    model = MLP(h=1, input_size=LOOKBACK, windows_batch_size=BATCH, batch_size=32, max_steps=1)
+    model.val_size = model.test_size = 0
+    torch.manual_seed(SEED)
+    sampled, unfolded = [], []
+    for _ in range(runs):
+        loader = TimeSeriesLoader(dataset, batch_size=32, shuffle=True)
+        count = made = 0
+        start = time.perf_counter()
+        for step, batch in enumerate(loader):
+            temporal, static, static_cols, condition, weights, columns = model._create_windows(
+                batch, step="train"
+            )
+            picked = torch.randperm(len(condition))[:BATCH]
+            windows = model._sample_windows(
+                windows_temporal=temporal,
+                static=static,
+                static_cols=static_cols,
+                temporal_cols=columns,
+                w_idxs=picked,
+                final_condition=condition,
+                sample_weight=weights,
+            )
+            count += len(windows["temporal"])
+            made += len(condition)
+            if step + 1 >= steps:
+                break
+        seconds = time.perf_counter() - start
+        sampled.append(count / seconds)
+        unfolded.append(made / seconds)
+    import neuralforecast
+
+    return {
+        "neuralforecast": neuralforecast.__version__,
+        "build": build,
+        "sampled": statistics.median(sampled),
+        "unfolded": statistics.median(unfolded),
+    }
+
+
+def in_subprocess(args: list[str], python: str | None = None) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, *args],
+        [python or sys.executable, __file__, *args],
         check=True,
         capture_output=True,
         text=True,
@@ -249,7 +323,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--names", help=argparse.SUPPRESS)
     parser.add_argument("--one-series", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--peers-python",
+        help="a Python with neuralforecast installed (another venv): its loader is measured too",
+    )
+    parser.add_argument("--peer-size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--peer-steps", type=int, default=200, help="steps timed per round")
     args = parser.parse_args()
+    if args.peer_size:
+        print(json.dumps(peers_one_size(args.peer_size, args.runs, args.peer_steps)))
+        return
     if args.size:
         names = json.loads(args.names)
         print(json.dumps(one_size(args.size, args.runs, args.limit, names)))
@@ -275,7 +358,11 @@ def main() -> None:
         f"{BATCH}, shuffled; median of {runs} rounds; load average at start "
         f"{os.getloadavg()[0]:.1f}"
     )
-    absent = [f"{name} (not installed)" for name in OTHERS if not installed(name)]
+    absent = [
+        f"{name} (not installed)" if args.peers_python is None else f"{name} (not wired in)"
+        for name in OTHERS
+        if not installed(name) and not (args.peers_python and name == "neuralforecast")
+    ]
     print("not measured: " + ", ".join(skipped + absent or ["-"]))
     for size in sizes:
         limit = big if size >= 10_000 else None
@@ -295,6 +382,19 @@ def main() -> None:
             peak = result["peak_mb"].get(name)
             shown = f"{peak:>9.1f}" if peak is not None else f"{'':>9}"
             print(f"  {name:<30}{value:>12,.0f}{value / numpy_rate:>9.2f}x{shown}")
+        if args.peers_python:
+            steps = 20 if args.quick else args.peer_steps
+            peer = in_subprocess(
+                ["--peer-size", str(size), "--runs", str(runs), "--peer-steps", str(steps)],
+                args.peers_python,
+            )
+            name = f"neuralforecast {peer['neuralforecast']}"
+            value = peer["sampled"]
+            print(
+                f"  {name:<30}{value:>12,.0f}{value / numpy_rate:>9.2f}x  ({steps} steps of "
+                f"32 series: {peer['unfolded']:,.0f} windows/s unfolded, {BATCH} per step "
+                f"sampled; build {peer['build']:.2f} s)"
+            )
     if installed("torch"):
         rows = 20_000 if args.quick else 300_000
         single = in_subprocess(["--one-series", str(rows), "--runs", str(runs)])

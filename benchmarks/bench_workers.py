@@ -16,6 +16,16 @@ Run::
 
     python benchmarks/bench_workers.py              # the table of docs/scaling.md
     python benchmarks/bench_workers.py --repeats 1 --rows 4000   # a quick look
+
+``--dataloader`` measures something else, in this process: ``Windows.to_torch`` inside
+``torch.utils.data.DataLoader(batch_size=None, num_workers=k)`` for k = 0, 1, 2 (fork),
+against ``to_torch(prefetch=2)`` (a background thread, no workers) and against the
+DataLoader's own floor (an ``IterableDataset`` of plain ints: what handing over one item
+from a worker costs, whatever the item). Each is measured bare (the loop only takes the
+batches) and with a training step (an LSTM of 32 units, forward and backward, PyTorch on
+one thread), windows/s, median of ``--repeats`` rounds::
+
+    python benchmarks/bench_workers.py --dataloader
 """
 
 from __future__ import annotations
@@ -57,6 +67,79 @@ def one_run(
     return read / seconds, max(report["peak_mb"] for report in reports)
 
 
+def dataloader_table(repeats: int) -> None:
+    """Print windows/s of to_torch with DataLoader workers, prefetch, and the floor."""
+    import time
+
+    import numpy as np
+    import torch
+    from torch.utils.data import DataLoader, IterableDataset, get_worker_info
+
+    import lstmshape
+
+    # One thread for PyTorch's ops: on a 2-core machine the second core is the gather's
+    # (a worker process or the prefetch thread); two OpenMP threads competing with them
+    # made a training step 5-15x slower on a busy machine.
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    rows, features, lookback, batch = 50_000, 8, 32, 256
+    series = np.random.default_rng(0).standard_normal((rows, features), dtype=np.float32)
+    w = lstmshape.windows(series, lookback, targets=[0])
+    n_batches = -(-len(w) // batch)
+    lstm = torch.nn.LSTM(features, 32, batch_first=True)
+    head = torch.nn.Linear(32, 1)
+    optimiser = torch.optim.SGD([*lstm.parameters(), *head.parameters()], lr=1e-3)
+
+    class Ints(IterableDataset):  # the floor: one small item per batch, nothing gathered
+        def __iter__(self):
+            info = get_worker_info()
+            step, first = (1, 0) if info is None else (info.num_workers, info.id)
+            return iter(range(first, n_batches, step))
+
+    def train(x: torch.Tensor, y: torch.Tensor) -> None:
+        optimiser.zero_grad()
+        loss = torch.nn.functional.mse_loss(head(lstm(x)[0][:, -1]), y)
+        loss.backward()
+        optimiser.step()
+
+    def loader(k: int, prefetch: int = 0, floor: bool = False):
+        dataset = Ints() if floor else w.to_torch(batch, shuffle=True, seed=0, prefetch=prefetch)
+        if k == 0 and not floor:
+            return dataset
+        context = "fork" if k else None
+        return DataLoader(dataset, batch_size=None, num_workers=k, multiprocessing_context=context)
+
+    rows_of = {
+        "to_torch, no DataLoader": (0, 0, False),
+        "to_torch(prefetch=2), no DataLoader": (0, 2, False),
+        "to_torch + DataLoader, 1 worker": (1, 0, False),
+        "to_torch + DataLoader, 2 workers": (2, 0, False),
+        "floor: DataLoader of ints, 0 workers": (0, 0, True),
+        "floor: DataLoader of ints, 1 worker": (1, 0, True),
+        "floor: DataLoader of ints, 2 workers": (2, 0, True),
+    }
+    print(
+        f"# {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"torch {torch.__version__} ({torch.get_num_threads()} threads); one series "
+        f"{rows:,} x {features} float32, lookback {lookback}, batch {batch}, shuffled, "
+        f"{n_batches} batches; windows/s (batches/s x {batch} for the floor), median of "
+        f"{repeats}"
+    )
+    print("| loader | bare loop | with a training step |")
+    print("|---|---:|---:|")
+    for name, (k, prefetch, floor) in rows_of.items():
+        rates: dict[bool, list[float]] = {False: [], True: []}
+        for _ in range(repeats):
+            for step in (False,) if floor else (False, True):
+                start = time.perf_counter()
+                for item in loader(k, prefetch, floor):
+                    if step:
+                        train(*item)
+                rates[step].append(len(w) / (time.perf_counter() - start))
+        trained = f"{statistics.median(rates[True]):,.0f}" if rates[True] else "-"
+        print(f"| {name} | {statistics.median(rates[False]):,.0f} | {trained} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", nargs="+", default=["torch", "tf"])
@@ -64,7 +147,11 @@ def main() -> None:
     parser.add_argument("--global-batch", type=int, default=128)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--dataloader", action="store_true", help="DataLoader workers")
     args = parser.parse_args()
+    if args.dataloader:
+        dataloader_table(args.repeats)
+        return
 
     print(
         f"# {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "

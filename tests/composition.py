@@ -84,6 +84,9 @@ OPTIONS: dict[str, str] = {
     "freq": "freq= with a gap in the dates",
     "dropna": "dropna=True with a NaN target",
     "two_keys": "group_by two keys",
+    "quantiles": "quantiles=[0.1, 0.5, 0.9] (a quantile model)",
+    "published": "a monthly covariate as_published(available_after='14D')",
+    "categorical": "categorical=[the constant column] (past, or static with static=)",
 }
 
 #: Options that only input kinds with group columns take (the cell is not in the matrix).
@@ -119,8 +122,22 @@ FRAMEWORK = {
     "plot": "matplotlib",
 }
 
+#: The quantile levels of the "quantiles" option, and the model's offsets for them (model
+#: units: scaled changes), added to a point prediction.
+LEVELS = (0.1, 0.5, 0.9)
+SPREAD = np.array([-0.3, 0.0, 0.2])
+
+#: Operations that do not read a model's output: they take no ``quantiles``.
+_WINDOWS_ONLY = (
+    "windows", "split", "folds", "explain", "batches", "to_dataset", "to_torch", "to_pydataset",
+)  # fmt: skip
+
 #: Options an operation does not take (the cell is not part of the matrix): why.
 NOT_AN_OPTION: dict[str, dict[str, str]] = {
+    **{
+        op: {"quantiles": "quantiles are a model's output: the windows are the same"}
+        for op in _WINDOWS_ONLY
+    },
     "forecast": {
         "shift0": "forecast() predicts the rows after the data (shift 1)",
         "shift3": "forecast() predicts the rows after the data (shift 1)",
@@ -169,6 +186,8 @@ TRIPLES = (
     ("horizon", "future", "scaler"),
     ("static", "per_series", "dropna"),
     ("min_history", "freq", "dropna"),
+    ("horizon", "diff", "quantiles"),
+    ("per_timestep", "log_diff", "quantiles"),
 )
 
 
@@ -242,6 +261,7 @@ def _single(cell: Cell) -> bool:
 
 _NO_DATES = ("array1d", "array2d", "memmap", "frame_period", "frame_range", "panel_list")
 _PANELS = ("panel_list", "panel_dict")
+_DATED = ("frame_datetime", "long_group_by", "panel_dict")
 
 #: Cells that must refuse, first match wins: why, error, message words, which cells.
 REFUSALS: list[Refusal] = [
@@ -307,6 +327,36 @@ REFUSALS: list[Refusal] = [
         ("per series", "group_by"),
         lambda c: c.has("per_series") and _single(c),
     ),
+    Refusal(
+        "categorical columns are labels read from one frame: a panel has none",
+        ShapeError,
+        ("categorical", "DataFrame"),
+        lambda c: c.has("categorical") and c.kind in _PANELS,
+    ),
+    Refusal(
+        "the only column is categorical and so would be the target",
+        ShapeError,
+        ("categorical", "targets"),
+        lambda c: c.has("categorical") and c.kind == "array1d",
+    ),
+    Refusal(
+        "as_published aligns a covariate by publication time: the data needs timestamps",
+        TypeError,
+        ("`on`", "DatetimeIndex"),
+        lambda c: c.has("published") and c.kind not in _DATED,
+    ),
+    Refusal(
+        "quantiles of a change over a horizon: a sum of quantiles is not a quantile of the sum",
+        ShapeError,
+        ("quantiles", "transform=", "horizon", "sum of quantiles"),
+        lambda c: (
+            c.has("quantiles")
+            and c.has("diff", "log_diff")
+            and c.has("horizon")
+            and not c.has("per_timestep")
+            and c.op in ("to_frame", "score", "forecast", "plot")
+        ),
+    ),
 ]
 
 #: Known defects (issue 19 unless said otherwise): reason -> which cells. They run as
@@ -359,6 +409,12 @@ class Case:
     actual: Any  # the data as score() reads it
     framing: dict[str, Any]
     group_level: Hashable | None = None  # the name of the group level in to_frame's index
+    categorical: list[int] = field(default_factory=list)  # label columns (int32 codes)
+
+    @property
+    def used(self) -> list[int]:
+        """The float columns of the table (what a scaler sees): all but the categorical."""
+        return [i for i in range(len(self.names)) if i not in self.categorical]
 
     @property
     def lag(self) -> int:
@@ -383,6 +439,33 @@ def _dates(n: int, cell: Cell, period: bool = False) -> pd.Index:
         base = pd.Period("2020-01", freq="M")
         return pd.PeriodIndex([base + int(k) for k in steps], name="month")
     return pd.DatetimeIndex(pd.Timestamp("2024-01-01") + pd.to_timedelta(steps, "D"), name="date")
+
+
+#: The "published" option: column 1 is a monthly figure known 14 days after its month ends.
+PUBLISHED_AFTER = "14D"
+
+
+def _monthly_figure(g: int) -> pd.Series:
+    """The monthly figure of series ``g``, by the month it describes (from before the data)."""
+    months = pd.period_range("2023-10", "2024-06", freq="M")
+    return pd.Series(2.0 + 0.7 * np.arange(len(months)) + 0.5 * g, index=months, name="x")
+
+
+def _published_by_loop(figure: pd.Series, labels: pd.Index) -> np.ndarray:
+    """The latest value of ``figure`` published at or before each label, by plain loops."""
+    lag = pd.Timedelta(PUBLISHED_AFTER)
+    found = np.full(len(labels), np.nan)
+    for i, t in enumerate(labels):
+        for month, value in figure.items():
+            if (month + 1).start_time + lag <= t:  # known 14 days after the month ends
+                found[i] = value
+    return found
+
+
+def _publish(figure: pd.Series, on: Any) -> np.ndarray:
+    """What a user does: ``as_published`` of the figure on the data's timestamps."""
+    out = lstmshape.as_published(figure, on, available_after=PUBLISHED_AFTER)
+    return np.asarray(out["x"], dtype=np.float64)
 
 
 def make_case(cell: Cell, tmp_path: Path) -> Case:
@@ -413,6 +496,10 @@ def make_case(cell: Cell, tmp_path: Path) -> Case:
             labels = _dates(n, cell, period=True)
         else:
             labels = pd.RangeIndex(n)
+        if cell.has("published"):
+            if kind not in _DATED:  # the user's call, refused: no timestamps to align to
+                _publish(_monthly_figure(g), labels if kind.startswith("frame") else values)
+            values[:, 1] = _published_by_loop(_monthly_figure(g), labels)
         series.append(Series(key, values, labels))
     data: Any
     actual: Any
@@ -450,6 +537,19 @@ def make_case(cell: Cell, tmp_path: Path) -> Case:
         data = [s.values.copy() for s in series]
     else:
         data = {s.key: pd.DataFrame(s.values, index=s.labels, columns=names) for s in series}
+    if cell.has("published"):  # column 1 from as_published, as a user joins it
+        if kind == "frame_datetime":
+            data["x"] = _publish(_monthly_figure(0), data.index)
+        elif kind == "long_group_by":
+            for g, s in enumerate(series):
+                if cell.has("two_keys"):
+                    mine = ((data["g"] == s.key[0]) & (data["h"] == s.key[1])).to_numpy()
+                else:
+                    mine = (data["g"] == s.key).to_numpy()
+                data.loc[mine, "x"] = _publish(_monthly_figure(g), data.index[mine])
+        else:
+            for g, s in enumerate(series):
+                data[s.key]["x"] = _publish(_monthly_figure(g), data[s.key].index)
     actual = data
     kw: dict[str, Any] = {}
     if kind == "long_group_by":
@@ -472,7 +572,10 @@ def make_case(cell: Cell, tmp_path: Path) -> Case:
         kw["future"] = [names[i] for i in future]
     if cell.has("static"):
         kw["static"] = [names[i] for i in static]
-    features = [i for i in range(ncol) if not (cell.has("static") and i in static)]
+    categorical = static if cell.has("categorical") else []
+    if cell.has("categorical"):
+        kw["categorical"] = [names[i] for i in categorical]
+    features = [i for i in range(ncol) if not (cell.has("static", "categorical") and i in static)]
     if cell.has("min_history"):
         kw["min_history"] = 2
     transform = "diff" if cell.has("diff") else "log_diff" if cell.has("log_diff") else None
@@ -485,8 +588,8 @@ def make_case(cell: Cell, tmp_path: Path) -> Case:
     scaler = "standard" if cell.has("scaler") else "minmax" if cell.has("per_series") else None
     return Case(
         cell, data, series, names, kw, targets, features, future if cell.has("future") else [],
-        static if cell.has("static") else [], scaler, cell.has("per_series"), transform, actual,
-        framing, group_level,
+        static if cell.has("static") and not categorical else [], scaler,
+        cell.has("per_series"), transform, actual, framing, group_level, categorical,
     )  # fmt: skip
 
 
@@ -561,8 +664,10 @@ def prepare(case: Case) -> list[Prepared]:
 
 
 def _scaler_input(case: Case, rows: np.ndarray) -> Any:
+    """The float columns of ``rows`` (all columns) as the scaler sees them."""
+    rows = rows[:, case.used]
     if case.named:
-        return pd.DataFrame(rows, columns=[str(n) for n in case.names])
+        return pd.DataFrame(rows, columns=[str(case.names[i]) for i in case.used])
     return rows
 
 
@@ -592,7 +697,9 @@ def scaled(case: Case, p: Prepared, fitted: Any) -> np.ndarray:
     if fitted is None:
         return p.changed
     out = _scaler_of(fitted, p).transform(_scaler_input(case, p.changed))
-    return np.asarray(out, dtype=np.float64)
+    full = np.array(p.changed, dtype=np.float64)
+    full[:, case.used] = np.asarray(out, dtype=np.float64)
+    return full
 
 
 @dataclass
@@ -606,13 +713,41 @@ class Sample:
     static: np.ndarray | None
     mask: np.ndarray | None
     y: np.ndarray  # (steps, n_targets)
+    codes: np.ndarray | None = None  # the categorical input: per input row, or per sample
 
     @property
     def last_input(self) -> int:
         return self.inputs[-1]
 
 
-def samples(case: Case, prepared: list[Prepared], fitted: Any) -> list[Sample]:
+def category_codes(case: Case, limits: list[int | None] | None) -> list[np.ndarray]:
+    """Per series, the code of every row: the sorted labels of the fitting rows (the rows
+    before each series' limit, all rows without limits) from 1, an unseen label 0."""
+    limits = limits or [None] * len(case.series)
+    seen = sorted(
+        {
+            float(s.values[r, c])
+            for s, limit in zip(case.series, limits, strict=True)
+            for r in range(len(s.values) if limit is None else limit)
+            for c in case.categorical
+        }
+    )
+    return [
+        np.array(
+            [
+                [seen.index(v) + 1 if v in seen else 0 for v in map(float, s.values[:, c])]
+                for c in case.categorical
+            ]
+        ).T
+        for s in case.series
+    ]
+
+
+def samples(
+    case: Case, prepared: list[Prepared], fitted: Any, limits: list[int | None] | None = None
+) -> list[Sample]:
+    """Every sample of ``case``; ``limits`` are the rows a vocabulary is fitted before."""
+    codes = category_codes(case, limits) if case.categorical else None
     f = case.framing
     L, rate, stride = LOOKBACK, f["sampling_rate"], f["stride"]
     options = {k: f[k] for k in ("horizon", "shift", "per_timestep", "sampling_rate")}
@@ -650,22 +785,35 @@ def samples(case: Case, prepared: list[Prepared], fitted: Any) -> list[Sample]:
                 if case.static:
                     stat = np.array([values[begin, c] for c in case.static])
                 y = np.array([[values[r, c] for c in case.targets] for r in targets])
+                cat = None
+                if codes is not None and case.cell.has("static"):
+                    cat = codes[number][begin]
+                elif codes is not None:
+                    cat = np.array(
+                        [codes[number][r] if r >= begin else [0] * len(case.categorical)
+                         for r in inputs]
+                    )  # fmt: skip
                 found.append(
                     Sample(number, inputs, begin, targets, past, fut, stat,
-                           real if min_history is not None else None, y)
+                           real if min_history is not None else None, y, cat)
                 )  # fmt: skip
     return found
 
 
 def stack_x(case: Case, chosen: list[Sample]) -> Any:
     past = np.array([s.past for s in chosen])
-    if not (case.future or case.static or case.kw.get("min_history")):
+    if not (case.future or case.static or case.kw.get("min_history") or case.categorical):
         return past
     x: dict[str, np.ndarray] = {"past": past}
     if case.future:
         x["future"] = np.array([s.future for s in chosen])
     if case.static:
         x["static"] = np.array([s.static for s in chosen])
+    if case.categorical:
+        role = "static" if case.cell.has("static") else "past"
+        shape = (0, len(case.categorical)) if role == "static" else (0, LOOKBACK, 1)
+        codes = [s.codes for s in chosen]
+        x[f"categorical_{role}"] = np.array(codes) if codes else np.zeros(shape)
     if case.kw.get("min_history"):
         x["mask"] = np.array([s.mask for s in chosen])
     return x
@@ -705,7 +853,7 @@ def _inverse(case: Case, p: Prepared, fitted: Any, values: np.ndarray) -> np.nda
     for j, c in enumerate(case.targets):
         full[:, c] = values[:, j]
     out = np.asarray(_scaler_of(fitted, p).inverse_transform(_scaler_input(case, full)))
-    return out[:, case.targets]
+    return out[:, [case.used.index(c) for c in case.targets]]
 
 
 def _undo(case: Case, p: Prepared, rows: list[int], values: np.ndarray, known: list[int]) -> Any:
@@ -791,6 +939,13 @@ class LastStep:
         if self.horizon == 1:
             return last
         return np.repeat(last[:, None, :], self.horizon, axis=1)
+
+
+class LastStepQuantiles(LastStep):
+    """:class:`LastStep` with a trailing axis of quantiles: its output plus :data:`SPREAD`."""
+
+    def predict(self, x: Any, verbose: Any = None) -> np.ndarray:
+        return super().predict(x, verbose)[..., None] + SPREAD
 
 
 def run_cell(cell: Cell, tmp_path: Path, convert: Callable[[Any], Any] | None = None) -> None:
@@ -915,7 +1070,7 @@ def _check_parts(
     prepared = prepare(case)
     fitted = fit_scalers(case, prepared, list(train_end))
     _check_fitted(case, fitted_got, fitted)
-    chosen = samples(case, prepared, fitted)
+    chosen = samples(case, prepared, fitted, list(train_end))
     for name, w in parts.items():
         mine = _part_samples(chosen, bounds[name])
         assert_same(w.X, stack_x(case, mine), f"{name}.X")
@@ -975,9 +1130,27 @@ def _flat_index(index: pd.Index) -> list[Any]:
     return [tuple(v) if isinstance(v, tuple) else v for v in index.tolist()]
 
 
+def _quantile_oracle(
+    case: Case, prepared: list[Prepared], fitted: Any, chosen: list[Sample], q: np.ndarray
+) -> tuple[list[Any], list[np.ndarray]]:
+    """``oracle_frame`` of each level of quantile predictions ``q`` (levels last), on its own."""
+    found = [oracle_frame(case, prepared, fitted, chosen, q[..., j]) for j in range(len(LEVELS))]
+    return found[0][0], [values for _, values in found]
+
+
 def check_to_frame(case: Case, tmp_path: Path) -> None:
     w, prepared, fitted, chosen = _windows(case)
     predictions = _predictions(w)
+    if case.cell.has("quantiles"):
+        q = predictions[..., None] + SPREAD
+        frame = w.to_frame(q, quantiles=list(LEVELS))
+        labels, per_level = _quantile_oracle(case, prepared, fitted, chosen, q)
+        assert _flat_index(frame.index) == labels, f"index {frame.index[:3].tolist()}"
+        expected = np.stack(per_level, axis=-1).reshape(len(labels), -1)  # (column, level)
+        assert_same(frame.to_numpy(), expected, "to_frame values of each quantile level")
+        assert frame.columns.names == ["column", "quantile"]
+        assert list(dict.fromkeys(frame.columns.get_level_values("quantile"))) == list(LEVELS)
+        return
     frame = w.to_frame(predictions)
     labels, values = oracle_frame(case, prepared, fitted, chosen, predictions)
     assert _flat_index(frame.index) == labels, f"index {frame.index[:3].tolist()} != {labels[:3]}"
@@ -991,8 +1164,15 @@ def check_to_frame(case: Case, tmp_path: Path) -> None:
 
 def check_score(case: Case, tmp_path: Path) -> None:
     w, prepared, fitted, chosen = _windows(case)
-    frame = w.to_frame(w.y)
+    quantiles = case.cell.has("quantiles")
+    if quantiles:  # the median is the truth: the point metrics are those of w.y
+        q = np.asarray(w.y, dtype=np.float64)[..., None] + SPREAD
+        frame = w.to_frame(q, quantiles=list(LEVELS))
+    else:
+        frame = w.to_frame(w.y)
     table = lstmshape.score(frame, case.actual)
+    if quantiles:
+        _check_quantile_score(case, prepared, fitted, chosen, q, table)
     _, levels = oracle_frame(case, prepared, fitted, chosen, np.asarray(w.y))
     model_errors: list[float] = []
     naive_errors: list[float] = []
@@ -1019,21 +1199,85 @@ def check_score(case: Case, tmp_path: Path) -> None:
     )
 
 
+def _check_quantile_score(
+    case: Case,
+    prepared: list[Prepared],
+    fitted: Any,
+    chosen: list[Sample],
+    q: np.ndarray,
+    table: pd.DataFrame,
+) -> None:
+    """Pinball, coverage and width of the model and of the naive forecast, by loops.
+
+    The naive forecast's quantiles: the last known level plus the empirical quantiles of
+    the series' changes over as many rows, on its rows up to the first origin scored.
+    """
+    _, per_level = _quantile_oracle(case, prepared, fitted, chosen, q)
+    shift = max(case.framing["shift"], 1)
+    # (series, target row, known row, model quantiles) of every scored value
+    scored: list[tuple[int, int, int, list[float]]] = []
+    if case.framing["per_timestep"]:
+        rows = sorted({(s.series, r) for s in chosen for r in s.targets})
+        for i, (number, r) in enumerate(rows):
+            scored.append((number, r, r - shift, [float(v[i][0]) for v in per_level]))
+    else:
+        for i, s in enumerate(chosen):
+            for k, r in enumerate(s.targets):
+                quantiles = [float(v[i][k]) for v in per_level]
+                scored.append((s.series, r, s.targets[0] - shift, quantiles))
+    first = {}
+    for number, _, known, _ in scored:
+        first[number] = min(first.get(number, known), known)
+    pairs: dict[str, list[tuple[float, list[float]]]] = {"model": [], "naive": []}
+    for number, r, known, quantiles in scored:
+        x = case.series[number].values[:, 0]
+        ahead = r - known
+        history = x[: first[number] + 1]
+        changes = [
+            history[i] - history[i - ahead]
+            for i in range(ahead, len(history))
+            if not (math.isnan(history[i]) or math.isnan(history[i - ahead]))
+        ]
+        spread = np.quantile(changes, LEVELS) if changes else np.full(len(LEVELS), np.nan)
+        pairs["model"].append((float(x[r]), quantiles))
+        pairs["naive"].append((float(x[r]), [float(x[known] + d) for d in spread]))
+    got = _score_rows(table, ("pinball", "coverage", "width"))
+    for name, found in pairs.items():
+        losses, inside, widths = [], [], []
+        for actual, quantiles in found:
+            for level, p in zip(LEVELS, quantiles, strict=True):
+                error = actual - p
+                losses.append(level * error if error >= 0 else (level - 1) * error)
+            inside.append(quantiles[0] <= actual <= quantiles[-1])
+            widths.append(quantiles[-1] - quantiles[0])
+        expected = {
+            "pinball": float(np.mean(losses)),
+            "coverage": float(np.mean(inside)),
+            "width": float(np.mean(widths)),
+        }
+        for metric, value in expected.items():
+            have = got[name][metric]
+            assert (math.isnan(have) and math.isnan(value)) or have == pytest_approx(value), (
+                f"{name} {metric} {have} != {value} (loops over rows and levels)"
+            )
+
+
 def pytest_approx(value: float) -> Any:
     import pytest
 
     return pytest.approx(value, rel=1e-6, abs=1e-9)
 
 
-def _score_rows(table: pd.DataFrame) -> dict[str, float]:
-    found = {}
+def _score_rows(table: pd.DataFrame, columns: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The RMSE (or the ``columns``) of the model and the naive forecast, all steps pooled."""
+    found: dict[str, Any] = {}
     for key, row in table.iterrows():
         key = key if isinstance(key, tuple) else (key,)
         if any(isinstance(v, str) and v.startswith("+") for v in key):
             continue  # a single step of a horizon: "all" pools them
         forecast = key[-1]
         if forecast in ("model", "naive"):
-            found[forecast] = float(row["RMSE"])
+            found[forecast] = {c: float(row[c]) for c in columns} if columns else float(row["RMSE"])
     return found
 
 
@@ -1042,11 +1286,16 @@ def check_forecast(case: Case, tmp_path: Path) -> None:
     fitted = fit_scalers(case, prepared, [None] * len(prepared))
     horizon = case.framing["horizon"]
     steps = horizon
-    model = LastStep(horizon, len(case.targets))
+    quantiles = case.cell.has("quantiles")
+    model = (LastStepQuantiles if quantiles else LastStep)(horizon, len(case.targets))
     kw: dict[str, Any] = {"steps": steps}
-    for name in ("targets", "transform", "min_history", "freq", "future", "static"):
+    if quantiles:
+        kw["quantiles"] = list(LEVELS)
+    for name in ("targets", "transform", "min_history", "freq", "future", "static", "categorical"):
         if name in case.kw:
             kw[name] = case.kw[name]
+    if "categorical" in kw:  # the vocabularies of training (all rows here)
+        kw["vocabularies"] = _windows(case)[0].vocabularies
     if "future" in kw:  # the known future of the covariates on the forecast rows
         kw["future_values"] = np.full((steps, len(case.future)), 3.5)
     if horizon > 1 or "future" in kw:
@@ -1058,10 +1307,21 @@ def check_forecast(case: Case, tmp_path: Path) -> None:
     for p in prepared:
         model_space = scaled(case, p, fitted)
         last = p.runs[-1][1] - 1
-        v = np.repeat(model_space[last, case.targets][None, :], steps, axis=0)
-        v = _inverse(case, p, fitted, v)
         n = len(p.series.values)
-        levels = _undo(case, p, list(range(n, n + steps)), v, [n - 1] * steps)
+        v = np.repeat(model_space[last, case.targets][None, :], steps, axis=0)
+        offsets = SPREAD if quantiles else [0.0]
+        # each level on its own (a point forecast is one level): unscaled, then undone
+        each = [
+            _undo(
+                case,
+                p,
+                list(range(n, n + steps)),
+                _inverse(case, p, fitted, v + d),
+                [n - 1] * steps,
+            )
+            for d in offsets
+        ]
+        levels = np.stack(each, axis=-1).reshape(steps, -1) if quantiles else each[0]
         for k in range(steps):
             s = p.series
             if isinstance(s.labels, pd.RangeIndex):
@@ -1084,8 +1344,13 @@ def check_plot(case: Case, tmp_path: Path) -> None:
     w, prepared, fitted, chosen = _windows(case)
     model = LastStep(case.framing["horizon"], len(case.targets))
     per_timestep = case.framing["per_timestep"]
+    quantiles = case.cell.has("quantiles")
+    q = _predictions(w)[..., None] + SPREAD if quantiles else None
     try:
-        fig = w.plot(None if per_timestep else model, samples=[0])
+        if quantiles:
+            fig = w.plot(q, samples=[0], quantiles=list(LEVELS))
+        else:
+            fig = w.plot(None if per_timestep else model, samples=[0])
         lines = {line.get_label(): line for ax in fig.axes for line in ax.get_lines()}
         s = chosen[0]
         x = case.series[s.series].values[:, 0]
@@ -1103,7 +1368,19 @@ def check_plot(case: Case, tmp_path: Path) -> None:
                 shown = pd.DatetimeIndex(pd.to_datetime(np.asarray(xs)))
                 want = labels[rows].to_timestamp()
                 assert list(shown) == list(want), "plot of a PeriodIndex: x is not the dates"
-        if not per_timestep:  # the prediction, in the data's units (as to_frame gives it)
+        if quantiles:  # the median as the prediction, the outer levels as the interval
+            assert q is not None
+            _, per_level = _quantile_oracle(case, prepared, fitted, chosen[:1], q[:1])
+            steps = [v[:, 0] if per_timestep else v[0][: len(s.targets)] for v in per_level]
+            np.testing.assert_allclose(
+                np.asarray(lines["prediction"].get_ydata(), dtype=np.float64), steps[1],
+                rtol=1e-6, err_msg="plot draws the median in other units than to_frame",
+            )  # fmt: skip
+            bands = [c for ax in fig.axes for c in ax.collections if "quantiles" in c.get_label()]
+            assert len(bands) == 1, "no interval of the quantiles drawn"
+            drawn = np.array([segment[:, 1] for segment in bands[0].get_segments()])
+            np.testing.assert_allclose(drawn, np.stack([steps[0], steps[-1]], axis=1), rtol=1e-6)
+        elif not per_timestep:  # the prediction, in the data's units (as to_frame gives it)
             predicted = model.predict(stack_x(case, chosen[:1]))
             _, levels = oracle_frame(case, prepared, fitted, chosen[:1], predicted)
             assert "prediction" in lines, f"no line 'prediction' in {sorted(lines)}"
@@ -1183,9 +1460,10 @@ def check_build_model(case: Case, tmp_path: Path) -> None:
 
     pytest.importorskip("keras")
     w, _, _, chosen = _windows(case)
-    model = lstmshape.build_model(w, units=4)
-    lstmshape.check_model(model, w)
-    expected = stack_y(case, chosen).shape[1:]
+    levels = list(LEVELS) if case.cell.has("quantiles") else None
+    model = lstmshape.build_model(w, units=4, quantiles=levels)
+    lstmshape.check_model(model, w, quantiles=levels)
+    expected = stack_y(case, chosen).shape[1:] + ((len(LEVELS),) if levels else ())
     assert tuple(model.output_shape[1:]) == expected, f"{model.output_shape} != {expected}"
     shapes = stack_x(case, chosen)
     shapes = (

@@ -231,9 +231,9 @@ def test_memory_mapped_series_is_read_from_the_file(tmp_path):
     mapped = np.load(path, mmap_mode="r")
     w = lstmshape.windows(mapped, 16, targets=[2])
     assert np.shares_memory(w.X, mapped)  # no copy of the file for the numpy views either
-    from lstmshape._readers.tfdata import _is_file_backed
+    from lstmshape._core.arrays import is_file_backed
 
-    assert _is_file_backed(w.data)
+    assert is_file_backed(w.data)
     x, y = collect(w.to_dataset(batch_size=100, shuffle=True, seed=0))
     assert as_rows(x, y) == as_rows(np.asarray(w.X), np.asarray(w.y))
     x, y = collect(w.to_dataset(batch_size=100))

@@ -1382,6 +1382,8 @@ def test_to_torch_errors(row: Row) -> None:
 TORCH_ROWS = [
     Row("device", "nowhere", TypeError, "`device` must be a torch.device or its name"),
     Row("device", 2.5, TypeError, "Received: device=2.5 (of type float)"),
+    Row("prefetch", -1, ShapeError, "`prefetch` must be at least 0"),
+    Row("prefetch", 1.5, TypeError, "`prefetch` must be an integer"),
 ]
 
 
@@ -1412,6 +1414,15 @@ PLOT_ROWS = [
     Row("column", "nope", ShapeError, "`column`"),
     Row("ax", "axes", TypeError, "`ax`"),
     Row("model", np.zeros((2, 2)), ShapeError, "predictions"),
+    Row("model", np.zeros((15, 1, 3)), ShapeError, "A trailing axis of 3: for a quantile model"),
+    Row("quantiles", "0.5", TypeError, "`quantiles` must be a list of quantile levels"),
+    Row(
+        "quantiles",
+        [0.1, 0.9],
+        ShapeError,
+        "need (15, 1, 2) (every sample, as model.predict(windows.X) gives) or (3, 1, 2)",
+        {"model": np.zeros((15, 1, 3))},
+    ),
 ]
 
 
@@ -1588,6 +1599,52 @@ FORECAST_ROWS = [
         "pass forecast(..., horizon=h)",
         {k: v for k, v in FC_FUTURE.items() if k != "horizon"} | {"future_values": FC_KNOWN},
     ),
+    Row(
+        "categorical",
+        "store",
+        ShapeError,
+        "forecast() codes the `categorical` columns with the vocabularies of training",
+        {"data": LABELS.iloc[:10], "targets": "a", "features": "a", "static": "store"},
+    ),
+    Row(
+        "categorical",
+        "day",
+        ShapeError,
+        "forecast() does not take categorical `future` columns yet ('day')",
+        {
+            "data": LABELS.iloc[:10],
+            "targets": "a",
+            "features": "a",
+            "future": "day",
+            "vocabularies": LABEL_VOCABULARIES,
+            "future_values": np.ones(4),
+            "horizon": 2,
+        },
+    ),
+    Row("model", _returns(np.zeros((1, 1, 3))), ShapeError, "A trailing axis of 3: for a quantile"),
+    Row("quantiles", [0.1, 0.5, 0.9], ShapeError, "it has no quantile axis: a point model"),
+    Row("quantiles", "0.5", TypeError, "`quantiles` must be a list of quantile levels"),
+    Row(
+        "quantiles",
+        [0.1, 0.5],
+        ShapeError,
+        "it returned shape (1, 1, 3), and its last axis holds 3 values",
+        {"model": _returns(np.zeros((1, 1, 3)))},
+    ),
+    Row(
+        "quantiles",
+        [0.1, 0.5, 0.9],
+        ShapeError,
+        "`model`'s quantiles cross: for the levels [0.1, 0.5, 0.9] it returned [1.0, 0.0, 2.0]",
+        {"model": _returns(np.array([[[1.0, 0.0, 2.0]]]))},
+    ),
+    Row(
+        "quantiles",
+        [0.1, 0.9],
+        ShapeError,
+        "by feeding back its median, the level 0.5, which the levels [0.1, 0.9] lack",
+        {"model": _returns(np.array([[[1.0, 2.0]]])), "features": "y"},
+    ),
 ]
 
 
@@ -1606,6 +1663,16 @@ PLOT_FORECAST_ROWS = [
     Row("forecast", pd.DataFrame({0: [1.0]}, index=[5]), ShapeError, "must continue `data`'s"),
     Row("history", 0, ShapeError, "`history` must be at least 1"),
     Row("ax", "axes", TypeError, "`ax` must be matplotlib axes"),
+    Row(
+        "forecast",
+        pd.DataFrame(
+            [[1.0, 2.0]],
+            index=[20],
+            columns=pd.MultiIndex.from_tuples([(0, "lo"), (0, "hi")], names=["column", "quantile"]),
+        ),
+        TypeError,
+        "`quantile` must hold numbers, the quantile levels in (0, 1); 'hi' is a str",
+    ),
 ]
 
 

@@ -153,3 +153,26 @@ def test_published_covariates_shows_the_leak_and_its_fix(tmp_path):
     honest = rmse["+ figure as published (14D late)"]
     assert leaky < 0.95 * honest  # the leak looks like skill
     assert honest > 0.95 * rmse["target only"]  # the honest figure brings (almost) nothing new
+
+
+@pytest.mark.slow
+def test_quantile_forecast_prints_pinball_and_coverage_against_naive(tmp_path):
+    pytest.importorskip("keras")
+    pytest.importorskip("sklearn")
+    args = ["--epochs", "1", "--rows", "200", "--test", "28", "--val", "21", "--units", "4"]
+    out = run_example("quantile_forecast.py", *args, "--plot", "q.png", cwd=tmp_path, timeout=300)
+    assert "4 sites (office A, office B, home A, home B)" in out
+    assert "categorical_static (None, 1), output (None, 7, 1, 3)" in out
+    assert "1 categorical int32 ('kind': 3 codes, one label per series)" in out
+    assert "quantiles [0.1, 0.5, 0.9] (interval 0.1 to 0.9: nominal coverage 0.8)" in out
+    rows = {}
+    for line in out.splitlines():
+        words = line.split()
+        if len(words) == 5 and words[0] in ("model", "naive"):
+            rows[words[0]] = [float(w) for w in words[1:]]
+    assert set(rows) == {"model", "naive"}, out
+    for pinball, coverage, width, rmse in rows.values():
+        assert pinball > 0 and 0 <= coverage <= 1 and width > 0 and rmse > 0
+    assert "the naive forecast: pinball loss" in out
+    assert "Picture of two test windows: q.png" in out
+    assert_png(tmp_path / "q.png")

@@ -447,3 +447,215 @@ def test_a_long_frame_of_several_series_is_refused_with_the_way_to_forecast_each
     # one series with a constant label column, or the label left out by `features`: forecast
     one = lstmshape.forecast(lambda x: x[:, -1, :], df[df.g == "b"].drop(columns="g"), 4, steps=1)
     assert one.iloc[0, 0] == 39.0
+
+
+# -- quantile models: every level per step, the median fed back ---------------------------------
+SPREAD = np.array([-0.3, 0.0, 0.2, 0.5])  # increasing offsets: levels that never cross
+LEVELS = [0.1, 0.5, 0.7, 0.9]
+
+
+def quantile_model(horizon, n_targets):
+    """``linear_model`` plus a fixed offset per level: ``(1, [horizon,] n_targets, 4)``."""
+    point = linear_model(horizon, n_targets)
+
+    def model(x):
+        return np.asarray(point(x))[..., None] + SPREAD
+
+    return model
+
+
+def quantile_oracle(model, levels, lookback, steps, transform, scaler=None):
+    """The quantile forecast by hand: each level unscaled and undone on its own, from the
+    last level known; the median (level 0.5, index 1) appended to the history."""
+    history = [np.asarray(row, dtype=float) for row in levels]
+    made = []
+    while len(made) < steps:
+        rows = np.array(history)
+        before, after = rows[-lookback - 1 : -1], rows[-lookback:]
+        if transform == "diff":
+            window = after - before
+        elif transform == "pct_change":
+            window = after / before - 1
+        elif transform == "log_diff":
+            window = np.log(after / before)
+        elif transform == "log":
+            window = np.log(after)
+        else:
+            window = after
+        if scaler is not None:
+            names = getattr(scaler, "feature_names_in_", None)
+            window = scaler.transform(
+                window if names is None else pd.DataFrame(window, columns=names)
+            )
+        out = np.asarray(model(np.asarray(window)[None]))
+        out = out.reshape(-1, rows.shape[1], len(SPREAD))  # (horizon, targets, levels)
+        block = np.empty_like(out)
+        for j in range(len(SPREAD)):
+            level = out[..., j]
+            if scaler is not None:
+                level = scaler.inverse_transform(
+                    level if names is None else pd.DataFrame(level, columns=names)
+                )
+            if transform == "diff":  # horizon 1 only: one change from the last level
+                level = rows[-1] + level
+            elif transform == "pct_change":  # increasing on positive levels
+                level = rows[-1] * (1 + level)
+            elif transform == "log_diff":
+                level = rows[-1] * np.exp(level)
+            elif transform == "log":
+                level = np.exp(level)
+            block[..., j] = level
+        made.extend(block)
+        history.extend(block[..., 1])  # the median
+    return np.array(made[:steps])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n_rows=st.integers(1, 20),
+    n_cols=st.integers(1, 2),
+    lookback=st.integers(1, 5),
+    steps=st.integers(1, 8),
+    horizon=st.integers(1, 3),
+    transform=st.sampled_from([None, "diff", "pct_change", "log_diff", "log"]),
+    scale=st.booleans(),
+)
+def test_quantile_forecast_equals_a_plain_loop_feeding_back_the_median(
+    n_rows, n_cols, lookback, steps, horizon, transform, scale
+):
+    changes = transform in ("diff", "pct_change", "log_diff")
+    if changes:
+        horizon = 1  # a change over several steps is refused (test below)
+    need = lookback + changes
+    n_rows = need + n_rows - 1
+    rng = np.random.default_rng(n_rows * 11 + lookback)
+    levels = 1.0 + rng.random((n_rows, n_cols)) * 5
+    names = [f"c{i}" for i in range(n_cols)]
+    data = pd.DataFrame(levels, columns=names, index=pd.date_range("2024-03-01", periods=n_rows))
+    model = quantile_model(horizon, n_cols)
+    scaler = MinMaxScaler().fit(rng.random((5, n_cols)) * 3 - 1) if scale else None
+    out = lstmshape.forecast(
+        model, data, lookback, steps=steps, transform=transform, fitted_scaler=scaler,
+        quantiles=LEVELS,
+    )  # fmt: skip
+    expected = quantile_oracle(model, levels[-need:], lookback, steps, transform, scaler)
+    assert out.columns.names == ["column", "quantile"]
+    assert out.columns.tolist() == [(n, q) for n in names for q in LEVELS]
+    assert out.attrs["quantiles"] == LEVELS
+    np.testing.assert_allclose(out.to_numpy().reshape(expected.shape), expected, rtol=1e-9)
+    assert (np.diff(out.to_numpy().reshape(expected.shape), axis=-1) >= 0).all()
+    assert out.index[0] == data.index[-1] + pd.Timedelta(days=1) and len(out) == steps
+    # the median column is the point forecast of the model that returns only the median
+    median = lstmshape.forecast(
+        lambda x: np.asarray(model(x))[..., 1], data, lookback, steps=steps,
+        transform=transform, fitted_scaler=scaler,
+    )  # fmt: skip
+    np.testing.assert_allclose(out.xs(0.5, axis=1, level="quantile"), median, rtol=1e-9)
+
+
+def test_quantile_forecast_of_each_series_with_its_own_scaler_equals_the_loop():
+    """A long frame (group_by) with per-series scalers: each series forecast on its own."""
+    rng = np.random.default_rng(3)
+    idx = pd.date_range("2024-01-01", periods=30)
+    long = pd.concat(
+        [
+            pd.DataFrame({"shop": name, "sales": base + rng.random(30) * 10}, index=idx)
+            for name, base in (("a", 10.0), ("b", 200.0))
+        ]
+    )
+    parts = lstmshape.split(
+        long, 4, test=5, group_by="shop", scaler=MinMaxScaler(), per_series=True,
+        transform="diff",
+    )  # fmt: skip
+    model = quantile_model(1, 1)
+    for name, rows in long.groupby("shop"):
+        series = rows.drop(columns="shop")
+        out = lstmshape.forecast(
+            model, series, 4, steps=6, fitted_scaler=parts.scaler[name], transform="diff",
+            quantiles=LEVELS,
+        )  # fmt: skip
+        expected = quantile_oracle(model, series.to_numpy()[-5:], 4, 6, "diff", parts.scaler[name])
+        np.testing.assert_allclose(out.to_numpy(), expected[:, 0, :], rtol=1e-9)
+
+
+def test_quantiles_of_a_change_over_a_horizon_are_refused():
+    data = pd.Series(np.arange(20.0) + 1, name="y")
+    with pytest.raises(ShapeError, match="a sum of quantiles is not a quantile of the sum"):
+        lstmshape.forecast(quantile_model(3, 1), data, 4, steps=3, transform="diff",
+                           quantiles=LEVELS)  # fmt: skip
+
+
+def test_pct_change_on_negative_levels_reverses_the_quantiles_and_is_refused():
+    data = pd.Series(-1.0 - np.arange(20.0), name="y")
+    with pytest.raises(ShapeError, match="The quantiles cross once back in the data's units"):
+        lstmshape.forecast(quantile_model(1, 1), data, 4, steps=2, transform="pct_change",
+                           quantiles=LEVELS)  # fmt: skip
+
+
+def test_a_quantile_model_within_its_horizon_needs_no_median():
+    data = pd.Series(np.arange(20.0), name="y")
+    model = lambda x: x[:, -1:, :, None] + np.zeros((1, 3, 1, 2)) + np.array([-1.0, 1.0])  # noqa: E731
+    out = lstmshape.forecast(model, data, 4, steps=3, quantiles=[0.25, 0.75])
+    assert out.shape == (3, 2) and out[("y", 0.25)].tolist() == [18.0] * 3
+    with pytest.raises(ShapeError, match=re.escape("feeding back its median, the level 0.5")):
+        lstmshape.forecast(model, data, 4, steps=4, quantiles=[0.25, 0.75])
+
+
+def test_plot_forecast_of_quantiles_draws_the_median_and_a_band_per_pair_of_levels():
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    data = pd.DataFrame(
+        {"a": np.arange(12.0), "b": 100 - np.arange(12.0)},
+        index=pd.date_range("2024-01-01", periods=12, freq="h"),
+    )
+    spread = np.array([-2.0, -1.0, 0.0, 1.0, 3.0])
+    levels = [0.05, 0.25, 0.5, 0.75, 0.95]
+    future = lstmshape.forecast(
+        lambda x: x[:, -1, :, None] + 1 + spread, data, 3, steps=4, quantiles=levels
+    )
+    fig = lstmshape.plot_forecast(data, future, history=5)
+    assert len(fig.axes) == 2
+    for panel, column in zip(fig.axes, ["a", "b"], strict=True):
+        median = panel.lines[1].get_ydata()
+        np.testing.assert_allclose(median[1:], future[(column, 0.5)])  # the median is the line
+        assert median[0] == data[column].iloc[-1]  # joined to the last known value
+        outer, inner = panel.collections
+        assert outer.get_label() == "0.05 to 0.95 quantiles" and inner.get_label().startswith("_")
+        # the outer band's outline: the last value, then the lowest level out, highest back
+        ys = outer.get_paths()[0].vertices[:, 1]
+        assert set(np.round(future[(column, 0.05)], 9)) <= set(np.round(ys, 9))
+        assert set(np.round(future[(column, 0.95)], 9)) <= set(np.round(ys, 9))
+    plt.close(fig)
+
+
+def test_plot_forecast_of_two_levels_without_a_median_draws_the_lower_one_as_the_line():
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    data = pd.Series(np.arange(10.0), name="y")
+    future = lstmshape.forecast(
+        lambda x: x[:, -1, :, None] + np.array([-1.0, 1.0]), data, 3, steps=1,
+        quantiles=[0.3, 0.8],
+    )  # fmt: skip
+    fig = lstmshape.plot_forecast(data, future)
+    assert fig.axes[0].lines[1].get_ydata().tolist() == [9.0, 8.0]  # 0.3: nearest 0.5
+    assert fig.axes[0].collections[0].get_label() == "0.3 to 0.8 quantiles"
+    plt.close(fig)
+
+
+def test_a_keras_quantile_model_with_future_inputs_is_forecast_level_by_level():
+    pytest.importorskip("keras")
+    idx = pd.date_range("2024-01-01", periods=60)
+    data = pd.DataFrame({"load": np.sin(np.arange(60) / 4) + 2, "wd": idx.day_of_week * 1.0}, idx)
+    parts = lstmshape.split(data, 6, test=10, horizon=2, targets="load", future=["wd"])
+    model = lstmshape.build_model(parts.train, units=4, quantiles=LEVELS)
+    ahead = pd.date_range("2024-03-01", periods=6)
+    known = pd.DataFrame({"wd": ahead.day_of_week * 1.0}, index=ahead)
+    out = lstmshape.forecast(model, data, 6, steps=5, targets="load", future_values=known,
+                             quantiles=LEVELS)  # fmt: skip
+    assert out.shape == (5, 4) and out.columns.tolist() == [("load", q) for q in LEVELS]
+    assert (np.diff(out.to_numpy(), axis=1) >= 0).all()  # never crossing, by construction
+    with pytest.raises(ShapeError, match=r"`quantiles` names 2 levels \[0.1, 0.9\]"):
+        lstmshape.forecast(model, data, 6, steps=2, targets="load", future_values=known,
+                           quantiles=[0.1, 0.9])  # fmt: skip

@@ -289,3 +289,108 @@ def test_a_panel_is_scored_against_its_own_series():
         lstmshape.ShapeError, match=r"`actual` is a panel of 2 series, but the forecasts"
     ):
         lstmshape.score(lstmshape.windows(a, 4).to_frame(np.zeros((26, 1))), [a, b])
+
+
+# -- the quantile coverage oracle (issue 23, done-when): known Gaussian noise ------------------
+def _known_noise_case(n=3000, sigma=0.7, horizon=2, n_folds=3, test=600):
+    """A signal plus N(0, sigma) noise; the analytic quantiles of the truth given the signal.
+
+    Returns the series, the folds' test windows, their quantile predictions (the signal of
+    each target row plus ``sigma * z_q``) and the levels.
+    """
+    from statistics import NormalDist
+
+    rng = np.random.default_rng(11)
+    t = np.arange(n)
+    signal = 5 * np.sin(2 * np.pi * t / 50) + t / 200
+    y = pd.Series(signal + rng.normal(0, sigma, n), name="y")
+    levels = [0.05, 0.25, 0.5, 0.75, 0.95]
+    z = np.array([NormalDist().inv_cdf(q) for q in levels])
+    parts = lstmshape.folds(y, 8, n_folds=n_folds, test=test, horizon=horizon)
+    tests, predictions = [], []
+    for fold in parts:
+        w = fold.test
+        rows = w.starts[:, None] + 8 + np.arange(horizon)[None, :]  # the target rows
+        p = signal[rows][:, :, None, None] + sigma * z[None, None, None, :]
+        tests.append(w)
+        predictions.append(p)
+    return y, tests, predictions, levels, sigma, z
+
+
+def test_analytic_quantiles_cover_the_truth_within_binomial_tolerance():
+    from statistics import NormalDist
+
+    y, tests, predictions, levels, sigma, z = _known_noise_case()
+    frames = [w.to_frame(p, quantiles=levels) for w, p in zip(tests, predictions, strict=True)]
+    table = lstmshape.score(frames, y)
+    truth = y.to_numpy()
+    # every level: the share of the truth below it is q, within 4 binomial standard errors
+    below = [[] for _ in levels]
+    for frame in frames:
+        for step in range(2):
+            rows = frame.index.to_numpy() + step
+            for j, q in enumerate(levels):
+                below[j].extend(truth[rows] <= frame[(f"y+{step}", q)].to_numpy())
+    n = len(below[0])
+    assert n == int(table.loc[("all", "all", "model"), "n"]) == 3 * 2 * 600 - 3 * 2
+    for j, q in enumerate(levels):
+        assert abs(np.mean(below[j]) - q) < 4 * np.sqrt(q * (1 - q) / n), (q, np.mean(below[j]))
+    coverage = table.loc[("all", "all", "model"), "coverage"]
+    nominal = levels[-1] - levels[0]
+    assert table.attrs["interval"] == (0.05, 0.95)
+    assert abs(coverage - nominal) < 4 * np.sqrt(nominal * (1 - nominal) / n), coverage
+    # the width is exact, and the pinball loss of a true quantile is sigma * pdf(z_q)
+    assert table.loc[("all", "all", "model"), "width"] == pytest.approx(2 * sigma * z[-1])
+    expected = np.mean([sigma * NormalDist().pdf(float(zq)) for zq in z])
+    assert table.loc[("all", "all", "model"), "pinball"] == pytest.approx(expected, rel=0.05)
+    # the noise is all that is left: the naive forecast's intervals are wider and cost more
+    naive = table.loc[("all", "all", "naive")]
+    assert naive["pinball"] > 1.5 * table.loc[("all", "all", "model"), "pinball"]
+
+
+def test_score_of_quantile_folds_equals_loops_for_the_model_and_the_naive_forecast():
+    y, tests, predictions, levels, _sigma, _z = _known_noise_case(
+        n=900, n_folds=2, horizon=2, test=200
+    )
+    for w, p in zip(tests, predictions, strict=True):  # noise on the levels: not all inside
+        p += np.random.default_rng(len(w)).normal(0, 0.5, p.shape[:-1])[..., None]
+    frames = [w.to_frame(p, quantiles=levels) for w, p in zip(tests, predictions, strict=True)]
+    table = lstmshape.score(frames, y)
+    truth = y.to_numpy()
+    pooled = {"model": [], "naive": []}  # (truth, quantiles) pairs of every fold and step
+    for fold, frame in enumerate(frames):
+        first_origin = frame.index[0] - 1
+        history = truth[: first_origin + 1]  # what the fold's first forecaster knew
+        for step in range(2):
+            h = step + 1
+            changes = [history[i] - history[i - h] for i in range(h, len(history))]
+            spread = np.quantile(changes, levels)
+            pairs = {"model": [], "naive": []}
+            for label in frame.index:
+                row, origin = label + step, label - 1
+                if row >= len(truth):
+                    continue
+                model_q = [frame.loc[label, (f"y+{step}", q)] for q in levels]
+                naive_q = [truth[origin] + s for s in spread]
+                pairs["model"].append((truth[row], model_q))
+                pairs["naive"].append((truth[row], naive_q))
+            for name, found in pairs.items():
+                pooled[name].extend(found)
+                _assert_quantile_metrics(table.loc[(fold, f"+{step}", name)], found, levels)
+    for name, found in pooled.items():
+        _assert_quantile_metrics(table.loc[("all", "all", name)], found, levels)
+
+
+def _assert_quantile_metrics(got, pairs, levels):
+    """Pinball (mean over rows and levels), coverage and width of the outer levels, by loops."""
+    losses, inside, widths = [], [], []
+    for actual, quantiles in pairs:
+        for q, p in zip(levels, quantiles, strict=True):
+            error = actual - p
+            losses.append(q * error if error >= 0 else (q - 1) * error)
+        inside.append(quantiles[0] <= actual <= quantiles[-1])
+        widths.append(quantiles[-1] - quantiles[0])
+    assert got["pinball"] == pytest.approx(sum(losses) / len(losses), rel=1e-12)
+    assert got["coverage"] == pytest.approx(sum(inside) / len(inside), rel=1e-12)
+    assert got["width"] == pytest.approx(sum(widths) / len(widths), rel=1e-12)
+    assert got["n"] == len(pairs)

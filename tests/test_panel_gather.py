@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+import threading
 import tracemalloc
 import warnings
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lstmshape
@@ -343,3 +344,68 @@ def test_workers_hand_batches_over_by_value():
 
     tensor = pickle.loads(pickle.dumps(wrapped["past"]))
     np.testing.assert_array_equal(tensor.numpy(), x)
+
+
+@settings(max_examples=30, deadline=None)
+@given(panel_tables(max_series=4), padded_framings(), st.booleans(), st.integers(1, 3))
+def test_to_torch_prefetched_serves_the_batches_in_order(tables, framed, shuffle, depth):
+    pytest.importorskip("torch")
+    framing, min_history = framed
+    w = windows_or_none(tables, framing, min_history)
+    if w is None:
+        return
+    order = {"shuffle": True, "seed": 5} if shuffle else {}
+    loader = w.to_torch(3, **order, epoch=1, prefetch=depth)
+    before = threading.active_count()
+    got = list(loader)
+    want = list(w.batches(3, **order, epoch=1))
+    assert len(got) == len(want) == len(loader)
+    for (x, y), (xn, yn) in zip(got, want, strict=True):
+        if isinstance(xn, dict):  # min_history: the inputs and their mask
+            assert list(x) == list(xn)
+            for name in xn:
+                np.testing.assert_array_equal(x[name].numpy(), xn[name], err_msg=name)
+        else:
+            np.testing.assert_array_equal(x.numpy(), xn)
+        np.testing.assert_array_equal(y.numpy(), yn)
+    assert loader.state_dict()["batch"] == len(loader)
+    assert threading.active_count() <= before  # the thread ended with the pass
+
+
+def test_prefetch_stops_its_thread_when_the_loop_leaves_early_and_raises_in_order():
+    pytest.importorskip("torch")
+    from lstmshape._readers.torch import ahead
+
+    w = lstmshape.windows(np.arange(500.0), 5)
+    loader = w.to_torch(7, shuffle=True, seed=1, prefetch=4)
+    before = threading.active_count()
+    iterator = iter(loader)
+    first = [next(iterator) for _ in range(3)]
+    assert loader.state_dict()["batch"] == 3  # counted as served, not as gathered ahead
+    iterator.close()
+    assert threading.active_count() == before
+    want = list(w.batches(7, shuffle=True, seed=1))[:3]
+    for (x, _), (xn, _) in zip(first, want, strict=True):
+        np.testing.assert_array_equal(x.numpy(), xn)
+
+    def failing():
+        yield 1
+        raise ValueError("gather failed")
+
+    items = ahead(failing(), 2)
+    assert next(items) == 1
+    with pytest.raises(ValueError, match="gather failed"):
+        next(items)
+    assert threading.active_count() == before
+
+
+def test_prefetch_runs_beside_dataloader_workers():
+    torch = pytest.importorskip("torch")
+    w = lstmshape.windows(np.arange(300.0), 5)
+    loader = w.to_torch(10, shuffle=True, seed=2, prefetch=2)
+    dataloader = torch.utils.data.DataLoader(
+        loader, batch_size=None, num_workers=2, multiprocessing_context="fork", timeout=60
+    )
+    got = sorted(float(x[0, 0, 0]) for x, _ in dataloader)
+    want = sorted(float(x[0, 0, 0]) for x, _ in w.batches(10, shuffle=True, seed=2))
+    assert got == want

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import lstmshape
 from lstmshape._input.panel import SeriesStore
+from lstmshape._input.timeline import read_timeline
 from tests.oracles import windows_loop
 from tests.strategies import FLOAT_DTYPES, framings
 
@@ -345,3 +346,99 @@ def test_a_corrupt_npy_file_is_named(tmp_path, content, said):
         lstmshape.ShapeError, match=rf"broken\.npy in .* is not a readable \.npy array.*{said}"
     ):
         lstmshape.read_npy_folder(tmp_path)
+
+
+ALIKE_DTYPES = st.sampled_from([np.float32, np.float64, np.int64, np.int16, np.bool_])
+
+
+@st.composite
+def alike_panels(draw, *, max_series=5, max_rows=30):
+    """Series alike in ndim, columns and dtype: the panel validated at once."""
+    ndim = draw(st.sampled_from([1, 2]))
+    n_features = 1 if ndim == 1 else draw(st.integers(1, 3))
+    dtype = draw(ALIKE_DTYPES)
+    items = []
+    for k in range(draw(st.integers(1, max_series))):
+        rows = draw(st.integers(1, max_rows))
+        base = 100 * k + np.arange(rows * n_features)
+        base = base % 2 if dtype is np.bool_ else base
+        shape = (rows,) if ndim == 1 else (rows, n_features)
+        items.append(base.reshape(shape).astype(dtype))
+    return items
+
+
+@given(alike_panels(), framings(max_lookback=6), st.data())
+def test_a_panel_of_alike_arrays_is_the_windows_of_each_series(items, framing, data):
+    n_features = 1 if items[0].ndim == 1 else items[0].shape[1]
+    columns = {}
+    if n_features > 1 and data.draw(st.booleans()):
+        columns["features"] = data.draw(
+            st.lists(st.integers(0, n_features - 1), min_size=1, max_size=2, unique=True)
+        )
+        columns["targets"] = data.draw(
+            st.lists(st.integers(0, n_features - 1), min_size=1, max_size=2, unique=True)
+        )
+    xs, ys, names = oracle(list(enumerate(items)), framing, **columns)
+    if not xs:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = lstmshape.windows(items, **framing, **columns)
+    expected = np.float32  # bool, int16 and small int64 are exact in float32
+    if items[0].dtype == np.float64:
+        expected = np.float64
+    assert w.X.dtype == expected
+    np.testing.assert_array_equal(w.X, np.concatenate(xs).astype(expected))
+    np.testing.assert_array_equal(w.y, np.concatenate(ys).astype(expected))
+    assert w.groups.tolist() == names
+    assert "rows" in vars(w.data)  # validated at once: the concatenation is the row store
+
+
+@given(
+    alike_panels(max_series=6),
+    st.data(),
+    st.sampled_from([np.nan, np.inf, -np.inf]),
+    st.booleans(),
+)
+def test_a_bad_value_in_series_k_is_reported_as_series_k(items, data, bad, as_dict):
+    items = [item.astype(np.float64) for item in items]
+    k = data.draw(st.integers(0, len(items) - 1))
+    row = data.draw(st.integers(0, len(items[k]) - 1))
+    items[k] = items[k].copy()
+    if items[k].ndim == 1:
+        items[k][row] = bad
+    else:
+        items[k][row, data.draw(st.integers(0, items[k].shape[1] - 1))] = bad
+    panel = {f"s{j}": item for j, item in enumerate(items)} if as_dict else items
+    name = f"s{k}" if as_dict else k
+    said = "NaN values in 1 row" if np.isnan(bad) else "an infinite value"
+    with pytest.raises(
+        lstmshape.ShapeError, match=rf"`data\[{name!r}\]` has {said}:? (at )?row {row}\b"
+    ):
+        lstmshape.windows(panel, 1)
+
+
+@given(alike_panels(max_series=4, max_rows=20), st.data())
+def test_dropna_runs_of_a_panel_cut_each_series_at_its_missing_rows(items, data):
+    items = [item.astype(np.float32) for item in items]
+    for item in items:
+        for row in data.draw(st.lists(st.integers(0, len(item) - 1), max_size=3)):
+            item[row] = np.nan
+    timeline = read_timeline(items, dropna=True)
+    runs, groups, offset = [], [], 0
+    for k, item in enumerate(items):  # the oracle: runs of present rows, series by series
+        present = [bool(np.isfinite(v).all()) for v in item]
+        r = 0
+        while r < len(item):
+            if present[r]:
+                end = r
+                while end < len(item) and present[end]:
+                    end += 1
+                runs.append((offset + r, offset + end))
+                groups.append(k)
+                r = end
+            else:
+                r += 1
+        offset += len(item)
+    assert list(timeline.runs) == runs
+    assert list(timeline.run_groups) == groups

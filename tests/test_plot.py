@@ -594,3 +594,64 @@ def test_the_models_units_on_purpose_are_labelled():
     assert parts.plot(units="model").axes[0].get_ylabel() == "v: x[t] - x[t-1], scaled"
     with pytest.raises(lstmshape.ShapeError, match="`units` must be one of 'data', 'model'"):
         w.plot(units="changes")
+
+
+@pytest.mark.parametrize("transform", [None, "diff", "log"])
+def test_quantile_predictions_draw_the_median_and_the_outer_interval_as_to_frame_gives_them(
+    transform,
+):
+    data = _grouped_frame()
+    data = data.assign(v=data["v"] + np.sin(np.arange(len(data)) * 1.3))  # changes that vary
+    parts = lstmshape.split(
+        data, 5, test=10, group_by="g", targets=["v"], scaler=MinMax(), per_series=True,
+        horizon=1 if transform == "diff" else 2, transform=transform,
+    )  # fmt: skip
+    w = parts.test
+    levels = [0.1, 0.5, 0.8, 0.9]
+    p = np.asarray(w.y)[..., None] + np.array([-0.2, 0.0, 0.05, 0.1])
+    frame = w.to_frame(p, quantiles=levels)
+    chosen = [0, len(w) - 1]  # one sample of each series
+    for predictions in (p, QuantileStub(w, p)):
+        fig = w.plot(predictions, samples=chosen, quantiles=levels)
+        for ax, sample in zip(fig.axes, chosen, strict=True):
+            row = frame.iloc[sample]
+            median = row.xs(0.5, level="quantile").to_numpy()
+            low, high = row.xs(0.1, level="quantile"), row.xs(0.9, level="quantile")
+            np.testing.assert_allclose(ax.lines[2].get_ydata(), median)
+            assert ax.lines[2].get_label() == "prediction"
+            (band,) = ax.collections
+            assert band.get_label() == "0.1 to 0.9 quantiles"
+            segments = np.array([s[:, 1] for s in band.get_segments()])
+            np.testing.assert_allclose(segments, np.stack([low, high], axis=1))
+        plt.close(fig)
+
+
+class QuantileStub:
+    """A model with ``predict``: the rows of ``values`` of the windows it is given."""
+
+    def __init__(self, windows, values):
+        self.x, self.values = np.asarray(windows.X), values
+
+    def predict(self, x, verbose="auto"):
+        rows = [int(np.flatnonzero((self.x == one).all(axis=(1, 2)))[0]) for one in x]
+        return self.values[rows]
+
+
+def test_quantiles_in_the_models_units_and_their_refusals():
+    w = lstmshape.windows(np.arange(30.0), 4, horizon=3)
+    p = np.asarray(w.y)[..., None] + np.array([-1.0, 0.0, 1.0])
+    ax = w.plot(p, samples=[2], quantiles=[0.1, 0.5, 0.9], units="model").axes[0]
+    np.testing.assert_allclose(ax.lines[2].get_ydata(), [6.0, 7.0, 8.0])
+    with pytest.raises(lstmshape.ShapeError, match=r"A trailing axis of 3: for a quantile"):
+        w.plot(p)
+    with pytest.raises(lstmshape.ShapeError, match=r"`quantiles` names 2"):
+        w.plot(p, quantiles=[0.1, 0.9])
+
+
+def test_quantiles_of_a_change_over_a_horizon_are_refused_in_pictures_as_in_to_frame():
+    data = pd.Series(50 + np.cumsum(np.linspace(0.5, 1.5, 80)), name="v")
+    w = lstmshape.split(data, 6, test=12, horizon=2, transform="diff").test
+    p = np.asarray(w.y)[..., None] + np.array([-1.0, 0.0, 1.0])
+    with pytest.raises(lstmshape.ShapeError, match="a sum of quantiles is not a quantile"):
+        w.plot(p, samples=[0], quantiles=[0.1, 0.5, 0.9])
+    w.plot(p, samples=[0], quantiles=[0.1, 0.5, 0.9], units="model")  # the changes: fine

@@ -80,9 +80,9 @@ group_by : column name or list of column names, optional
     A column that tells several series apart (one per sensor, store, ticker). Windows
     never cross from one series into another; samples are ordered by group, then time.
     With a list (``["store", "item"]``), each combination of the keys is a series,
-    ordered by the keys in turn, and labelled by a tuple (``groups`` holds tuples;
-    ``to_frame`` has one index level per key). Not with a panel (a list of series):
-    each item already is a series.
+    ordered by the keys in turn and labelled by a tuple (``groups`` holds tuples;
+    ``to_frame`` and ``score`` have one index level per key). Not with a panel (a list
+    of series): each item already is a series.
 """,
     "freq": """
 freq : str or pandas.DateOffset, optional
@@ -176,8 +176,8 @@ num_shards, shard_index : int, default 1 and 0
     "shard_by": """
 shard_by : {"window", "series"} or ("series", key), default "window"
     Deal windows to shards one by one, or whole series (``group_by`` groups, or runs
-    between gaps) balanced by window count. ``("series", key)`` with several group keys:
-    every series of one value of ``key`` on one shard.
+    between gaps) balanced by window count. With several ``group_by`` keys,
+    ``("series", "store")`` keeps every series of one store on one shard.
 """,
     "even_shards": """
 even_shards : bool, default False
@@ -190,6 +190,15 @@ dtype : str or numpy dtype, optional
     A floating dtype to cast batches to (``"float32"`` for ``torch.nn.LSTM`` and float64
     data). Default: the windows' dtype. Integer dtypes are refused: they would truncate
     the values.
+""",
+    # -- what every loader keeps (an Attributes section of the loader classes) ---------------
+    "loader_attributes": """
+schedule : BatchSchedule
+    Which samples form each batch (per epoch and shard).
+epoch : int
+    The epoch whose order the next pass serves; change it with ``set_epoch``.
+dtype : numpy.dtype or None
+    The dtype batches are cast to (``None``: the windows' dtype).
 """,
     # -- what every loader refuses (a Raises entry) -----------------------------------------
     "loader_raises": """

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
+import warnings
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import numpy as np
@@ -11,8 +12,18 @@ import pandas as pd
 
 from .._core.arrays import max_copy_bytes
 from .._core.docs import shared_docs
-from .._core.errors import ShapeError, format_label, listed, plural, received, received_type
-from .._core.validate import check_int
+from .._core.errors import (
+    ShapeError,
+    UnknownCategoryWarning,
+    format_label,
+    listed,
+    plural,
+    received,
+    received_each,
+    received_type,
+)
+from .._core.validate import check_int, check_quantiles
+from .._input.categories import Vocabulary
 from .._input.frames import to_pandas, with_time_column
 from .._input.panel import is_panel
 from .._input.table import ColumnSelection, Table, where
@@ -41,6 +52,9 @@ def forecast(
     transform: str | None = None,
     horizon: int | None = None,
     min_history: int | None = None,
+    quantiles: Any = None,
+    categorical: ColumnSelection = None,
+    vocabularies: Mapping[Hashable, Vocabulary] | None = None,
 ) -> pd.DataFrame:
     """Forecast ``steps`` rows past the end of ``data`` with a trained many-to-one model.
 
@@ -99,12 +113,30 @@ def forecast(
         the inputs ``{"past": ..., "mask": ...}``: pass the same ``k``. The history may
         then be shorter than ``lookback`` (at least ``k`` rows); the missing steps are
         padding, marked False in the mask, as in training.
+    quantiles : sequence of float, optional
+        The levels of a quantile model (``build_model(..., quantiles=[0.1, 0.5, 0.9])``),
+        as for :meth:`Windows.to_frame`: its output then has a trailing axis of
+        ``len(quantiles)``, ``(1, n_targets, q)`` or ``(1, horizon, n_targets, q)``. Every
+        level is forecast for every step; the **median** (level 0.5) is fed back when the
+        model is iterated, so iterating (``steps`` beyond the horizon) needs 0.5 among
+        the levels.
+    categorical : optional
+        The ``categorical`` columns of training (past and static ones; a categorical
+        ``future`` column is not supported here). Their labels are read from ``data``.
+    vocabularies : dict, optional
+        The vocabularies of training (``Windows.vocabularies`` of the training windows),
+        needed with ``categorical``: labels are coded as in training, never re-learned
+        from the history. A model that reads past categoricals is iterated only when its
+        horizon covers ``steps`` (their future labels are unknown).
 
     Returns
     -------
     pandas.DataFrame
         ``steps`` rows on the future timestamps, one column per target, original units.
-        Draw it after its history with :func:`plot_forecast`.
+        With ``quantiles``, the columns are ``(column, quantile)`` (levels ``"column"``
+        and ``"quantile"``, as :meth:`Windows.to_frame` makes them) and
+        ``frame.attrs["quantiles"]`` lists the levels. Draw it after its history with
+        :func:`plot_forecast` (a band from the lowest to the highest level).
 
     Raises
     ------
@@ -112,7 +144,10 @@ def forecast(
         ``steps`` beyond the model's horizon when some features are neither targets nor
         ``future`` columns (their future is unknown), NaN in the rows read, missing or
         misplaced ``future_values``, a prediction of an unexpected shape or not finite, no
-        frequency for the future timestamps, and everything :func:`windows` refuses.
+        frequency for the future timestamps, and everything :func:`windows` refuses. With
+        ``quantiles``: an output without that many levels on its last axis, levels that
+        cross in the output or once back in the data's units, no 0.5 level to iterate
+        on, a change transform over a multi-step horizon.
     TypeError
         ``model`` is none of the kinds above, ``future_values`` of the wrong kind.
 
@@ -126,6 +161,18 @@ def forecast(
     observations) are unknown for the future rows: a model that reads them is iterated
     only when its ``horizon`` covers ``steps``. Models trained with ``shift`` other than 1
     or a ``sampling_rate`` are not supported.
+
+    **Quantiles**: the median is fed back; the intervals are the model's quantiles of each
+    step's output, given the medians before it, not propagated uncertainty (which would
+    need sampled paths): past the model's horizon they are too narrow, the more steps the
+    more so. Each level goes back to the data's units on its own, as
+    :meth:`Windows.to_frame` takes it: the scaler, then the transform, a change from the
+    last known level (the fed-back median, when iterated). Those maps are increasing
+    (``"log"``, ``"log_diff"`` and ``"pct_change"`` on positive levels), so a quantile
+    stays that quantile and the levels stay sorted; a way back that reverses them
+    (``"pct_change"`` on a negative level, a scaler with a negative scale) is refused, and
+    so is a change transform over a multi-step horizon (a sum of quantiles is not a
+    quantile of the sum).
 
     Examples
     --------
@@ -145,8 +192,17 @@ def forecast(
     >>> monthly = pd.Series(np.ones(6), index=pd.period_range("2024-01", periods=6, freq="M"))
     >>> lstmshape.forecast(lambda x: x[:, -1, :] * 2, monthly, 3, steps=2).index
     PeriodIndex(['2024-07', '2024-08'], dtype='period[M]')
+
+    A quantile model (here the last value plus fixed offsets) gives every level per step:
+
+    >>> spread = np.array([-1.0, 0.0, 1.0])
+    >>> bands = lstmshape.forecast(lambda x: x[:, -1, :, None] + spread, data, 4, steps=2,
+    ...                            quantiles=[0.1, 0.5, 0.9])
+    >>> bands.shape, bands.columns.names
+    ((2, 3), FrozenList(['column', 'quantile']))
     """
     steps = check_int(steps, "steps", minimum=1)
+    levels = check_quantiles(quantiles)
     if horizon is not None:
         horizon = check_int(horizon, "horizon", minimum=1)
     calling = model_kind(model)
@@ -161,13 +217,15 @@ def forecast(
             "{name: lstmshape.forecast(model, series, ...) for name, series in data.items()}. "
             f"{received_type('data', data)}"
         )
-    _refuse_series_keys(data, check_time(time), features, targets, future, static)
+    _refuse_series_keys(data, check_time(time), features, targets, future, static, categorical)
+    _check_forecast_categorical(categorical, vocabularies)
     # NaN is allowed here (dropna=True) and refused only in the rows read (_last_rows).
     # Known-future columns are read on target rows: not inputs-only windows then.
     request = make_request(
         data, lookback, inputs_only=future is None, features=features, targets=targets,
-        future=future, static=static, dropna=True, time=time, transform=transform,
-        min_history=min_history, scaler=fitted_scaler, scaler_name="fitted_scaler",
+        future=future, static=static, categorical=categorical, dropna=True, time=time,
+        transform=transform, min_history=min_history, scaler=fitted_scaler,
+        scaler_name="fitted_scaler",
     )  # fmt: skip
     table, lookback = request.read.table, request.framing.lookback
     kind = None if request.undo is None else request.undo.kind
@@ -181,16 +239,67 @@ def forecast(
         "transform": kind,
         "min_history": min_history,
     }
+    if table.categories is not None:
+        history = _with_labels(history, table, need)
+        cats = table.categories
+        options["features"] += list(cats.role_names("past"))
+        options["static"] = (options["static"] or []) + list(cats.role_names("static")) or None
+        options["categorical"] = list(cats.names)
+        options["vocabularies"] = vocabularies
     future_names = [table.names[c] for c in table.future_cols]
     horizon = _model_horizon(inputs, horizon, future_names, future_values)
     rows = steps if horizon is None else math.ceil(steps / horizon) * horizon
-    _check_size(rows, len(table.target_cols) + len(future_names), steps)
+    n_values = len(table.target_cols) * max(1, len(levels))
+    _check_size(rows, n_values + len(future_names), steps)
     index = future_index(table.index, len(table.values) - 1, np.arange(1, rows + 1), freq=freq)
     known = _known_future(future_values, future_names, index, table.index)
-    values = _iterate(
-        model, calling, history, need, lookback, steps, horizon, (future_names, known), options
+    with warnings.catch_warnings(record=True) as caught:  # one warning, not one per call
+        warnings.simplefilter("always", UnknownCategoryWarning)
+        values = _iterate(
+            model, calling, history, need, lookback, steps, horizon, (future_names, known),
+            options, levels,
+        )  # fmt: skip
+    for warning in caught[:1]:
+        warnings.warn(warning.message, stacklevel=2)
+    targets = list(table.target_names)
+    if not levels:
+        return pd.DataFrame(values, index=index[:steps], columns=targets)
+    columns = pd.MultiIndex.from_tuples(
+        [(t, q) for t in targets for q in levels], names=["column", "quantile"]
     )
-    return pd.DataFrame(values, index=index[:steps], columns=list(table.target_names))
+    frame = pd.DataFrame(values.reshape(steps, -1), index=index[:steps], columns=columns)
+    frame.attrs["quantiles"] = list(levels)
+    return frame
+
+
+def _check_forecast_categorical(categorical: ColumnSelection, vocabularies: Any) -> None:
+    """Forecasts code labels with the training vocabularies: refuse them missing."""
+    if categorical is not None and vocabularies is None:
+        raise ShapeError(
+            "forecast() codes the `categorical` columns with the vocabularies of training, "
+            "never re-learned from the history (a label the training rows never showed "
+            "must stay code 0). Pass `vocabularies=` the training windows' "
+            f"`.vocabularies`. {received_each(categorical=categorical, vocabularies=None)}"
+        )
+
+
+def _with_labels(history: pd.DataFrame, table: Table, need: int) -> pd.DataFrame:
+    """Return the history with the label columns of ``table``'s categorical columns."""
+    cats = table.categories
+    assert cats is not None
+    if cats.future:
+        raise ShapeError(
+            f"forecast() does not take categorical `future` columns yet "
+            f"({listed(map(repr, cats.role_names('future')))}): their labels on the forecast "
+            "rows would have to come with `future_values`. Train with them as past or "
+            "static categoricals, or pass a numeric coding of them as a float `future` column."
+        )
+    first = max(0, len(table.values) - need)
+    labels = {
+        n: c.iloc[first:].reset_index(drop=True)
+        for n, c in zip(cats.names, cats.labels, strict=True)
+    }
+    return pd.concat([history, pd.DataFrame(labels)], axis=1)
 
 
 def _refuse_series_keys(data: Any, time: Hashable | None, *selections: ColumnSelection) -> None:
@@ -204,10 +313,16 @@ def _refuse_series_keys(data: Any, time: Hashable | None, *selections: ColumnSel
     data = to_pandas(data) if time is None else with_time_column(data, time)
     if not isinstance(data, pd.DataFrame) or selections[0] is not None:
         return  # with `features` named, other columns are not read
+    categorical = selections[-1]
+    named = set() if categorical is None else (
+        {categorical} if isinstance(categorical, Hashable) and not isinstance(categorical, tuple)
+        else set(categorical)
+    )  # fmt: skip
     keys = [
         c
         for c in data.columns
-        if not pd.api.types.is_numeric_dtype(data[c])
+        if c not in named
+        and not pd.api.types.is_numeric_dtype(data[c])
         and not pd.api.types.is_datetime64_any_dtype(data[c])
     ]
     varying = [key for key in keys if len(data) and (data[key] != data[key].iloc[0]).any()]
@@ -336,8 +451,13 @@ def _iterate(
     horizon: int | None,
     future: tuple[list[Hashable], np.ndarray | None],
     options: dict[str, Any],
+    levels: tuple[float, ...] = (),
 ) -> np.ndarray:
-    """Ask the model block by block, appending each block to the history; ``(steps, n_targets)``."""
+    """Ask the model block by block, appending each block to the history.
+
+    Returns ``(steps, n_targets)``, or ``(steps, n_targets, len(levels))`` for a quantile
+    model, whose median block is appended.
+    """
     target_names = list(options["targets"])
     future_names, known_values = future
     work = history
@@ -358,17 +478,23 @@ def _iterate(
         else:
             framed = windows(tail, lookback, inputs_only=True, horizon=1, **options)
         prediction = call_model(model, _last_window(framed.X), calling)
-        found = _horizon_of(prediction, len(target_names), horizon)
+        found = _horizon_of(prediction, len(target_names), horizon, levels)
         if n_made == 0 and found < steps:
             _check_iterable(options["features"], target_names, future_names, found, steps)
+            _check_median(levels, found, steps)
         if known_values is None:
             framed = windows(tail, lookback, inputs_only=True, horizon=found, **options)
         # Padded windows (min_history) come before the last one: give every sample the
         # prediction, so that to_frame maps it, and read the last.
         spread = np.repeat(prediction.reshape(1, *prediction.shape[1:]), len(framed), axis=0)
-        levels = framed.to_frame(spread).to_numpy()[-1]
-        block = levels.reshape(len(target_names), found).T  # (found, n_targets)
-        produced.append(block)
+        in_units = framed.to_frame(spread, quantiles=levels or None).to_numpy()[-1]
+        if levels:  # columns (target+step, level): the median is fed back
+            bands = in_units.reshape(len(target_names), found, len(levels)).transpose(1, 0, 2)
+            produced.append(bands)
+            block = bands[..., levels.index(0.5)] if 0.5 in levels else bands[..., 0]
+        else:
+            block = in_units.reshape(len(target_names), found).T  # (found, n_targets)
+            produced.append(block)
         new_rows = _new_rows(work, block, target_names)
         if known_values is not None:
             new_rows = _put(new_rows, future_names, known_values[n_made : n_made + found])
@@ -395,6 +521,18 @@ def _check_iterable(
         )
 
 
+def _check_median(levels: tuple[float, ...], found: int, steps: int) -> None:
+    """Refuse to iterate a quantile model without a median: the level fed back."""
+    if levels and 0.5 not in levels:
+        raise ShapeError(
+            f"forecast() iterates a quantile model past its horizon of {found} row(s) by "
+            f"feeding back its median, the level 0.5, which the levels {list(levels)} lack; "
+            "feeding back another level would bias every later step. Train with 0.5 among "
+            f"the quantiles, or with horizon >= {steps}. {received('steps', steps)}, "
+            f"quantiles={list(levels)}"
+        )
+
+
 def _last_window(x: Any) -> Any:
     """Return the last sample of ``X``, kept 3-D (or a dict of them, with named inputs)."""
     if isinstance(x, dict):
@@ -402,10 +540,19 @@ def _last_window(x: Any) -> Any:
     return x[-1:]
 
 
-def _horizon_of(prediction: np.ndarray, n_targets: int, horizon: int | None) -> int:
-    """Read the model's horizon from the shape of one prediction, and check it is finite."""
+def _horizon_of(
+    prediction: np.ndarray, n_targets: int, horizon: int | None, levels: tuple[float, ...] = ()
+) -> int:
+    """Read the model's horizon from the shape of one prediction, and check it is finite.
+
+    With quantile ``levels``, the prediction has a trailing axis of one value per level,
+    in increasing order.
+    """
     shape = prediction.shape
-    if shape == (1, n_targets) or (n_targets == 1 and shape == (1,)):
+    if levels:
+        _check_levels_axis(shape, n_targets, horizon, levels)
+        shape = shape[:-1]
+    if shape == (1, n_targets) or (n_targets == 1 and shape == (1,) and not levels):
         found = 1
     elif len(shape) == 3 and shape[0] == 1 and shape[2] == n_targets:
         found = shape[1]
@@ -415,23 +562,58 @@ def _horizon_of(prediction: np.ndarray, n_targets: int, horizon: int | None) -> 
             promised = f"(1, {horizon}, {n_targets})" + (
                 f" or (1, {n_targets})" if horizon == 1 else ""
             )
+        hint = ""
+        if shape[:-1] == (1, n_targets) or (len(shape) == 4 and shape[2] == n_targets):
+            hint = (
+                f" A trailing axis of {shape[-1]}: for a quantile model, pass its levels, "
+                "forecast(..., quantiles=[0.1, 0.5, 0.9])."
+            )
         raise ShapeError(
-            f"The model returned shape {shape} for one window, but the windows promise "
-            f"{promised}: {plural(n_targets, 'target')}, one window. Is it the model "
-            "trained on these features and targets?"
+            f"`model` returned shape {prediction.shape} for one window, but the windows "
+            f"promise {promised}: {plural(n_targets, 'target')}, one window. Is it the model "
+            f"trained on these features and targets?{hint}"
         )
     if horizon is not None and horizon != found:
         raise ShapeError(
             f"`horizon` is {horizon}, but the model predicts {found} step(s) at once "
-            f"(output shape {shape}). {received('horizon', horizon)}"
+            f"(output shape {prediction.shape}). {received('horizon', horizon)}"
         )
     if not np.isfinite(prediction).all():
         raise ShapeError(
-            f"The model returned NaN or infinite values ({prediction.ravel().tolist()[:6]}) "
+            f"`model` returned NaN or infinite values ({prediction.ravel().tolist()[:6]}) "
             "for the last window; a forecast cannot continue from them. Check the model and "
             "that the data is scaled (`fitted_scaler`) as in training."
         )
+    if len(levels) > 1 and (np.diff(prediction, axis=-1) < 0).any():
+        where = np.argwhere(np.diff(prediction, axis=-1) < 0)[0]
+        order = prediction[tuple(where[:-1])].tolist()
+        raise ShapeError(
+            f"`model`'s quantiles cross: for the levels {list(levels)} it returned "
+            f"{[round(v, 6) for v in order]}, not in increasing order, so a level would be "
+            "mislabelled. build_model(..., quantiles=...) never crosses; sort another "
+            "model's output (lambda x: np.sort(model.predict(x), axis=-1))."
+        )
     return int(found)
+
+
+def _check_levels_axis(
+    shape: tuple[int, ...], n_targets: int, horizon: int | None, levels: tuple[float, ...]
+) -> None:
+    """Refuse an output whose last axis is not one value per quantile level."""
+    if len(shape) in (3, 4) and shape[-1] == len(levels):
+        return
+    n = len(levels)
+    steps = "horizon" if horizon is None else str(horizon)
+    if len(shape) in (3, 4) and shape[-2] == n_targets:
+        found = f"its last axis holds {shape[-1]} values: pass the {shape[-1]} levels it predicts"
+    else:
+        found = "it has no quantile axis: a point model takes no `quantiles`; leave them out"
+    raise ShapeError(
+        f"`quantiles` names {n} levels {list(levels)}, so the model must return "
+        f"(1, {n_targets}, {n}) or (1, {steps}, {n_targets}, {n}) for one window (one value "
+        f"per level last); it returned shape {shape}, and {found}. "
+        f"Received: quantiles={list(levels)}"
+    )
 
 
 # -- the data side: rows read, known-future values, future timestamps --------------------------
@@ -459,7 +641,7 @@ def _with_rows_ahead(tail: pd.DataFrame, future: list[Hashable], ahead: np.ndarr
     Their future columns hold the known values; the rest (targets, which the model does not
     read) repeat the last row.
     """
-    rows = pd.DataFrame(np.repeat(tail.to_numpy()[-1:], len(ahead), axis=0), columns=tail.columns)
+    rows = tail.iloc[[-1] * len(ahead)].reset_index(drop=True)  # dtypes kept (labels)
     rows = _put(rows, future, ahead)
     return pd.concat([tail, rows], ignore_index=True)
 
@@ -470,16 +652,16 @@ def _new_rows(work: pd.DataFrame, block: np.ndarray, targets: list[Hashable]) ->
     The rest are static columns (constant) and targets; features that are neither targets
     nor future columns are refused by ``_check_iterable`` before they would be read.
     """
-    rows = pd.DataFrame(np.repeat(work.to_numpy()[-1:], len(block), axis=0), columns=work.columns)
+    rows = work.iloc[[-1] * len(block)].reset_index(drop=True)  # dtypes kept (labels)
     return _put(rows, targets, block)
 
 
 def _put(frame: pd.DataFrame, names: list[Hashable], values: np.ndarray) -> pd.DataFrame:
     """Return ``frame`` with ``values`` in its columns ``names`` (labels are unique)."""
-    labels: list[Hashable] = list(frame.columns)
-    array = frame.to_numpy(dtype=np.float64, copy=True)
-    array[:, [labels.index(name) for name in names]] = values
-    return pd.DataFrame(array, columns=frame.columns)
+    out = frame.copy()
+    for j, name in enumerate(names):
+        out[name] = np.asarray(values[:, j], dtype=np.float64)
+    return out
 
 
 def _known_future(

@@ -1,13 +1,14 @@
 """Panels: several series placed one after another as one table of rows.
 
 ``windows([s1, s2, ...])`` (or a dict ``{name: series}``) validates each series as its own
-table and places one plan over a *virtual* concatenation: series ``k`` occupies rows
-``[offsets[k], offsets[k + 1])`` of it. A :class:`SeriesStore` keeps the series' own
-arrays (memory maps stay in their files). Readers treat it as the data array
-(``WindowSource.values``): it has ``shape``, ``dtype``, ``len()`` and numpy's row indexing
-(every result is a new array of the rows asked for), and reading it whole
-(``numpy.asarray``) is a copy bounded like every other copy of windows
-(``LSTMSHAPE_MAX_COPY_BYTES``).
+table (in-memory arrays alike in dtype and columns: all at once, over their concatenation,
+which then is :attr:`SeriesStore.rows`) and places one plan over a *virtual*
+concatenation: series ``k`` occupies rows ``[offsets[k], offsets[k + 1])`` of it. A
+:class:`SeriesStore` keeps the series' own arrays (memory maps stay in their files).
+Readers treat it as the data array (``WindowSource.values``): it has ``shape``,
+``dtype``, ``len()`` and numpy's row indexing (every result is a new array of the rows
+asked for), and reading it whole (``numpy.asarray``) is a copy bounded like every other
+copy of windows (``LSTMSHAPE_MAX_COPY_BYTES``).
 
 The loaders read a panel of in-memory arrays through :attr:`SeriesStore.rows`: the series
 concatenated once (within the same bound) into one array, so a batch is one gather by
@@ -87,10 +88,10 @@ class SeriesStore:
     ) -> None:
         self.arrays = tuple(arrays)
         self.names = tuple(names)
-        lengths = [int(a.shape[0]) for a in self.arrays]
+        lengths = np.fromiter((a.shape[0] for a in self.arrays), np.int64, len(self.arrays))
         self.offsets = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).astype(np.int64)
         self.offsets.flags.writeable = False
-        self.dtype = np.result_type(*(a.dtype for a in self.arrays))
+        self.dtype = np.result_type(*{a.dtype for a in self.arrays})
         self.shape = (int(self.offsets[-1]), int(self.arrays[0].shape[1]))
         self._shared = shared_rows(self.arrays)  # series of one file: one read per batch
         #: Whether some series are read from files on demand (:mod:`.lazy`): readers then

@@ -12,12 +12,14 @@ import warnings
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
+from .._core.arrays import is_file_backed, max_copy_bytes, readonly
 from .._core.errors import ShapeError, did_you_mean, listed, plural, received, received_type
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan, make_plan, runs_between_breaks
@@ -25,9 +27,11 @@ from .frames import to_pandas_items
 from .lazy import joined_index
 from .panel import SeriesStore, is_panel, panel_items, store_of
 from .table import (
+    FLOAT32_EXACT,
     TIME_INDEXES,
     ColumnSelection,
     Table,
+    all_finite,
     as_table,
     check_time_order,
     parsed_text_dates,
@@ -164,13 +168,22 @@ def read_panel(
     """Read a list (or dict) of series as one timeline over their virtual concatenation.
 
     Each series is validated as its own table (dtype rules, missing values, gaps with
-    ``freq``, its time order); all must have the same columns. The table's values are a
+    ``freq``, its time order); all must have the same columns. The common panel, in-memory
+    arrays alike in ndim, columns and dtype, is checked at once over the concatenated rows
+    (:func:`_read_array_panel`), with the same errors. The table's values are a
     :class:`._panel.SeriesStore` of the series' own arrays (nothing is concatenated); its
     runs are each series' runs shifted to the series' first row, named by the series.
     """
+    items = panel_items(data)
+    if static is None and freq is None:
+        fast = _read_array_panel(
+            items, features=features, targets=targets, future=future, dropna=dropna
+        )
+        if fast is not None:
+            return fast
     timelines: list[Timeline] = []
     names: list[Hashable] = []
-    for name, item in panel_items(data):
+    for name, item in items:
         timelines.append(
             read_timeline(
                 item,
@@ -212,6 +225,87 @@ def read_panel(
         missing_rows=missing,
         future_cols=first.future_cols,
         static_cols=first.static_cols,
+    )
+    return Timeline(table, tuple(runs), tuple(run_groups), PANEL_LEVEL, (PANEL_LEVEL,))
+
+
+def _read_array_panel(
+    items: list[tuple[Hashable, Any]],
+    *,
+    features: ColumnSelection,
+    targets: ColumnSelection,
+    future: ColumnSelection,
+    dropna: bool,
+) -> Timeline | None:
+    """Read the common panel at once: in-memory numpy arrays alike in ndim, columns, dtype.
+
+    The first series is validated as a table (the column selections, the dtype rules);
+    the rest are checked together over their concatenation (empty series, NaN and
+    infinite values, integers beyond float32), which becomes the panel's row store.
+    Returns ``None`` for any other panel, and for one that fails a check: reading it
+    series by series then raises the error that names the series.
+    """
+    arrays = [item for _, item in items]
+    first = arrays[0]
+    if first.__class__ is not np.ndarray or first.ndim not in (1, 2):
+        return None
+    if first.dtype.kind not in "biuf":
+        return None
+    shape, dtype = first.shape[1:], first.dtype
+    file_backed: dict[int, bool] = {}  # by base array: the series are often views of one
+    for a in arrays:
+        if a.__class__ is not np.ndarray or a.shape[1:] != shape or a.dtype != dtype:
+            return None
+        base = a.base
+        if base is not None:
+            known = file_backed.get(id(base))
+            if known is None:
+                known = file_backed[id(base)] = is_file_backed(base)
+            if known:
+                return None
+    lengths = np.fromiter((a.shape[0] for a in arrays), np.int64, len(arrays))
+    n_cols = 1 if first.ndim == 1 else int(shape[0])
+    if not lengths.all() or int(lengths.sum()) * n_cols * 8 > max_copy_bytes():
+        return None
+    names = [name for name, _ in items]
+    head = as_table(
+        first, features=features, targets=targets, future=future, allow_nan=dropna,
+        param=f"data[{names[0]!r}]",
+    )  # fmt: skip
+    rows = np.concatenate(arrays, axis=0).reshape(int(lengths.sum()), n_cols)
+    used = list(cast(tuple[int, ...], head.names))
+    if used != list(range(n_cols)):
+        rows = rows[:, used]
+    if dtype.kind in "iu" and dtype.itemsize > 2:  # each series' floats: float32 if exact
+        largest = max(abs(int(rows.min())), abs(int(rows.max())))
+        if largest > FLOAT32_EXACT:
+            return None
+    values = readonly(rows.astype(head.values.dtype, copy=False))
+    missing = None
+    if not all_finite(values):
+        if not dropna or np.isinf(values).any():
+            return None
+        missing = ~np.isfinite(values).all(axis=1)
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    store = SeriesStore([values[a:b] for a, b in pairwise(offsets.tolist())], names, values)
+    if missing is None:
+        runs: list[Run] = list(zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True))
+        run_groups: list[Hashable] = names
+    else:
+        breaks = np.zeros(len(values) - 1, dtype=bool)
+        breaks[offsets[1:-1] - 1] = True
+        runs = runs_between_breaks(len(values), breaks, missing)
+        begins = np.array([begin for begin, _ in runs], dtype=np.int64)
+        run_groups = [names[k] for k in store.series_of(begins).tolist()]
+    table = Table(
+        values=cast(np.ndarray, store),
+        names=head.names,
+        index=None,
+        feature_cols=head.feature_cols,
+        target_cols=head.target_cols,
+        missing_rows=missing,
+        future_cols=head.future_cols,
+        static_cols=(),
     )
     return Timeline(table, tuple(runs), tuple(run_groups), PANEL_LEVEL, (PANEL_LEVEL,))
 
@@ -501,6 +595,8 @@ def _order_by_group(
             tuple(level[c] for level, c in zip(all_names, combination, strict=True))
             for combination in unique.tolist()
         ]
+    if (codes[1:] >= codes[:-1]).all():  # already grouped in order (the common layout)
+        return data, codes, names
     order = np.argsort(codes, kind="stable")
     return data.iloc[order], codes[order], names
 

@@ -16,7 +16,13 @@ from .._core.errors import ShapeError
 from .._core.validate import check_quantiles
 from .._input.transform import TargetTransform
 from .source import WindowSource
-from .units import labels, predictions_in_units, read_predictions, restore_target_axis
+from .units import (
+    check_quantile_undo,
+    labels,
+    predictions_in_units,
+    read_predictions,
+    restore_target_axis,
+)
 
 __all__ = ["read_predictions", "step_columns", "to_frame"]
 
@@ -88,11 +94,8 @@ def _quantile_frame(
 ) -> pd.DataFrame:
     """One point frame per quantile level, side by side: columns ``(column, quantile)``.
 
-    Each level is taken back to the data's units on its own, which is exact when every
-    step is undone on its own (the scaler, ``"log"``, one step of a change, per-timestep
-    targets): those maps are increasing, so a quantile stays that quantile. A cumulative
-    sum of several steps' quantiles is not a quantile of the sum, so a chained differencing
-    transform with a horizon is refused.
+    Each level is taken back to the data's units on its own (see
+    :func:`.units.check_quantile_undo` for when that is exact, and the one refusal).
     """
     expected = (source.n_samples, *source.output_shape, len(levels))
     values = read_predictions(predictions)
@@ -103,16 +106,7 @@ def _quantile_frame(
             f"{expected[1:-1]}, then one value per level, as build_model(..., quantiles=...) "
             "predicts)."
         )
-    f = source.framing
-    chained = not f.per_timestep and (f.horizon > 1)
-    if transform is not None and transform.needs_previous and chained:
-        raise ShapeError(
-            f"Quantiles of transform={transform.kind!r} over a horizon of {f.horizon} steps "
-            "cannot be undone level by level: the level of step k adds up the changes of "
-            "steps 0..k, and a sum of quantiles is not a quantile of the sum. Use "
-            "transform='log' or None with quantiles, or horizon=1. "
-            f"Received: quantiles={list(levels)}"
-        )
+    check_quantile_undo(source, transform, levels)
     frames = [_point_frame(source, scaler, transform, values[..., j]) for j in range(len(levels))]
     stacked = np.stack([frame.to_numpy() for frame in frames], axis=-1)
     with np.errstate(invalid="ignore"):

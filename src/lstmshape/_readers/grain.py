@@ -21,7 +21,7 @@ from .._core.errors import ShapeError, received
 from .._core.frameworks import import_grain
 from .._core.validate import check_int
 from .._plan.schedule import BatchSchedule
-from .loader import Loader
+from .loader import Loader, check_shard_pair
 from .source import WindowSource
 
 grain = import_grain("Windows.to_grain")  # the ImportError that names the extra
@@ -92,13 +92,12 @@ class BatchSource(Loader):
 def shards_of(num_shards: Any, shard_index: Any, shard_options: Any) -> tuple[Any, Any, bool]:
     """Return ``(num_shards, shard_index, even)`` from ours or grain's ``ShardOptions``."""
     if shard_options is None:
-        if (num_shards is None) != (shard_index is None):
-            given = "num_shards" if shard_index is None else "shard_index"
-            raise ShapeError(
-                "`num_shards` and `shard_index` go together: pass both, or neither (one "
-                "shard, or grain's shard_options=grain.sharding.ShardByJaxProcess()). "
-                f"{received(given, num_shards if shard_index is None else shard_index)}"
-            )
+        check_shard_pair(
+            num_shards,
+            shard_index,
+            "pass both, or neither (one shard, or grain's "
+            "shard_options=grain.sharding.ShardByJaxProcess())",
+        )
         return (1, 0, False) if num_shards is None else (num_shards, shard_index, False)
     if not isinstance(shard_options, grain.sharding.ShardOptions):
         raise TypeError(

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from .._core.docs import shared_docs
 from .._core.errors import ShapeError, received
 from .._core.validate import check_float_dtype, check_int
 from .._plan.schedule import BatchSchedule
@@ -58,6 +59,19 @@ class LoaderOptions:
     def from_user(cls, schedule: BatchSchedule, *, epoch: Any, dtype: Any) -> LoaderOptions:
         """Validate ``epoch`` (an int, at least 0) and ``dtype`` (a floating dtype or None)."""
         return cls(schedule, check_int(epoch, "epoch", minimum=0), check_float_dtype(dtype))
+
+
+def check_shard_pair(num_shards: Any, shard_index: Any, ways: str) -> None:
+    """Refuse ``num_shards`` without ``shard_index`` or the reverse (loaders that default both).
+
+    ``ways`` says what passing both and passing neither mean for the loader at hand.
+    """
+    if (num_shards is None) != (shard_index is None):
+        given = "num_shards" if shard_index is None else "shard_index"
+        raise ShapeError(
+            f"`num_shards` and `shard_index` go together: {ways}. "
+            f"{received(given, num_shards if shard_index is None else shard_index)}"
+        )
 
 
 def describe_schedule(schedule: BatchSchedule) -> dict[str, Any]:
@@ -113,6 +127,7 @@ def resume_point(schedule: BatchSchedule, state: Any, owner: str) -> tuple[int, 
     return epoch, batch
 
 
+@shared_docs
 class Loader:
     """What every loader keeps: a source, a batch schedule, an epoch and a dtype.
 
@@ -121,10 +136,7 @@ class Loader:
 
     Attributes
     ----------
-    schedule : BatchSchedule
-        Which samples form each batch (per epoch and shard).
-    dtype : numpy.dtype or None
-        The dtype batches are cast to (``None``: the windows' dtype).
+    {loader_attributes}
     """
 
     def __init__(
@@ -192,8 +204,12 @@ class Loader:
         return start
 
     def _order(self, epoch: int) -> np.ndarray | None:
-        """Return the epoch's order when it must be computed (shuffled, or series shards)."""
-        return None if self.schedule.in_order else self.schedule.order(epoch)
+        """Return the epoch's order when batches need it (shards of series); else None.
+
+        Window shards, shuffled or not, work out each batch from its positions (memory
+        O(batch)): no loader holds an epoch's order of them.
+        """
+        return None if self.schedule.per_batch else self.schedule.order(epoch)
 
     def _gather(self, number: int, epoch: int, order: np.ndarray | None) -> tuple[Any, Any]:
         """Return batch ``number`` of ``epoch`` as numpy ``(x, y)`` (``y`` None: inputs only)."""

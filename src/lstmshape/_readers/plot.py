@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 
 from .._core.errors import ShapeError, received_type
-from .._core.validate import check_choice
+from .._core.validate import check_choice, check_quantiles
 from .._plan.plan import is_group
 from .source import WindowSource
 from .units import (
+    check_quantile_undo,
     data_in_units,
     future_index,
     predict_quietly,
@@ -84,6 +85,7 @@ def plot_windows(
     column: Hashable | None = None,
     ax: Axes | None = None,
     units: str = "data",
+    quantiles: Any = None,
 ) -> Figure:
     """Draw a few samples: their input steps, target steps and predictions, on the time axis.
 
@@ -118,6 +120,12 @@ def plot_windows(
         ``"data"``: the data's units (the scaler and a target transform undone, as in
         ``to_frame``). ``"model"``: what the model sees and predicts (scaled, changes for a
         target under ``transform``), said on the y axis label.
+    quantiles : sequence of float, optional
+        The levels of a quantile model (``build_model(..., quantiles=...)``), as for
+        ``to_frame``: the predictions have a trailing axis of ``len(quantiles)``. The
+        median (the level nearest 0.5, the lower one on a tie, as ``score`` takes it) is
+        drawn as the prediction, and the lowest to the highest level as an interval on
+        each step; each level is taken back to the data's units on its own.
 
     Returns
     -------
@@ -156,7 +164,8 @@ def plot_windows(
     chosen = _pick_samples(windows, samples, one=axes_given is not None)
     drawn = _pick_column(windows, column, windows.target_names)
     in_data_units = check_choice(units, "units", UNITS) == "data"
-    predictions = _predictions(windows, model, chosen, drawn, in_data_units)
+    levels = check_quantiles(quantiles)
+    predictions = _predictions(windows, model, chosen, drawn, in_data_units, levels)
 
     if axes_given is None:
         figure, grid = plt.subplots(
@@ -174,6 +183,7 @@ def plot_windows(
             drawn,
             None if predictions is None else predictions[number],
             in_data_units,
+            levels,
         )
         panel.set_ylabel(_column_label(windows, drawn, in_data_units))
         if axes_given is not None or number == len(panels) - 1:
@@ -422,9 +432,17 @@ def _pick_group(parts: list[Windows], group: Any) -> Hashable | None:
 
 
 def _predictions(
-    windows: Windows, model: Any, chosen: np.ndarray, drawn: _Column, in_data_units: bool = True
+    windows: Windows,
+    model: Any,
+    chosen: np.ndarray,
+    drawn: _Column,
+    in_data_units: bool = True,
+    levels: tuple[float, ...] = (),
 ) -> np.ndarray | None:
-    """Predictions of the drawn target for the chosen samples, ``(drawn, steps)``, in units."""
+    """Predictions of the drawn target for the chosen samples, in units.
+
+    ``(drawn, steps)``, or ``(drawn, steps, len(levels))`` for a quantile model.
+    """
     if model is None:
         return None
     if drawn.target is None:
@@ -433,17 +451,19 @@ def _predictions(
             f"draw a target ({', '.join(map(repr, windows.target_names))}) or leave out "
             "`model`."
         )
-    shape = windows.output_shape
+    shape: tuple[int, ...] = tuple(windows.output_shape)
+    if levels:
+        shape = (*shape, len(levels))
     if callable(getattr(model, "predict", None)):
         expected = (len(chosen), *shape)
-        values = restore_target_axis(
-            predict_quietly(model, _sample_inputs(windows, chosen)), expected
-        )
+        values = predict_quietly(model, _sample_inputs(windows, chosen))
+        values = values if levels else restore_target_axis(values, expected)
         if values.shape != expected:
             raise ShapeError(
                 f"`model` predicts shape {values.shape} for {len(chosen)} samples, but these "
                 f"windows need {expected} (samples, then the target shape {shape}). Build the "
                 "model for these windows, for example lstmshape.build_model(windows)."
+                + _levels_hint(values.shape, expected, levels)
             )
     else:
         try:
@@ -456,7 +476,8 @@ def _predictions(
                 f"not numeric{kind}. {received_type('model', model)}"
             ) from None
         every, drawn_only = (len(windows), *shape), (len(chosen), *shape)
-        values = restore_target_axis(restore_target_axis(values, every), drawn_only)
+        if not levels:
+            values = restore_target_axis(restore_target_axis(values, every), drawn_only)
         if values.shape == every:
             values = values[chosen]
         elif values.shape != drawn_only:
@@ -464,14 +485,38 @@ def _predictions(
                 f"`model` as predictions has shape {values.shape}, but these windows need "
                 f"{every} (every sample, as model.predict(windows.X) gives) or {drawn_only} "
                 f"(the {len(chosen)} drawn samples). Received: model of shape {values.shape}"
+                + _levels_hint(values.shape, every, levels)
             )
     values = values.astype(np.float64)
+    if not levels:
+        values = values[..., None]
     if in_data_units:
-        values = predictions_in_units(
-            windows.source, windows.scaler, windows.transform, values, chosen
+        check_quantile_undo(windows.source, windows.transform, levels)
+        values = np.stack(
+            [
+                predictions_in_units(
+                    windows.source, windows.scaler, windows.transform, values[..., j], chosen
+                )
+                for j in range(values.shape[-1])
+            ],
+            axis=-1,
         )
-    values = values[..., drawn.target]
-    return values.reshape(len(chosen), -1)
+    values = values[..., drawn.target, :].reshape(len(chosen), -1, values.shape[-1])
+    return values if levels else values[..., 0]
+
+
+def _levels_hint(
+    found: tuple[int, ...], expected: tuple[int, ...], levels: tuple[float, ...]
+) -> str:
+    """Return a hint for a quantile axis without ``quantiles`` (or of another length)."""
+    if not levels and found[:-1] == expected:
+        return (
+            f" A trailing axis of {found[-1]}: for a quantile model, pass its levels, "
+            "plot(..., quantiles=[0.1, 0.5, 0.9])."
+        )
+    if levels and found[:-1] == expected[:-1]:
+        return f" The last axis holds {found[-1]} values, and `quantiles` names {len(levels)}."
+    return ""
 
 
 def _sample_inputs(windows: Windows, chosen: np.ndarray) -> Any:
@@ -488,6 +533,7 @@ def _draw_sample(
     drawn: _Column,
     predicted: np.ndarray | None,
     in_data_units: bool = True,
+    levels: tuple[float, ...] = (),
 ) -> None:
     input_rows, target_rows, real = _sample_rows(windows, sample)
     column = drawn.data_column
@@ -511,6 +557,13 @@ def _draw_sample(
     forecast_x = _forecast_x(windows, sample, input_rows[-1]) if windows.inputs_only else None
     if predicted is not None:
         x = _x(windows, target_rows) if forecast_x is None else forecast_x
+        if levels:  # the interval of the outer levels, then the median as the prediction
+            low, high = predicted[:, 0], predicted[:, -1]
+            predicted = predicted[:, _median_of(levels)]
+            panel.vlines(
+                x, low, high, color=PREDICTION_COLOR, linewidth=3, alpha=0.35, zorder=3,
+                label=f"{levels[0]:g} to {levels[-1]:g} quantiles",
+            )  # fmt: skip
         panel.plot(
             x, predicted, linestyle="none", marker="X",
             markersize=7, color=PREDICTION_COLOR, markeredgecolor="white",
@@ -709,7 +762,10 @@ def plot_forecast(
     Both are in the data's units: ``forecast`` is what :func:`lstmshape.forecast` returns
     (scaler and transform already undone), so nothing is converted here. The history is
     drawn as a line up to its last row, the forecast as a dashed line with markers from
-    that row on, a vertical line marking where the data ends.
+    that row on, a vertical line marking where the data ends. A quantile forecast
+    (``forecast(..., quantiles=[...])``) draws its median as the line (the level nearest
+    0.5, the lower one on a tie, as :func:`lstmshape.score` scores it) and a shaded band
+    between each pair of outer levels (the lowest and the highest, labelled with the pair).
 
     Parameters
     ----------
@@ -717,8 +773,9 @@ def plot_forecast(
         The history given to :func:`lstmshape.forecast`. NaN rows are drawn as gaps.
     forecast : pandas.DataFrame
         The frame :func:`lstmshape.forecast` returned: its columns are columns of ``data``
-        (integer positions for numpy input) and its index continues ``data``'s index
-        (timestamps, periods or row numbers).
+        (integer positions for numpy input), or ``(column, quantile)`` pairs for a quantile
+        forecast, and its index continues ``data``'s index (timestamps, periods or row
+        numbers).
     history : int, optional
         How many of the last rows of ``data`` to draw; default ``max(4 * steps, 30)``
         (all rows when there are fewer).
@@ -753,6 +810,16 @@ def plot_forecast(
     >>> fig.axes[0].lines[0].get_ydata().shape, fig.axes[0].lines[1].get_ydata().shape
     ((20,), (8,))
     >>> import matplotlib.pyplot as plt; plt.close(fig)
+
+    A quantile forecast adds its band:
+
+    >>> spread = np.array([-0.2, 0.0, 0.2])
+    >>> bands = lstmshape.forecast(lambda x: x[:, -1, :, None] + spread, data, 5, steps=7,
+    ...                            quantiles=[0.1, 0.5, 0.9])
+    >>> fig = lstmshape.plot_forecast(data, bands, history=20)
+    >>> [c.get_label() for c in fig.axes[0].collections]
+    ['0.1 to 0.9 quantiles']
+    >>> plt.close(fig)
     """
     from .._core.validate import check_int
     from .._input.timeline import read_timeline
@@ -767,7 +834,10 @@ def plot_forecast(
     axes_given = _check_ax(ax)
     table = read_timeline(data, dropna=True).table
     names = list(table.names)
+    levels = _forecast_levels(forecast)
     columns = list(forecast.columns)
+    if levels:
+        columns = list(dict.fromkeys(forecast.columns.get_level_values("column")))
     missing = [c for c in columns if c not in names]
     if missing or not columns:
         raise ShapeError(
@@ -799,8 +869,13 @@ def plot_forecast(
         values = np.asarray(table.values[rows[0] : n_rows, names.index(column)], np.float64)
         label = f"column {column}" if table.index is None else str(column)
         panel.plot(past_x, values, color=SERIES_COLOR, label="history")
-        ahead = forecast[column].to_numpy(dtype=np.float64)
         joined_x = np.concatenate([past_x[-1:], future_x])
+        if levels:
+            bands = forecast[column][list(levels)].to_numpy(dtype=np.float64)
+            _draw_bands(panel, joined_x, values[-1], bands, levels)
+            ahead = bands[:, _median_of(levels)]
+        else:
+            ahead = forecast[column].to_numpy(dtype=np.float64)
         panel.plot(joined_x, np.concatenate([values[-1:], ahead]), color=PREDICTION_COLOR,
                    linestyle="--", marker="o", markevery=list(range(1, len(joined_x))),
                    label="forecast")  # fmt: skip
@@ -821,6 +896,32 @@ def plot_forecast(
             panel.xaxis.set_major_locator(locator)
             panel.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     return figure
+
+
+def _forecast_levels(forecast: pd.DataFrame) -> tuple[float, ...]:
+    """Return the quantile levels of a quantile forecast (columns ``(column, quantile)``), or ()."""
+    columns = forecast.columns
+    if not isinstance(columns, pd.MultiIndex) or "quantile" not in columns.names:
+        return ()
+    found = list(dict.fromkeys(columns.get_level_values("quantile")))
+    return check_quantiles(sorted(found), "quantile")
+
+
+def _median_of(levels: tuple[float, ...]) -> int:
+    """Return the position of the level nearest 0.5, the lower one on a tie (as ``score``)."""
+    return int(np.argmin(np.abs(np.asarray(levels) - 0.5)))
+
+
+def _draw_bands(
+    panel: Axes, x: np.ndarray, last: float, bands: np.ndarray, levels: tuple[float, ...]
+) -> None:
+    """Shade between each pair of outer levels, from the last known value on."""
+    for i in range(len(levels) // 2):
+        low = np.concatenate([[last], bands[:, i]])
+        high = np.concatenate([[last], bands[:, len(levels) - 1 - i]])
+        label = f"{levels[i]:g} to {levels[-1 - i]:g} quantiles" if i == 0 else None
+        panel.fill_between(x, low, high, color=PREDICTION_COLOR, alpha=0.18, linewidth=0,
+                           label=label)  # fmt: skip
 
 
 def _data_x(index: pd.Index | None, rows: np.ndarray) -> np.ndarray:

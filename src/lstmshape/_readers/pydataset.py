@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .._core.docs import shared_docs
 from .._core.frameworks import import_keras
 from .._core.validate import check_bool, check_int
 from .._plan.schedule import BatchSchedule
@@ -28,6 +29,7 @@ import_keras("Windows.to_pydataset")  # the ImportError that names the extra, be
 import keras  # noqa: E402 - after the friendly check above
 
 
+@shared_docs
 class WindowsPyDataset(Loader, keras.utils.PyDataset):  # type: ignore[misc] # Keras has no types
     """The batches of :meth:`Windows.to_pydataset`: ``dataset[i]`` is batch ``i`` of the epoch.
 
@@ -52,10 +54,7 @@ class WindowsPyDataset(Loader, keras.utils.PyDataset):  # type: ignore[misc] # K
 
     Attributes
     ----------
-    schedule : BatchSchedule
-        Which samples form each batch (per epoch and shard).
-    dtype : numpy.dtype or None
-        The dtype batches are cast to (``None``: the windows' dtype).
+    {loader_attributes}
     """
 
     def __init__(

@@ -9,7 +9,6 @@ other loaders yield the same batches for the same seed, epoch and shard.
 
 from __future__ import annotations
 
-import mmap
 import numbers
 import threading
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._core.arrays import is_file_backed
 from .._core.errors import ShapeError, received, received_type
 from .._core.frameworks import import_tensorflow
 from .._core.validate import check_bool, check_size
@@ -98,7 +98,7 @@ def _checked_service(service: Any) -> str | None:
 
 def needs_python(source: WindowSource) -> str | None:
     """Why each batch of ``source`` is gathered by a Python callback (None: in the graph)."""
-    if _is_file_backed(source.values):
+    if is_file_backed(source.values):
         return "the series is a memory-mapped file, read batch by batch in this process"
     if source.row_store is None:
         return (
@@ -375,13 +375,3 @@ def _tf_options(tf: Any, *, sharded: bool, autotune: bool) -> Any:
     # multi-worker strategy may shard the batches themselves.
     options.experimental_distribute.auto_shard_policy = policy.OFF if sharded else policy.DATA
     return options
-
-
-def _is_file_backed(array: np.ndarray) -> bool:
-    """Whether ``array`` (or an array it views) is a memory map of a file."""
-    current: Any = array
-    while current is not None:
-        if isinstance(current, (np.memmap, mmap.mmap)):
-            return True
-        current = getattr(current, "base", None)
-    return False

@@ -10,17 +10,21 @@ the schedule's answer (:mod:`._schedule`), which rows a sample reads is the sour
 
 from __future__ import annotations
 
+import contextlib
 import operator
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from .._core.errors import ShapeError, received, received_type
+from .._core.docs import shared_docs
+from .._core.errors import received_type
 from .._core.frameworks import import_torch
-from .._core.validate import check_float_dtype
+from .._core.validate import check_float_dtype, check_int
 from .._plan.schedule import BatchSchedule
-from .loader import Loader
+from .loader import Loader, check_shard_pair
 from .source import WindowSource
 
 import_torch("Windows.to_torch")  # the ImportError that names the extra, before the imports
@@ -84,13 +88,12 @@ def distributed_shards(num_shards: Any, shard_index: Any) -> tuple[Any, Any]:
     else one shard. Giving one without the other is an error. (The schedule checks the
     rest, such as the seed that shuffled shards must share.)
     """
-    if (num_shards is None) != (shard_index is None):
-        given = "num_shards" if shard_index is None else "shard_index"
-        raise ShapeError(
-            "`num_shards` and `shard_index` go together: pass both (this process' shard), "
-            "or neither (the world size and rank of torch.distributed, or one shard). "
-            f"{received(given, num_shards if shard_index is None else shard_index)}"
-        )
+    check_shard_pair(
+        num_shards,
+        shard_index,
+        "pass both (this process' shard), or neither (the world size and rank of "
+        "torch.distributed, or one shard)",
+    )
     if num_shards is not None:
         return num_shards, shard_index
     dist = torch.distributed
@@ -99,6 +102,7 @@ def distributed_shards(num_shards: Any, shard_index: Any) -> tuple[Any, Any]:
     return 1, 0
 
 
+@shared_docs
 class TorchBatches(Loader, IterableDataset[Batch]):
     """The batches of :meth:`Windows.to_torch`: ``torch.Tensor`` ``(x, y)``, one epoch per pass.
 
@@ -115,15 +119,13 @@ class TorchBatches(Loader, IterableDataset[Batch]):
 
     Attributes
     ----------
-    schedule : BatchSchedule
-        Which samples form each batch (per epoch and shard).
-    epoch : int
-        The epoch whose order the next pass serves; change it with :meth:`set_epoch`.
-    dtype : numpy.dtype or None
-        The dtype batches are cast to (``None``: the windows' dtype).
+    {loader_attributes}
     device : torch.device or None
         Where the rows are kept and batches gathered (``None``: gathered by numpy on the
         CPU and handed over without a copy).
+    prefetch : int
+        How many batches a background thread gathers ahead (0: none, each batch is
+        gathered when asked for).
 
     Notes
     -----
@@ -143,9 +145,11 @@ class TorchBatches(Loader, IterableDataset[Batch]):
         epoch: Any = 0,
         dtype: Any = None,
         device: Any = None,
+        prefetch: Any = 0,
     ) -> None:
         IterableDataset.__init__(self)
         Loader.__init__(self, source, schedule, epoch=epoch, dtype=dtype)
+        self.prefetch = check_int(prefetch, "prefetch", minimum=0)
         source.row_store  # noqa: B018 - made once here, before DataLoader workers fork
         self._on_device: DeviceGather | None = None
         if device is not None:
@@ -172,19 +176,74 @@ class TorchBatches(Loader, IterableDataset[Batch]):
         worker = get_worker_info()
         step = 1 if worker is None else worker.num_workers
         first = start if worker is None else start + worker.id
-        order = self._order(epoch)
-        on_device = self._on_device
-        # In a worker, batches cross to the main process by value (see Notes).
-        hand_over: Callable[[Any], Any] = tensors if worker is None else by_value
-        for number in range(first, len(self.schedule), step):
-            if on_device is not None:
-                xt, yt = on_device(self.schedule.batch(number, epoch, order))
-                self._position = number + 1
-                yield xt if yt is None else (xt, yt)
-                continue
-            x, y = self._gather(number, epoch, order)
+        numbered = self._numbered(range(first, len(self.schedule), step), epoch, worker is None)
+        if self.prefetch:
+            numbered = ahead(numbered, self.prefetch)
+        for number, batch in numbered:
             self._position = number + 1
-            yield hand_over(x) if y is None else (hand_over(x), hand_over(y))
+            yield batch
+
+    def _numbered(self, numbers: range, epoch: int, in_main: bool) -> Iterator[tuple[int, Batch]]:
+        """Yield ``(number, batch)`` for the batches ``numbers`` of ``epoch``."""
+        order = self._order(epoch)
+        schedule, on_device = self.schedule, self._on_device
+        if on_device is not None:
+            for number in numbers:
+                xt, yt = on_device(schedule.batch(number, epoch, order))
+                yield number, (xt if yt is None else (xt, yt))
+            return
+        # In a worker, batches cross to the main process by value (see Notes).
+        hand_over: Callable[[Any], Any] = tensors if in_main else by_value
+        if in_main and not self._source.named_inputs:
+            hand_over = torch.from_numpy  # one array: no dict to look for
+        gather, dtype = self._source.gather, self.dtype
+        for number in numbers:
+            x, y = gather(schedule.batch(number, epoch, order), dtype)
+            yield number, (hand_over(x) if y is None else (hand_over(x), hand_over(y)))
+
+
+_DONE = object()
+
+
+def ahead(items: Iterator[Any], depth: int) -> Iterator[Any]:
+    """Yield ``items``, made up to ``depth`` ahead by one background thread.
+
+    numpy's gathers and PyTorch's ops release the GIL, so the next batches are gathered
+    while the caller trains on this one. An error in the thread is raised here, in order;
+    leaving the loop early stops the thread (it never waits more than 0.1 s to see it).
+    """
+    made: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[bool, Any]) -> bool:
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                made.put(entry, timeout=0.1)
+                return True
+        return False
+
+    def fill() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((True, _DONE))
+        except BaseException as error:  # handed to the caller, raised there
+            put((False, error))
+
+    thread = threading.Thread(target=fill, name="lstmshape-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, item = made.get()
+            if not ok:
+                raise item
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 class WindowDataset(Dataset[Batch]):

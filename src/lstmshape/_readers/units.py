@@ -126,6 +126,28 @@ def predictions_in_units(
     return levels[:, 0, :] if values.ndim == 2 else levels
 
 
+def check_quantile_undo(
+    source: WindowSource, transform: TargetTransform | None, levels: tuple[float, ...]
+) -> None:
+    """Refuse quantiles that cannot be undone level by level: a change over a horizon.
+
+    Each level is taken back on its own, which is exact when every step is undone on its
+    own (the scaler, ``"log"``, one step of a change, per-timestep targets): those maps
+    are increasing, so a quantile stays that quantile. A cumulative sum of several steps'
+    quantiles is not a quantile of the sum.
+    """
+    f = source.framing
+    chained = not f.per_timestep and f.horizon > 1
+    if levels and transform is not None and transform.needs_previous and chained:
+        raise ShapeError(
+            f"Quantiles of transform={transform.kind!r} over a horizon of {f.horizon} steps "
+            "cannot be undone level by level: the level of step k adds up the changes of "
+            "steps 0..k, and a sum of quantiles is not a quantile of the sum. Use "
+            "transform='log' or None with quantiles, or horizon=1. "
+            f"Received: quantiles={list(levels)}"
+        )
+
+
 def data_in_units(
     source: WindowSource,
     scaler: Any,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import numpy as np
 import pandas as pd
@@ -17,10 +17,12 @@ from .._input.panel import store_of
 from .._input.scaling import apply_scaler
 from .._input.table import ColumnSelection
 from .._input.timeline import plan_windows
-from .._plan.framing import INPUT_AXES, Framing
+from .._plan.framing import INPUT_AXES
 from .._readers.loader import Batches
 from .._readers.source import WindowSource
 from .request import encode_categories, make_request, source_of
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -192,6 +194,33 @@ def windows(
     return Windows(source_of(timeline, plan), scaler=fitted_scaler, transform=request.undo)
 
 
+class _Read(Generic[T]):
+    """A read-only attribute of :class:`Windows` that its ``WindowSource`` answers.
+
+    ``lookback = _Read(lambda s: s.framing.lookback, "Timesteps per window.")`` is the
+    property ``return self.source.framing.lookback`` with that docstring, in one line;
+    mypy reads its type from the lambda.
+    """
+
+    def __init__(self, read: Callable[[WindowSource], T], doc: str) -> None:
+        self._read = read
+        self._name = ""
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, windows: None, owner: type) -> _Read[T]: ...
+    @overload
+    def __get__(self, windows: Windows, owner: type) -> T: ...
+    def __get__(self, windows: Windows | None, owner: type) -> _Read[T] | T:
+        return self if windows is None else self._read(windows._source)
+
+    def __set__(self, windows: Windows, value: Any) -> None:
+        raise AttributeError(f"Windows.{self._name} is read-only: it describes the windows made")
+
+
 class Windows:
     """Sliding windows over one series, with their targets.
 
@@ -246,97 +275,61 @@ class Windows:
         self.scaler = scaler
         self.transform = transform
 
-    @property
-    def source(self) -> WindowSource:
-        """The frozen description every reader receives (see the class docstring)."""
-        return self._source
+    source = _Read(
+        lambda s: s,
+        "The frozen description every reader receives (see the class docstring).",
+    )
 
     # -- what the windows were made with ---------------------------------------------
-    @property
-    def framing(self) -> Framing:
-        """The framing parameters (lookback, horizon, shift, stride, ...)."""
-        return self._source.framing
-
-    @property
-    def lookback(self) -> int:
-        """Timesteps per window."""
-        return self.framing.lookback
-
-    @property
-    def horizon(self) -> int:
-        """Target rows per sample (many-to-one)."""
-        return self.framing.horizon
-
-    @property
-    def shift(self) -> int:
-        """Offset of the first target after the window's last row (or after each row)."""
-        return self.framing.shift
-
-    @property
-    def stride(self) -> int:
-        """Rows between the starts of consecutive windows."""
-        return self.framing.stride
-
-    @property
-    def per_timestep(self) -> bool:
-        """Whether there is one target per timestep."""
-        return self.framing.per_timestep
-
-    @property
-    def inputs_only(self) -> bool:
-        """Whether these windows have no targets (forecasting past the data's end)."""
-        return self.framing.inputs_only
-
-    @property
-    def group_by(self) -> Hashable | None:
-        """The column that told series apart (a tuple of them with several keys), or ``None``."""
-        return self._source.group_by
-
-    @property
-    def feature_names(self) -> tuple[Hashable, ...]:
-        """Labels of the input columns."""
-        return self._source.feature_names
-
-    @property
-    def target_names(self) -> tuple[Hashable, ...]:
-        """Labels of the target columns."""
-        return self._source.target_names
-
-    @property
-    def data(self) -> np.ndarray:
+    framing = _Read(lambda s: s.framing, "The framing (lookback, horizon, shift, stride, ...).")
+    lookback = _Read(lambda s: s.framing.lookback, "Timesteps per window.")
+    horizon = _Read(lambda s: s.framing.horizon, "Target rows per sample (many-to-one).")
+    shift = _Read(
+        lambda s: s.framing.shift,
+        "Offset of the first target after the window's last row (or after each row).",
+    )
+    stride = _Read(lambda s: s.framing.stride, "Rows between the starts of consecutive windows.")
+    per_timestep = _Read(lambda s: s.framing.per_timestep, "One target per timestep, or not.")
+    inputs_only = _Read(
+        lambda s: s.framing.inputs_only,
+        "Whether these windows have no targets (forecasting past the data's end).",
+    )
+    group_by = _Read(
+        lambda s: s.group_by,
+        "The column that told series apart (a tuple of them with several keys), or ``None``.",
+    )
+    feature_names = _Read(lambda s: s.feature_names, "Labels of the input columns.")
+    target_names = _Read(lambda s: s.target_names, "Labels of the target columns.")
+    data = _Read(
+        lambda s: s.values,
         """The one read-only 2-D array that the windows read.
 
         For a panel (a list of series), a ``SeriesStore`` over the series' own arrays: it
         has ``shape``, ``dtype`` and numpy's row indexing, and reads only the rows asked for.
-        """
-        return self._source.values
+        """,
+    )
 
     @property
     def dtype(self) -> np.dtype[Any]:
         """The dtype of ``X`` and ``y``."""
         return self.data.dtype
 
-    @property
-    def index(self) -> pd.Index | None:
-        """The index of ``data``'s rows, or ``None`` for numpy input."""
-        return self._source.index
+    index = _Read(lambda s: s.index, "The index of ``data``'s rows, or ``None`` for numpy input.")
 
     # -- shapes ------------------------------------------------------------------------
     def __len__(self) -> int:
         return self._source.n_samples
 
-    @property
-    def input_shape(self) -> Any:
+    input_shape = _Read(
+        lambda s: s.input_shape,
         """``(lookback, n_features)``, the shape of one sample's inputs.
 
         With covariates, the dict of every named input's shape.
-        """
-        return self._source.input_shape
-
-    @property
-    def input_names(self) -> tuple[str, ...]:
-        """``("past",)``, or with ``"future"`` and ``"static"`` when given."""
-        return self._source.input_names
+        """,
+    )
+    input_names = _Read(
+        lambda s: s.input_names, '``("past",)``, or with ``"future"`` and ``"static"`` when given.'
+    )
 
     @property
     def future_names(self) -> tuple[Hashable, ...]:
@@ -348,24 +341,23 @@ class Windows:
         """Labels of the static covariates."""
         return tuple(self._source.names[c] for c in self._source.static_cols)
 
-    @property
-    def categorical_names(self) -> dict[str, tuple[Hashable, ...]]:
+    categorical_names = _Read(
+        lambda s: s.categorical_names,
         """The ``categorical`` columns of each categorical input, by input name.
 
         ``{"categorical_past": (...), "categorical_static": (...)}`` for the inputs in use;
         empty without ``categorical``.
-        """
-        return self._source.categorical_names
-
-    @property
-    def vocabularies(self) -> dict[Hashable, Vocabulary]:
+        """,
+    )
+    vocabularies = _Read(
+        lambda s: s.vocabularies,
         """``{column: Vocabulary}``: each categorical column's labels, in code order.
 
         Learned on the rows the windows were made from (the training rows for ``split``
         and ``folds``); code 0 is reserved for unknown and missing labels. Pass them to
         ``windows(..., vocabularies=)`` or ``forecast`` to encode new data the same way.
-        """
-        return self._source.vocabularies
+        """,
+    )
 
     @property
     def cardinalities(self) -> dict[Hashable, int]:
@@ -375,15 +367,14 @@ class Windows:
         """
         return {name: v.size for name, v in self.vocabularies.items()}
 
-    @property
-    def target_shape(self) -> tuple[int, ...]:
-        """The shape of one sample's targets (``()`` for inputs-only windows)."""
-        return self._source.target_shape
-
-    @property
-    def output_shape(self) -> tuple[int, ...]:
-        """The shape of one sample's model output (also for inputs-only windows)."""
-        return self._source.output_shape
+    target_shape = _Read(
+        lambda s: s.target_shape,
+        "The shape of one sample's targets (``()`` for inputs-only windows).",
+    )
+    output_shape = _Read(
+        lambda s: s.output_shape,
+        "The shape of one sample's model output (also for inputs-only windows).",
+    )
 
     @property
     def X_shape(self) -> Any:  # noqa: N802 - matches X
@@ -411,10 +402,9 @@ class Windows:
         return self._source.targets()
 
     # -- where samples are in time ---------------------------------------------------------
-    @property
-    def starts(self) -> np.ndarray:
-        """Row (position in ``data``) of each sample's first input row."""
-        return self._source.plan.starts
+    starts = _Read(
+        lambda s: s.plan.starts, "Row (position in ``data``) of each sample's first input row."
+    )
 
     @property
     def target_index(self) -> pd.Index | None:
@@ -428,10 +418,10 @@ class Windows:
         """Index label (or row position) of each sample's last input row."""
         return self._labels(self._source.plan.last_input_rows)
 
-    @property
-    def groups(self) -> np.ndarray | None:
-        """Each sample's group (a tuple with several keys), or ``None`` without ``group_by``."""
-        return self._source.plan.sample_groups
+    groups = _Read(
+        lambda s: s.plan.sample_groups,
+        "Each sample's group (a tuple with several keys), or ``None`` without ``group_by``.",
+    )
 
     def _labels(self, rows: np.ndarray) -> pd.Index:
         return self._source.row_labels(rows)
@@ -657,6 +647,7 @@ class Windows:
         shard_by: str | tuple[str, Hashable] = "window",
         even_shards: bool = False,
         device: Any = None,
+        prefetch: int = 0,
     ) -> TorchBatches:
         """Serve the batches as ``torch.Tensor`` ``(x, y)``, for PyTorch training loops.
 
@@ -686,6 +677,11 @@ class Windows:
             (a panel's series concatenated), then only the start rows of a batch are
             sent. Batches are equal to those of :meth:`batches`. Default: gather on the
             CPU with numpy.
+        prefetch : int, default 0
+            Gather up to this many batches ahead in a background thread of this process
+            (numpy's gather releases the GIL, so it overlaps the training step). The
+            batches and their order are the same. This, not ``DataLoader`` workers, is
+            the way to gather in the background (see Notes).
 
         Returns
         -------
@@ -707,10 +703,12 @@ class Windows:
         With ``torch.utils.data.DataLoader(loader, batch_size=None, num_workers=k)`` (the
         loader is already batched, hence ``batch_size=None``), worker ``j`` gathers batches
         ``j``, ``j + k``, ...: every epoch holds the same batches as without workers, which
-        the DataLoader may hand out in another order. Prefer no workers: a batch is a
-        single numpy gather, cheaper than a worker's hand-over of it (workers send batches
-        by value, pickled, several times cheaper than PyTorch's shared memory for small
-        tensors, yet slower than none). With ``device=``, use no workers.
+        the DataLoader may hand out in another order. Use no workers: a batch is a single
+        numpy gather, cheaper than the DataLoader's hand-over of any item from a worker
+        process (workers send batches by value, pickled, several times cheaper than
+        PyTorch's shared memory for small tensors, yet slower than none); pass
+        ``prefetch=2`` to gather ahead in a thread instead. With ``device=``, use no
+        workers.
 
         Examples
         --------
@@ -730,7 +728,9 @@ class Windows:
             num_shards=num_shards, shard_index=shard_index, shard_by=shard_by,
             even_shards=even_shards,
         )  # fmt: skip
-        return TorchBatches(self._source, schedule, epoch=epoch, dtype=dtype, device=device)
+        return TorchBatches(
+            self._source, schedule, epoch=epoch, dtype=dtype, device=device, prefetch=prefetch
+        )
 
     @shared_docs
     def to_grain(
@@ -1008,6 +1008,7 @@ class Windows:
         column: Any = None,
         ax: Any = None,
         units: str = "data",
+        quantiles: Any = None,
     ) -> Any:
         """Draw a few samples: input steps, target steps and predictions, on the time axis.
 
@@ -1026,6 +1027,9 @@ class Windows:
         units : {"data", "model"}, default "data"
             The data's units (scaler and transform undone, as in :meth:`to_frame`), or
             what the model sees (scaled, changes), said on the y axis.
+        quantiles : sequence of float, optional
+            The levels of a quantile model, as for :meth:`to_frame`: the median is drawn
+            as the prediction, the outer levels as an interval on each target step.
 
         Returns
         -------
@@ -1043,7 +1047,9 @@ class Windows:
         """
         from .._readers.plot import plot_windows
 
-        return plot_windows(self, model, samples=samples, column=column, ax=ax, units=units)
+        return plot_windows(
+            self, model, samples=samples, column=column, ax=ax, units=units, quantiles=quantiles
+        )
 
     def input_lines(self) -> list[str]:
         """Describe every input's shape axis by axis, one line each."""
