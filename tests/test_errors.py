@@ -942,6 +942,12 @@ def _two_key_forecasts() -> pd.DataFrame:
     return w.to_frame(w.y)
 
 
+def _dated_two_key_forecasts() -> pd.DataFrame:
+    dated = TWO_KEYS.set_index(pd.date_range("2020-01-01", periods=20))
+    w = lstmshape.windows(dated, 3, group_by=["s", "i"], targets="a")
+    return w.to_frame(w.y)
+
+
 SCORE_ROWS = [
     Row(
         "actual",
@@ -958,6 +964,20 @@ SCORE_ROWS = [
         pd.DataFrame({"0+0": [1.0]}, index=[2]).pipe(lambda f: f.attrs.update(origin=3) or f),
         ShapeError,
         "made at row -1 (3 row(s) before it): there is no row before it",
+    ),
+    Row(
+        "actual",
+        pd.Series(np.arange(20.0), index=pd.date_range("2020-01-01", periods=20))[::-1],
+        ShapeError,
+        "The index of `actual` runs backwards in time",
+        {"forecasts": pd.DataFrame({0: [1.0]}, index=pd.DatetimeIndex(["2020-01-05"]))},
+    ),
+    Row(
+        "actual",
+        TWO_KEYS.set_index(pd.date_range("2020-01-01", periods=20)).iloc[::-1],
+        ShapeError,
+        "The index of `actual (group ('x', 1))` runs backwards in time",
+        {"forecasts": _dated_two_key_forecasts()},
     ),
 ]
 

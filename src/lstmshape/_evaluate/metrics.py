@@ -20,6 +20,7 @@ import pandas as pd
 from .._core.errors import ShapeError, listed, received_type
 from .._core.validate import check_int
 from .._input.panel import is_panel
+from .._input.table import check_time_order
 
 MODEL, NAIVE, SEASONAL = "model", "naive", "seasonal naive"
 #: MASE scaled by the lag-1 naive's in-sample MAE, shown beside the seasonal MASE.
@@ -173,7 +174,8 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
     ------
     ShapeError
         A forecast timestamp or column that ``actual`` does not have, no history before
-        the first forecast (MASE needs it), ``season`` < 1.
+        the first forecast (MASE needs it), ``season`` < 1, a time index of ``actual``
+        (of one of its ``group_by`` series) not in time order.
     TypeError
         ``forecasts`` that are not DataFrames.
 
@@ -301,9 +303,21 @@ def _series(
 ) -> list[tuple[Hashable | None, pd.DataFrame, pd.DataFrame]]:
     """Split a grouped frame (MultiIndex group, time) into one frame per series."""
     if isinstance(actual, dict):
-        return _panel_series(frame, actual)
-    if not isinstance(frame.index, pd.MultiIndex):
-        return [(None, frame, actual)]
+        found = _panel_series(frame, actual)
+    elif not isinstance(frame.index, pd.MultiIndex):
+        found = [(None, frame, actual)]
+    else:
+        found = _group_series(frame, actual)
+    for group, _, series in found:  # the naive forecast reads rows by position
+        where = "actual" if group is None else f"actual (group {group!r})"
+        check_time_order(series.index, where)
+    return found
+
+
+def _group_series(
+    frame: pd.DataFrame, actual: pd.DataFrame
+) -> list[tuple[Hashable | None, pd.DataFrame, pd.DataFrame]]:
+    """Match grouped forecasts (index: every key, then time) to their rows of ``actual``."""
     keys = list(frame.index.names[:-1])  # one level per group key, then time
     absent = [key for key in keys if key not in actual.columns]
     if absent:
