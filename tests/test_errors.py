@@ -1539,6 +1539,20 @@ FC_KNOWN = pd.DataFrame({"w": np.ones(4)}, index=FC_NEXT)
 FC_FUTURE = {"model": _Ahead(), "targets": "y", "future": ["w"], "horizon": 2, "steps": 3}
 NAN_LAST = FC_DATA.assign(y=[*range(19), np.nan])
 
+
+class _IdentityScaler:
+    """A fitted scaler that changes nothing (one per series in a dict)."""
+
+    def fit(self, x: Any) -> _IdentityScaler:
+        return self
+
+    def transform(self, x: Any) -> Any:
+        return np.asarray(x, dtype=np.float64)
+
+    def inverse_transform(self, x: Any) -> Any:
+        return np.asarray(x, dtype=np.float64)
+
+
 FORECAST_ROWS = [
     Row("steps", 0, ShapeError, "`steps` must be at least 1"),
     Row("steps", 10**15, ShapeError, "more than the"),
@@ -1547,6 +1561,12 @@ FORECAST_ROWS = [
     Row("model", _returns(np.full((1, 1), np.nan)), ShapeError, "returned NaN or infinite"),
     Row("model", _returns("text"), TypeError, "`model(x)` must be an array of model outputs"),
     Row("data", NAN_LAST, ShapeError, "reads the last 3 rows of `data` (lookback=3)"),
+    Row(
+        "fitted_scaler",
+        {("n", 1): _IdentityScaler(), ("n", 2): _IdentityScaler()},
+        ShapeError,
+        "its own scaler, `fitted_scaler=fitted_scaler[('n', 1)]`",
+    ),
     Row(
         "data",
         pd.DataFrame({"y": np.arange(5.0)}, index=list("abcde")),
