@@ -336,3 +336,26 @@ def test_array_panel_nan_names_the_series_and_int64_beyond_float32_stays_exact()
     w = lstmshape.windows(big, 2)
     assert w.X.dtype == np.float64
     assert np.asarray(w.y).ravel()[-1] == 2**40 + 1
+
+
+def test_array_panel_has_the_series_key_of_every_other_panel() -> None:
+    """The vectorised build of a numpy list named no key: ``("series", "series")`` failed.
+
+    A list of DataFrames (read series by series) had the key ``"series"``; the same data
+    as numpy arrays was refused with "the windows' `group_by` keys are none".
+    """
+    rng = np.random.default_rng(0)
+    arrays = [rng.normal(size=(10, 1)) for _ in range(3)]
+    counts = []
+    for data in (arrays, [pd.DataFrame(a) for a in arrays]):
+        w = lstmshape.windows(data, 3)
+        served = []
+        for shard in range(2):
+            schedule = w.schedule(2, num_shards=2, shard_index=shard, shard_by=("series", "series"))
+            served += [int(s) for b in schedule.batches() for s in b]
+        assert sorted(served) == list(range(len(w)))
+        counts.append(
+            [len(list(w.schedule(2, num_shards=2, shard_index=k, shard_by="series").batches()))
+             for k in range(2)]
+        )  # fmt: skip
+    assert counts[0] == counts[1]

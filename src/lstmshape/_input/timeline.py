@@ -304,7 +304,7 @@ def _read_array_panel(
         future_cols=head.future_cols,
         static_cols=(),
     )
-    return Timeline(table, tuple(runs), tuple(run_groups), PANEL_LEVEL)
+    return Timeline(table, tuple(runs), tuple(run_groups), PANEL_LEVEL, (PANEL_LEVEL,))
 
 
 def keep_panel(before: Timeline, after: Timeline) -> Timeline:
