@@ -358,7 +358,11 @@ def main() -> None:
         f"{BATCH}, shuffled; median of {runs} rounds; load average at start "
         f"{os.getloadavg()[0]:.1f}"
     )
-    absent = [f"{name} (not installed)" for name in OTHERS if not installed(name)]
+    absent = [
+        f"{name} (not installed)" if args.peers_python is None else f"{name} (not wired in)"
+        for name in OTHERS
+        if not installed(name) and not (args.peers_python and name == "neuralforecast")
+    ]
     print("not measured: " + ", ".join(skipped + absent or ["-"]))
     for size in sizes:
         limit = big if size >= 10_000 else None

@@ -22,8 +22,8 @@ Run::
 against ``to_torch(prefetch=2)`` (a background thread, no workers) and against the
 DataLoader's own floor (an ``IterableDataset`` of plain ints: what handing over one item
 from a worker costs, whatever the item). Each is measured bare (the loop only takes the
-batches) and with a training step (an LSTM of 32 units, forward and backward), windows/s,
-median of ``--repeats`` rounds::
+batches) and with a training step (an LSTM of 32 units, forward and backward, PyTorch on
+one thread), windows/s, median of ``--repeats`` rounds::
 
     python benchmarks/bench_workers.py --dataloader
 """
@@ -77,6 +77,10 @@ def dataloader_table(repeats: int) -> None:
 
     import lstmshape
 
+    # One thread for PyTorch's ops: on a 2-core machine the second core is the gather's
+    # (a worker process or the prefetch thread); two OpenMP threads competing with them
+    # made a training step 5-15x slower on a busy machine.
+    torch.set_num_threads(1)
     torch.manual_seed(0)
     rows, features, lookback, batch = 50_000, 8, 32, 256
     series = np.random.default_rng(0).standard_normal((rows, features), dtype=np.float32)

@@ -3,11 +3,13 @@
 Four daily loads from ``lstmshape.datasets.weekly_load`` (different seeds) make a long
 frame with a ``site`` column: two **offices** (busy on weekdays, quiet at weekends and on
 holidays) and two **homes** (the mirror image: busy at weekends and on holidays). The
-kind of a site is a static covariate: it never changes and says which weekly pattern to
-expect. An encoder-decoder LSTM reads the last 28 days (load and calendar), the calendar
-of the 7 days it forecasts (known in advance: ``future=``) and the site's static inputs,
-and predicts the 10 %, 50 % and 90 % quantiles of each of those days
-(``build_model(..., quantiles=[0.1, 0.5, 0.9])``, trained with ``pinball_loss``).
+kind of a site is a **categorical static covariate**: a label that never changes and says
+which weekly pattern to expect, given to the model as an integer code and learned as an
+embedding (``static=["kind"], categorical=["kind"]``). An encoder-decoder LSTM reads the
+last 28 days (load and calendar), the calendar of the 7 days it forecasts (known in
+advance: ``future=``) and the site's kind, and predicts the 10 %, 50 % and 90 %
+quantiles of each of those days (``build_model(..., quantiles=[0.1, 0.5, 0.9])``, trained
+with ``pinball_loss``).
 
 The test period is scored in original units with ``lstmshape.score``: the pinball loss
 (lower is better), the coverage of the 10-90 % interval (nominal 0.8) and its width, for
@@ -17,6 +19,7 @@ the in-sample changes over as many days).
     python examples/quantile_forecast.py               # under a minute on 2 CPU cores
     python examples/quantile_forecast.py --epochs 3    # quicker, less trained
     python examples/quantile_forecast.py --plot q.png  # and a picture of two test windows
+    python examples/quantile_forecast.py --no-kind     # without the site's kind
 
 Copy it and replace ``make_panel`` with your own long frame (one row per series and day)
 and ``static_inputs`` with your own static columns.
@@ -47,14 +50,18 @@ def make_panel(rows: int) -> pd.DataFrame:
     return pd.concat(frames)[["site", "kind", "load", *FUTURE]]
 
 
-def static_inputs(data: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
+def static_inputs(data: pd.DataFrame, kind: bool = True) -> tuple[pd.DataFrame, dict[str, object]]:
     """Return the data and the window options of the static covariates of each site.
 
-    Returns the frame without the columns no option reads, and the options ``static=``
-    (and any other option the static columns need). Extend it with your own static
-    columns; this one gives the model no site information beyond its history.
+    The site's kind is a label, not a number: ``categorical=`` makes it an int32 input
+    (``X["categorical_static"]``, one code per series, the vocabulary learned on the
+    training rows) that ``build_model`` embeds. Add your own static columns here: float
+    ones in ``static`` only, labels in both ``static`` and ``categorical``. Without
+    ``kind``, the model learns each site's pattern from its history only.
     """
-    return data.drop(columns=["kind"]), {}
+    if not kind:
+        return data.drop(columns=["kind"]), {}
+    return data, {"static": ["kind"], "categorical": ["kind"]}
 
 
 def main() -> None:
@@ -67,6 +74,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=16, help="LSTM units (16)")
     parser.add_argument("--epochs", type=int, default=8, help="training epochs (8)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the weights and order (0)")
+    parser.add_argument("--no-kind", action="store_true", help="leave out the site's kind")
     parser.add_argument("--plot", metavar="PNG", help="save a picture of two test windows")
     parser.add_argument("--verbose", action="store_true", help="show TensorFlow's start-up lines")
     args = parser.parse_args()
@@ -78,7 +86,7 @@ def main() -> None:
 
     keras = quiet_keras(verbose=args.verbose)
 
-    data, static = static_inputs(make_panel(args.rows))
+    data, static = static_inputs(make_panel(args.rows), kind=not args.no_kind)
     parts = lstmshape.split(
         data,
         args.lookback,

@@ -86,6 +86,7 @@ OPTIONS: dict[str, str] = {
     "two_keys": "group_by two keys",
     "quantiles": "quantiles=[0.1, 0.5, 0.9] (a quantile model)",
     "published": "a monthly covariate as_published(available_after='14D')",
+    "categorical": "categorical=[the constant column] (past, or static with static=)",
 }
 
 #: Options that only input kinds with group columns take (the cell is not in the matrix).
@@ -327,6 +328,18 @@ REFUSALS: list[Refusal] = [
         lambda c: c.has("per_series") and _single(c),
     ),
     Refusal(
+        "categorical columns are labels read from one frame: a panel has none",
+        ShapeError,
+        ("categorical", "DataFrame"),
+        lambda c: c.has("categorical") and c.kind in _PANELS,
+    ),
+    Refusal(
+        "the only column is categorical and so would be the target",
+        ShapeError,
+        ("categorical", "targets"),
+        lambda c: c.has("categorical") and c.kind == "array1d",
+    ),
+    Refusal(
         "as_published aligns a covariate by publication time: the data needs timestamps",
         TypeError,
         ("`on`", "DatetimeIndex"),
@@ -396,6 +409,12 @@ class Case:
     actual: Any  # the data as score() reads it
     framing: dict[str, Any]
     group_level: Hashable | None = None  # the name of the group level in to_frame's index
+    categorical: list[int] = field(default_factory=list)  # label columns (int32 codes)
+
+    @property
+    def used(self) -> list[int]:
+        """The float columns of the table (what a scaler sees): all but the categorical."""
+        return [i for i in range(len(self.names)) if i not in self.categorical]
 
     @property
     def lag(self) -> int:
@@ -553,7 +572,10 @@ def make_case(cell: Cell, tmp_path: Path) -> Case:
         kw["future"] = [names[i] for i in future]
     if cell.has("static"):
         kw["static"] = [names[i] for i in static]
-    features = [i for i in range(ncol) if not (cell.has("static") and i in static)]
+    categorical = static if cell.has("categorical") else []
+    if cell.has("categorical"):
+        kw["categorical"] = [names[i] for i in categorical]
+    features = [i for i in range(ncol) if not (cell.has("static", "categorical") and i in static)]
     if cell.has("min_history"):
         kw["min_history"] = 2
     transform = "diff" if cell.has("diff") else "log_diff" if cell.has("log_diff") else None
@@ -566,8 +588,8 @@ def make_case(cell: Cell, tmp_path: Path) -> Case:
     scaler = "standard" if cell.has("scaler") else "minmax" if cell.has("per_series") else None
     return Case(
         cell, data, series, names, kw, targets, features, future if cell.has("future") else [],
-        static if cell.has("static") else [], scaler, cell.has("per_series"), transform, actual,
-        framing, group_level,
+        static if cell.has("static") and not categorical else [], scaler,
+        cell.has("per_series"), transform, actual, framing, group_level, categorical,
     )  # fmt: skip
 
 
@@ -642,8 +664,10 @@ def prepare(case: Case) -> list[Prepared]:
 
 
 def _scaler_input(case: Case, rows: np.ndarray) -> Any:
+    """The float columns of ``rows`` (all columns) as the scaler sees them."""
+    rows = rows[:, case.used]
     if case.named:
-        return pd.DataFrame(rows, columns=[str(n) for n in case.names])
+        return pd.DataFrame(rows, columns=[str(case.names[i]) for i in case.used])
     return rows
 
 
@@ -673,7 +697,9 @@ def scaled(case: Case, p: Prepared, fitted: Any) -> np.ndarray:
     if fitted is None:
         return p.changed
     out = _scaler_of(fitted, p).transform(_scaler_input(case, p.changed))
-    return np.asarray(out, dtype=np.float64)
+    full = np.array(p.changed, dtype=np.float64)
+    full[:, case.used] = np.asarray(out, dtype=np.float64)
+    return full
 
 
 @dataclass
@@ -687,13 +713,41 @@ class Sample:
     static: np.ndarray | None
     mask: np.ndarray | None
     y: np.ndarray  # (steps, n_targets)
+    codes: np.ndarray | None = None  # the categorical input: per input row, or per sample
 
     @property
     def last_input(self) -> int:
         return self.inputs[-1]
 
 
-def samples(case: Case, prepared: list[Prepared], fitted: Any) -> list[Sample]:
+def category_codes(case: Case, limits: list[int | None] | None) -> list[np.ndarray]:
+    """Per series, the code of every row: the sorted labels of the fitting rows (the rows
+    before each series' limit, all rows without limits) from 1, an unseen label 0."""
+    limits = limits or [None] * len(case.series)
+    seen = sorted(
+        {
+            float(s.values[r, c])
+            for s, limit in zip(case.series, limits, strict=True)
+            for r in range(len(s.values) if limit is None else limit)
+            for c in case.categorical
+        }
+    )
+    return [
+        np.array(
+            [
+                [seen.index(v) + 1 if v in seen else 0 for v in map(float, s.values[:, c])]
+                for c in case.categorical
+            ]
+        ).T
+        for s in case.series
+    ]
+
+
+def samples(
+    case: Case, prepared: list[Prepared], fitted: Any, limits: list[int | None] | None = None
+) -> list[Sample]:
+    """Every sample of ``case``; ``limits`` are the rows a vocabulary is fitted before."""
+    codes = category_codes(case, limits) if case.categorical else None
     f = case.framing
     L, rate, stride = LOOKBACK, f["sampling_rate"], f["stride"]
     options = {k: f[k] for k in ("horizon", "shift", "per_timestep", "sampling_rate")}
@@ -731,22 +785,35 @@ def samples(case: Case, prepared: list[Prepared], fitted: Any) -> list[Sample]:
                 if case.static:
                     stat = np.array([values[begin, c] for c in case.static])
                 y = np.array([[values[r, c] for c in case.targets] for r in targets])
+                cat = None
+                if codes is not None and case.cell.has("static"):
+                    cat = codes[number][begin]
+                elif codes is not None:
+                    cat = np.array(
+                        [codes[number][r] if r >= begin else [0] * len(case.categorical)
+                         for r in inputs]
+                    )  # fmt: skip
                 found.append(
                     Sample(number, inputs, begin, targets, past, fut, stat,
-                           real if min_history is not None else None, y)
+                           real if min_history is not None else None, y, cat)
                 )  # fmt: skip
     return found
 
 
 def stack_x(case: Case, chosen: list[Sample]) -> Any:
     past = np.array([s.past for s in chosen])
-    if not (case.future or case.static or case.kw.get("min_history")):
+    if not (case.future or case.static or case.kw.get("min_history") or case.categorical):
         return past
     x: dict[str, np.ndarray] = {"past": past}
     if case.future:
         x["future"] = np.array([s.future for s in chosen])
     if case.static:
         x["static"] = np.array([s.static for s in chosen])
+    if case.categorical:
+        role = "static" if case.cell.has("static") else "past"
+        shape = (0, len(case.categorical)) if role == "static" else (0, LOOKBACK, 1)
+        codes = [s.codes for s in chosen]
+        x[f"categorical_{role}"] = np.array(codes) if codes else np.zeros(shape)
     if case.kw.get("min_history"):
         x["mask"] = np.array([s.mask for s in chosen])
     return x
@@ -786,7 +853,7 @@ def _inverse(case: Case, p: Prepared, fitted: Any, values: np.ndarray) -> np.nda
     for j, c in enumerate(case.targets):
         full[:, c] = values[:, j]
     out = np.asarray(_scaler_of(fitted, p).inverse_transform(_scaler_input(case, full)))
-    return out[:, case.targets]
+    return out[:, [case.used.index(c) for c in case.targets]]
 
 
 def _undo(case: Case, p: Prepared, rows: list[int], values: np.ndarray, known: list[int]) -> Any:
@@ -1003,7 +1070,7 @@ def _check_parts(
     prepared = prepare(case)
     fitted = fit_scalers(case, prepared, list(train_end))
     _check_fitted(case, fitted_got, fitted)
-    chosen = samples(case, prepared, fitted)
+    chosen = samples(case, prepared, fitted, list(train_end))
     for name, w in parts.items():
         mine = _part_samples(chosen, bounds[name])
         assert_same(w.X, stack_x(case, mine), f"{name}.X")
@@ -1224,9 +1291,11 @@ def check_forecast(case: Case, tmp_path: Path) -> None:
     kw: dict[str, Any] = {"steps": steps}
     if quantiles:
         kw["quantiles"] = list(LEVELS)
-    for name in ("targets", "transform", "min_history", "freq", "future", "static"):
+    for name in ("targets", "transform", "min_history", "freq", "future", "static", "categorical"):
         if name in case.kw:
             kw[name] = case.kw[name]
+    if "categorical" in kw:  # the vocabularies of training (all rows here)
+        kw["vocabularies"] = _windows(case)[0].vocabularies
     if "future" in kw:  # the known future of the covariates on the forecast rows
         kw["future_values"] = np.full((steps, len(case.future)), 3.5)
     if horizon > 1 or "future" in kw:

@@ -300,3 +300,139 @@ def test_check_model_refuses_codes_read_as_floats() -> None:
     model = keras.Model([past, codes], keras.layers.Dense(1)(joined))
     with pytest.raises(lstmshape.ShapeError, match='input "categorical_static" has dtype'):
         lstmshape.check_model(model, w)
+
+
+# -- forecast ----------------------------------------------------------------------------------
+def test_forecast_codes_the_history_with_the_training_vocabularies() -> None:
+    idx = pd.date_range("2024-01-01", periods=30, freq="D")
+    df = pd.DataFrame(
+        {"load": np.arange(30.0), "region": "north", "kind": ["p", "q"] * 15}, index=idx
+    )
+    train = lstmshape.windows(
+        df.iloc[:20], 5, targets="load", features=["load", "kind"], static="region",
+        categorical=["region", "kind"],
+    )  # fmt: skip
+    later = df.assign(kind=["p", "q"] * 13 + ["new"] * 4)  # a label training never saw
+    seen: list[dict[str, np.ndarray]] = []
+
+    def model(x: dict[str, np.ndarray]) -> np.ndarray:
+        seen.append({k: np.asarray(v) for k, v in x.items()})
+        return np.asarray(x["past"])[:, -1, :] + 1
+
+    with pytest.warns(UnknownCategoryWarning, match="'kind': 4 values"):
+        out = lstmshape.forecast(
+            model, later, 5, steps=1, targets="load", features=["load", "kind"],
+            static="region", categorical=["region", "kind"], vocabularies=train.vocabularies,
+        )  # fmt: skip
+    assert out.shape == (1, 1)
+    x = seen[-1]
+    assert x["categorical_past"].dtype == np.int32
+    assert x["categorical_past"][0, :, 0].tolist() == [2, 0, 0, 0, 0]  # rows 25..29
+    assert x["categorical_static"].tolist() == [[1]]
+
+
+def test_forecast_iterates_a_model_with_only_static_categoricals() -> None:
+    idx = pd.date_range("2024-01-01", periods=20, freq="D")
+    df = pd.DataFrame({"load": np.arange(20.0), "region": "north"}, index=idx)
+    w = lstmshape.windows(
+        df, 4, targets="load", features="load", static="region", categorical="region"
+    )
+    out = lstmshape.forecast(
+        lambda x: np.asarray(x["past"])[:, -1, :] + 1, df, 4, steps=3, targets="load",
+        features="load", static="region", categorical="region", vocabularies=w.vocabularies,
+    )  # fmt: skip
+    assert out["load"].tolist() == [20.0, 21.0, 22.0]
+
+
+# -- the three Keras backends -----------------------------------------------------------------
+ON_BACKEND = """
+import numpy as np, pandas as pd
+import keras, lstmshape
+n = 60
+df = pd.DataFrame({{
+    "load": np.sin(np.arange(n) / 3.0), "store": ["b"] * 30 + ["a"] * 30,
+    "day": pd.Categorical(["mon", "tue", "wed"] * 20), "promo": np.arange(n) % 4,
+}})
+w = lstmshape.windows(df, 6, horizon=2, targets="load", group_by="store", static="store",
+                      future="day", features=["load", "day", "promo"],
+                      categorical=["store", "day", "promo"])
+model = lstmshape.build_model(w, units=4)
+lstmshape.check_model(model, w)
+model.compile("adam", "mse")
+model.fit(w.X, w.y, epochs=1, verbose=0)
+model.fit(w.to_pydataset(16), epochs=1, verbose=0)
+model.save("{path}")
+again = keras.models.load_model("{path}")
+np.testing.assert_allclose(model.predict(w.X, verbose=0), again.predict(w.X, verbose=0),
+                           rtol=1e-5, atol=1e-6)
+assert keras.backend.backend() == "{backend}"
+print("ok", model.count_params())
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
+def test_embeddings_train_save_and_load_on_each_backend(backend: str, tmp_path: Any) -> None:
+    from tests.test_backends import require, run_python
+
+    require(backend)
+    code = ON_BACKEND.format(backend=backend, path=tmp_path / "m.keras")
+    # the same layers and parameter count on every backend
+    assert run_python(["-c", code], backend, timeout=300).strip().splitlines()[-1] == "ok 414"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    lengths=st.lists(st.integers(3, 12), min_size=1, max_size=3),
+    labels=st.lists(st.sampled_from(["p", "q", "r", None]), min_size=36, max_size=36),
+    lookback=st.integers(1, 3),
+    horizon=st.integers(1, 2),
+    min_history=st.sampled_from([None, 1]),
+)
+def test_grouped_windows_codes_equal_a_loop_oracle(
+    lengths: list[int], labels: list[Any], lookback: int, horizon: int, min_history: Any
+) -> None:
+    """Past codes on each input row (0 on padding), the static code of the series."""
+    keys = [f"s{g}" for g, n in enumerate(lengths) for _ in range(n)]
+    n = len(keys)
+    df = pd.DataFrame(
+        {"v": np.arange(float(n)), "key": keys, "c": pd.Series(labels[:n], dtype=object)}
+    )
+    min_history = None if min_history is None else min(min_history, lookback)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Skipped .* of `key` too short")
+            w = lstmshape.windows(
+                df, lookback, horizon=horizon, targets="v", features=["v", "c"],
+                group_by="key", static="key", categorical=["c", "key"],
+                min_history=min_history,
+            )  # fmt: skip
+    except lstmshape.ShapeError:
+        return  # every series too short: refused
+    past_oracle = _oracle_codes(labels[:n], list(range(n)))
+    key_oracle = _oracle_codes(keys, list(range(n)))
+    begins = {k: keys.index(k) for k in set(keys)}
+    x = w.X
+    assert x["categorical_past"].dtype == x["categorical_static"].dtype == np.int32
+    for i, s in enumerate(w.starts):
+        key = w.groups[i]
+        begin = begins[key]
+        rows = range(s, s + lookback)
+        want = [past_oracle[r] if r >= begin else 0 for r in rows]
+        assert x["categorical_past"][i, :, 0].tolist() == want
+        assert x["categorical_static"][i].tolist() == [key_oracle[begin]]
+
+
+def test_categorical_keeps_several_group_keys_as_index_levels() -> None:
+    df = pd.DataFrame(
+        {
+            "g": ["A"] * 10 + ["B"] * 10,
+            "h": [1] * 5 + [2] * 5 + [1] * 10,
+            "y": np.arange(20.0),
+            "c": ["p", "q"] * 10,
+        }
+    )
+    plain = lstmshape.windows(df.drop(columns="c"), 2, targets="y", group_by=["g", "h"])
+    coded = lstmshape.windows(df, 2, targets="y", group_by=["g", "h"], categorical="c")
+    predictions = np.zeros((len(plain), 1))
+    assert coded.to_frame(predictions).index.equals(plain.to_frame(predictions).index)

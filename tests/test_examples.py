@@ -162,7 +162,8 @@ def test_quantile_forecast_prints_pinball_and_coverage_against_naive(tmp_path):
     args = ["--epochs", "1", "--rows", "200", "--test", "28", "--val", "21", "--units", "4"]
     out = run_example("quantile_forecast.py", *args, "--plot", "q.png", cwd=tmp_path, timeout=300)
     assert "4 sites (office A, office B, home A, home B)" in out
-    assert "output (None, 7, 1, 3)" in out
+    assert "categorical_static (None, 1), output (None, 7, 1, 3)" in out
+    assert "1 categorical int32 ('kind': 3 codes, one label per series)" in out
     assert "quantiles [0.1, 0.5, 0.9] (interval 0.1 to 0.9: nominal coverage 0.8)" in out
     rows = {}
     for line in out.splitlines():

@@ -1107,3 +1107,56 @@ def test_cumulative_sum_fuzz(samples: Any, timesteps: Any, threshold: Any, seed:
 def test_the_fuzz_examples_scale_with_the_profile() -> None:
     profile = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
     assert {"dev": 60, "ci": 120}.get(profile, EXAMPLES) == EXAMPLES
+
+
+# -- forecast with quantiles ---------------------------------------------------------------------
+@FAST
+@given(
+    n_rows=st.integers(1, 12),
+    lookback=st.integers(1, 5),
+    steps=st.integers(1, 6),
+    quantiles=st.one_of(
+        st.lists(st.floats(0.01, 0.99), min_size=1, max_size=4).map(sorted),
+        st.lists(st.sampled_from([0.1, 0.5, 0.9]), max_size=4),
+        st.sampled_from([[0.1, 0.5, 0.9], [0.25, 0.75], [0.5]]),
+        WEIRD,
+        st.lists(WEIRD, max_size=3),
+    ),
+    output=st.one_of(
+        arrays(numeric_only=True).filter(lambda a: a.dtype.kind in "fiub"),
+        # (horizon, extra levels): one value per level (plus extra), increasing
+        st.tuples(st.integers(1, 3), st.sampled_from([0, 0, 0, 1])),
+    ),
+)
+def test_forecast_quantiles_fuzz(
+    n_rows: int, lookback: int, steps: int, quantiles: Any, output: Any
+) -> None:
+    """A model of any output and any ``quantiles``: a frame of every level, or a named refusal."""
+    data = pd.Series(1.0 + np.arange(n_rows + lookback, dtype=np.float64), name="y")
+    if isinstance(output, tuple):  # increasing offsets on the last value, (1, h, 1, q)
+        horizon, extra = output
+        n = (len(quantiles) if isinstance(quantiles, list) else 3) + extra
+        offsets = np.sort(np.random.default_rng(horizon * 10 + n).normal(0, 1, n))
+        made = np.zeros((1, horizon, 1, n)) + offsets
+
+        def model(x: Any) -> Any:
+            return np.asarray(x)[:, -1:, :, None] + made
+    else:
+
+        def model(x: Any) -> Any:
+            return output
+
+    before = snapshot(data)
+    frame, error = attempt(
+        lambda: lstmshape.forecast(model, data, lookback, steps=steps, quantiles=quantiles)
+    )
+    assert_unchanged(data, before)
+    if error is not None:
+        return
+    assert isinstance(frame, pd.DataFrame) and len(frame) == steps
+    if quantiles is None:  # a point forecast
+        assert frame.columns.tolist() == ["y"] and np.isfinite(frame.to_numpy()).all()
+        return
+    assert frame.columns.tolist() == [("y", float(q)) for q in quantiles]
+    values = frame.to_numpy()
+    assert np.isfinite(values).all() and (np.diff(values, axis=1) >= 0).all()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
+import warnings
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import numpy as np
@@ -11,8 +12,18 @@ import pandas as pd
 
 from .._core.arrays import max_copy_bytes
 from .._core.docs import shared_docs
-from .._core.errors import ShapeError, format_label, listed, plural, received, received_type
+from .._core.errors import (
+    ShapeError,
+    UnknownCategoryWarning,
+    format_label,
+    listed,
+    plural,
+    received,
+    received_each,
+    received_type,
+)
 from .._core.validate import check_int, check_quantiles
+from .._input.categories import Vocabulary
 from .._input.frames import to_pandas
 from .._input.panel import is_panel
 from .._input.table import ColumnSelection, Table, where
@@ -41,6 +52,8 @@ def forecast(
     horizon: int | None = None,
     min_history: int | None = None,
     quantiles: Any = None,
+    categorical: ColumnSelection = None,
+    vocabularies: Mapping[Hashable, Vocabulary] | None = None,
 ) -> pd.DataFrame:
     """Forecast ``steps`` rows past the end of ``data`` with a trained many-to-one model.
 
@@ -104,6 +117,14 @@ def forecast(
         level is forecast for every step; the **median** (level 0.5) is fed back when the
         model is iterated, so iterating (``steps`` beyond the horizon) needs 0.5 among
         the levels.
+    categorical : optional
+        The ``categorical`` columns of training (past and static ones; a categorical
+        ``future`` column is not supported here). Their labels are read from ``data``.
+    vocabularies : dict, optional
+        The vocabularies of training (``Windows.vocabularies`` of the training windows),
+        needed with ``categorical``: labels are coded as in training, never re-learned
+        from the history. A model that reads past categoricals is iterated only when its
+        horizon covers ``steps`` (their future labels are unknown).
 
     Returns
     -------
@@ -193,13 +214,15 @@ def forecast(
             "{name: lstmshape.forecast(model, series, ...) for name, series in data.items()}. "
             f"{received_type('data', data)}"
         )
-    _refuse_series_keys(data, features, targets, future, static)
+    _refuse_series_keys(data, features, targets, future, static, categorical)
+    _check_forecast_categorical(categorical, vocabularies)
     # NaN is allowed here (dropna=True) and refused only in the rows read (_last_rows).
     # Known-future columns are read on target rows: not inputs-only windows then.
     request = make_request(
         data, lookback, inputs_only=future is None, features=features, targets=targets,
-        future=future, static=static, dropna=True, transform=transform,
-        min_history=min_history, scaler=fitted_scaler, scaler_name="fitted_scaler",
+        future=future, static=static, categorical=categorical, dropna=True,
+        transform=transform, min_history=min_history, scaler=fitted_scaler,
+        scaler_name="fitted_scaler",
     )  # fmt: skip
     table, lookback = request.read.table, request.framing.lookback
     kind = None if request.undo is None else request.undo.kind
@@ -213,6 +236,13 @@ def forecast(
         "transform": kind,
         "min_history": min_history,
     }
+    if table.categories is not None:
+        history = _with_labels(history, table, need)
+        cats = table.categories
+        options["features"] += list(cats.role_names("past"))
+        options["static"] = (options["static"] or []) + list(cats.role_names("static")) or None
+        options["categorical"] = list(cats.names)
+        options["vocabularies"] = vocabularies
     future_names = [table.names[c] for c in table.future_cols]
     horizon = _model_horizon(inputs, horizon, future_names, future_values)
     rows = steps if horizon is None else math.ceil(steps / horizon) * horizon
@@ -220,10 +250,14 @@ def forecast(
     _check_size(rows, n_values + len(future_names), steps)
     index = future_index(table.index, len(table.values) - 1, np.arange(1, rows + 1), freq=freq)
     known = _known_future(future_values, future_names, index, table.index)
-    values = _iterate(
-        model, calling, history, need, lookback, steps, horizon, (future_names, known), options,
-        levels,
-    )  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:  # one warning, not one per call
+        warnings.simplefilter("always", UnknownCategoryWarning)
+        values = _iterate(
+            model, calling, history, need, lookback, steps, horizon, (future_names, known),
+            options, levels,
+        )  # fmt: skip
+    for warning in caught[:1]:
+        warnings.warn(warning.message, stacklevel=2)
     targets = list(table.target_names)
     if not levels:
         return pd.DataFrame(values, index=index[:steps], columns=targets)
@@ -235,6 +269,36 @@ def forecast(
     return frame
 
 
+def _check_forecast_categorical(categorical: ColumnSelection, vocabularies: Any) -> None:
+    """Forecasts code labels with the training vocabularies: refuse them missing."""
+    if categorical is not None and vocabularies is None:
+        raise ShapeError(
+            "forecast() codes the `categorical` columns with the vocabularies of training, "
+            "never re-learned from the history (a label the training rows never showed "
+            "must stay code 0). Pass `vocabularies=` the training windows' "
+            f"`.vocabularies`. {received_each(categorical=categorical, vocabularies=None)}"
+        )
+
+
+def _with_labels(history: pd.DataFrame, table: Table, need: int) -> pd.DataFrame:
+    """Return the history with the label columns of ``table``'s categorical columns."""
+    cats = table.categories
+    assert cats is not None
+    if cats.future:
+        raise ShapeError(
+            f"forecast() does not take categorical `future` columns yet "
+            f"({listed(map(repr, cats.role_names('future')))}): their labels on the forecast "
+            "rows would have to come with `future_values`. Train with them as past or "
+            "static categoricals, or pass a numeric coding of them as a float `future` column."
+        )
+    first = max(0, len(table.values) - need)
+    labels = {
+        n: c.iloc[first:].reset_index(drop=True)
+        for n, c in zip(cats.names, cats.labels, strict=True)
+    }
+    return pd.concat([history, pd.DataFrame(labels)], axis=1)
+
+
 def _refuse_series_keys(data: Any, *selections: ColumnSelection) -> None:
     """Refuse a long frame: a text or category column that no role names is a series key.
 
@@ -244,10 +308,16 @@ def _refuse_series_keys(data: Any, *selections: ColumnSelection) -> None:
     data = to_pandas(data)  # a polars or Arrow frame is read as pandas reads it
     if not isinstance(data, pd.DataFrame) or selections[0] is not None:
         return  # with `features` named, other columns are not read
+    categorical = selections[-1]
+    named = set() if categorical is None else (
+        {categorical} if isinstance(categorical, Hashable) and not isinstance(categorical, tuple)
+        else set(categorical)
+    )  # fmt: skip
     keys = [
         c
         for c in data.columns
-        if not pd.api.types.is_numeric_dtype(data[c])
+        if c not in named
+        and not pd.api.types.is_numeric_dtype(data[c])
         and not pd.api.types.is_datetime64_any_dtype(data[c])
     ]
     varying = [key for key in keys if len(data) and (data[key] != data[key].iloc[0]).any()]
@@ -494,7 +564,7 @@ def _horizon_of(
                 "forecast(..., quantiles=[0.1, 0.5, 0.9])."
             )
         raise ShapeError(
-            f"The model returned shape {prediction.shape} for one window, but the windows "
+            f"`model` returned shape {prediction.shape} for one window, but the windows "
             f"promise {promised}: {plural(n_targets, 'target')}, one window. Is it the model "
             f"trained on these features and targets?{hint}"
         )
@@ -505,7 +575,7 @@ def _horizon_of(
         )
     if not np.isfinite(prediction).all():
         raise ShapeError(
-            f"The model returned NaN or infinite values ({prediction.ravel().tolist()[:6]}) "
+            f"`model` returned NaN or infinite values ({prediction.ravel().tolist()[:6]}) "
             "for the last window; a forecast cannot continue from them. Check the model and "
             "that the data is scaled (`fitted_scaler`) as in training."
         )
@@ -513,7 +583,7 @@ def _horizon_of(
         where = np.argwhere(np.diff(prediction, axis=-1) < 0)[0]
         order = prediction[tuple(where[:-1])].tolist()
         raise ShapeError(
-            f"The model's quantiles cross: for the levels {list(levels)} it returned "
+            f"`model`'s quantiles cross: for the levels {list(levels)} it returned "
             f"{[round(v, 6) for v in order]}, not in increasing order, so a level would be "
             "mislabelled. build_model(..., quantiles=...) never crosses; sort another "
             "model's output (lambda x: np.sort(model.predict(x), axis=-1))."
@@ -566,7 +636,7 @@ def _with_rows_ahead(tail: pd.DataFrame, future: list[Hashable], ahead: np.ndarr
     Their future columns hold the known values; the rest (targets, which the model does not
     read) repeat the last row.
     """
-    rows = pd.DataFrame(np.repeat(tail.to_numpy()[-1:], len(ahead), axis=0), columns=tail.columns)
+    rows = tail.iloc[[-1] * len(ahead)].reset_index(drop=True)  # dtypes kept (labels)
     rows = _put(rows, future, ahead)
     return pd.concat([tail, rows], ignore_index=True)
 
@@ -577,16 +647,16 @@ def _new_rows(work: pd.DataFrame, block: np.ndarray, targets: list[Hashable]) ->
     The rest are static columns (constant) and targets; features that are neither targets
     nor future columns are refused by ``_check_iterable`` before they would be read.
     """
-    rows = pd.DataFrame(np.repeat(work.to_numpy()[-1:], len(block), axis=0), columns=work.columns)
+    rows = work.iloc[[-1] * len(block)].reset_index(drop=True)  # dtypes kept (labels)
     return _put(rows, targets, block)
 
 
 def _put(frame: pd.DataFrame, names: list[Hashable], values: np.ndarray) -> pd.DataFrame:
     """Return ``frame`` with ``values`` in its columns ``names`` (labels are unique)."""
-    labels: list[Hashable] = list(frame.columns)
-    array = frame.to_numpy(dtype=np.float64, copy=True)
-    array[:, [labels.index(name) for name in names]] = values
-    return pd.DataFrame(array, columns=frame.columns)
+    out = frame.copy()
+    for j, name in enumerate(names):
+        out[name] = np.asarray(values[:, j], dtype=np.float64)
+    return out
 
 
 def _known_future(

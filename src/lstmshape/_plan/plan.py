@@ -122,8 +122,12 @@ class WindowPlan:
 
         A binary search in the blocks' cumulative counts: no per-sample array is made.
         """
-        ends = self.block_first_samples + self.counts
-        return np.searchsorted(ends, np.asarray(samples, dtype=np.int64), side="right")
+        return np.searchsorted(self._block_ends, np.asarray(samples, dtype=np.int64), "right")
+
+    @cached_property
+    def _block_ends(self) -> np.ndarray:
+        """One past each block's last sample number."""
+        return readonly(self.block_first_samples + self.counts)
 
     def starts_of(self, samples: np.ndarray) -> np.ndarray:
         """Return the start row of each of ``samples``: ``starts[samples]``, from the blocks.
@@ -137,6 +141,11 @@ class WindowPlan:
         return self.firsts[block] + self.framing.stride * (
             samples - self.block_first_samples[block]
         )
+
+    def run_begins_of(self, samples: np.ndarray) -> np.ndarray:
+        """Return the first row of the run of each of ``samples``: ``run_begins[samples]``."""
+        begins, _ = self._run_bounds
+        return begins[self.block_runs[self.block_of(samples)]]
 
     @cached_property
     def _run_bounds(self) -> tuple[np.ndarray, np.ndarray]:

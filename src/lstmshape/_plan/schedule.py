@@ -9,9 +9,12 @@ read it, so one seed means one order everywhere.
 
 The rules, stated once:
 
-* **order**: without shuffling, samples in order. With ``shuffle=True``, epoch ``e``
-  uses the permutation drawn by ``numpy.random.default_rng([seed, e])``: a new order every
-  epoch, the same order for the same seed and epoch on every machine.
+* **order**: without shuffling, samples in order. With ``shuffle=True``, position ``p`` of
+  epoch ``e`` serves sample ``shuffle_positions(p, n, (seed, e))``: a keyed pseudo-random
+  bijection of ``range(n)`` (a Feistel network with cycle-walking, see
+  :func:`shuffle_positions`), so a new order every epoch, the same order for the same seed
+  and epoch on every machine, and a batch's samples are computed from its positions alone:
+  an epoch never materialises its order (memory O(batch), not 8 bytes per window).
 * **shards** (``shard_by="window"``, the default): shard ``k`` of ``K`` takes every
   ``K``-th sample of the epoch's order, starting at position ``k`` (as
   ``torch.utils.data.DistributedSampler`` does, without padding). The shards are disjoint
@@ -22,7 +25,7 @@ The rules, stated once:
   largest first, each to the shard with the fewest windows so far (ties: the lower shard
   number), so the shards are balanced by window count and the same on every machine.
   A shard's samples are in order, or with ``shuffle=True`` shuffled within the shard by
-  ``numpy.random.default_rng([seed, e, k])``. Disjoint, every sample once per epoch; the
+  the same bijection keyed by ``(seed, e, k)``. Disjoint, every sample once per epoch; the
   sizes may differ by up to the largest series. ``shard_by=("series", key)``, with several
   ``group_by`` keys, deals out the values of one key instead: every series of one store
   (``("series", "store")``) goes to the same shard, dealt and balanced the same way.
@@ -216,16 +219,19 @@ class BatchSchedule:
             )
         shards = _series_shards(tuple(segments), num_shards)
         owner = {first: number for first, size, number in segments if size}
-        # A shard's members are whole series: the series of each first sample it holds.
+        # A shard's members are whole series: the series of each of its segments.
         return tuple(
-            tuple(sorted(owner[int(m)] for m in members if int(m) in owner)) for members in shards
+            tuple(sorted(owner[first] for first in firsts.tolist())) for firsts, _ in shards
         )
 
     @property
     def shard_sizes(self) -> tuple[int, ...]:
         """Samples served by every shard per epoch (before dropping a remainder batch)."""
         if self.shard_by == "series":
-            sizes = tuple(len(m) for m in _series_shards(self.series, self.num_shards))
+            sizes = tuple(
+                int(ends[-1]) if len(ends) else 0
+                for _, ends in _series_shards(self.series, self.num_shards)
+            )
         else:
             sizes = tuple(
                 len(range(k, self.n_samples, self.num_shards)) for k in range(self.num_shards)
@@ -265,18 +271,38 @@ class BatchSchedule:
         epoch = check_int(epoch, "epoch", minimum=0)
         k, size = self.shard_index, self.shard_size
         if self.shard_by == "series":
-            members = _series_shards(self.series, self.num_shards)[k]
-            if self.shuffle:
-                members = members[
-                    np.random.default_rng([self.seed, epoch, k]).permutation(len(members))
-                ]
-            return members[:size].copy()
+            return self._series_members(np.arange(size, dtype=np.int64), epoch)
         # Window shards; even shards stop where every shard still has a sample.
         end = self.num_shards * size if self.even_shards else self.n_samples
         if not self.shuffle:
             return np.arange(k, end, self.num_shards, dtype=np.int64)
-        permutation = permutation_for(self.n_samples, self.seed, epoch)
-        return permutation[k : end : self.num_shards]
+        positions = np.arange(k, end, self.num_shards, dtype=np.int64)
+        return shuffle_positions(positions, self.n_samples, (self.seed, epoch))
+
+    @property
+    def per_batch(self) -> bool:
+        """Whether :meth:`batch` works out a batch from its positions alone (no order needed).
+
+        Always: window shards and shards of series, shuffled or not, take memory per
+        batch, never per epoch (loaders then hold no order).
+        """
+        return True
+
+    def _series_members(self, positions: np.ndarray, epoch: int) -> np.ndarray:
+        """Return the samples at ``positions`` of this series shard's order of ``epoch``.
+
+        The shard's samples, in order, are its segments one after the other; shuffled,
+        position ``p`` serves its ``shuffle_positions(p, size, (seed, e, k))``-th sample.
+        A binary search in the segments' cumulative counts finds each one.
+        """
+        k = self.shard_index
+        firsts, ends = _series_shards(self.series, self.num_shards)[k]
+        size = int(ends[-1]) if len(ends) else 0
+        if self.shuffle:
+            positions = shuffled_at(positions, size, (self.seed, epoch, k))
+        segment = np.searchsorted(ends, positions, side="right")
+        before = np.concatenate([[0], ends[:-1]])[segment]  # positions before the segment
+        return firsts[segment] + positions - before
 
     def batch(self, number: int, epoch: int = 0, order: np.ndarray | None = None) -> np.ndarray:
         """Return the sample numbers of one batch.
@@ -288,7 +314,8 @@ class BatchSchedule:
         epoch : int, default 0
             The epoch whose order the batch is cut from.
         order : numpy.ndarray, optional
-            ``order(epoch)``, when the caller has it (saves computing it again).
+            ``order(epoch)``, when the caller has it. Without it, the batch is worked out
+            from its positions alone (memory of the batch, see :attr:`per_batch`).
         """
         if not 0 <= number < len(self):
             raise IndexError(f"batch {number} out of range: this epoch has {len(self)} batches")
@@ -296,9 +323,16 @@ class BatchSchedule:
         end = min(begin + self.batch_size, self.shard_size)
         if order is not None:
             return order[begin:end]
-        if self.in_order:
+        if self.shard_by == "series":
+            epoch = check_int(epoch, "epoch", minimum=0)
+            return self._series_members(np.arange(begin, end, dtype=np.int64), epoch)
+        if self.per_batch:
             first = self.shard_index + self.num_shards * begin
-            return np.arange(first, first + self.num_shards * (end - begin), self.num_shards)
+            positions = np.arange(first, first + self.num_shards * (end - begin), self.num_shards)
+            if not self.shuffle:
+                return positions
+            epoch = check_int(epoch, "epoch", minimum=0)
+            return shuffled_at(positions, self.n_samples, (self.seed, epoch))
         return self.order(epoch)[begin:end]
 
     def batches(self, epoch: int = 0) -> Iterator[np.ndarray]:
@@ -308,15 +342,125 @@ class BatchSchedule:
         ----------
         epoch : int, default 0
             The epoch (its order, when shuffled).
+
+        Each batch is worked out on its own: the epoch's order is never made whole.
         """
-        order = self.order(epoch)
+        epoch = check_int(epoch, "epoch", minimum=0)
         for number in range(len(self)):
-            yield self.batch(number, epoch, order)
+            yield self.batch(number, epoch)
 
 
-def permutation_for(n_samples: int, seed: int, epoch: int) -> np.ndarray:
-    """Return the shuffled order of all samples for one epoch: the same on every machine."""
-    return np.random.default_rng([seed, epoch]).permutation(n_samples)
+#: Rounds of the Feistel network of :func:`shuffle_positions`.
+FEISTEL_ROUNDS = 8
+#: Positions of a shuffled epoch worked out together, and kept for the next batches
+#: (256 KB each; a few are cached): a batch costs a share of one pass over them.
+CHUNK = 1 << 15
+
+
+@lru_cache(maxsize=256)
+def _round_keys(key: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(adds, odd multipliers)`` of every round: raw words of ``default_rng(key)``."""
+    words = np.random.default_rng(list(key)).bit_generator.random_raw(2 * FEISTEL_ROUNDS)
+    words = np.asarray(words, dtype=np.uint64)
+    adds, muls = words[:FEISTEL_ROUNDS].copy(), words[FEISTEL_ROUNDS:] | np.uint64(1)
+    adds.flags.writeable = muls.flags.writeable = False
+    return adds, muls
+
+
+def _feistel(values: np.ndarray, bits: int, keys: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Pass ``values`` through a Feistel network on ``bits``-bit integers (a bijection).
+
+    Each round splits a value into its high ``a`` and low ``b`` bits and maps it to
+    ``b`` followed by ``a ^ F(b)`` (unbalanced when ``bits`` is odd: the two sizes swap
+    every round); each round can be undone, so the network is a bijection. ``F(b)``:
+    ``z = (b + add) * odd``, ``z ^= z >> 32``, ``z *= odd`` in 64-bit arithmetic, and its top
+    bits (multiply-shift hashing with one xor-shift between: not affine, and every bit of
+    ``b`` reaches every bit of ``F``). ``values`` is overwritten.
+    """
+    high, low = bits // 2, bits - bits // 2
+    for add, mul in zip(*keys, strict=True):
+        b = values & np.uint64((1 << low) - 1)
+        values >>= np.uint64(low)  # a
+        if high:
+            f = b + add
+            f *= mul
+            f ^= f >> np.uint64(32)
+            f *= mul
+            f >>= np.uint64(64 - high)
+            values ^= f
+        b <<= np.uint64(high)
+        values |= b
+        high, low = low, high
+    return values
+
+
+def shuffle_positions(positions: np.ndarray, n: int, key: tuple[int, ...]) -> np.ndarray:
+    """Return the sample served at each of ``positions`` of a shuffled order of ``range(n)``.
+
+    A keyed pseudo-random bijection of ``range(n)``: a Feistel network of
+    ``FEISTEL_ROUNDS`` rounds on ``b`` bits, the fewest that hold ``n - 1`` (round function
+    multiply-shift hashing, round keys drawn from ``numpy.random.default_rng(key)``),
+    with cycle-walking: a value ``>= n`` goes through the network again until it lands in
+    range (the domain ``2**b`` is less than ``2 n``, so under 2 passes on average, and
+    the walk ends because it started in range). Positions are computed on their own, in
+    memory of their number: a batch of a shuffled epoch needs no permutation of the
+    whole epoch. Four rounds mix every bit of a position into every bit of its sample
+    (Feistel networks with random round functions are pseudo-random permutations from 4
+    rounds, Luby-Rackoff): no position says anything usable about its sample, which is
+    what stochastic gradient descent asks of a shuffle.
+
+    Examples
+    --------
+    >>> order = shuffle_positions(np.arange(10), 10, (0, 0))
+    >>> sorted(order.tolist()) == list(range(10))
+    True
+    >>> bool((shuffle_positions(np.arange(4, 7), 10, (0, 0)) == order[4:7]).all())
+    True
+    """
+    positions = np.asarray(positions, dtype=np.int64)
+    if n <= 1:
+        return positions.copy()
+    bits = (n - 1).bit_length()
+    keys = _round_keys(tuple(int(k) for k in key))
+    out = np.empty(len(positions), dtype=np.int64)
+    limit = np.uint64(n)
+    for begin in range(0, len(positions), 1 << 20):  # bounds the temporaries
+        values = _feistel(positions[begin : begin + (1 << 20)].astype(np.uint64), bits, keys)
+        outside = np.flatnonzero(values >= limit)
+        while len(outside):
+            values[outside] = _feistel(values[outside], bits, keys)
+            outside = outside[values[outside] >= limit]
+        out[begin : begin + len(values)] = values.astype(np.int64)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _shuffled_chunk(n: int, key: tuple[int, ...], chunk: int) -> np.ndarray:
+    """Positions ``[chunk * CHUNK, (chunk + 1) * CHUNK)`` of the shuffled order (read-only)."""
+    begin = chunk * CHUNK
+    found = shuffle_positions(np.arange(begin, min(begin + CHUNK, n), dtype=np.int64), n, key)
+    found.flags.writeable = False
+    return found
+
+
+def shuffled_at(positions: np.ndarray, n: int, key: tuple[int, ...]) -> np.ndarray:
+    """``shuffle_positions(positions, n, key)``, read from cached chunks of the order.
+
+    For a batch: the chunks it touches are worked out once and serve the batches after
+    it, so a batch costs about its share of a chunk (a few are kept: memory O(CHUNK)).
+    """
+    positions = np.asarray(positions, dtype=np.int64)
+    if not len(positions):
+        return positions.copy()
+    chunks = positions // CHUNK
+    first = int(chunks[0])
+    if (chunks == first).all():  # a batch, nearly always
+        return _shuffled_chunk(n, key, first)[positions - first * CHUNK]
+    out = np.empty(len(positions), dtype=np.int64)
+    for chunk in np.unique(chunks).tolist():
+        inside = chunks == chunk
+        out[inside] = _shuffled_chunk(n, key, chunk)[positions[inside] - chunk * CHUNK]
+    return out
 
 
 def series_segments(plan: WindowPlan, level: int | None = None) -> tuple[Segment, ...]:
@@ -395,11 +539,15 @@ def _checked_segments(series: Sequence[Segment] | None, n_samples: int) -> tuple
 
 
 @lru_cache(maxsize=64)
-def _series_shards(segments: tuple[Segment, ...], num_shards: int) -> tuple[np.ndarray, ...]:
+def _series_shards(
+    segments: tuple[Segment, ...], num_shards: int
+) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
     """Deal whole series to shards, largest first, each to the lightest shard.
 
-    Returns every shard's sample numbers in increasing order (read-only). Deterministic:
-    ties between series go by series number, ties between shards to the lower shard.
+    Returns every shard's samples as segments in increasing order: ``(firsts, ends)``,
+    the first sample of each segment and the cumulative count at its end (read-only;
+    memory per series, not per sample). Deterministic: ties between series go by series
+    number, ties between shards to the lower shard.
     """
     sizes: dict[int, int] = {}
     for _, count, number in segments:
@@ -410,13 +558,14 @@ def _series_shards(segments: tuple[Segment, ...], num_shards: int) -> tuple[np.n
         lightest = min(range(num_shards), key=lambda k: (loads[k], k))
         shard_of[number] = lightest
         loads[lightest] += sizes[number]
-    parts: list[list[np.ndarray]] = [[] for _ in range(num_shards)]
+    parts: list[list[tuple[int, int]]] = [[] for _ in range(num_shards)]
     for first, count, number in sorted(segments):
         if count:
-            parts[shard_of[number]].append(np.arange(first, first + count, dtype=np.int64))
+            parts[shard_of[number]].append((first, count))
     shards = []
     for part in parts:
-        members = np.concatenate(part) if part else np.empty(0, np.int64)
-        members.flags.writeable = False
-        shards.append(members)
+        pairs = np.array(part, dtype=np.int64).reshape(-1, 2)
+        firsts, ends = pairs[:, 0].copy(), np.cumsum(pairs[:, 1])
+        firsts.flags.writeable = ends.flags.writeable = False
+        shards.append((firsts, ends))
     return tuple(shards)

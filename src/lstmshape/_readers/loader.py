@@ -204,8 +204,12 @@ class Loader:
         return start
 
     def _order(self, epoch: int) -> np.ndarray | None:
-        """Return the epoch's order when it must be computed (shuffled, or series shards)."""
-        return None if self.schedule.in_order else self.schedule.order(epoch)
+        """Return the epoch's order when batches need it (shards of series); else None.
+
+        Window shards, shuffled or not, work out each batch from its positions (memory
+        O(batch)): no loader holds an epoch's order of them.
+        """
+        return None if self.schedule.per_batch else self.schedule.order(epoch)
 
     def _gather(self, number: int, epoch: int, order: np.ndarray | None) -> tuple[Any, Any]:
         """Return batch ``number`` of ``epoch`` as numpy ``(x, y)`` (``y`` None: inputs only)."""

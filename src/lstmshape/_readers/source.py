@@ -290,7 +290,7 @@ class WindowSource:
             if first == 0 and step == 1:  # one series, stride 1: sample numbers are start rows
                 return np.asarray(samples, dtype=np.int64)
             return first + step * np.asarray(samples, dtype=np.int64)
-        return self.plan.starts[samples]  # one lookup per sample (no search in the blocks)
+        return self.plan.starts_of(samples)  # a binary search in the blocks: no array per sample
 
     def gather(
         self, samples: np.ndarray, dtype: np.dtype[Any] | None = None
@@ -367,8 +367,8 @@ class WindowSource:
         samples = np.asarray(samples, dtype=np.int64)
         if not self.plan.n_padded:
             return np.ones((len(samples), self.framing.lookback), dtype=bool)
-        rows = self.plan.starts[samples][:, None] + self.framing.input_offsets[None, :]
-        return rows >= self.plan.run_begins[samples][:, None]
+        rows = self.plan.starts_of(samples)[:, None] + self.framing.input_offsets[None, :]
+        return rows >= self.plan.run_begins_of(samples)[:, None]
 
     def _pick_padded(self, role: str, samples: np.ndarray) -> np.ndarray:
         """Return the ``role`` windows of ``samples`` (numbers), read row by row (a copy).
@@ -378,8 +378,8 @@ class WindowSource:
         row; future and target rows always lie in the run.
         """
         offset, length, step, columns = self._role_rows(role)
-        starts = self.plan.starts[samples]
-        begins = self.plan.run_begins[samples][:, None]
+        starts = self.plan.starts_of(samples)
+        begins = self.plan.run_begins_of(samples)[:, None]
         if role == "static":
             rows = np.maximum(starts[:, None], begins)
         else:

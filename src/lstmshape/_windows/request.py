@@ -217,7 +217,7 @@ def encode_categories(
         for column, count in unseen.items():
             unknown[column] = unknown.get(column, 0) + count
     table = replace(timeline.table, categories=encoded)
-    return Timeline(table, timeline.runs, timeline.run_groups, timeline.group_by)
+    return replace(timeline, table=table)  # every other field kept (group_keys, ...)
 
 
 def source_of(timeline: Timeline, plan: WindowPlan) -> WindowSource:
