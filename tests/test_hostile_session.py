@@ -359,3 +359,79 @@ def test_array_panel_has_the_series_key_of_every_other_panel() -> None:
              for k in range(2)]
         )  # fmt: skip
     assert counts[0] == counts[1]
+
+
+# -- what held: kept as tests so that it keeps holding ----------------------------------------
+
+
+def test_split_codes_labels_first_seen_in_val_or_test_as_0_with_one_warning() -> None:
+    index = pd.date_range("2021-01-01", periods=40, freq="D", name="t")
+    labels = np.array(["a", "b"] * 20, dtype=object)
+    labels[28:34], labels[34:] = "vv", "tt"
+    labels[5] = None  # a missing label: code 0, silently
+    data = pd.DataFrame({"v": np.arange(40.0), "lab": labels}, index=index)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        parts = lstmshape.split(data, 3, val=12, test=6, targets="v", categorical="lab")
+    assert [type(w.message).__name__ for w in caught] == ["UnknownCategoryWarning"]
+    assert "'lab': 12 values" in str(caught[0].message)
+    assert parts.train.vocabularies["lab"].labels == ("a", "b")
+    code = {"a": 1, "b": 2}
+    for part in (parts.train, parts.val, parts.test):
+        rows = np.asarray(part.X["past"])[:, :, 0].astype(int)  # v is the row number
+        want = np.vectorize(lambda r: code.get(labels[r], 0))(rows)
+        np.testing.assert_array_equal(np.asarray(part.X["categorical_past"])[:, :, 0], want)
+
+
+@pytest.mark.parametrize("transform", [None, "diff", "log"])
+def test_iterated_quantile_forecast_feeds_back_the_median(transform: str | None) -> None:
+    """A model of known output: each level is the last (transformed) input +- 1."""
+    data = pd.DataFrame(
+        {"v": np.arange(1.0, 31.0)}, index=pd.date_range("2021-01-01", periods=30, name="t")
+    )
+
+    def model(x: Any) -> np.ndarray:
+        last = np.asarray(x)[:, -1, 0]
+        return np.stack([last - 1, last, last + 1], -1)[:, None, :]
+
+    got = lstmshape.forecast(
+        model, data, 5, steps=3, targets="v", quantiles=[0.1, 0.5, 0.9], transform=transform
+    )
+    history, want = list(data["v"]), []
+    for _ in range(3):  # a plain loop: undo each level, append the median
+        if transform is None:
+            levels = [history[-1] + d for d in (-1, 0, 1)]
+        elif transform == "diff":
+            change = history[-1] - history[-2]
+            levels = [history[-1] + change + d for d in (-1, 0, 1)]
+        else:
+            levels = [float(np.exp(np.log(history[-1]) + d)) for d in (-1, 0, 1)]
+        want.append(levels)
+        history.append(levels[1])
+    np.testing.assert_allclose(got.to_numpy(), np.array(want))
+
+
+def test_prefetch_raises_a_gather_error_in_order_and_stops() -> None:
+    pytest.importorskip("torch")
+    w = lstmshape.windows(np.arange(200.0), 5)
+    loader = w.to_torch(10, prefetch=3)
+    source, calls = loader._source, [0]
+    gather = source.gather
+
+    def failing(rows: Any, dtype: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == 3:
+            raise RuntimeError("disk gone")
+        return gather(rows, dtype)
+
+    object.__setattr__(source, "gather", failing)
+    served: list[float] = []
+
+    def take_all() -> None:
+        for x, _ in loader:
+            served.append(float(x[0, 0, 0]))
+
+    with pytest.raises(RuntimeError, match="disk gone"):
+        take_all()
+    assert served == [0.0, 10.0]
+    assert loader.state_dict()["batch"] == 2
