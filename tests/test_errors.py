@@ -310,6 +310,21 @@ WINDOWS_ROWS = [
         "group_by",
         ["s", "i"],
         ShapeError,
+        "'s' is an index level of `data`, not a column: move the key(s) into the columns "
+        "with `data.reset_index(level=['s', 'i'])`",
+        {"data": TWO_KEYS.set_index(["s", "i"], append=True)},
+    ),
+    Row(
+        "group_by",
+        "s",
+        ShapeError,
+        "with `data.reset_index(level='s')`",
+        {"data": TWO_KEYS.set_index("s", append=True)},
+    ),
+    Row(
+        "group_by",
+        ["s", "i"],
+        ShapeError,
         "Column 'i' (a `group_by` key) has a missing group label at row 1 (10 of 20 rows",
         {"data": TWO_KEYS.assign(i=[1.0, None] * 10)},
     ),

@@ -511,13 +511,21 @@ def group_keys_of(data: Any, group_by: Any) -> tuple[Hashable, ...]:
                 f"is one level of the series' labels. Name each column once. "
                 f"{received('group_by', group_by)}"
             )
+    levels = [name for name in data.index.names if name is not None]
     for key in keys:
         if key not in data.columns:
             which = "a column" if len(keys) == 1 else f"key {key!r}, a column"
+            in_index = [k for k in keys if k in levels and k not in data.columns]
+            level: Any = in_index[0] if len(in_index) == 1 else in_index
+            hint = (
+                f" {key!r} is an index level of `data`, not a column: move the key(s) into "
+                f"the columns with `data.reset_index(level={level!r})`."
+                if key in in_index
+                else did_you_mean(key, list(data.columns))
+            )
             raise ShapeError(
-                f"`group_by` names {which} that `data` does not have: {key!r}."
-                f"{did_you_mean(key, list(data.columns))} Available columns: "
-                f"{listed(map(repr, data.columns), limit=20)}."
+                f"`group_by` names {which} that `data` does not have: {key!r}.{hint} "
+                f"Available columns: {listed(map(repr, data.columns), limit=20)}."
             )
     return keys
 
