@@ -309,6 +309,14 @@ WINDOWS_ROWS = [
     Row(
         "group_by",
         ["s", "i"],
+        TypeError,
+        "Column 's' (a `group_by` key) holds labels that cannot name a series "
+        "(unhashable type: 'list')",
+        {"data": TWO_KEYS.assign(s=[["x"], ["y"]] * 10)},
+    ),
+    Row(
+        "group_by",
+        ["s", "i"],
         ShapeError,
         "'s' is an index level of `data`, not a column: move the key(s) into the columns "
         "with `data.reset_index(level=['s', 'i'])`",

@@ -578,7 +578,15 @@ def _order_by_group(
                 f"({int(labels.isna().sum())} of {len(labels)} rows are missing); every row "
                 "must belong to a group. Drop those rows or fill the labels first."
             )
-        key_codes, key_names = pd.factorize(labels, sort=True)
+        try:
+            key_codes, key_names = pd.factorize(labels, sort=True)
+        except TypeError as error:  # unhashable labels (lists, dicts): say which key
+            raise TypeError(
+                f"Column {key!r} (a `group_by` key) holds labels that cannot name a series "
+                f"({error}): every label must be hashable, such as a string, a number or a "
+                f"tuple. Convert them first, for example `data[{key!r}].map(tuple)` or "
+                f"`.astype(str)`. {received('group_by', keys[0] if len(keys) == 1 else list(keys))}"
+            ) from None
         all_codes.append(key_codes)
         all_names.append(list(key_names))
     names: list[Hashable]
