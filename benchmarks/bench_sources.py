@@ -12,6 +12,7 @@ row numbers) and of the data, for scale.
     PYTHONPATH=src python benchmarks/bench_sources.py            # 1,000 and 10,000 series
     PYTHONPATH=src python benchmarks/bench_sources.py --series 1000
     PYTHONPATH=src python benchmarks/bench_sources.py --compare 2000   # Arrow IPC vs Parquet
+    PYTHONPATH=src python benchmarks/bench_sources.py --speed 10000    # without tracemalloc
 """
 
 from __future__ import annotations
@@ -160,14 +161,49 @@ def compare(n_series: int) -> None:
                 )
 
 
+def speed(n_series: int) -> None:
+    """Open and shuffled ``to_torch`` batches without tracemalloc (which slows Python code)."""
+    import lstmshape
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _write(folder, n_series)
+        for kind in ("parquet", "arrow"):
+            started = time.perf_counter()
+            if kind == "parquet":
+                panel = lstmshape.read_parquet(
+                    folder / "parquet", series="series", cache_bytes=CACHE_BYTES
+                )
+            else:
+                panel = lstmshape.read_arrow(
+                    folder / "data.arrow", series="series", cache_bytes=CACHE_BYTES
+                )
+            opened = time.perf_counter() - started
+            parts = lstmshape.split(panel, LOOKBACK, test=0.2)
+            batches = iter(parts.train.to_torch(256, shuffle=True, seed=0))
+            next(batches)  # torch imported, the first row groups read
+            started = time.perf_counter()
+            for _ in range(40):
+                next(batches)
+            per_batch = (time.perf_counter() - started) / 40 * 1000
+            print(
+                f"  {kind:8s} {n_series:,} series: open {opened:.2f} s, 40 shuffled batches of "
+                f"to_torch(256), cache {CACHE_BYTES // 2**20} MiB: {per_batch:.0f} ms/batch"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--compare", type=int, metavar="SERIES", help=compare.__doc__)
+    parser.add_argument("--speed", type=int, metavar="SERIES", help=speed.__doc__)
     args = parser.parse_args()
     if args.compare:
         compare(args.compare)
+        return
+    if args.speed:
+        speed(args.speed)
         return
     if args.child:
         kind, folder, n = args.child

@@ -678,7 +678,7 @@ def _usable_rows(p: Prepared, limit: int | None = None) -> np.ndarray:
 
 def fit_scalers(case: Case, prepared: list[Prepared], limits: list[int | None]) -> Any:
     """Fit the case's scaler on the usable rows before ``limits`` (per series or pooled)."""
-    if case.scaler is None:
+    if case.scaler is None or not case.used:  # no float column: the cell refuses
         return None
     if case.per_series:
         fitted = {}

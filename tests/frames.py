@@ -9,8 +9,9 @@ in that kind, ``reference`` the pandas input that must give the same results.
   (``reset_index()``), which lstmshape makes the index again. The reference is ``frame``
   itself (``group_by=series`` is passed with both).
 * Files (``parquet``, ``arrow-file``) are read by ``lstmshape.read_parquet`` /
-  ``read_arrow`` as a panel, one series per ``series`` value (one series named ``data``
-  without it); the reference is the same panel in pandas: ``{name: rows}``. Pass
+  ``read_arrow`` as a panel, one series per ``series`` value, the reference being the
+  same panel in pandas (``{name: rows}``); without ``series`` the file is one series and
+  the reference is ``frame`` itself. Pass
   ``group_by`` only for the frame kinds (``takes_group_by(kind)``).
 
 The ``frame_kind`` fixture is parametrised over :data:`KINDS` (each skips where its library
@@ -62,8 +63,8 @@ def as_kind(kind: str, frame: pd.DataFrame, series: Hashable | None = None) -> t
         return pa.Table.from_pandas(_flat(frame), preserve_index=False), frame
     flat = _flat(frame)
     time = None if isinstance(frame.index, pd.RangeIndex) else frame.index.name
-    if series is None:
-        reference: Any = {"data": frame}
+    if series is None:  # one file, one series: the frame it was written from
+        reference: Any = frame
     else:
         reference = {
             name: rows.drop(columns=[series]) for name, rows in frame.groupby(series, sort=True)
@@ -85,8 +86,6 @@ def as_kind(kind: str, frame: pd.DataFrame, series: Hashable | None = None) -> t
         path = _FOLDER / f"data-{number}.arrow"
         feather.write_feather(table, path, compression="uncompressed", chunksize=7)
         data = lstmshape.read_arrow(path, series=series, time=time)
-    if series is None:
-        data = {"data": next(iter(data.values()))}
     return data, reference
 
 

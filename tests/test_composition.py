@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+import lstmshape
+from lstmshape import ShapeError
+
 from . import composition as cm
 
 FAST_BUDGET = 260
@@ -85,6 +88,68 @@ def test_cell_on_a_polars_frame(cell: cm.Cell, tmp_path: Path) -> None:
     if module is not None:
         pytest.importorskip(module)
     cm.check_cell(cell, tmp_path, convert=_to_polars)
+
+
+#: The same cells on a Parquet version of the pandas input (issue 21), read back by
+#: ``lstmshape.read_parquet``: one series is one file (read as one series, like the frame
+#: it was written from); a long frame of several series is a hive-partitioned folder
+#: (``g=A/...``), read as a panel of its series in place of ``group_by="g"``. Series told
+#: apart by two keys are not here: read_parquet takes one series column. ``categorical``
+#: is refused on files (its labels are read from frames in memory).
+PARQUET = [cell for cell in POLARS if not cell.has("two_keys")]
+
+
+def _run_on_parquet(cell: cm.Cell, tmp_path: Path) -> None:
+    import dataclasses
+
+    import pandas as pd
+
+    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow")
+    case = cm.make_case(cell, tmp_path)
+    data = case.data
+    assert isinstance(data, pd.DataFrame)
+    table = pa.Table.from_pandas(data.reset_index(), preserve_index=False)
+    kw = dict(case.kw)
+    if kw.pop("group_by", None) is None:
+        pq.write_table(table, tmp_path / "data.parquet", row_group_size=7)
+        read = lstmshape.read_parquet(tmp_path / "data.parquet")
+    else:
+        pq.write_to_dataset(table, tmp_path / "data", partition_cols=["g"])
+        read = lstmshape.read_parquet(tmp_path / "data")
+        actual = {key: rows.drop(columns="g") for key, rows in data.groupby("g", sort=True)}
+        case = dataclasses.replace(case, actual=actual)  # score() reads a panel's actual
+    case = dataclasses.replace(case, data=read, kw=kw)
+    before = cm._snapshot(case.data)
+    try:
+        cm.OPERATION_CHECKS[cell.op](case, tmp_path)
+    finally:
+        cm.assert_unchanged(before, case.data)
+
+
+@pytest.mark.parametrize("cell", _params(PARQUET, slow=False))
+def test_cell_on_a_parquet_file(cell: cm.Cell, tmp_path: Path) -> None:
+    module = cm.FRAMEWORK.get(cell.op)
+    if module is not None:
+        pytest.importorskip(module)
+    if cell.has("categorical"):  # labels are read from frames in memory, not from files
+        with pytest.raises(ShapeError, match=r"`categorical` columns (are read|need one)"):
+            _run_on_parquet(cell, tmp_path)
+        return
+    if cell.op == "forecast" and cell.kind == "long_group_by":  # a panel: the panel's words
+        with pytest.raises(TypeError, match=r"is a panel .* Forecast each series on its own"):
+            _run_on_parquet(cell, tmp_path)
+        return
+    refusals = cm.expected_refusals(cell)
+    if not refusals:
+        _run_on_parquet(cell, tmp_path)
+        return
+    with pytest.raises((TypeError, ShapeError)) as raised:
+        _run_on_parquet(cell, tmp_path)
+    assert any(
+        isinstance(raised.value, r.error) and not cm.message_names(str(raised.value), r.words)
+        for r in refusals
+    ), f"{cell.id}: {raised.value}"
 
 
 def test_every_option_and_operation_is_sampled() -> None:

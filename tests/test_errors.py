@@ -86,6 +86,10 @@ def _gen(n: int = 10) -> Any:
 
 # -- data values used by several tables ------------------------------------------------------
 SERIES = np.arange(20.0)
+#: A frame whose dates are a column beside a RangeIndex (a CSV read without index_col).
+DATE_COLUMN = pd.DataFrame(
+    {"date": pd.date_range("2020-01-01", periods=20).astype(str), "y": SERIES}
+)
 DAYS = pd.date_range("2020-01-01", periods=20, freq="D")
 DATED = pd.DataFrame({"a": np.arange(20.0), "b": np.arange(20.0) * 2}, index=DAYS)
 #: Two group keys (s, i: four series of 5 rows) and two columns.
@@ -419,6 +423,50 @@ WINDOWS_ROWS = [
         ShapeError,
         "Column 'b' (`static`) of `data` has 1 missing value, the first at row 3",
         {"data": DATED.assign(b=[1.0, 1.0, 1.0, np.nan, *[1.0] * 16]), "dropna": True},
+    ),
+    # time= (issue 21): the column that is the time axis of a frame indexed otherwise
+    Row("time", "date", TypeError, "but `data` is 'ndarray', which has no named columns"),
+    Row(
+        "time",
+        ["date"],
+        TypeError,
+        "`time` must be the name of the time column",
+        {"data": DATE_COLUMN},
+    ),
+    Row(
+        "time",
+        "dat",
+        ShapeError,
+        "`data` does not have: 'dat'. Did you mean 'date'?",
+        {"data": DATE_COLUMN},
+    ),
+    Row(
+        "time",
+        "y",
+        ShapeError,
+        "`time` must name a column of dates or times",
+        {"data": DATE_COLUMN},
+    ),
+    Row(
+        "time",
+        "date",
+        ShapeError,
+        "`data` is indexed by time already (a DatetimeIndex)",
+        {"data": DATE_COLUMN.set_index(pd.date_range("2021-01-01", periods=20))},
+    ),
+    Row(
+        "time",
+        "date",
+        ShapeError,
+        "The index of `data` runs backwards in time",
+        {"data": DATE_COLUMN.iloc[::-1]},
+    ),
+    Row(
+        "time",
+        "date",
+        ShapeError,
+        "which is the label of 2 columns",
+        {"data": pd.concat([DATE_COLUMN, DATE_COLUMN[["date"]]], axis=1)},
     ),
     # categorical covariates (issue 23)
     Row(

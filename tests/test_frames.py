@@ -243,3 +243,51 @@ def test_explain_describes_a_polars_frame_as_its_pandas_twin() -> None:
     assert lstmshape.explain(data) == lstmshape.explain(frame)
     two = data.with_columns(again=pl.col("date"))
     assert "has 2 date/time columns" in lstmshape.explain(two)
+
+
+@pytest.mark.parametrize("kind", ["pandas-text", "pandas", "polars", "polars-lazy", "arrow"])
+def test_time_names_the_time_column_in_every_entry_point(kind: str) -> None:
+    """``time=`` makes a date column the index: the same answers as ``set_index`` (issue 21)."""
+    n = 40
+    dates = pd.date_range("2022-03-01", periods=n, freq="D", unit="us")
+    values = np.arange(n, dtype=np.float64) ** 1.5
+    reference = pd.DataFrame({"y": values, "x": values[::-1].copy()}, index=dates.rename("date"))
+    flat = reference.reset_index().assign(seen=pd.date_range("2024-01-01", periods=n, unit="us"))
+    if kind == "pandas-text":
+        data: Any = flat.assign(date=flat["date"].dt.strftime("%Y-%m-%d")).drop(columns="seen")
+    elif kind == "pandas":
+        data = flat
+    elif kind.startswith("polars"):
+        pl = pytest.importorskip("polars")
+        data = pl.from_pandas(flat)
+        data = data.lazy() if kind == "polars-lazy" else data
+    else:
+        pa = pytest.importorskip("pyarrow")
+        data = pa.Table.from_pandas(flat, preserve_index=False)
+    roles = {"features": ["y", "x"], "targets": "y"}
+    got = lstmshape.windows(data, 5, time="date", **roles)
+    expected = lstmshape.windows(reference, 5, **roles)
+    np.testing.assert_array_equal(got.X, expected.X)
+    pd.testing.assert_frame_equal(got.to_frame(got.y), expected.to_frame(expected.y))
+    got_parts = lstmshape.split(data, 5, test=0.25, time="date", **roles)
+    expected_parts = lstmshape.split(reference, 5, test=0.25, **roles)
+    np.testing.assert_array_equal(got_parts.test.X, expected_parts.test.X)
+    got_folds = lstmshape.folds(data, 5, n_folds=2, test=5, time="date", **roles)
+    expected_folds = lstmshape.folds(reference, 5, n_folds=2, test=5, **roles)
+    for a, b in zip(got_folds, expected_folds, strict=True):
+        np.testing.assert_array_equal(a.train.y, b.train.y)
+    model = lambda x: x[:, -1, :1]  # noqa: E731 - the last value, carried forward
+    pd.testing.assert_frame_equal(
+        lstmshape.forecast(model, data, 5, steps=3, time="date", features=["y"], targets="y"),
+        lstmshape.forecast(model, reference, 5, steps=3, features=["y"], targets="y"),
+    )
+
+
+def test_a_date_column_is_refused_without_time_and_read_with_it() -> None:
+    frame = pd.DataFrame({"date": ["2020-01-03", "2020-01-02", "2020-01-01"], "y": [1.0] * 3})
+    with pytest.raises(ShapeError, match="Column 'date' of `data` holds dates"):
+        lstmshape.windows(frame, 1)
+    with pytest.raises(ShapeError, match="runs backwards in time"):
+        lstmshape.windows(frame, 1, time="date")
+    w = lstmshape.windows(frame.iloc[::-1], 1, time="date")
+    assert list(w.to_frame(w.y).index.strftime("%d")) == ["02", "03"]

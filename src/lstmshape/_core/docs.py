@@ -91,6 +91,14 @@ freq : str or pandas.DateOffset, optional
     consecutive rows are taken as consecutive time steps, as Keras does (an index with
     a pandas ``freq`` set has no gaps by construction).
 """,
+    "time": """
+time : column name, optional
+    The column that is the time axis, for a frame whose index is not one (a CSV read
+    without ``index_col``, a polars frame with several date/time columns): it becomes
+    the index (dates stored as text are parsed), and its order, duplicates and gaps are
+    checked as a DatetimeIndex's. Without it such a date column is refused (windows
+    could read time backwards).
+""",
     "dropna": """
 dropna : bool, default False
     Rows holding NaN are an error by default; with ``dropna=True`` they are gaps that

@@ -186,6 +186,7 @@ def folds(
     per_timestep: bool = False,
     group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
+    time: Hashable | None = None,
     dropna: bool = False,
     transform: str | None = None,
     per_series: bool = False,
@@ -240,6 +241,7 @@ def folds(
     {group_by}
         See the Notes for how folds cut several series.
     {freq}
+    {time}
     {dropna}
     {transform}
     {per_series}
@@ -292,7 +294,7 @@ def folds(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
         targets=targets, future=future, static=static, categorical=categorical,
-        group_by=group_by, freq=freq,
+        group_by=group_by, freq=freq, time=time,
         dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
     )  # fmt: skip

@@ -24,13 +24,13 @@ from .._core.errors import (
 )
 from .._core.validate import check_int, check_quantiles
 from .._input.categories import Vocabulary
-from .._input.frames import to_pandas
+from .._input.frames import to_pandas, with_time_column
 from .._input.panel import is_panel
 from .._input.table import ColumnSelection, Table, where
 from .._input.transform import rows_used_up
 from .._readers.predict import call_model, model_kind
 from .._readers.units import future_index
-from .._windows.request import make_request
+from .._windows.request import check_time, make_request
 from .._windows.windows import windows
 
 
@@ -47,6 +47,7 @@ def forecast(
     future_values: Any = None,
     static: ColumnSelection = None,
     freq: str | pd.DateOffset | None = None,
+    time: Hashable | None = None,
     fitted_scaler: Any = None,
     transform: str | None = None,
     horizon: int | None = None,
@@ -98,6 +99,8 @@ def forecast(
         pandas infers (business-day data with holidays needs ``freq="B"``). A PeriodIndex
         continues its own periods. Without a DatetimeIndex or PeriodIndex the future rows
         continue the row positions (a RangeIndex continues its own step).
+    time : column name, optional
+        The date column that is the time axis, as in :func:`lstmshape.windows`.
     fitted_scaler : object, optional
         The scaler fitted in training (``split(...).scaler``); undone on the forecast.
     transform : {"diff", "pct_change", "log", "log_diff"}, optional
@@ -214,13 +217,13 @@ def forecast(
             "{name: lstmshape.forecast(model, series, ...) for name, series in data.items()}. "
             f"{received_type('data', data)}"
         )
-    _refuse_series_keys(data, features, targets, future, static, categorical)
+    _refuse_series_keys(data, check_time(time), features, targets, future, static, categorical)
     _check_forecast_categorical(categorical, vocabularies)
     # NaN is allowed here (dropna=True) and refused only in the rows read (_last_rows).
     # Known-future columns are read on target rows: not inputs-only windows then.
     request = make_request(
         data, lookback, inputs_only=future is None, features=features, targets=targets,
-        future=future, static=static, categorical=categorical, dropna=True,
+        future=future, static=static, categorical=categorical, dropna=True, time=time,
         transform=transform, min_history=min_history, scaler=fitted_scaler,
         scaler_name="fitted_scaler",
     )  # fmt: skip
@@ -299,13 +302,15 @@ def _with_labels(history: pd.DataFrame, table: Table, need: int) -> pd.DataFrame
     return pd.concat([history, pd.DataFrame(labels)], axis=1)
 
 
-def _refuse_series_keys(data: Any, *selections: ColumnSelection) -> None:
+def _refuse_series_keys(data: Any, time: Hashable | None, *selections: ColumnSelection) -> None:
     """Refuse a long frame: a text or category column that no role names is a series key.
 
     forecast() continues one series; reading a long frame's rows as one history would
-    forecast from the end of the last series with the others' values as its past.
+    forecast from the end of the last series with the others' values as its past. The
+    ``time`` column is the index, not a key.
     """
-    data = to_pandas(data)  # a polars or Arrow frame is read as pandas reads it
+    # a polars or Arrow frame is read as pandas reads it
+    data = to_pandas(data) if time is None else with_time_column(data, time)
     if not isinstance(data, pd.DataFrame) or selections[0] is not None:
         return  # with `features` named, other columns are not read
     categorical = selections[-1]

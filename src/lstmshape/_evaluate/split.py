@@ -201,6 +201,7 @@ def split(
     per_timestep: bool = False,
     group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
+    time: Hashable | None = None,
     dropna: bool = False,
     transform: str | None = None,
     per_series: bool = False,
@@ -247,6 +248,7 @@ def split(
     {per_timestep}
     {group_by}
     {freq}
+    {time}
     {dropna}
     {transform}
         In a split it is applied before the scaler is fitted; ``to_frame`` of every part
@@ -294,7 +296,7 @@ def split(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, features=features,
         targets=targets, future=future, static=static, categorical=categorical,
-        group_by=group_by, freq=freq,
+        group_by=group_by, freq=freq, time=time,
         dropna=dropna, transform=transform, min_history=min_history, scaler=scaler,
         per_series=per_series,
     )  # fmt: skip

@@ -2,11 +2,15 @@
 
 :func:`read_parquet` and :func:`read_arrow` return ``{series name: LazySeries}``, the kind of
 panel :func:`lstmshape.read_npy_folder` returns, ready for :func:`lstmshape.windows`,
-``split`` and ``folds``. Opening reads the *index* only: the series column and the time
-column, to know which rows belong to which series and when. Values are read when a loader
-asks for a batch's rows, chunk by chunk (a Parquet row group, an Arrow record batch), and
-the chunks read last are kept in a small cache bounded in bytes (``cache_bytes``), so memory
-follows what a batch touches, not the size of the data.
+``split`` and ``folds`` (a single file without a series column: one ``LazySeries``, as the
+frame it was written from). Opening reads the *index* only: the series column and the time
+column, once per file, to know which rows belong to which series and when; the rows are
+grouped by series with arrays (a row-number array and a time array in series order, of
+which each series holds slices), never a Python object per row. Values are read when a
+loader asks for a batch's rows, chunk by chunk (a Parquet row group, an Arrow record
+batch); the chunks read last are kept in a cache bounded in bytes (``cache_bytes``), and
+the chunks of the last read are kept beyond it (a batch's inputs and targets share them),
+so memory follows what a batch touches, not the size of the data.
 
 * Arrow IPC (Feather v2) files are memory-mapped: an uncompressed record batch is read
   without a copy (its columns are numpy views of the mapped file where they have no
@@ -37,6 +41,8 @@ from .lazy import LazySeries
 
 #: Default bound on the decoded chunks a file's reader keeps (bytes).
 CACHE_BYTES = 64 * 2**20
+#: Parquet files a reader keeps open (per process), the ones used last.
+OPEN_FILES = 64
 
 
 class _ChunkReader:
@@ -51,6 +57,7 @@ class _ChunkReader:
     def _reset(self) -> None:
         self._cache: OrderedDict[tuple[int, str], tuple[np.ndarray, int]] = OrderedDict()
         self._cached = 0
+        self._kept: set[int] = set()  # the chunks of the last read: kept for the next one
         self._lock = threading.Lock()
         self._pid = os.getpid()
 
@@ -89,11 +96,25 @@ class _ChunkReader:
                 self._cached += cost
         for name in columns:
             self._cache.move_to_end((chunk, name))
-        got = [self._cache[(chunk, c)][0] for c in columns]
-        while self._cached > self.cache_bytes and len(self._cache) > len(columns):
-            _, (_, cost) = self._cache.popitem(last=False)
-            self._cached -= cost
-        return got
+        return [self._cache[(chunk, c)][0] for c in columns]
+
+    def _evict(self, used: set[int]) -> None:
+        """Drop the chunks used least recently down to ``cache_bytes``.
+
+        The chunks of this read and of the one before stay: a batch reads its inputs and
+        then its targets, mostly from the same chunks, and each must be decoded once per
+        batch, not once per read (an LRU smaller than a batch's chunks would drop every
+        input chunk before its targets are read).
+        """
+        keep = used | self._kept
+        self._kept = used
+        if self._cached <= self.cache_bytes:
+            return
+        for key in list(self._cache):
+            if self._cached <= self.cache_bytes:
+                break
+            if key[0] not in keep:
+                self._cached -= self._cache.pop(key)[1]
 
     def read(self, rows: np.ndarray, columns: tuple[str, ...], dtype: np.dtype[Any]) -> np.ndarray:
         """Return ``(len(rows), len(columns))`` values at ``dtype``, chunk by chunk."""
@@ -110,6 +131,7 @@ class _ChunkReader:
                 local = rows - self.offsets[first]
                 for j, array in enumerate(self._columns(first, columns)):
                     out[:, j] = array[local]
+                self._evict({first})
             return out
         chunks = np.searchsorted(self.offsets, rows, side="right") - 1
         order = np.argsort(chunks, kind="stable")
@@ -121,6 +143,7 @@ class _ChunkReader:
                 local = rows[where] - self.offsets[chunk]
                 for j, array in enumerate(self._columns(chunk, columns)):
                     out[where, j] = array[local]
+            self._evict(set(present.tolist()))
         return out
 
 
@@ -141,7 +164,12 @@ def _to_numpy(column: Any) -> np.ndarray:
 
 
 class _ParquetReader(_ChunkReader):
-    """Row groups of Parquet files (``chunks[i] = (file, row group)``)."""
+    """Row groups of Parquet files (``chunks[i] = (file, row group)``).
+
+    Files are kept open (their footers parsed once), the :data:`OPEN_FILES` used last:
+    opening a file costs more than decoding a small row group. Row groups are decoded on
+    the calling thread (a loader's workers are the parallelism).
+    """
 
     def __init__(
         self,
@@ -154,16 +182,35 @@ class _ParquetReader(_ChunkReader):
         self.constants = constants
         super().__init__([rows for _, _, rows in chunks], nulls, cache_bytes)
 
+    def _reset(self) -> None:
+        super()._reset()
+        self._files: OrderedDict[str, Any] = OrderedDict()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_files", None)
+        return state
+
+    def _file(self, path: str) -> Any:
+        file = self._files.get(path)
+        if file is None:
+            pq = import_pyarrow("reading Arrow and Parquet files", "parquet")
+
+            file = self._files[path] = pq.ParquetFile(path)
+            while len(self._files) > OPEN_FILES:
+                self._files.popitem(last=False)
+        self._files.move_to_end(path)
+        return file
+
     def load(self, chunk: int, columns: tuple[str, ...]) -> dict[str, Any]:
         pa = import_pyarrow("reading Arrow and Parquet files")
-        pq = import_pyarrow("reading Arrow and Parquet files", "parquet")
 
         path, group, rows = self.chunks[chunk]
         constant = self.constants[chunk]
         stored = [c for c in columns if c not in constant]
         result: dict[str, Any] = {}
         if stored:
-            table = pq.ParquetFile(path).read_row_group(group, columns=stored)
+            table = self._file(path).read_row_group(group, columns=stored, use_threads=False)
             result.update({c: table.column(c) for c in stored})
         for c in columns:
             if c in constant:
@@ -202,7 +249,7 @@ def read_parquet(
     series: str | None = None,
     columns: Sequence[str] | None = None,
     cache_bytes: int = CACHE_BYTES,
-) -> dict[Hashable, LazySeries]:
+) -> dict[Hashable, LazySeries] | LazySeries:
     """Open a Parquet file, folder or hive-partitioned dataset as a panel read on demand.
 
     Parameters
@@ -215,8 +262,8 @@ def read_parquet(
         column, if there is exactly one (several are refused: name one).
     series : str, optional
         The column (or hive partition key) that tells series apart. Default: the one hive
-        partition key; without partitions, each file is a series named by its file name
-        without ``.parquet``.
+        partition key; without partitions, each file of a folder is a series named by its
+        file name without ``.parquet``, and a single file is one series.
     columns : sequence of str, optional
         The value columns to keep (default: all but ``time`` and ``series``).
     cache_bytes : int, default 64 MiB
@@ -224,15 +271,18 @@ def read_parquet(
 
     Returns
     -------
-    dict
+    dict or LazySeries
         ``{series name: LazySeries}``, sorted by name. Each series is an array-like
         ``(rows, columns)`` with column names and its time index; its rows are in file
-        order (the time order is checked by ``windows``).
+        order (the time order is checked by ``windows``). A single file read without
+        ``series`` is one ``LazySeries``, as the frame it was written from (windows,
+        ``to_frame`` and ``forecast`` give what that pandas frame gives).
 
     Notes
     -----
-    Opening reads the series and time columns of every row group (the index); values are
-    read by row group when a batch needs them. Windows never cross series.
+    Opening reads each file's metadata and its series and time columns once (the
+    index); values are read by row group when a batch needs them, from files kept open
+    (the 64 used last). Windows never cross series.
 
     Examples
     --------
@@ -267,44 +317,47 @@ def read_parquet(
     by_file = False
     if series is None and len(partition_names) == 1:
         series = partition_names[0]
-    elif series is None and len(fragments) > 1:
+    elif series is None and root.is_dir():
         by_file = True
     names = list(schema.names)
     time, series, values = _roles(schema, names, time, series, columns)
     chunks: list[tuple[str, int, int]] = []
     constants: list[dict[str, Any]] = []
     nulls = dict.fromkeys(values, False)
+    file_rows: list[int] = []
     key_parts: list[Any] = []
     time_parts: list[Any] = []
-    for number, (fragment, key) in enumerate(zip(fragments, keys, strict=True)):
+    for fragment, key in zip(fragments, keys, strict=True):
         file = pq.ParquetFile(fragment.path)
         meta = file.metadata
         stored = set(file.schema_arrow.names)
-        for group in range(meta.num_row_groups):
-            rows = meta.row_group(group).num_rows
-            chunks.append((fragment.path, group, rows))
-            constants.append({k: v for k, v in key.items() if k not in stored})
+        constant = {k: v for k, v in key.items() if k not in stored}
+        for group in range(meta.num_row_groups):  # metadata only: no column is read here
+            chunks.append((fragment.path, group, meta.row_group(group).num_rows))
+            constants.append(constant)
             _note_nulls(meta.row_group(group), nulls)
-            wanted = [c for c in (series, time) if c is not None and c in stored]
-            table = file.read_row_group(group, columns=wanted) if wanted else None
-            if by_file:
-                key_parts.append(np.full(rows, number))
-            elif series is not None:
-                key_parts.append(
-                    table.column(series).to_numpy(zero_copy_only=False)
-                    if table is not None and series in stored
-                    else np.full(rows, key[series], dtype=object)
-                )
-            if time is not None:
-                time_parts.append(_time_values(table, time, stored, key, rows))
+        rows = meta.num_rows
+        file_rows.append(rows)
+        wanted = [c for c in (series, time) if c is not None and c in stored]
+        table = file.read(columns=wanted, use_threads=False) if wanted else None
+        if series is not None and not by_file:  # the key column, one read per file
+            key_parts.append(
+                table.column(series)
+                if table is not None and series in stored
+                else pa.repeat(key[series], rows)  # a hive key: one value per file
+            )
+        if time is not None:
+            time_parts.append(_time_values(table, time, stored, key, rows))
     reader = _ParquetReader(chunks, constants, nulls, cache_bytes)
     dtypes = _dtypes(schema, values)
-    file_names: list[Hashable] = [Path(f.path).name.removesuffix(".parquet") for f in fragments]
-    if by_file:
-        return _panel(reader, values, dtypes, key_parts, time_parts, time, file_names)
-    if series is None:
-        return _panel(reader, values, dtypes, [], time_parts, time, [file_names[0]])
-    return _panel(reader, values, dtypes, key_parts, time_parts, time, None)
+    if by_file:  # one series per file, named by the file
+        file_names: list[Hashable] = [Path(f.path).name.removesuffix(".parquet") for f in fragments]
+        codes = np.repeat(np.arange(len(fragments), dtype=np.int64), file_rows)
+        return _panel(reader, values, dtypes, codes, file_names, time_parts, time)
+    if series is None:  # one file, one series: as the frame it was written from
+        return _one_series(reader, values, dtypes, time_parts, time)
+    codes, labels = _factorize(key_parts)
+    return _panel(reader, values, dtypes, codes, labels, time_parts, time)
 
 
 def read_arrow(
@@ -314,7 +367,7 @@ def read_arrow(
     series: str | None = None,
     columns: Sequence[str] | None = None,
     cache_bytes: int = CACHE_BYTES,
-) -> dict[Hashable, LazySeries]:
+) -> dict[Hashable, LazySeries] | LazySeries:
     """Open an Arrow IPC (Feather v2) file, memory-mapped, as a panel read on demand.
 
     Parameters
@@ -324,13 +377,13 @@ def read_arrow(
         ``pyarrow.ipc.new_file``, ``pyarrow.feather.write_feather`` or polars'
         ``write_ipc``.
     time, series, columns, cache_bytes
-        As for :func:`read_parquet`; without ``series`` the file is one series named by
-        its file name.
+        As for :func:`read_parquet`; without ``series`` the file is one series.
 
     Returns
     -------
-    dict
-        ``{series name: LazySeries}``, sorted by name.
+    dict or LazySeries
+        ``{series name: LazySeries}``, sorted by name; one ``LazySeries`` without
+        ``series``.
 
     Notes
     -----
@@ -376,13 +429,15 @@ def read_arrow(
         for name in values:
             nulls[name] = nulls[name] or batch.column(name).null_count > 0
         if series is not None:
-            key_parts.append(batch.column(series).to_numpy(zero_copy_only=False))
+            key_parts.append(batch.column(series))
         if time is not None:
             time_parts.append(batch.column(time))
     reader = _ArrowReader(str(file), chunk_rows, nulls, cache_bytes)
     dtypes = _dtypes(schema, values)
-    stem: Hashable = file.name.rsplit(".", 1)[0]
-    return _panel(reader, values, dtypes, key_parts, time_parts, time, None if series else [stem])
+    if series is None:  # one series: as the frame it was written from
+        return _one_series(reader, values, dtypes, time_parts, time)
+    codes, labels = _factorize(key_parts)
+    return _panel(reader, values, dtypes, codes, labels, time_parts, time)
 
 
 def _check_cache(cache_bytes: Any) -> int:
@@ -488,47 +543,91 @@ def _dtypes(schema: Any, values: list[str]) -> tuple[Any, ...]:
     return tuple(empty.dtypes.iloc[i] for i in range(len(values)))
 
 
+def _times(time_parts: list[Any], time: str | None) -> pd.Index | None:
+    """Return the time column as pandas reads it (one index for all the rows), or None."""
+    if time is None:
+        return None
+    pa = import_pyarrow("reading Arrow and Parquet files")
+
+    chunks = [c for part in time_parts for c in getattr(part, "chunks", [part])]
+    column = pa.chunked_array(chunks) if chunks else pa.chunked_array([], pa.null())
+    return pd.Index(column.to_pandas(date_as_object=False), name=time)
+
+
+def _factorize(key_parts: list[Any]) -> tuple[np.ndarray, list[Hashable]]:
+    """Return each row's series code (int64) and the series names, sorted.
+
+    Arrow does the work on the key column (``dictionary_encode``), so strings are not made
+    into one Python object per row; only the distinct names become Python objects.
+    """
+    pa = import_pyarrow("reading Arrow and Parquet files")
+
+    chunks = [c for part in key_parts for c in getattr(part, "chunks", [part])]
+    keys = pa.chunked_array(chunks)
+    if keys.null_count:
+        first = int(np.flatnonzero(keys.is_null().to_numpy(zero_copy_only=False))[0])
+        raise ShapeError(
+            f"The series column has a missing series name at row {first}; every row must "
+            "belong to a series."
+        )
+    if pa.types.is_dictionary(keys.type):
+        keys = keys.cast(keys.type.value_type)
+    if keys.num_chunks == 0:
+        return np.zeros(0, dtype=np.int64), []
+    encoded = keys.combine_chunks().dictionary_encode()
+    labels = encoded.dictionary.to_pandas()
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    order = np.argsort(labels.to_numpy(), kind="stable")  # names sorted, as pandas sorts
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return rank[codes], [_plain(labels.iloc[i]) for i in order.tolist()]
+
+
+def _one_series(
+    reader: _ChunkReader,
+    values: list[str],
+    dtypes: tuple[Any, ...],
+    time_parts: list[Any],
+    time: str | None,
+) -> LazySeries:
+    """Return the whole file as one series (no series column), as pandas reads the file."""
+    n_rows = int(reader.offsets[-1])
+    if n_rows == 0:
+        raise ShapeError("The data has no rows.")
+    times = _times(time_parts, time)
+    index = pd.RangeIndex(n_rows) if times is None else times
+    return LazySeries(reader, np.arange(n_rows, dtype=np.int64), tuple(values), dtypes, index)
+
+
 def _panel(
     reader: _ChunkReader,
     values: list[str],
     dtypes: tuple[Any, ...],
-    key_parts: list[Any],
+    codes: np.ndarray,
+    names: list[Hashable],
     time_parts: list[Any],
     time: str | None,
-    names: list[Hashable] | None,
 ) -> dict[Hashable, LazySeries]:
-    """Group the rows by series (the index only) and make one LazySeries per series."""
-    pa = import_pyarrow("reading Arrow and Parquet files")
+    """Group the rows by series code (the index only) and make one LazySeries per series.
 
-    n_rows = int(reader.offsets[-1])
-    times: pd.Index | None = None
-    if time is not None:
-        column = pa.chunked_array(time_parts) if time_parts else pa.chunked_array([], pa.null())
-        times = pd.Index(column.to_pandas(date_as_object=False), name=time)
-    if key_parts and names is None:
-        keys = np.concatenate(key_parts)
-        if pd.isna(keys).any():
-            first = int(np.flatnonzero(pd.isna(keys))[0])
-            raise ShapeError(
-                f"The series column has a missing series name at row {first}; every row must "
-                "belong to a series."
-            )
-        codes, labels = pd.factorize(keys, sort=True)
-        names = [_plain(v) for v in labels]
-    elif key_parts:  # one series per file
-        codes = np.concatenate(key_parts).astype(np.int64)
-    else:
-        codes = np.zeros(n_rows, dtype=np.int64)
-    assert names is not None
+    Arrays of the index size, made once: the reader's rows in series order (``order``;
+    each series' rows are a view of it) and the times in that order (each series' index
+    is a slice of it). Per series there is only its LazySeries and its index object.
+    """
+    times = _times(time_parts, time)
     order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1)).tolist()
+    del codes
+    if times is not None:
+        times = times[order]  # one copy, in series order; the file order is let go
+    dtype = LazySeries(reader, order[:0], tuple(values), dtypes, None).dtype
     panel: dict[Hashable, LazySeries] = {}
     for k, name in enumerate(names):
-        rows = order[bounds[k] : bounds[k + 1]]
-        if rows.size == 0:
+        a, b = bounds[k], bounds[k + 1]
+        if a == b:
             continue
-        index = pd.RangeIndex(rows.size) if times is None else times[rows]  # as pandas reads
-        panel[name] = LazySeries(reader, rows, tuple(values), dtypes, index)
+        index = pd.RangeIndex(b - a) if times is None else times[a:b]  # as pandas reads
+        panel[name] = LazySeries(reader, order[a:b], tuple(values), dtypes, index, dtype)
     if not panel:
         raise ShapeError("The data has no rows.")
     return panel

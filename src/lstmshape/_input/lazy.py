@@ -132,10 +132,13 @@ class LazySeries:
         positions = np.where(positions < 0, positions + n, positions).astype(np.int64)
         if positions.size and (positions.min() < 0 or positions.max() >= n):
             raise IndexError(f"row index out of bounds for {n} rows")
-        flat = positions.ravel()
-        read = self._read(flat).reshape(*positions.shape, self.shape[1])
-        after: tuple[Any, ...] = (Ellipsis, *rest)
-        return read[after] if rest else read
+        # Each row is read once; numpy then indexes what was read, with the same key, so
+        # a row array broadcast against a column array (``[rows[..., None], columns]``)
+        # gives numpy's shape.
+        unique, inverse = np.unique(positions.ravel(), return_inverse=True)
+        read = self._read(unique)
+        where: tuple[Any, ...] = (inverse.reshape(positions.shape), *rest)
+        return read[where]
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         """All rows as one array (a new one, read from the file)."""
@@ -203,3 +206,29 @@ def _joined_rows(parts: list[np.ndarray]) -> np.ndarray:
             first = (parts[0].ctypes.data - base.ctypes.data) // step
             return base[first : first + sum(p.size for p in parts)]
     return np.concatenate(parts)
+
+
+def joined_index(indexes: list[Any]) -> pd.Index | None:
+    """Return the indexes one after another without a copy when they lie back to back.
+
+    :func:`lstmshape.read_parquet` gives each series a slice of one time index, sorted
+    by series: in their own order they are that index again (a view of it, not a second
+    index-sized array). ``None`` for other indexes (the caller appends them).
+    """
+    first = indexes[0]
+    kinds = (pd.DatetimeIndex, pd.TimedeltaIndex)
+    if not isinstance(first, kinds) or getattr(first, "tz", None) is not None:
+        return None
+    arrays = []
+    for index in indexes:
+        if type(index) is not type(first) or index.dtype != first.dtype:
+            return None
+        if index.name != first.name:
+            return None
+        arrays.append(index.to_numpy(copy=False))
+    if not isinstance(arrays[0].base, np.ndarray):
+        return None
+    joined = _joined_rows(arrays)
+    if joined.base is None:  # not back to back: a copy was made; the caller appends
+        return None
+    return pd.Index(joined, name=first.name, copy=False)

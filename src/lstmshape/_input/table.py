@@ -197,7 +197,7 @@ def as_table(
         static_pos = [i for i in static_pos if i not in set(cat_pos)]
     used = sorted(set(feature_pos) | set(target_pos) | set(future_pos) | set(static_pos))
     _refuse_duplicate_names(labels, sorted(set(used) | set(cat_pos)), param)
-    if isinstance(source, pd.DataFrame):
+    if isinstance(source, (pd.DataFrame, LazySeries)):  # a file's series: as its frame
         _refuse_labels_as_numbers(source, used, labels, feature_pos, target_pos, param)
 
     values = _numeric_columns(source, used, labels, param)
@@ -288,7 +288,7 @@ def _categories(
 
 
 def _refuse_labels_as_numbers(
-    source: pd.DataFrame,
+    source: pd.DataFrame | LazySeries,
     used: list[int],
     labels: list[Hashable],
     feature_pos: list[int],
@@ -296,8 +296,9 @@ def _refuse_labels_as_numbers(
     param: str,
 ) -> None:
     """Refuse a text or category column read as numbers, pointing to ``categorical=``."""
+    dtypes = list(source.dtypes)
     for i in used:
-        dtype = source.dtypes.iloc[i]
+        dtype = dtypes[i]
         if not _is_label_dtype(dtype):
             continue
         label = labels[i]

@@ -24,6 +24,7 @@ from .._core.errors import ShapeError, did_you_mean, listed, plural, received, r
 from .._plan.framing import Framing
 from .._plan.plan import Run, WindowPlan, make_plan, runs_between_breaks
 from .frames import to_pandas_items
+from .lazy import joined_index
 from .panel import SeriesStore, is_panel, panel_items, store_of
 from .table import (
     FLOAT32_EXACT,
@@ -74,14 +75,16 @@ def read_timeline(
     freq: str | pd.DateOffset | None = None,
     dropna: bool = False,
     param: str = "data",
+    time: Hashable | None = None,
 ) -> Timeline:
     """Validate ``data`` and find its runs (see the module docstring).
 
     A panel (a list or dict of series, :func:`._panel.is_panel`) is read series by series
     by :func:`read_panel`. ``group_by`` is one column, or a list (tuple) of columns whose
-    combinations are the series (:func:`group_keys_of`).
+    combinations are the series (:func:`group_keys_of`). ``time`` names a column that
+    becomes the index (of each frame).
     """
-    data = to_pandas_items(data, param)
+    data = to_pandas_items(data, param, time)
     if is_panel(data):
         if categorical is not None:
             raise ShapeError(
@@ -351,7 +354,10 @@ def _panel_index(names: list[Hashable], indexes: list[pd.Index | None]) -> pd.In
             f"together. Received: {listed(dict.fromkeys(pairs), sep='; ', limit=4)}"
         )
     present = [index for index in indexes if index is not None]
-    return present[0].append(present[1:]) if len(present) > 1 else present[0]
+    if len(present) == 1:
+        return present[0]
+    joined = joined_index(present)  # a file's series: slices of one index, without a copy
+    return present[0].append(present[1:]) if joined is None else joined
 
 
 def plan_windows(

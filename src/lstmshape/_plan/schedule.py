@@ -338,12 +338,12 @@ class BatchSchedule:
     def batches(self, epoch: int = 0) -> Iterator[np.ndarray]:
         """Yield the sample numbers of every batch of one epoch.
 
+        Each batch is worked out on its own: the epoch's order is never made whole.
+
         Parameters
         ----------
         epoch : int, default 0
             The epoch (its order, when shuffled).
-
-        Each batch is worked out on its own: the epoch's order is never made whole.
         """
         epoch = check_int(epoch, "epoch", minimum=0)
         for number in range(len(self)):

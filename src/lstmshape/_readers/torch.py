@@ -243,7 +243,8 @@ def ahead(items: Iterator[Any], depth: int) -> Iterator[Any]:
             yield item
     finally:
         stop.set()
-        thread.join()
+        if threading.current_thread() is not thread:  # a collector may run it there
+            thread.join()
 
 
 class WindowDataset(Dataset[Batch]):

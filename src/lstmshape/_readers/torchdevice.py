@@ -102,7 +102,7 @@ class DeviceGather:
         starts = self._long(source.starts_of(samples))
         real: Any | None = None
         if plan.n_padded:  # padded samples read row by row, clamped to their run
-            begins = self._long(plan.run_begins[samples])[:, None]
+            begins = self._long(plan.run_begins_of(samples))[:, None]
             steps = torch.arange(f.lookback, device=self.device, dtype=torch.int64)
             rows = starts[:, None] + f.sampling_rate * steps[None, :]
             real = rows >= begins

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._core.errors import ShapeError, listed, received, received_each
+from .._core.errors import ShapeError, listed, received, received_each, received_type
 from .._core.validate import check_bool, check_int
 from .._input.categories import Vocabulary, warn_unknown
 from .._input.scaling import check_scaler
@@ -89,6 +89,7 @@ def make_request(
     scaler: Any = None,
     scaler_name: str = "scaler",
     per_series: Any = False,
+    time: Hashable | None = None,
 ) -> WindowRequest:
     """Validate everything the four entry points share, in one order (module docstring)."""
     framing = Framing.from_user(
@@ -117,12 +118,23 @@ def make_request(
         group_by=group_by,
         freq=freq,
         dropna=dropna,
+        time=check_time(time),
     )
     check_per_series(per_series, scaler, read.group_by)
     refuse_targets_as_future(read.table, future)
     timeline, undo = transform_targets(read, kind, framing)
     timeline = keep_panel(read, timeline)
     return WindowRequest(framing, read, timeline, undo, scaler, per_series, min_history)
+
+
+def check_time(time: Any) -> Hashable | None:
+    """Validate ``time``: None, or a column label (a string, number or tuple)."""
+    if time is None or (isinstance(time, Hashable) and not isinstance(time, bool)):
+        return time
+    raise TypeError(
+        "`time` must be the name of the time column (a column label such as 'date'). "
+        f"{received_type('time', time)}"
+    )
 
 
 def check_min_history(min_history: Any, framing: Framing) -> int | None:

@@ -49,6 +49,7 @@ def windows(
     inputs_only: bool = False,
     group_by: Hashable | Sequence[Hashable] | None = None,
     freq: str | pd.DateOffset | None = None,
+    time: Hashable | None = None,
     dropna: bool = False,
     fitted_scaler: Any = None,
     transform: str | None = None,
@@ -88,6 +89,7 @@ def windows(
         ``horizon`` then only name what the model predicts, for :meth:`Windows.to_frame`.
     {group_by}
     {freq}
+    {time}
     {dropna}
     fitted_scaler : object, optional
         An already **fitted** scaler (such as ``split(...).scaler``) to transform the data
@@ -178,7 +180,7 @@ def windows(
         data, lookback, horizon=horizon, shift=shift, stride=stride,
         sampling_rate=sampling_rate, per_timestep=per_timestep, inputs_only=inputs_only,
         features=features, targets=targets, future=future, static=static,
-        categorical=categorical, group_by=group_by, freq=freq, dropna=dropna,
+        categorical=categorical, group_by=group_by, freq=freq, time=time, dropna=dropna,
         transform=transform, min_history=min_history, scaler=fitted_scaler,
         scaler_name="fitted_scaler",
     )  # fmt: skip
