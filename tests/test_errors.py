@@ -520,6 +520,20 @@ WINDOWS_ROWS = [
         {"data": LABELS, "targets": "a"},
     ),
     Row(
+        "categorical",
+        "pair",
+        TypeError,
+        "`categorical` column 'pair' holds tuple labels (20 of 20 rows; the first at row 0",
+        {"data": LABELS.assign(pair=pd.Series([(1, 2), (3,)] * 10, dtype=object))[["a", "pair"]]},
+    ),
+    Row(
+        "categorical",
+        "pair",
+        TypeError,
+        "`categorical` column 'pair' holds list labels",
+        {"data": LABELS.assign(pair=pd.Series([[1], [2]] * 10, dtype=object))[["a", "pair"]]},
+    ),
+    Row(
         "static",
         "store",
         ShapeError,
@@ -946,6 +960,16 @@ TO_FRAME_ROWS = [
     Row("predictions", _gen(15), TypeError, "`predictions`"),
     Row("predictions", None, TypeError, "`predictions`"),
 ]
+
+_CROSSING = np.concatenate([np.zeros((15, 1, 1)), -np.ones((15, 1, 1))], axis=-1)
+
+
+def test_to_frame_refuses_crossing_quantiles() -> None:
+    """A crossing level is mislabelled: score read a negative width from it (was accepted)."""
+    outcome = _outcome(lambda: _windows_15().to_frame(_CROSSING, quantiles=[0.1, 0.9]))
+    assert isinstance(outcome, ShapeError)
+    assert "`predictions`'s quantiles cross: for the levels [0.1, 0.9]" in str(outcome)
+    assert "15 of 15 predictions cross" in str(outcome)
 
 
 @pytest.mark.parametrize("row", _params(TO_FRAME_ROWS))
@@ -1466,6 +1490,8 @@ PLOT_ROWS = [
         "need (15, 1, 2) (every sample, as model.predict(windows.X) gives) or (3, 1, 2)",
         {"model": np.zeros((15, 1, 3))},
     ),
+    Row("quantiles", [0.1, 0.9], ShapeError, "`model`'s quantiles cross", {"model": _CROSSING}),
+    Row("model", np.zeros((2, 2)), ShapeError, "Received: model of shape (2, 2)."),
 ]
 
 
@@ -1698,7 +1724,7 @@ FORECAST_ROWS = [
         "quantiles",
         [0.1, 0.5, 0.9],
         ShapeError,
-        "`model`'s quantiles cross: for the levels [0.1, 0.5, 0.9] it returned [1.0, 0.0, 2.0]",
+        "`model`'s quantiles cross: for the levels [0.1, 0.5, 0.9], model[0, 0] holds [1.0, 0.0, 2.0]",
         {"model": _returns(np.array([[[1.0, 0.0, 2.0]]]))},
     ),
     Row(

@@ -166,3 +166,31 @@ def check_quantiles(quantiles: Any, name: str = "quantiles") -> tuple[float, ...
             f"are in order. Pass {sorted(set(levels))}. {received(name, quantiles)}"
         )
     return tuple(levels)
+
+
+def check_levels_ordered(values: Any, levels: tuple[float, ...], name: str, fix: str) -> None:
+    """Refuse quantile predictions whose levels (the last axis) are not in increasing order.
+
+    A crossing level is mislabelled: coverage and interval width read from it are wrong
+    (a negative width), so it is refused wherever quantiles enter. NaN is left to the
+    caller's own checks.
+
+    >>> import numpy as np
+    >>> check_levels_ordered(np.array([[1.0, 2.0, 3.0]]), (0.1, 0.5, 0.9), "predictions", "")
+    """
+    if len(levels) < 2:
+        return
+    values = np.asarray(values)
+    with np.errstate(invalid="ignore"):
+        crossing = np.diff(values, axis=-1) < 0
+    if not crossing.any():
+        return
+    where = tuple(np.argwhere(crossing)[0][:-1].tolist())
+    found = [round(float(v), 6) for v in values[where]]
+    raise ShapeError(
+        f"`{name}`'s quantiles cross: for the levels {list(levels)}, {name}{list(where)} holds "
+        f"{found}, not in increasing order ({int(crossing.any(axis=-1).sum())} of "
+        f"{int(np.prod(crossing.shape[:-1]))} predictions cross), so a level would be "
+        "mislabelled and coverage and width would be wrong. build_model(..., quantiles=...) "
+        f"never crosses; {fix}"
+    )

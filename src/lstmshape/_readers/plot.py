@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.errors import ShapeError, received_type
-from .._core.validate import check_choice, check_quantiles
+from .._core.validate import check_choice, check_levels_ordered, check_quantiles
 from .._plan.plan import is_group
 from .source import WindowSource
 from .units import (
@@ -484,10 +484,13 @@ def _predictions(
             raise ShapeError(
                 f"`model` as predictions has shape {values.shape}, but these windows need "
                 f"{every} (every sample, as model.predict(windows.X) gives) or {drawn_only} "
-                f"(the {len(chosen)} drawn samples). Received: model of shape {values.shape}"
+                f"(the {len(chosen)} drawn samples). Received: model of shape {values.shape}."
                 + _levels_hint(values.shape, every, levels)
             )
     values = values.astype(np.float64)
+    check_levels_ordered(
+        values, levels, "model", "sort another model's output (np.sort(..., axis=-1))."
+    )
     if not levels:
         values = values[..., None]
     if in_data_units:
