@@ -158,6 +158,10 @@ def run_torch(args: argparse.Namespace) -> None:
         rows.append(read)
     weights = [p.detach().numpy().copy() for p in net.state_dict().values()]
     if world > 1:
+        # Every rank past its last collective before any tears gloo down: a rank that
+        # exits first could abort its peer's pair thread ("terminate called without an
+        # active exception", seen once under load).
+        dist.barrier()
         dist.destroy_process_group()
     report = {
         "rows": rows,

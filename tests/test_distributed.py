@@ -189,7 +189,9 @@ def test_shard_by_errors():
         ShapeError, match=r"`shard_by` must be one of 'window', 'series'.*Received: shard_by='row'"
     ):
         w.schedule(shard_by="row")
-    with pytest.raises(TypeError, match=r"`shard_by` must be one of.*Received: shard_by=3"):
+    with pytest.raises(
+        TypeError, match=r"`shard_by` must be a string, one of.*Received: shard_by=3"
+    ):
         w.batches(shard_by=3)
     with pytest.raises(TypeError, match=r"`even_shards` must be True or False"):
         w.schedule(even_shards="yes")

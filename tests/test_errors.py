@@ -313,6 +313,29 @@ WINDOWS_ROWS = [
     Row(
         "group_by",
         ["s", "i"],
+        TypeError,
+        "Column 's' (a `group_by` key) holds labels that cannot name a series "
+        "(unhashable type: 'list')",
+        {"data": TWO_KEYS.assign(s=[["x"], ["y"]] * 10)},
+    ),
+    Row(
+        "group_by",
+        ["s", "i"],
+        ShapeError,
+        "'s' is an index level of `data`, not a column: move the key(s) into the columns "
+        "with `data.reset_index(level=['s', 'i'])`",
+        {"data": TWO_KEYS.set_index(["s", "i"], append=True)},
+    ),
+    Row(
+        "group_by",
+        "s",
+        ShapeError,
+        "with `data.reset_index(level='s')`",
+        {"data": TWO_KEYS.set_index("s", append=True)},
+    ),
+    Row(
+        "group_by",
+        ["s", "i"],
         ShapeError,
         "Column 'i' (a `group_by` key) has a missing group label at row 1 (10 of 20 rows",
         {"data": TWO_KEYS.assign(i=[1.0, None] * 10)},
@@ -495,6 +518,20 @@ WINDOWS_ROWS = [
         ShapeError,
         "`categorical` names a column that `data` does not have: 'shop'",
         {"data": LABELS, "targets": "a"},
+    ),
+    Row(
+        "categorical",
+        "pair",
+        TypeError,
+        "`categorical` column 'pair' holds tuple labels (20 of 20 rows; the first at row 0",
+        {"data": LABELS.assign(pair=pd.Series([(1, 2), (3,)] * 10, dtype=object))[["a", "pair"]]},
+    ),
+    Row(
+        "categorical",
+        "pair",
+        TypeError,
+        "`categorical` column 'pair' holds list labels",
+        {"data": LABELS.assign(pair=pd.Series([[1], [2]] * 10, dtype=object))[["a", "pair"]]},
     ),
     Row(
         "static",
@@ -924,6 +961,16 @@ TO_FRAME_ROWS = [
     Row("predictions", None, TypeError, "`predictions`"),
 ]
 
+_CROSSING = np.concatenate([np.zeros((15, 1, 1)), -np.ones((15, 1, 1))], axis=-1)
+
+
+def test_to_frame_refuses_crossing_quantiles() -> None:
+    """A crossing level is mislabelled: score read a negative width from it (was accepted)."""
+    outcome = _outcome(lambda: _windows_15().to_frame(_CROSSING, quantiles=[0.1, 0.9]))
+    assert isinstance(outcome, ShapeError)
+    assert "`predictions`'s quantiles cross: for the levels [0.1, 0.9]" in str(outcome)
+    assert "15 of 15 predictions cross" in str(outcome)
+
 
 @pytest.mark.parametrize("row", _params(TO_FRAME_ROWS))
 def test_to_frame_errors(row: Row) -> None:
@@ -990,6 +1037,12 @@ def _two_key_forecasts() -> pd.DataFrame:
     return w.to_frame(w.y)
 
 
+def _dated_two_key_forecasts() -> pd.DataFrame:
+    dated = TWO_KEYS.set_index(pd.date_range("2020-01-01", periods=20))
+    w = lstmshape.windows(dated, 3, group_by=["s", "i"], targets="a")
+    return w.to_frame(w.y)
+
+
 SCORE_ROWS = [
     Row(
         "actual",
@@ -1006,6 +1059,20 @@ SCORE_ROWS = [
         pd.DataFrame({"0+0": [1.0]}, index=[2]).pipe(lambda f: f.attrs.update(origin=3) or f),
         ShapeError,
         "made at row -1 (3 row(s) before it): there is no row before it",
+    ),
+    Row(
+        "actual",
+        pd.Series(np.arange(20.0), index=pd.date_range("2020-01-01", periods=20))[::-1],
+        ShapeError,
+        "The index of `actual` runs backwards in time",
+        {"forecasts": pd.DataFrame({0: [1.0]}, index=pd.DatetimeIndex(["2020-01-05"]))},
+    ),
+    Row(
+        "actual",
+        TWO_KEYS.set_index(pd.date_range("2020-01-01", periods=20)).iloc[::-1],
+        ShapeError,
+        "The index of `actual (group ('x', 1))` runs backwards in time",
+        {"forecasts": _dated_two_key_forecasts()},
     ),
 ]
 
@@ -1423,6 +1490,8 @@ PLOT_ROWS = [
         "need (15, 1, 2) (every sample, as model.predict(windows.X) gives) or (3, 1, 2)",
         {"model": np.zeros((15, 1, 3))},
     ),
+    Row("quantiles", [0.1, 0.9], ShapeError, "`model`'s quantiles cross", {"model": _CROSSING}),
+    Row("model", np.zeros((2, 2)), ShapeError, "Received: model of shape (2, 2)."),
 ]
 
 
@@ -1567,6 +1636,20 @@ FC_KNOWN = pd.DataFrame({"w": np.ones(4)}, index=FC_NEXT)
 FC_FUTURE = {"model": _Ahead(), "targets": "y", "future": ["w"], "horizon": 2, "steps": 3}
 NAN_LAST = FC_DATA.assign(y=[*range(19), np.nan])
 
+
+class _IdentityScaler:
+    """A fitted scaler that changes nothing (one per series in a dict)."""
+
+    def fit(self, x: Any) -> _IdentityScaler:
+        return self
+
+    def transform(self, x: Any) -> Any:
+        return np.asarray(x, dtype=np.float64)
+
+    def inverse_transform(self, x: Any) -> Any:
+        return np.asarray(x, dtype=np.float64)
+
+
 FORECAST_ROWS = [
     Row("steps", 0, ShapeError, "`steps` must be at least 1"),
     Row("steps", 10**15, ShapeError, "more than the"),
@@ -1575,6 +1658,12 @@ FORECAST_ROWS = [
     Row("model", _returns(np.full((1, 1), np.nan)), ShapeError, "returned NaN or infinite"),
     Row("model", _returns("text"), TypeError, "`model(x)` must be an array of model outputs"),
     Row("data", NAN_LAST, ShapeError, "reads the last 3 rows of `data` (lookback=3)"),
+    Row(
+        "fitted_scaler",
+        {("n", 1): _IdentityScaler(), ("n", 2): _IdentityScaler()},
+        ShapeError,
+        "its own scaler, `fitted_scaler=fitted_scaler[('n', 1)]`",
+    ),
     Row(
         "data",
         pd.DataFrame({"y": np.arange(5.0)}, index=list("abcde")),
@@ -1635,7 +1724,7 @@ FORECAST_ROWS = [
         "quantiles",
         [0.1, 0.5, 0.9],
         ShapeError,
-        "`model`'s quantiles cross: for the levels [0.1, 0.5, 0.9] it returned [1.0, 0.0, 2.0]",
+        "`model`'s quantiles cross: for the levels [0.1, 0.5, 0.9], model[0, 0] holds [1.0, 0.0, 2.0]",
         {"model": _returns(np.array([[[1.0, 0.0, 2.0]]]))},
     ),
     Row(

@@ -394,3 +394,17 @@ def _assert_quantile_metrics(got, pairs, levels):
     assert got["coverage"] == pytest.approx(sum(inside) / len(inside), rel=1e-12)
     assert got["width"] == pytest.approx(sum(widths) / len(widths), rel=1e-12)
     assert got["n"] == len(pairs)
+
+
+def test_the_naive_quantiles_need_enough_changes_for_their_outer_levels() -> None:
+    """One change claimed an interval of width 0 (coverage 0.0), none a coverage of 0.0."""
+    v = pd.Series(np.cumsum(np.random.default_rng(0).normal(size=50)), name="v")
+    levels = [0.1, 0.5, 0.9]
+    for lookback, known in ((2, False), (3, False), (11, True)):
+        w = lstmshape.windows(v, lookback, horizon=2)
+        frame = w.to_frame(np.stack([w.y - 1, w.y, w.y + 1], -1), quantiles=levels)
+        naive = lstmshape.score(frame, v).xs("naive", level="forecast")
+        bands = naive[["pinball", "coverage", "width"]].to_numpy()
+        # the first origin knows `lookback` rows: lookback - ahead changes of `ahead` rows
+        assert np.isfinite(bands[0]).all() == known, (lookback, naive)
+        assert not np.isfinite(bands[1]).any() or lookback > 11

@@ -124,7 +124,9 @@ def test_refuses_what_cannot_be_undone(transform, data, words):
 def test_transform_names_are_checked():
     with pytest.raises(ShapeError, match="Did you mean 'diff'"):
         lstmshape.windows(np.arange(10.0), 2, transform="dif")
-    with pytest.raises(TypeError, match="`transform` must be None"):
+    with pytest.raises(
+        TypeError, match=r"`transform` must be a string, one of .*, or None for levels"
+    ):
         lstmshape.split(np.arange(10.0), 2, test=3, transform=1)
 
 

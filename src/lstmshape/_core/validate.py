@@ -10,11 +10,11 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
-from .errors import ShapeError, received, received_type
+from .errors import ShapeError, did_you_mean, received, received_type
 
 
 def check_int(value: Any, name: str, *, minimum: int) -> int:
@@ -47,19 +47,32 @@ def check_bool(value: Any, name: str) -> bool:
     return bool(value)
 
 
-def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
-    """Return ``value`` if it is one of the string ``choices``.
+@overload
+def check_choice(value: Any, name: str, choices: Sequence[str]) -> str: ...
+@overload
+def check_choice(value: Any, name: str, choices: Sequence[str], *, none: str) -> str | None: ...
+def check_choice(
+    value: Any, name: str, choices: Sequence[str], *, none: str | None = None
+) -> str | None:
+    """Return ``value`` if it is one of the string ``choices``, or None when ``none`` is given.
+
+    The one check of a parameter that takes a name from a fixed list; ``none`` says what
+    None means ("levels", "the default").
 
     >>> check_choice("sum", "merge_mode", ("sum", "concat"))
     'sum'
+    >>> check_choice(None, "transform", ("diff", "log"), none="levels") is None
+    True
     """
+    if value is None and none is not None:
+        return None
+    valid = ", ".join(map(repr, choices)) + ("" if none is None else f", or None for {none}")
     if not isinstance(value, str):
-        raise TypeError(
-            f"`{name}` must be one of {', '.join(map(repr, choices))}. {received_type(name, value)}"
-        )
+        raise TypeError(f"`{name}` must be a string, one of {valid}. {received_type(name, value)}")
     if value not in choices:
         raise ShapeError(
-            f"`{name}` must be one of {', '.join(map(repr, choices))}. {received(name, value)}"
+            f"`{name}` must be one of {valid}.{did_you_mean(value, choices)} "
+            f"{received(name, value)}"
         )
     return value
 
@@ -166,3 +179,31 @@ def check_quantiles(quantiles: Any, name: str = "quantiles") -> tuple[float, ...
             f"are in order. Pass {sorted(set(levels))}. {received(name, quantiles)}"
         )
     return tuple(levels)
+
+
+def check_levels_ordered(values: Any, levels: tuple[float, ...], name: str, fix: str) -> None:
+    """Refuse quantile predictions whose levels (the last axis) are not in increasing order.
+
+    A crossing level is mislabelled: coverage and interval width read from it are wrong
+    (a negative width), so it is refused wherever quantiles enter. NaN is left to the
+    caller's own checks.
+
+    >>> import numpy as np
+    >>> check_levels_ordered(np.array([[1.0, 2.0, 3.0]]), (0.1, 0.5, 0.9), "predictions", "")
+    """
+    if len(levels) < 2:
+        return
+    values = np.asarray(values)
+    with np.errstate(invalid="ignore"):
+        crossing = np.diff(values, axis=-1) < 0
+    if not crossing.any():
+        return
+    where = tuple(np.argwhere(crossing)[0][:-1].tolist())
+    found = [round(float(v), 6) for v in values[where]]
+    raise ShapeError(
+        f"`{name}`'s quantiles cross: for the levels {list(levels)}, {name}{list(where)} holds "
+        f"{found}, not in increasing order ({int(crossing.any(axis=-1).sum())} of "
+        f"{int(np.prod(crossing.shape[:-1]))} predictions cross), so a level would be "
+        "mislabelled and coverage and width would be wrong. build_model(..., quantiles=...) "
+        f"never crosses; {fix}"
+    )

@@ -22,7 +22,7 @@ from .._core.errors import (
     received_each,
     received_type,
 )
-from .._core.validate import check_int, check_quantiles
+from .._core.validate import check_int, check_levels_ordered, check_quantiles
 from .._input.categories import Vocabulary
 from .._input.frames import to_pandas, with_time_column
 from .._input.panel import is_panel
@@ -584,15 +584,10 @@ def _horizon_of(
             "for the last window; a forecast cannot continue from them. Check the model and "
             "that the data is scaled (`fitted_scaler`) as in training."
         )
-    if len(levels) > 1 and (np.diff(prediction, axis=-1) < 0).any():
-        where = np.argwhere(np.diff(prediction, axis=-1) < 0)[0]
-        order = prediction[tuple(where[:-1])].tolist()
-        raise ShapeError(
-            f"`model`'s quantiles cross: for the levels {list(levels)} it returned "
-            f"{[round(v, 6) for v in order]}, not in increasing order, so a level would be "
-            "mislabelled. build_model(..., quantiles=...) never crosses; sort another "
-            "model's output (lambda x: np.sort(model.predict(x), axis=-1))."
-        )
+    check_levels_ordered(
+        prediction, levels, "model",
+        "sort another model's output (lambda x: np.sort(model.predict(x), axis=-1)).",
+    )  # fmt: skip
     return int(found)
 
 

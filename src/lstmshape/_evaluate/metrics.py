@@ -20,6 +20,7 @@ import pandas as pd
 from .._core.errors import ShapeError, listed, received_type
 from .._core.validate import check_int
 from .._input.panel import is_panel
+from .._input.table import check_time_order
 
 MODEL, NAIVE, SEASONAL = "model", "naive", "seasonal naive"
 #: MASE scaled by the lag-1 naive's in-sample MAE, shown beside the seasonal MASE.
@@ -94,6 +95,35 @@ class _Points:
         return found
 
 
+def fewest_changes(levels: np.ndarray) -> int:
+    """Return the changes empirical quantiles at ``levels`` need: outer ones off the extremes.
+
+    The empirical ``q`` quantile of ``n`` values is more than their smallest only when
+    ``n * q >= 1`` (likewise ``1 - q`` at the top): 10 changes for levels 0.1..0.9.
+
+    >>> fewest_changes(np.array([0.1, 0.5, 0.9])), fewest_changes(np.array([0.025, 0.975]))
+    (10, 40)
+    """
+    outer = min(float(levels.min()), 1 - float(levels.max()))
+    return max(1, int(np.ceil(round(1 / outer, 9))))
+
+
+def _naive_spread(history: np.ndarray, ahead: int, levels: np.ndarray) -> np.ndarray:
+    """Return the naive forecast's quantiles around its value: its ``ahead``-row changes'.
+
+    NaN (so the naive pinball, coverage and width are NaN) when the history holds fewer
+    changes than :func:`fewest_changes`: a quantile of one change would claim an interval
+    of width 0.
+    """
+    if ahead < 1:  # the forecast row is the origin itself: the naive forecast is exact
+        return np.zeros(len(levels))
+    changes = history[ahead:] - history[:-ahead] if len(history) > ahead else np.zeros(0)
+    changes = changes[~np.isnan(changes)]
+    if len(changes) < fewest_changes(levels):
+        return np.full(len(levels), np.nan)
+    return np.quantile(changes, levels)
+
+
 def _quantile_metrics(
     parts: list[np.ndarray] | None, y: np.ndarray, levels: tuple[float, ...]
 ) -> dict[str, float]:
@@ -105,9 +135,10 @@ def _quantile_metrics(
     e = y[:, None] - p
     pinball = np.maximum(q * e, (q - 1) * e)
     low, high = p[:, 0], p[:, -1]
+    known = len(levels) > 1 and not (np.isnan(low).any() or np.isnan(high).any())
     return {
         "pinball": float(np.mean(pinball)),
-        "coverage": float(np.mean((low <= y) & (y <= high))) if len(levels) > 1 else np.nan,
+        "coverage": float(np.mean((low <= y) & (y <= high))) if known else np.nan,
         "width": float(np.mean(high - low)) if len(levels) > 1 else np.nan,
     }
 
@@ -173,7 +204,8 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
     ------
     ShapeError
         A forecast timestamp or column that ``actual`` does not have, no history before
-        the first forecast (MASE needs it), ``season`` < 1.
+        the first forecast (MASE needs it), ``season`` < 1, a time index of ``actual``
+        (of one of its ``group_by`` series) not in time order.
     TypeError
         ``forecasts`` that are not DataFrames.
 
@@ -217,8 +249,10 @@ def score(forecasts: Any, actual: Any, *, season: int | None = None) -> pd.DataF
       lowest level to the highest (nominal: their difference, ``attrs["interval"]``);
       ``width`` its mean width. The naive forecast's quantiles are its value plus the
       empirical quantiles of the in-sample changes over as many rows
-      (``actual[i] - actual[i - h]`` on the history known at the first origin); the
-      seasonal naive forecast has none (NaN).
+      (``actual[i] - actual[i - h]`` on the history known at the first origin), NaN
+      when that history holds too few changes for the outer levels (fewer than
+      ``1 / min(q_low, 1 - q_high)``: 10 for 0.1..0.9); the seasonal naive forecast has
+      none (NaN).
 
     Examples
     --------
@@ -301,9 +335,21 @@ def _series(
 ) -> list[tuple[Hashable | None, pd.DataFrame, pd.DataFrame]]:
     """Split a grouped frame (MultiIndex group, time) into one frame per series."""
     if isinstance(actual, dict):
-        return _panel_series(frame, actual)
-    if not isinstance(frame.index, pd.MultiIndex):
-        return [(None, frame, actual)]
+        found = _panel_series(frame, actual)
+    elif not isinstance(frame.index, pd.MultiIndex):
+        found = [(None, frame, actual)]
+    else:
+        found = _group_series(frame, actual)
+    for group, _, series in found:  # the naive forecast reads rows by position
+        where = "actual" if group is None else f"actual (group {group!r})"
+        check_time_order(series.index, where)
+    return found
+
+
+def _group_series(
+    frame: pd.DataFrame, actual: pd.DataFrame
+) -> list[tuple[Hashable | None, pd.DataFrame, pd.DataFrame]]:
+    """Match grouped forecasts (index: every key, then time) to their rows of ``actual``."""
     keys = list(frame.index.names[:-1])  # one level per group key, then time
     absent = [key for key in keys if key not in actual.columns]
     if absent:
@@ -401,14 +447,7 @@ def _forecasts(
         given = predicted.to_numpy(dtype=np.float64)[inside]
         point = given[:, int(np.argmin(np.abs(levels - 0.5)))]
         ahead = step + before  # rows from the origin: the same for every row of a column
-        if ahead < 1:  # the forecast row is the origin itself: the naive forecast is exact
-            residuals = np.zeros(1)
-        elif len(history) > ahead:
-            residuals = history[ahead:] - history[:-ahead]
-        else:
-            residuals = np.zeros(0)
-        residuals = residuals[~np.isnan(residuals)]
-        spread = np.quantile(residuals, levels) if len(residuals) else np.full(len(levels), np.nan)
+        spread = _naive_spread(history, ahead, levels)
         bands = {MODEL: given, NAIVE: truth[origins[inside]][:, None] + spread[None, :]}
     else:
         point = predicted.to_numpy()[inside]

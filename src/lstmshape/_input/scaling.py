@@ -169,10 +169,13 @@ def _apply_to_panel(timeline: Timeline, store: SeriesStore, fitted: Any, name: s
 
 def _apply_per_series(timeline: Timeline, fitted: dict[Hashable, Any], name: str) -> Timeline:
     if not timeline.run_groups:
+        example = repr(next(iter(fitted))) if fitted else "key"
         raise ShapeError(
             f"`{name}` is a dict of scalers, one per series, which needs `group_by`; these "
-            f"windows have no groups. Pass one scaler, or the same `group_by` as when it was "
-            f"fitted. Received: {name} with keys {listed(map(repr, fitted))}"
+            f"windows have no groups. Pass the same `group_by` as when it was fitted, or for "
+            f"one series (as `forecast` reads) its own scaler, "
+            f"`{name}={name}[{example}]`. "
+            f"Received: {name} with keys {listed(map(repr, fitted))}"
         )
     table = timeline.table
     values = np.array(table.values, copy=True)

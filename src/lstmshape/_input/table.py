@@ -277,6 +277,7 @@ def _categories(
             column = source.iloc[:, i].reset_index(drop=True)
         else:
             column = pd.Series(np.asarray(source)[:, i])
+        _check_scalar_labels(column, labels[i])
         columns.append(column.copy())
     return Categories(
         names=tuple(labels[i] for i in cat_pos),
@@ -284,6 +285,28 @@ def _categories(
         past=roles["past"],
         future=roles["future"],
         static=roles["static"],
+    )
+
+
+def _check_scalar_labels(column: pd.Series, name: Hashable) -> None:
+    """Refuse labels that are containers (tuples, lists, dicts, sets, arrays).
+
+    A vocabulary looks labels up in an index: a container is not one label (tuples of
+    different lengths broke pandas' lookup with an IndexError, lists are unhashable).
+    Only object columns can hold them.
+    """
+    if column.dtype != object:
+        return
+    bad = column.map(lambda v: isinstance(v, (tuple, list, dict, set, frozenset, np.ndarray)))
+    if not bad.any():
+        return
+    first = int(np.flatnonzero(bad.to_numpy())[0])
+    label = column.iloc[first]
+    raise TypeError(
+        f"`categorical` column {name!r} holds {type(label).__name__} labels ({int(bad.sum())} "
+        f"of {len(column)} rows; the first at row {first}: {label!r}); a label must be one "
+        "value (text, a number, a date or a boolean). Join the parts into one text first, "
+        f"for example data[{name!r}].map(str). Received: categorical column {name!r}"
     )
 
 

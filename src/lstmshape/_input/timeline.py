@@ -517,13 +517,21 @@ def group_keys_of(data: Any, group_by: Any) -> tuple[Hashable, ...]:
                 f"is one level of the series' labels. Name each column once. "
                 f"{received('group_by', group_by)}"
             )
+    levels = [name for name in data.index.names if name is not None]
     for key in keys:
         if key not in data.columns:
             which = "a column" if len(keys) == 1 else f"key {key!r}, a column"
+            in_index = [k for k in keys if k in levels and k not in data.columns]
+            level: Any = in_index[0] if len(in_index) == 1 else in_index
+            hint = (
+                f" {key!r} is an index level of `data`, not a column: move the key(s) into "
+                f"the columns with `data.reset_index(level={level!r})`."
+                if key in in_index
+                else did_you_mean(key, list(data.columns))
+            )
             raise ShapeError(
-                f"`group_by` names {which} that `data` does not have: {key!r}."
-                f"{did_you_mean(key, list(data.columns))} Available columns: "
-                f"{listed(map(repr, data.columns), limit=20)}."
+                f"`group_by` names {which} that `data` does not have: {key!r}.{hint} "
+                f"Available columns: {listed(map(repr, data.columns), limit=20)}."
             )
     return keys
 
@@ -576,7 +584,15 @@ def _order_by_group(
                 f"({int(labels.isna().sum())} of {len(labels)} rows are missing); every row "
                 "must belong to a group. Drop those rows or fill the labels first."
             )
-        key_codes, key_names = pd.factorize(labels, sort=True)
+        try:
+            key_codes, key_names = pd.factorize(labels, sort=True)
+        except TypeError as error:  # unhashable labels (lists, dicts): say which key
+            raise TypeError(
+                f"Column {key!r} (a `group_by` key) holds labels that cannot name a series "
+                f"({error}): every label must be hashable, such as a string, a number or a "
+                f"tuple. Convert them first, for example `data[{key!r}].map(tuple)` or "
+                f"`.astype(str)`. {received('group_by', keys[0] if len(keys) == 1 else list(keys))}"
+            ) from None
         all_codes.append(key_codes)
         all_names.append(list(key_names))
     names: list[Hashable]

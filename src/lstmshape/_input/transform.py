@@ -43,7 +43,8 @@ from typing import Any
 import numpy as np
 
 from .._core.arrays import readonly
-from .._core.errors import ShapeError, did_you_mean, received, received_type
+from .._core.errors import ShapeError, received
+from .._core.validate import check_choice
 from .._plan.framing import Framing
 from .table import Table, where
 from .timeline import Timeline
@@ -61,19 +62,7 @@ _FORMULAS = {
 
 def check_transform(transform: Any) -> str | None:
     """Return ``transform`` if it is ``None`` or one of :data:`TRANSFORMS`, else raise."""
-    if transform is None:
-        return None
-    if not isinstance(transform, str):
-        raise TypeError(
-            f"`transform` must be None (levels) or one of {', '.join(map(repr, TRANSFORMS))}. "
-            f"{received_type('transform', transform)}"
-        )
-    if transform not in TRANSFORMS:
-        raise ShapeError(
-            f"`transform` must be None (levels) or one of {', '.join(map(repr, TRANSFORMS))}."
-            f"{did_you_mean(transform, TRANSFORMS)} {received('transform', transform)}"
-        )
-    return transform
+    return check_choice(transform, "transform", TRANSFORMS, none="levels")
 
 
 @dataclass(frozen=True)

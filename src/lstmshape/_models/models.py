@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core.errors import ShapeError, plural, received, received_type
 from .._core.frameworks import import_keras
-from .._core.validate import check_bool, check_int, check_quantiles
+from .._core.validate import check_bool, check_choice, check_int, check_quantiles
 from .._input.categories import embedding_size
 from .._readers.source import INPUT_NAMES
 
@@ -385,8 +385,7 @@ def _spec(
             f"{received_type('output_activation', output_activation)}"
         )
 
-    if architecture is not None:
-        _check_architecture(architecture)
+    check_choice(architecture, "architecture", ARCHITECTURES, none="the default")
     levels = check_quantiles(quantiles)
     if levels and output_activation is not None:
         raise ShapeError(
@@ -519,21 +518,6 @@ def _check_model_size(units: int, layers: int, *, features: int, targets: int) -
         )
 
 
-def _check_architecture(architecture: Any) -> str:
-    valid = ", ".join(map(repr, ARCHITECTURES))
-    if not isinstance(architecture, str):
-        raise TypeError(
-            f"`architecture` must be a string, one of {valid}, or None for the default. "
-            f"{received_type('architecture', architecture)}"
-        )
-    if architecture not in ARCHITECTURES:
-        raise ShapeError(
-            f"`architecture` must be one of {valid}, or None for the default. "
-            f"{received('architecture', architecture)}"
-        )
-    return architecture
-
-
 def _windows_architecture(
     architecture: str | None,
     *,
@@ -638,22 +622,13 @@ def _check_input_shape(shape: Any) -> tuple[int | None, int]:
 
 
 def _check_merge_mode(merge_mode: Any, bidirectional: bool) -> str:
-    valid = ", ".join(map(repr, MERGE_MODES))
-    if merge_mode is not None and not isinstance(merge_mode, str):
-        raise TypeError(
-            f"`merge_mode` must be a string, one of {valid}. "
-            f"{received_type('merge_mode', merge_mode)}"
-        )
-    if merge_mode not in MERGE_MODES:
-        none_note = (
-            " (Keras' merge_mode=None returns the two directions as separate outputs, which "
-            "does not fit one target; build such a model by hand)"
-            if merge_mode is None
-            else ""
-        )
+    if merge_mode is None:
         raise ShapeError(
-            f"`merge_mode` must be one of {valid}{none_note}. {received('merge_mode', merge_mode)}"
+            f"`merge_mode` must be one of {', '.join(map(repr, MERGE_MODES))} (Keras' "
+            "merge_mode=None returns the two directions as separate outputs, which does not "
+            f"fit one target; build such a model by hand). {received('merge_mode', None)}"
         )
+    check_choice(merge_mode, "merge_mode", MERGE_MODES)
     if merge_mode != "concat" and not bidirectional:
         raise ShapeError(
             f"`merge_mode` applies only to bidirectional models; pass bidirectional=True "

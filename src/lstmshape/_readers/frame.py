@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.errors import ShapeError
-from .._core.validate import check_quantiles
+from .._core.validate import check_levels_ordered, check_quantiles
 from .._input.transform import TargetTransform
 from .source import WindowSource
 from .units import (
@@ -85,6 +85,9 @@ def _point_frame(
     return frame
 
 
+_SORT_HINT = "sort another model's predictions first (np.sort(predictions, axis=-1))."
+
+
 def _quantile_frame(
     source: WindowSource,
     scaler: Any,
@@ -106,6 +109,7 @@ def _quantile_frame(
             f"{expected[1:-1]}, then one value per level, as build_model(..., quantiles=...) "
             "predicts)."
         )
+    check_levels_ordered(values, levels, "predictions", _SORT_HINT)
     check_quantile_undo(source, transform, levels)
     frames = [_point_frame(source, scaler, transform, values[..., j]) for j in range(len(levels))]
     stacked = np.stack([frame.to_numpy() for frame in frames], axis=-1)

@@ -13,13 +13,13 @@ import difflib
 import numbers
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from .._core.errors import ShapeError, received_type
-from .._core.validate import check_choice, check_quantiles
+from .._core.validate import check_choice, check_levels_ordered, check_quantiles
 from .._plan.plan import is_group
 from .source import WindowSource
 from .units import (
@@ -167,14 +167,7 @@ def plot_windows(
     levels = check_quantiles(quantiles)
     predictions = _predictions(windows, model, chosen, drawn, in_data_units, levels)
 
-    if axes_given is None:
-        figure, grid = plt.subplots(
-            len(chosen), 1, figsize=(10, 1.2 + 2.3 * len(chosen)), squeeze=False,
-            layout="constrained",
-        )  # fmt: skip
-        panels: list[Axes] = list(grid[:, 0])
-    else:
-        figure, panels = axes_given.figure, [axes_given]
+    figure, panels = _stacked_panels(plt, axes_given, len(chosen), (1.2, 2.3))
     for number, (panel, sample) in enumerate(zip(panels, chosen, strict=True)):
         _draw_sample(
             panel,
@@ -190,6 +183,22 @@ def plot_windows(
             panel.set_xlabel(_axis_label(windows))
     panels[0].legend(loc="best", fontsize="small", framealpha=0.9)
     return figure
+
+
+def _stacked_panels(
+    plt: Any, axes_given: Axes | None, count: int, height: tuple[float, float]
+) -> tuple[Figure, list[Axes]]:
+    """Return a figure of ``count`` panels stacked, or the user's ``ax`` and its figure.
+
+    The figure is ``base + per_panel * count`` inches high (``height``).
+    """
+    if axes_given is not None:  # (a subfigure's axes: the subfigure, drawn the same way)
+        return cast("Figure", axes_given.figure), [axes_given]
+    base, per_panel = height
+    figure, grid = plt.subplots(
+        count, 1, figsize=(10, base + per_panel * count), squeeze=False, layout="constrained"
+    )
+    return figure, list(grid[:, 0])
 
 
 def plot_split(
@@ -484,10 +493,13 @@ def _predictions(
             raise ShapeError(
                 f"`model` as predictions has shape {values.shape}, but these windows need "
                 f"{every} (every sample, as model.predict(windows.X) gives) or {drawn_only} "
-                f"(the {len(chosen)} drawn samples). Received: model of shape {values.shape}"
+                f"(the {len(chosen)} drawn samples). Received: model of shape {values.shape}."
                 + _levels_hint(values.shape, every, levels)
             )
     values = values.astype(np.float64)
+    check_levels_ordered(
+        values, levels, "model", "sort another model's output (np.sort(..., axis=-1))."
+    )
     if not levels:
         values = values[..., None]
     if in_data_units:
@@ -857,14 +869,7 @@ def plot_forecast(
     rows = np.arange(max(0, n_rows - shown), n_rows)
     past_x = _data_x(table.index, rows)
     future_x = _forecast_frame_x(table.index, n_rows, forecast.index)
-    if axes_given is None:
-        figure, grid = plt.subplots(
-            len(columns), 1, figsize=(10, 1.4 + 2.6 * len(columns)), squeeze=False,
-            layout="constrained",
-        )  # fmt: skip
-        panels: list[Axes] = list(grid[:, 0])
-    else:
-        figure, panels = axes_given.figure, [axes_given]
+    figure, panels = _stacked_panels(plt, axes_given, len(columns), (1.4, 2.6))
     for panel, column in zip(panels, columns, strict=True):
         values = np.asarray(table.values[rows[0] : n_rows, names.index(column)], np.float64)
         label = f"column {column}" if table.index is None else str(column)
