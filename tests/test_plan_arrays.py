@@ -206,3 +206,27 @@ def test_split_of_many_series_does_not_make_an_object_per_series():
     assert np.array_equal(plan.counts, np.full(2000, 3))
     with pytest.raises(ValueError, match="read-only"):
         plan.firsts[0] = 1  # read-only
+
+
+@given(
+    st.lists(st.integers(1, 3), min_size=0, max_size=300),
+    st.integers(0, 5_000),
+    st.integers(0, 2),
+    st.data(),
+)
+@settings(max_examples=60, deadline=None)
+def test_block_of_equals_a_binary_search_with_tiny_and_huge_blocks(tiny, huge, where, data):
+    # Many blocks of 1-3 samples beside one of thousands: buckets that hold hundreds of
+    # blocks, so the steps forward run out and the search takes over.
+    lengths = list(tiny)
+    lengths.insert(min(where * len(lengths) // 2, len(lengths)), huge + 1)
+    # a run of n + 1 rows holds n samples (lookback 1, next step); a row between runs
+    bounds = np.cumsum([0, *[n + 2 for n in lengths]])
+    runs = [(int(b), int(b) + n + 1) for b, n in zip(bounds[:-1], lengths, strict=True)]
+    plan = make_plan(Framing(lookback=1), n_rows=int(bounds[-1]), runs=runs)
+    samples = np.asarray(
+        data.draw(st.lists(st.integers(0, plan.n_samples - 1), min_size=1, max_size=300))
+    )
+    ends = np.cumsum(plan.counts)
+    assert np.array_equal(plan.block_of(samples), np.searchsorted(ends, samples, "right"))
+    assert np.array_equal(plan.starts_of(samples), plan.starts[samples])

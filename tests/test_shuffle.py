@@ -1,6 +1,7 @@
 """A shuffled epoch in memory O(batch) (issue 24): the schedule's keyed bijection.
 
-Position ``p`` of a shuffled epoch serves ``shuffle_positions(p, n, (seed, epoch))``; shards
+Position ``p`` of a shuffled epoch serves ``shuffle_positions(p, n, (seed, epoch))`` (numpy's
+permutation up to ``WHOLE_ORDER_LIMIT`` samples, a keyed Feistel bijection above); shards
 of series shuffle within the shard with the key ``(seed, epoch, k)``. Checked here: the
 mapping is a bijection for every ``n``; batches computed one by one equal the documented
 order; every loader serves each window exactly once per epoch across shards; a panel's
@@ -10,21 +11,34 @@ shuffled epoch holds no per-window array.
 from __future__ import annotations
 
 import tracemalloc
+from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lstmshape
-from lstmshape._plan.schedule import CHUNK, BatchSchedule, shuffle_positions, shuffled_at
+from lstmshape._plan import schedule
+from lstmshape._plan.schedule import (
+    CHUNK,
+    WHOLE_ORDER_LIMIT,
+    BatchSchedule,
+    feistel_positions,
+    shuffle_positions,
+    shuffled_at,
+)
+
+ORDERS = pytest.mark.parametrize("order_of", [shuffle_positions, feistel_positions])
 
 SIZES = [0, 1, 2, 3, 4, 5, 7, 8, 13, 16, 17, 31, 32, 33, 64, 97, 127, 128, 1000, 1024, 4099]
 
 
-def test_the_mapping_is_a_bijection_for_small_primes_and_powers_of_two():
+@ORDERS
+def test_the_mapping_is_a_bijection_for_small_primes_and_powers_of_two(order_of):
     for n in SIZES:
         for key in [(0, 0), (1, 2), (2**63 - 1, 7), (5, 0, 3)]:
-            order = shuffle_positions(np.arange(n), n, key)
+            order = order_of(np.arange(n), n, key)
             assert order.dtype == np.int64
             assert sorted(order.tolist()) == list(range(n)), (n, key)
 
@@ -32,8 +46,20 @@ def test_the_mapping_is_a_bijection_for_small_primes_and_powers_of_two():
 @given(st.integers(0, 3000), st.integers(0, 2**63 - 1), st.integers(0, 10**6))
 @settings(max_examples=60, deadline=None)
 def test_the_mapping_is_a_bijection_for_every_n(n, seed, epoch):
-    order = shuffle_positions(np.arange(n), n, (seed, epoch))
-    assert np.array_equal(np.sort(order), np.arange(n))
+    for order_of in (shuffle_positions, feistel_positions):
+        order = order_of(np.arange(n), n, (seed, epoch))
+        assert np.array_equal(np.sort(order), np.arange(n))
+
+
+def test_small_epochs_draw_numpys_permutation_and_large_ones_the_network():
+    for n in (1, 10, 1000, WHOLE_ORDER_LIMIT):
+        drawn = np.random.default_rng([4, 2]).permutation(n)
+        assert np.array_equal(shuffle_positions(np.arange(n), n, (4, 2)), drawn)
+    n = WHOLE_ORDER_LIMIT + 1
+    positions = np.array([0, 1, n // 2, n - 1])
+    expected = feistel_positions(positions, n, (4, 2))
+    assert np.array_equal(shuffle_positions(positions, n, (4, 2)), expected)
+    assert np.array_equal(shuffled_at(positions, n, (4, 2)), expected)
 
 
 @given(st.integers(CHUNK - 5, 3 * CHUNK + 7), st.data())
@@ -43,16 +69,18 @@ def test_positions_read_from_chunks_equal_the_mapping(n, data):
     positions = np.asarray(
         data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=40)), dtype=np.int64
     )
-    whole = shuffle_positions(np.arange(n), n, (3, 1))
-    assert np.array_equal(shuffled_at(positions, n, (3, 1)), whole[positions])
-    straddle = np.arange(CHUNK - 10, min(CHUNK + 10, n))
-    assert np.array_equal(shuffled_at(straddle, n, (3, 1)), whole[straddle])
+    whole = feistel_positions(np.arange(n), n, (3, 1))
+    with mock.patch.object(schedule, "WHOLE_ORDER_LIMIT", 0):  # every size by the network
+        assert np.array_equal(shuffled_at(positions, n, (3, 1)), whole[positions])
+        straddle = np.arange(CHUNK - 10, min(CHUNK + 10, n))
+        assert np.array_equal(shuffled_at(straddle, n, (3, 1)), whole[straddle])
 
 
-def test_the_order_is_not_the_identity_and_changes_every_epoch():
+@ORDERS
+def test_the_order_is_not_the_identity_and_changes_every_epoch(order_of):
     n = 10_000
-    first = shuffle_positions(np.arange(n), n, (0, 0))
-    second = shuffle_positions(np.arange(n), n, (0, 1))
+    first = order_of(np.arange(n), n, (0, 0))
+    second = order_of(np.arange(n), n, (0, 1))
     assert not np.array_equal(first, second)
     # no trace of the position in the sample: rank correlation near 0
     assert abs(np.corrcoef(np.arange(n), first)[0, 1]) < 0.05
@@ -165,7 +193,7 @@ def test_the_first_two_windows_served_are_uniform_pairs():
     # about 44 times: chi-square on 89 degrees of freedom. A weaker network (4 rounds)
     # gave about 900 here; the bound is the 99.99th percentile (fixed keys: no flakes).
     n, epochs = 10, 4000
-    pairs = np.array([shuffle_positions(np.arange(2), n, (7, e)) for e in range(epochs)])
+    pairs = np.array([feistel_positions(np.arange(2), n, (7, e)) for e in range(epochs)])
     counts = np.bincount(pairs[:, 0] * n + pairs[:, 1], minlength=n * n).reshape(n, n)
     assert np.diagonal(counts).sum() == 0  # never the same window twice
     expected = epochs / (n * (n - 1))
