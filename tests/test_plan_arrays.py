@@ -230,3 +230,17 @@ def test_block_of_equals_a_binary_search_with_tiny_and_huge_blocks(tiny, huge, w
     ends = np.cumsum(plan.counts)
     assert np.array_equal(plan.block_of(samples), np.searchsorted(ends, samples, "right"))
     assert np.array_equal(plan.starts_of(samples), plan.starts[samples])
+
+
+def test_a_stride_beyond_int64_makes_one_window_per_series():
+    # The plan's arrays are int64: a stride of 2**63 overflowed them (found by the fuzz
+    # test); it can only ever make one sample per block, so it is capped to the rows.
+    frame = pd.DataFrame({"g": ["a", "a", "a", "b", "b"], "v": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    w = lstmshape.windows(frame, 1, group_by="g", stride=2**63)
+    assert w.y.ravel().tolist() == [2.0, 5.0]
+    served = [y.ravel().tolist() for _, y in w.batches(1, shuffle=True, seed=0)]
+    assert sorted(served) == [[2.0], [5.0]]
+    parts = lstmshape.split(frame, 1, group_by="g", stride=2**63, test=1)
+    # one window per series, where each series starts: "a"'s target falls in training
+    assert parts.train.y.ravel().tolist() == [2.0]
+    assert parts.test.y.ravel().tolist() == [5.0]

@@ -104,18 +104,26 @@ class WindowPlan:
         """``(first_start, step, count)`` when all starts are evenly spaced, else ``None``."""
         kept = np.flatnonzero(self.counts > 0)
         if not len(kept):
-            return (0, self.framing.stride, 0)
+            return (0, self.step, 0)
         if len(kept) == 1 and not self.padded[kept[0]]:
-            return (int(self.firsts[kept[0]]), self.framing.stride, int(self.counts[kept[0]]))
+            return (int(self.firsts[kept[0]]), self.step, int(self.counts[kept[0]]))
         return None
 
     @cached_property
     def starts(self) -> np.ndarray:
         """The start row of every sample (materialised on first use)."""
-        offsets = np.repeat(
-            self.firsts - self.framing.stride * self.block_first_samples, self.counts
-        )
-        return readonly(offsets + self.framing.stride * np.arange(len(offsets), dtype=np.int64))
+        offsets = np.repeat(self.firsts - self.step * self.block_first_samples, self.counts)
+        return readonly(offsets + self.step * np.arange(len(offsets), dtype=np.int64))
+
+    @cached_property
+    def step(self) -> int:
+        """Rows between the starts of a block's samples: ``stride``, within int64.
+
+        A block of two samples or more lies in one run, so its stride is at most the
+        number of rows; a stride beyond that (``stride=2**63``) only ever makes one sample
+        per block, and is capped so that numpy's int64 arithmetic never sees it.
+        """
+        return min(self.framing.stride, max(self.n_rows, 1))
 
     def block_of(self, samples: np.ndarray) -> np.ndarray:
         """Return the block of each of ``samples`` (sample numbers in ``[0, n_samples)``).
@@ -171,9 +179,7 @@ class WindowPlan:
         """
         samples = np.asarray(samples, dtype=np.int64)
         block = self.block_of(samples)
-        return self.firsts[block] + self.framing.stride * (
-            samples - self.block_first_samples[block]
-        )
+        return self.firsts[block] + self.step * (samples - self.block_first_samples[block])
 
     def run_begins_of(self, samples: np.ndarray) -> np.ndarray:
         """Return the first row of the run of each of ``samples``: ``run_begins[samples]``."""
@@ -256,7 +262,7 @@ class WindowPlan:
         again one block: array arithmetic over the blocks, whatever the number of series.
         """
         f = self.framing
-        stride = f.stride
+        stride = self.step
         low = np.asarray(lows, dtype=np.int64)[self.block_runs]
         high = np.asarray(highs, dtype=np.int64)[self.block_runs]
         # smallest k with first + k*stride + first_offset >= low

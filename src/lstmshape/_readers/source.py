@@ -272,7 +272,7 @@ class WindowSource:
         check_copy_size(nbytes, (self.n_samples, length, n_cols))
         if not self.plan.n_padded:
             return readonly(windows.pick(self.plan.starts))
-        stride = self.framing.stride
+        stride = self.plan.step
         parts = [
             self._pick_padded(role, np.arange(number, number + block.count))
             if block.padded
@@ -290,7 +290,7 @@ class WindowSource:
             if first == 0 and step == 1:  # one series, stride 1: sample numbers are start rows
                 return np.asarray(samples, dtype=np.int64)
             return first + step * np.asarray(samples, dtype=np.int64)
-        return self.plan.starts_of(samples)  # a binary search in the blocks: no array per sample
+        return self.plan.starts_of(samples)  # from the blocks: no array per sample
 
     def gather(
         self, samples: np.ndarray, dtype: np.dtype[Any] | None = None
